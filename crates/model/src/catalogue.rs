@@ -1,0 +1,145 @@
+//! The universities and course elements a specification draws on, and who awards it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::codes::CountryCode;
+use crate::course::CourseElement;
+use crate::ids::{CourseElementId, UniversityId};
+use crate::quantity::EctsCredits;
+use crate::specification::Specification;
+use crate::text::LocalizedText;
+use crate::university::University;
+use crate::vocabulary::{AwardingRule, TieBreak};
+
+/// Universities and their course elements, as a catalogue file or the store holds them.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Catalogue {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub universities: Vec<University>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub course_elements: Vec<CourseElement>,
+}
+
+impl Catalogue {
+    pub fn university(&self, id: &UniversityId) -> Option<&University> {
+        self.universities.iter().find(|u| &u.id == id)
+    }
+
+    pub fn element(&self, id: &CourseElementId) -> Option<&CourseElement> {
+        self.course_elements.iter().find(|e| &e.id == id)
+    }
+}
+
+/// The alliance, as its settings describe it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Alliance {
+    pub name: LocalizedText,
+    /// Where the alliance is itself a legal entity (e.g. an EGTC), its seat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<CountryCode>,
+}
+
+/// Who awards a micro-credential (EU element 4).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AwardingBody {
+    University(UniversityId),
+    Alliance,
+}
+
+/// Why the awarding bodies of a specification cannot be determined.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AwardingProblem {
+    #[error("no awarding policy is given: add [awarding] with a rule")]
+    NoPolicy,
+    #[error("the rule lead-university needs `lead`, the university that led the development")]
+    NoLead,
+    #[error("the lead university `{0}` is not in the catalogue")]
+    UnknownUniversity(UniversityId),
+    #[error("no course elements are listed, so no university delivers any workload")]
+    NoElements,
+    #[error("course element `{0}` is not in the catalogue")]
+    UnknownElement(CourseElementId),
+    #[error("course element `{0}` has no ECTS, so the university delivering most workload cannot be determined")]
+    ElementWithoutCredits(CourseElementId),
+    #[error("{} deliver the same ECTS: add `tie_break` to say which awards", list(.0))]
+    Tie(Vec<UniversityId>),
+}
+
+fn list(ids: &[UniversityId]) -> String {
+    ids.iter().map(|id| format!("`{id}`")).collect::<Vec<_>>().join(" and ")
+}
+
+/// Applies the specification's awarding policy (ENHANCE §7.4) to its course elements.
+pub fn awarding_bodies(spec: &Specification, catalogue: &Catalogue) -> Result<Vec<AwardingBody>, AwardingProblem> {
+    let policy = spec.awarding.as_ref().ok_or(AwardingProblem::NoPolicy)?;
+    let known = |id: &UniversityId| {
+        catalogue
+            .university(id)
+            .map(|_| AwardingBody::University(id.clone()))
+            .ok_or_else(|| AwardingProblem::UnknownUniversity(id.clone()))
+    };
+    match policy.rule {
+        AwardingRule::Alliance => Ok(vec![AwardingBody::Alliance]),
+        AwardingRule::LeadUniversity => Ok(vec![known(policy.lead.as_ref().ok_or(AwardingProblem::NoLead)?)?]),
+        AwardingRule::Joint => {
+            let universities = contributing_universities(spec, catalogue)?;
+            universities.iter().map(known).collect()
+        }
+        AwardingRule::MostWorkload => {
+            let workload = workload_by_university(spec, catalogue)?;
+            let most = workload.iter().map(|(_, ects)| *ects).max().ok_or(AwardingProblem::NoElements)?;
+            let tied: Vec<UniversityId> =
+                workload.iter().filter(|(_, ects)| *ects == most).map(|(u, _)| u.clone()).collect();
+            let chosen = match (tied.as_slice(), policy.tie_break) {
+                ([only], _) => only.clone(),
+                (_, Some(TieBreak::FirstListed)) => tied[0].clone(),
+                (_, Some(TieBreak::LeadUniversity)) => match &policy.lead {
+                    Some(lead) if tied.contains(lead) => lead.clone(),
+                    _ => tied[0].clone(),
+                },
+                (_, None) => return Err(AwardingProblem::Tie(tied)),
+            };
+            Ok(vec![known(&chosen)?])
+        }
+    }
+}
+
+/// The universities delivering the specification's elements, in order of first appearance.
+pub fn contributing_universities(
+    spec: &Specification,
+    catalogue: &Catalogue,
+) -> Result<Vec<UniversityId>, AwardingProblem> {
+    if spec.elements.is_empty() {
+        return Err(AwardingProblem::NoElements);
+    }
+    let mut universities: Vec<UniversityId> = Vec::new();
+    for id in &spec.elements {
+        let element = catalogue.element(id).ok_or_else(|| AwardingProblem::UnknownElement(id.clone()))?;
+        if !universities.contains(&element.university) {
+            universities.push(element.university.clone());
+        }
+    }
+    Ok(universities)
+}
+
+/// ECTS (in hundredths) delivered by each contributing university, in order of first appearance.
+pub fn workload_by_university(
+    spec: &Specification,
+    catalogue: &Catalogue,
+) -> Result<Vec<(UniversityId, u64)>, AwardingProblem> {
+    let mut workload: Vec<(UniversityId, u64)> = Vec::new();
+    for id in &spec.elements {
+        let element = catalogue.element(id).ok_or_else(|| AwardingProblem::UnknownElement(id.clone()))?;
+        let ects: EctsCredits = element.ects.ok_or_else(|| AwardingProblem::ElementWithoutCredits(id.clone()))?;
+        match workload.iter_mut().find(|(u, _)| *u == element.university) {
+            Some((_, total)) => *total += u64::from(ects.hundredths()),
+            None => workload.push((element.university.clone(), u64::from(ects.hundredths()))),
+        }
+    }
+    if workload.is_empty() {
+        return Err(AwardingProblem::NoElements);
+    }
+    Ok(workload)
+}

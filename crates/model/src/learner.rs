@@ -1,0 +1,51 @@
+//! The learner (EU element 1; ENHANCE §7.1) and a micro-credential awarded to them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::codes::CountryCode;
+use crate::date::Date;
+use crate::ids::{SpecificationId, UniversityId};
+
+/// Identification of the learner: names, date of birth, nationality, student ids (§7.1 a–d).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Learner {
+    /// First name(s), in any script (`Zoë`, `Παπαδοπούλου`).
+    pub given_names: String,
+    /// Last name(s).
+    pub family_names: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_of_birth: Option<Date>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nationality: Vec<CountryCode>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub student_ids: Vec<StudentId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+/// A student identification number at one university (§7.1 d).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StudentId {
+    pub university: UniversityId,
+    pub value: String,
+}
+
+/// A micro-credential awarded to a learner: the per-learner elements (1, 3, 4, 5, 14) that
+/// complete the specification's description.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Award {
+    pub specification: SpecificationId,
+    pub learner: Learner,
+    /// Element 5: the day the last requirement was met (ENHANCE §7.5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_of_issuing: Option<Date>,
+    /// Element 4 as decided for this learner.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub awarding_bodies: Vec<UniversityId>,
+    /// Element 14, in the awarding university's scheme.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grade: Option<String>,
+}
