@@ -1,14 +1,18 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! Framework rules as data.
+//!
+//! A [`Profile`] is a versioned set of [`Rule`]s read from a TOML file: each rule tests one
+//! [fact](facts) of a specification with one of a few [`Test`]s and, when it fails, yields a
+//! [`Finding`] with a severity, the EU element concerned, a message saying what to do, and the
+//! paragraph it comes from. The engine knows no framework; the profiles in `profiles/` do.
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+pub mod checklist;
+pub mod engine;
+pub mod facts;
+pub mod profile;
+mod registry;
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+pub use checklist::{Answer, ChecklistAnswer, answer_checklist};
+pub use engine::{Evaluation, Finding, RuleOutcome, evaluate};
+pub use facts::{FACT_NAMES, Fact, FactKind, FactValue, Facts, Scope};
+pub use profile::{BUILTIN, Profile, ProfileError, Rule, Severity, Test};
+pub use registry::Profiles;

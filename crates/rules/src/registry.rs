@@ -1,0 +1,41 @@
+//! The profiles known to a run: the built-in ones and an alliance's own.
+
+use crate::profile::{BUILTIN, Profile, ProfileError};
+
+#[derive(Clone, Debug)]
+pub struct Profiles {
+    profiles: Vec<Profile>,
+}
+
+impl Profiles {
+    /// The built-in profiles (`eu-2022`, `enhance-2021`, `euroteq-2022`).
+    pub fn builtin() -> Profiles {
+        let profiles = BUILTIN
+            .iter()
+            .map(|(file, text)| Profile::parse(file, text).unwrap_or_else(|e| panic!("built-in profile is broken: {e}")))
+            .collect();
+        Profiles { profiles }
+    }
+
+    /// Adds a profile file; one with an id already known replaces it (an alliance may refine a
+    /// built-in reading).
+    pub fn add(&mut self, file: &str, text: &str) -> Result<&Profile, ProfileError> {
+        let profile = Profile::parse(file, text)?;
+        self.profiles.retain(|p| p.id != profile.id);
+        self.profiles.push(profile);
+        Ok(self.profiles.last().expect("just pushed"))
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Profile> {
+        self.profiles.iter().find(|p| p.id == id)
+    }
+
+    pub fn all(&self) -> &[Profile] {
+        &self.profiles
+    }
+
+    /// The profiles named, in order, or the first unknown name.
+    pub fn select<'a>(&'a self, ids: &[String]) -> Result<Vec<&'a Profile>, String> {
+        ids.iter().map(|id| self.get(id).ok_or_else(|| id.clone())).collect()
+    }
+}
