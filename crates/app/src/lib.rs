@@ -1,14 +1,12 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! microcred's use cases, above the domain crates and below the CLI and server.
+//!
+//! So far: checking specification files against rule profiles chosen by the command line,
+//! the specification, or the alliance's settings.
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+mod files;
+mod settings;
+mod spec_check;
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+pub use files::read_source;
+pub use settings::{AllianceSettings, SettingsError};
+pub use spec_check::{CheckError, Checker, LocatedFinding, SpecificationReport};

@@ -1,3 +1,74 @@
-fn main() {
-    println!("Hello, world!");
+//! `microcred`: the command line of the micro-credential platform.
+
+mod profiles;
+mod render;
+mod spec;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use microcred_app::{AllianceSettings, Checker};
+
+/// Exit codes, the same for every command.
+pub mod exit {
+    /// Done; nothing required is missing.
+    pub const OK: u8 = 0;
+    /// Done, and what was checked does not meet its rules.
+    pub const FINDINGS: u8 = 1;
+    /// A file could not be read or parsed, or the command was wrong.
+    pub const UNREADABLE: u8 = 2;
+}
+
+#[derive(Parser)]
+#[command(name = "microcred", version, about = "Micro-credentials for European university alliances")]
+struct Cli {
+    /// The alliance's settings file (default profiles, its own profiles and catalogues).
+    #[arg(long, global = true, env = "MICROCRED_ALLIANCE", value_name = "FILE")]
+    alliance: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Micro-credential specifications: check them against the framework rules.
+    #[command(subcommand)]
+    Spec(spec::SpecCommand),
+    /// Rule profiles: the frameworks' rules, as data.
+    #[command(subcommand)]
+    Profiles(profiles::ProfilesCommand),
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// For people, with the source line quoted.
+    #[default]
+    Human,
+    /// For programs.
+    Json,
+}
+
+fn main() -> ExitCode {
+    // clap exits 2 on a wrong command line, matching `exit::UNREADABLE`.
+    let cli = Cli::parse();
+    let settings = match cli.alliance.as_deref().map(AllianceSettings::load).transpose() {
+        Ok(settings) => settings,
+        Err(error) => return fail(&error),
+    };
+    let checker = match Checker::new(settings) {
+        Ok(checker) => checker,
+        Err(error) => return fail(&error),
+    };
+    let code = match cli.command {
+        Command::Spec(command) => spec::run(command, checker),
+        Command::Profiles(command) => profiles::run(command, &checker),
+    };
+    ExitCode::from(code)
+}
+
+fn fail(error: &dyn std::fmt::Display) -> ExitCode {
+    eprintln!("error: {error}");
+    ExitCode::from(exit::UNREADABLE)
 }

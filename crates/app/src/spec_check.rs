@@ -1,0 +1,141 @@
+//! Use case: check specification files against rule profiles.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use microcred_rules::{Evaluation, Facts, Finding, Profile, ProfileError, Profiles, Scope, evaluate};
+use microcred_specfile::{Location, ParseError, ResolvedSpecification, parse_catalogue, parse_specification, resolve};
+
+use crate::files::read_source;
+use crate::settings::{AllianceSettings, SettingsError};
+
+/// Profiles applied when neither the command, the specification nor the alliance names any.
+pub const DEFAULT_PROFILES: [&str; 1] = ["eu-2022"];
+
+/// Checks specifications with the built-in profiles and the alliance's own.
+pub struct Checker {
+    profiles: Profiles,
+    settings: Option<AllianceSettings>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CheckError {
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
+    #[error(transparent)]
+    File(#[from] ParseError),
+}
+
+/// A finding with its place in the files.
+#[derive(Clone, Debug, Serialize)]
+pub struct LocatedFinding {
+    #[serde(flatten)]
+    pub finding: Finding,
+    pub location: Location,
+}
+
+/// The outcome of checking one specification.
+#[derive(Clone, Debug)]
+pub struct SpecificationReport {
+    pub specification: ResolvedSpecification,
+    /// The profiles applied, in order.
+    pub profiles: Vec<String>,
+    pub evaluation: Evaluation,
+    /// The evaluation's findings, located.
+    pub findings: Vec<LocatedFinding>,
+}
+
+impl Checker {
+    pub fn new(settings: Option<AllianceSettings>) -> Result<Checker, CheckError> {
+        let mut checker = Checker { profiles: Profiles::builtin(), settings: None };
+        if let Some(settings) = &settings {
+            for file in settings.profile_files()? {
+                checker.add_profile_file(&file)?;
+            }
+        }
+        checker.settings = settings;
+        Ok(checker)
+    }
+
+    /// Adds a profile file (an alliance's own rules); returns its id.
+    pub fn add_profile_file(&mut self, path: &Path) -> Result<String, CheckError> {
+        let source = read_source(path)?;
+        Ok(self.profiles.add(source.name(), source.text())?.id.clone())
+    }
+
+    pub fn profiles(&self) -> &Profiles {
+        &self.profiles
+    }
+
+    /// Reads a specification with the catalogue files it names and the alliance's catalogues.
+    pub fn load(&self, path: &Path) -> Result<ResolvedSpecification, ParseError> {
+        let parsed = parse_specification(read_source(path)?)?;
+        let here = path.parent().unwrap_or(Path::new(""));
+        let mut catalogue_paths: Vec<PathBuf> = parsed.content.catalogue_files.iter().map(|f| here.join(f)).collect();
+        if let Some(settings) = &self.settings {
+            catalogue_paths.extend(settings.catalogues.iter().map(|c| settings.base.join(c)));
+        }
+        let mut catalogues = Vec::new();
+        for (i, catalogue_path) in catalogue_paths.iter().enumerate() {
+            let source = read_source(catalogue_path).map_err(|mut error| {
+                // Point at the `catalogue` entry that names the missing file.
+                if i < parsed.content.catalogue_files.len() && error.line == 1 && error.field.is_none() {
+                    let at = parsed.locate("catalogue");
+                    error = ParseError { file: at.file, line: at.line, column: at.column, field: Some("catalogue".into()), ..error };
+                }
+                error
+            })?;
+            catalogues.push(parse_catalogue(source)?);
+        }
+        resolve(parsed, catalogues)
+    }
+
+    /// The profiles for a specification: those asked for, else the specification's own, else
+    /// the alliance's defaults, else [`DEFAULT_PROFILES`].
+    pub fn choose_profiles<'a>(
+        &'a self,
+        specification: &ResolvedSpecification,
+        asked: &[String],
+    ) -> Result<Vec<&'a Profile>, ParseError> {
+        let own = &specification.specification.profiles;
+        let (names, from_file): (Vec<String>, bool) = if !asked.is_empty() {
+            (asked.to_vec(), false)
+        } else if !own.is_empty() {
+            (own.clone(), true)
+        } else if let Some(settings) = self.settings.as_ref().filter(|s| !s.profiles.is_empty()) {
+            (settings.profiles.clone(), false)
+        } else {
+            (DEFAULT_PROFILES.iter().map(|p| p.to_string()).collect(), false)
+        };
+        self.profiles.select(&names).map_err(|unknown| {
+            let known: Vec<&str> = self.profiles.all().iter().map(|p| p.id.as_str()).collect();
+            let message = format!("unknown rule profile `{unknown}`; known profiles: {}", known.join(", "));
+            match names.iter().position(|n| *n == unknown).filter(|_| from_file) {
+                Some(i) => {
+                    let at = specification.locate(&format!("profiles[{i}]"));
+                    ParseError { file: at.file, line: at.line, column: at.column, field: Some(at.field), message, help: None }
+                }
+                None => ParseError::whole_file(specification.source().name(), message),
+            }
+        })
+    }
+
+    /// Reads and checks one specification file.
+    pub fn check(&self, path: &Path, asked: &[String]) -> Result<SpecificationReport, ParseError> {
+        let specification = self.load(path)?;
+        let profiles = self.choose_profiles(&specification, asked)?;
+        let alliance = self.settings.as_ref().and_then(|s| s.alliance.as_ref());
+        let facts = Facts::of_specification(&specification.specification, &specification.catalogue, alliance);
+        let evaluation = evaluate(&profiles, &facts, Scope::Specification);
+        let findings = evaluation
+            .findings
+            .iter()
+            .map(|finding| LocatedFinding { location: specification.locate(&finding.field), finding: finding.clone() })
+            .collect();
+        let profiles = profiles.iter().map(|p| p.id.clone()).collect();
+        Ok(SpecificationReport { specification, profiles, evaluation, findings })
+    }
+}
