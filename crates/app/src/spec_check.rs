@@ -74,10 +74,19 @@ impl Checker {
     pub fn load(&self, path: &Path) -> Result<ResolvedSpecification, ParseError> {
         let parsed = parse_specification(read_source(path)?)?;
         let here = path.parent().unwrap_or(Path::new(""));
-        let mut catalogue_paths: Vec<PathBuf> = parsed.content.catalogue_files.iter().map(|f| here.join(f)).collect();
+        let mut catalogue_paths: Vec<PathBuf> =
+            parsed.content.catalogue_files.iter().map(|f| tidy(&here.join(f))).collect();
         if let Some(settings) = &self.settings {
-            catalogue_paths.extend(settings.catalogues.iter().map(|c| settings.base.join(c)));
+            catalogue_paths.extend(settings.catalogues.iter().map(|c| tidy(&settings.base.join(c))));
         }
+        // A catalogue named both by the specification and by the alliance is read once.
+        let mut seen = Vec::new();
+        catalogue_paths.retain(|p| {
+            let key = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
+            let new = !seen.contains(&key);
+            seen.push(key);
+            new
+        });
         let mut catalogues = Vec::new();
         for (i, catalogue_path) in catalogue_paths.iter().enumerate() {
             let source = read_source(catalogue_path).map_err(|mut error| {
@@ -138,4 +147,22 @@ impl Checker {
         let profiles = profiles.iter().map(|p| p.id.clone()).collect();
         Ok(SpecificationReport { specification, profiles, evaluation, findings })
     }
+}
+
+/// `examples/a/../catalogues/x.toml` → `examples/catalogues/x.toml`, for paths shown to people.
+/// Lexical only: a `..` after a symbolic link may then name another file, which is acceptable
+/// for files people name in their own specifications.
+fn tidy(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }

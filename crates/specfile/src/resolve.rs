@@ -72,7 +72,10 @@ pub fn resolve(
     let mut catalogue = Catalogue::default();
     let mut university_origins: HashMap<UniversityId, usize> = HashMap::new();
     let mut element_origins = HashMap::new();
-    for (file, part) in parts.into_iter().enumerate() {
+    // Catalogues first, so a duplicate is reported in the specification file being checked.
+    let mut parts: Vec<(usize, Catalogue)> = parts.into_iter().enumerate().collect();
+    parts.rotate_left(1);
+    for (file, part) in parts {
         let (source, index) = &files[file];
         for (i, university) in part.universities.into_iter().enumerate() {
             if let Some(first) = university_origins.insert(university.id.clone(), file) {

@@ -106,6 +106,7 @@ fn read_json(source: &SourceFile) -> Result<(Value, SpanIndex), ParseError> {
     let value: Value = serde_json::from_str(source.text()).map_err(|error| {
         let message = error.to_string();
         let message = message.split(" at line ").next().unwrap_or(&message);
+        let message = if message.contains("recursion limit") { "nested more than 128 levels deep" } else { message };
         ParseError {
             file: source.name().to_owned(),
             line: error.line().max(1),
