@@ -106,6 +106,17 @@ impl SourceFile {
         (line, column)
     }
 
+    /// The byte offset of a 1-based line and 1-based *byte* column (as serde_json counts),
+    /// moved back to a character boundary.
+    pub fn offset_of_byte_column(&self, line: usize, byte_column: usize) -> usize {
+        let start = self.line_starts.get(line.saturating_sub(1)).copied().unwrap_or(self.text.len());
+        let mut offset = (start + byte_column.saturating_sub(1)).min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
+    }
+
     /// The text of a 1-based line, without its line break.
     pub fn line_text(&self, line: usize) -> &str {
         let start = self.line_starts.get(line.wrapping_sub(1)).copied().unwrap_or(self.text.len());

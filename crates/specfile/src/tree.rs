@@ -107,14 +107,9 @@ fn read_json(source: &SourceFile) -> Result<(Value, SpanIndex), ParseError> {
         let message = error.to_string();
         let message = message.split(" at line ").next().unwrap_or(&message);
         let message = if message.contains("recursion limit") { "nested more than 128 levels deep" } else { message };
-        ParseError {
-            file: source.name().to_owned(),
-            line: error.line().max(1),
-            column: error.column().max(1),
-            field: None,
-            message: format!("JSON syntax: {message}"),
-            help: None,
-        }
+        // serde_json counts columns in bytes; people count characters.
+        let offset = source.offset_of_byte_column(error.line().max(1), error.column().max(1));
+        syntax_error(source, offset, format!("JSON syntax: {message}"))
     })?;
     let mut index = SpanIndex::default();
     let mut scanner = JsonScanner { text: source.text().as_bytes(), at: 0, index: &mut index };
