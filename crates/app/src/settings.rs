@@ -45,9 +45,15 @@ pub struct SettingsError {
 
 impl AllianceSettings {
     pub fn load(path: &Path) -> Result<AllianceSettings, SettingsError> {
-        let source = read_source(path).map_err(|e| SettingsError { file: e.file.clone(), message: e.message })?;
-        let mut settings: AllianceSettings = toml::from_str(source.text())
-            .map_err(|e| SettingsError { file: source.name().to_owned(), message: e.to_string().trim_end().to_owned() })?;
+        let source = read_source(path).map_err(|e| SettingsError {
+            file: e.file.clone(),
+            message: e.message,
+        })?;
+        let mut settings: AllianceSettings =
+            toml::from_str(source.text()).map_err(|e| SettingsError {
+                file: source.name().to_owned(),
+                message: e.to_string().trim_end().to_owned(),
+            })?;
         settings.base = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Ok(settings)
     }
@@ -57,8 +63,10 @@ impl AllianceSettings {
         let mut files = Vec::new();
         for dir in &self.profile_dirs {
             let dir = self.base.join(dir);
-            let entries = std::fs::read_dir(&dir)
-                .map_err(|e| SettingsError { file: dir.display().to_string(), message: format!("cannot read the profile folder: {e}") })?;
+            let entries = std::fs::read_dir(&dir).map_err(|e| SettingsError {
+                file: dir.display().to_string(),
+                message: format!("cannot read the profile folder: {e}"),
+            })?;
             for entry in entries.flatten() {
                 let path = entry.path();
                 if path.extension().is_some_and(|e| e == "toml") {

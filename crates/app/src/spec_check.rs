@@ -4,8 +4,12 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use microcred_rules::{Evaluation, Facts, Finding, Profile, ProfileError, Profiles, Scope, evaluate};
-use microcred_specfile::{Location, ParseError, ResolvedSpecification, parse_catalogue, parse_specification, resolve};
+use microcred_rules::{
+    Evaluation, Facts, Finding, Profile, ProfileError, Profiles, Scope, evaluate,
+};
+use microcred_specfile::{
+    Location, ParseError, ResolvedSpecification, parse_catalogue, parse_specification, resolve,
+};
 
 use crate::files::read_source;
 use crate::settings::{AllianceSettings, SettingsError};
@@ -50,7 +54,10 @@ pub struct SpecificationReport {
 
 impl Checker {
     pub fn new(settings: Option<AllianceSettings>) -> Result<Checker, CheckError> {
-        let mut checker = Checker { profiles: Profiles::builtin(), settings: None };
+        let mut checker = Checker {
+            profiles: Profiles::builtin(),
+            settings: None,
+        };
         if let Some(settings) = &settings {
             for file in settings.profile_files()? {
                 checker.add_profile_file(&file)?;
@@ -74,10 +81,19 @@ impl Checker {
     pub fn load(&self, path: &Path) -> Result<ResolvedSpecification, ParseError> {
         let parsed = parse_specification(read_source(path)?)?;
         let here = path.parent().unwrap_or(Path::new(""));
-        let mut catalogue_paths: Vec<PathBuf> =
-            parsed.content.catalogue_files.iter().map(|f| tidy(&here.join(f))).collect();
+        let mut catalogue_paths: Vec<PathBuf> = parsed
+            .content
+            .catalogue_files
+            .iter()
+            .map(|f| tidy(&here.join(f)))
+            .collect();
         if let Some(settings) = &self.settings {
-            catalogue_paths.extend(settings.catalogues.iter().map(|c| tidy(&settings.base.join(c))));
+            catalogue_paths.extend(
+                settings
+                    .catalogues
+                    .iter()
+                    .map(|c| tidy(&settings.base.join(c))),
+            );
         }
         // A catalogue named both by the specification and by the alliance is read once.
         let mut seen = Vec::new();
@@ -91,9 +107,18 @@ impl Checker {
         for (i, catalogue_path) in catalogue_paths.iter().enumerate() {
             let source = read_source(catalogue_path).map_err(|mut error| {
                 // Point at the `catalogue` entry that names the missing file.
-                if i < parsed.content.catalogue_files.len() && error.line == 1 && error.field.is_none() {
+                if i < parsed.content.catalogue_files.len()
+                    && error.line == 1
+                    && error.field.is_none()
+                {
                     let at = parsed.locate("catalogue");
-                    error = ParseError { file: at.file, line: at.line, column: at.column, field: Some("catalogue".into()), ..error };
+                    error = ParseError {
+                        file: at.file,
+                        line: at.line,
+                        column: at.column,
+                        field: Some("catalogue".into()),
+                        ..error
+                    };
                 }
                 error
             })?;
@@ -117,15 +142,32 @@ impl Checker {
         } else if let Some(settings) = self.settings.as_ref().filter(|s| !s.profiles.is_empty()) {
             (settings.profiles.clone(), false)
         } else {
-            (DEFAULT_PROFILES.iter().map(|p| p.to_string()).collect(), false)
+            (
+                DEFAULT_PROFILES.iter().map(|p| p.to_string()).collect(),
+                false,
+            )
         };
         self.profiles.select(&names).map_err(|unknown| {
             let known: Vec<&str> = self.profiles.all().iter().map(|p| p.id.as_str()).collect();
-            let message = format!("unknown rule profile `{unknown}`; known profiles: {}", known.join(", "));
-            match names.iter().position(|n| *n == unknown).filter(|_| from_file) {
+            let message = format!(
+                "unknown rule profile `{unknown}`; known profiles: {}",
+                known.join(", ")
+            );
+            match names
+                .iter()
+                .position(|n| *n == unknown)
+                .filter(|_| from_file)
+            {
                 Some(i) => {
                     let at = specification.locate(&format!("profiles[{i}]"));
-                    ParseError { file: at.file, line: at.line, column: at.column, field: Some(at.field), message, help: None }
+                    ParseError {
+                        file: at.file,
+                        line: at.line,
+                        column: at.column,
+                        field: Some(at.field),
+                        message,
+                        help: None,
+                    }
                 }
                 None => ParseError::whole_file(specification.source().name(), message),
             }
@@ -137,15 +179,27 @@ impl Checker {
         let specification = self.load(path)?;
         let profiles = self.choose_profiles(&specification, asked)?;
         let alliance = self.settings.as_ref().and_then(|s| s.alliance.as_ref());
-        let facts = Facts::of_specification(&specification.specification, &specification.catalogue, alliance);
+        let facts = Facts::of_specification(
+            &specification.specification,
+            &specification.catalogue,
+            alliance,
+        );
         let evaluation = evaluate(&profiles, &facts, Scope::Specification);
         let findings = evaluation
             .findings
             .iter()
-            .map(|finding| LocatedFinding { location: specification.locate(&finding.field), finding: finding.clone() })
+            .map(|finding| LocatedFinding {
+                location: specification.locate(&finding.field),
+                finding: finding.clone(),
+            })
             .collect();
         let profiles = profiles.iter().map(|p| p.id.clone()).collect();
-        Ok(SpecificationReport { specification, profiles, evaluation, findings })
+        Ok(SpecificationReport {
+            specification,
+            profiles,
+            evaluation,
+            findings,
+        })
     }
 }
 
@@ -158,7 +212,9 @@ fn tidy(path: &Path) -> PathBuf {
     for component in path.components() {
         match component {
             Component::CurDir => {}
-            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
                 out.pop();
             }
             other => out.push(other),

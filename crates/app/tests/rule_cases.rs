@@ -7,7 +7,9 @@ use serde::Deserialize;
 use toml::{Table, Value};
 
 use microcred_model::Award;
-use microcred_rules::{BUILTIN, Evaluation, Facts, Profile, Profiles, RuleOutcome, Scope, evaluate};
+use microcred_rules::{
+    BUILTIN, Evaluation, Facts, Profile, Profiles, RuleOutcome, Scope, evaluate,
+};
 use microcred_specfile::{SourceFile, parse_catalogue, parse_specification, resolve};
 
 #[derive(Deserialize)]
@@ -51,10 +53,14 @@ enum Step<'a> {
 fn steps(path: &str) -> Vec<Step<'_>> {
     let mut steps = Vec::new();
     for part in path.split('.') {
-        let (key, indexes) = part.split_once('[').map_or((part, ""), |(k, rest)| (k, rest));
+        let (key, indexes) = part
+            .split_once('[')
+            .map_or((part, ""), |(k, rest)| (k, rest));
         steps.push(Step::Key(key));
         for index in indexes.split('[').filter(|s| !s.is_empty()) {
-            steps.push(Step::Index(index.trim_end_matches(']').parse().expect("an index")));
+            steps.push(Step::Index(
+                index.trim_end_matches(']').parse().expect("an index"),
+            ));
         }
     }
     steps
@@ -66,16 +72,25 @@ fn edit(root: &mut Value, path: &str, new: Option<Value>) {
     let mut at = root;
     for step in walk {
         at = match step {
-            Step::Key(key) => at.as_table_mut().expect("a table").entry(*key).or_insert(Value::Table(Table::new())),
+            Step::Key(key) => at
+                .as_table_mut()
+                .expect("a table")
+                .entry(*key)
+                .or_insert(Value::Table(Table::new())),
             Step::Index(i) => &mut at.as_array_mut().expect("a list")[*i],
         };
     }
     match (last, new) {
         (Step::Key(key), Some(value)) => {
-            at.as_table_mut().expect("a table").insert((*key).to_owned(), value);
+            at.as_table_mut()
+                .expect("a table")
+                .insert((*key).to_owned(), value);
         }
         (Step::Key(key), None) => {
-            assert!(at.as_table_mut().expect("a table").remove(*key).is_some(), "nothing to remove at {path}");
+            assert!(
+                at.as_table_mut().expect("a table").remove(*key).is_some(),
+                "nothing to remove at {path}"
+            );
         }
         (Step::Index(i), Some(value)) => at.as_array_mut().expect("a list")[*i] = value,
         (Step::Index(i), None) => {
@@ -118,11 +133,19 @@ fn evaluate_change(case: &Case, change: &Change, award: &Table) -> Evaluation {
         })
         .collect();
     let resolved = resolve(parsed, catalogues).unwrap_or_else(|e| panic!("{}: {e}", case.rule));
-    let award: Award = award.try_into().unwrap_or_else(|e| panic!("{}: award: {e}", case.rule));
-    let facts = Facts::of_specification(&resolved.specification, &resolved.catalogue, None).with_award(&award);
+    let award: Award = award
+        .try_into()
+        .unwrap_or_else(|e| panic!("{}: award: {e}", case.rule));
+    let facts = Facts::of_specification(&resolved.specification, &resolved.catalogue, None)
+        .with_award(&award);
     let builtin = Profiles::builtin();
     let mut ids = resolved.specification.profiles.clone();
-    let own = case.rule.split('/').next().expect("profile/rule").to_owned();
+    let own = case
+        .rule
+        .split('/')
+        .next()
+        .expect("profile/rule")
+        .to_owned();
     if !ids.contains(&own) {
         ids.push(own);
     }
@@ -137,12 +160,25 @@ fn every_rule_is_triggered_and_holds() {
     for case in &file.case {
         let triggered = evaluate_change(case, &case.trigger, &file.award);
         if triggered.outcome(&case.rule) != Some(&RuleOutcome::Failed) {
-            failures.push(format!("{}: not triggered ({:?})", case.rule, triggered.outcome(&case.rule)));
+            failures.push(format!(
+                "{}: not triggered ({:?})",
+                case.rule,
+                triggered.outcome(&case.rule)
+            ));
         }
         let held = evaluate_change(case, &case.pass, &file.award);
         if !matches!(held.outcome(&case.rule), Some(RuleOutcome::Held(_))) {
-            let messages: Vec<_> = held.findings.iter().filter(|f| f.rule == case.rule).map(|f| &f.message).collect();
-            failures.push(format!("{}: does not hold ({:?} {messages:?})", case.rule, held.outcome(&case.rule)));
+            let messages: Vec<_> = held
+                .findings
+                .iter()
+                .filter(|f| f.rule == case.rule)
+                .map(|f| &f.message)
+                .collect();
+            failures.push(format!(
+                "{}: does not hold ({:?} {messages:?})",
+                case.rule,
+                held.outcome(&case.rule)
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -167,15 +203,39 @@ fn every_rule_has_both_cases() {
 #[test]
 fn the_euroteq_size_contradiction_is_reported_with_both_sources() {
     let file = cases();
-    let case = file.case.iter().find(|c| c.rule == "euroteq-2022/size").expect("a size case");
+    let case = file
+        .case
+        .iter()
+        .find(|c| c.rule == "euroteq-2022/size")
+        .expect("a size case");
     let at = |ects: f64| {
-        let change = Change { set: [("workload.ects".to_owned(), Value::Float(ects))].into_iter().collect(), ..Change::default() };
-        evaluate_change(case, &change, &file.award).findings.into_iter().find(|f| f.rule == case.rule)
+        let change = Change {
+            set: [("workload.ects".to_owned(), Value::Float(ects))]
+                .into_iter()
+                .collect(),
+            ..Change::default()
+        };
+        evaluate_change(case, &change, &file.award)
+            .findings
+            .into_iter()
+            .find(|f| f.rule == case.rule)
     };
     let eight = at(8.0).expect("8 ECTS meets one reading, not the other");
-    assert!(eight.message.contains("contradicts itself"), "{}", eight.message);
-    assert!(eight.source.contains("2–10") && eight.source.contains("2–6"), "{}", eight.source);
+    assert!(
+        eight.message.contains("contradicts itself"),
+        "{}",
+        eight.message
+    );
+    assert!(
+        eight.source.contains("2–10") && eight.source.contains("2–6"),
+        "{}",
+        eight.source
+    );
     let twelve = at(12.0).expect("12 ECTS meets neither reading");
-    assert!(twelve.message.contains("outside the recommended 2–10"), "{}", twelve.message);
+    assert!(
+        twelve.message.contains("outside the recommended 2–10"),
+        "{}",
+        twelve.message
+    );
     assert!(at(4.0).is_none(), "4 ECTS meets both readings");
 }

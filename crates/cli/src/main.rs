@@ -22,7 +22,11 @@ pub mod exit {
 }
 
 #[derive(Parser)]
-#[command(name = "microcred", version, about = "Micro-credentials for European university alliances")]
+#[command(
+    name = "microcred",
+    version,
+    about = "Micro-credentials for European university alliances"
+)]
 struct Cli {
     /// The alliance's settings file (default profiles, its own profiles and catalogues).
     #[arg(long, global = true, env = "MICROCRED_ALLIANCE", value_name = "FILE")]
@@ -53,7 +57,12 @@ pub enum OutputFormat {
 fn main() -> ExitCode {
     // clap exits 2 on a wrong command line, matching `exit::UNREADABLE`.
     let cli = Cli::parse();
-    let settings = match cli.alliance.as_deref().map(AllianceSettings::load).transpose() {
+    let settings = match cli
+        .alliance
+        .as_deref()
+        .map(AllianceSettings::load)
+        .transpose()
+    {
         Ok(settings) => settings,
         Err(error) => return fail(&error),
     };

@@ -29,39 +29,71 @@ pub enum ProfilesCommand {
 pub fn run(command: ProfilesCommand, checker: &Checker) -> u8 {
     let style = Style::for_stdout();
     match command {
-        ProfilesCommand::List { format: OutputFormat::Json } => {
+        ProfilesCommand::List {
+            format: OutputFormat::Json,
+        } => {
             let list: Vec<_> = checker
                 .profiles()
                 .all()
                 .iter()
                 .map(|p| json!({ "id": p.id, "name": p.name, "version": p.version, "document": p.document, "rules": p.rules.len() }))
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&list).expect("serializes"));
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&list).expect("serializes")
+            );
             exit::OK
         }
-        ProfilesCommand::List { format: OutputFormat::Human } => {
+        ProfilesCommand::List {
+            format: OutputFormat::Human,
+        } => {
             for p in checker.profiles().all() {
-                println!("{:<16} {} (v{}, {} rules)", style.bold(&p.id), p.name, p.version, p.rules.len());
+                println!(
+                    "{:<16} {} (v{}, {} rules)",
+                    style.bold(&p.id),
+                    p.name,
+                    p.version,
+                    p.rules.len()
+                );
                 println!("{:<16} {}", "", style.dim(&p.document));
             }
             exit::OK
         }
         ProfilesCommand::Show { id, format } => {
             let Some(profile) = checker.profiles().get(&id) else {
-                let known: Vec<&str> = checker.profiles().all().iter().map(|p| p.id.as_str()).collect();
-                eprintln!("error: unknown rule profile `{id}`; known profiles: {}", known.join(", "));
+                let known: Vec<&str> = checker
+                    .profiles()
+                    .all()
+                    .iter()
+                    .map(|p| p.id.as_str())
+                    .collect();
+                eprintln!(
+                    "error: unknown rule profile `{id}`; known profiles: {}",
+                    known.join(", ")
+                );
                 return exit::UNREADABLE;
             };
             match format {
-                OutputFormat::Json => println!("{}", serde_json::to_string_pretty(profile).expect("serializes")),
+                OutputFormat::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(profile).expect("serializes")
+                ),
                 OutputFormat::Human => show(profile, style),
             }
             exit::OK
         }
         ProfilesCommand::Fields => {
             for (name, kind, scope, description) in FACT_NAMES {
-                let scope = if *scope == Scope::Credential { " (awarded credential)" } else { "" };
-                println!("{:<36} {:<7} {description}{scope}", name, format!("{kind:?}").to_lowercase());
+                let scope = if *scope == Scope::Credential {
+                    " (awarded credential)"
+                } else {
+                    ""
+                };
+                println!(
+                    "{:<36} {:<7} {description}{scope}",
+                    name,
+                    format!("{kind:?}").to_lowercase()
+                );
             }
             exit::OK
         }
@@ -69,14 +101,23 @@ pub fn run(command: ProfilesCommand, checker: &Checker) -> u8 {
 }
 
 fn show(profile: &Profile, style: Style) {
-    println!("{} {} (version {})", style.bold(&profile.id), profile.name, profile.version);
+    println!(
+        "{} {} (version {})",
+        style.bold(&profile.id),
+        profile.name,
+        profile.version
+    );
     println!("{}", profile.document);
     if !profile.description.is_empty() {
         println!("{}", profile.description.trim());
     }
     println!();
     for rule in &profile.rules {
-        let scope = if rule.scope == Scope::Credential { ", awarded credential" } else { "" };
+        let scope = if rule.scope == Scope::Credential {
+            ", awarded credential"
+        } else {
+            ""
+        };
         println!(
             "{} {} — element {} {}{scope}",
             style.severity(rule.severity.word()),
@@ -94,13 +135,26 @@ fn show(profile: &Profile, style: Style) {
             println!("    quote  \u{201c}{quote}\u{201d}");
         }
         if let Some(other) = &rule.contradiction {
-            println!("    contradicted by {} — checks {}", other.source, describe(&other.check));
+            println!(
+                "    contradicted by {} — checks {}",
+                other.source,
+                describe(&other.check)
+            );
         }
         println!();
     }
     for (i, question) in profile.checklist.iter().enumerate() {
-        let kind = if question.recommended { " (recommended)" } else { "" };
-        println!("checklist {}{kind}: {} — answered by {}", i + 1, question.question, question.rules.join(", "));
+        let kind = if question.recommended {
+            " (recommended)"
+        } else {
+            ""
+        };
+        println!(
+            "checklist {}{kind}: {} — answered by {}",
+            i + 1,
+            question.question,
+            question.rules.join(", ")
+        );
     }
 }
 
@@ -108,10 +162,17 @@ fn show(profile: &Profile, style: Style) {
 fn describe(test: &Test) -> String {
     let number = |n: f64| microcred_rules::facts::format_number(n);
     match test {
-        Test::Present { field: Some(field), .. } => format!("{field} is given"),
+        Test::Present {
+            field: Some(field), ..
+        } => format!("{field} is given"),
         Test::Present { any_of, .. } => format!("one of {} is given", any_of.join(", ")),
         Test::Absent { field } => format!("{field} is not given"),
-        Test::Range { field, min, max, below } => {
+        Test::Range {
+            field,
+            min,
+            max,
+            below,
+        } => {
             let mut parts = Vec::new();
             if let Some(min) = min {
                 parts.push(format!("{field} ≥ {}", number(*min)));

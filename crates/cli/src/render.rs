@@ -12,11 +12,17 @@ pub struct Style {
 
 impl Style {
     pub fn for_stdout() -> Style {
-        Style { colour: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() }
+        Style {
+            colour: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        }
     }
 
     pub fn paint(self, code: &str, text: &str) -> String {
-        if self.colour { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() }
+        if self.colour {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
     }
 
     pub fn severity(self, word: &str) -> String {
@@ -50,19 +56,44 @@ pub fn diagnostic(
     let _ = writeln!(out, "{heading}");
     let gutter = location.line.to_string().len().max(2);
     let pad = " ".repeat(gutter);
-    let _ = writeln!(out, "{pad}{} {}:{}:{}", style.dim("-->"), location.file, location.line, location.column);
+    let _ = writeln!(
+        out,
+        "{pad}{} {}:{}:{}",
+        style.dim("-->"),
+        location.file,
+        location.line,
+        location.column
+    );
     let missing_here = !location.present && location.span.is_empty();
     if missing_here {
-        let _ = writeln!(out, "{pad} {} `{}` is not in the file", style.dim("="), location.field);
+        let _ = writeln!(
+            out,
+            "{pad} {} `{}` is not in the file",
+            style.dim("="),
+            location.field
+        );
     } else if let Some(source) = source {
         let line = source.line_text(location.line);
         let marked = source.text().get(location.span.clone()).unwrap_or("");
         let first_line_of_mark = marked.lines().next().unwrap_or("");
         let width = first_line_of_mark.chars().count().max(1);
         let _ = writeln!(out, "{pad} {}", style.dim("|"));
-        let _ = writeln!(out, "{} {} {line}", style.dim(&format!("{:>gutter$}", location.line)), style.dim("|"));
-        let label = if location.present { location.field.clone() } else { format!("{} is not in the file", location.field) };
-        let marker = format!("{}{} {label}", " ".repeat(location.column - 1), "^".repeat(width));
+        let _ = writeln!(
+            out,
+            "{} {} {line}",
+            style.dim(&format!("{:>gutter$}", location.line)),
+            style.dim("|")
+        );
+        let label = if location.present {
+            location.field.clone()
+        } else {
+            format!("{} is not in the file", location.field)
+        };
+        let marker = format!(
+            "{}{} {label}",
+            " ".repeat(location.column - 1),
+            "^".repeat(width)
+        );
         let _ = writeln!(out, "{pad} {} {}", style.dim("|"), style.bold(&marker));
     }
     for note in notes {

@@ -43,14 +43,22 @@ pub enum SpecCommand {
 
 pub fn run(command: SpecCommand, mut checker: Checker) -> u8 {
     match command {
-        SpecCommand::Check { files, profiles, format } => {
+        SpecCommand::Check {
+            files,
+            profiles,
+            format,
+        } => {
             let profiles = match add_profile_files(&mut checker, profiles) {
                 Ok(ids) => ids,
                 Err(message) => return usage_error(&message),
             };
             check(&checker, &files, &profiles, format)
         }
-        SpecCommand::Checklist { file, profile, format } => {
+        SpecCommand::Checklist {
+            file,
+            profile,
+            format,
+        } => {
             let profile = match add_profile_files(&mut checker, vec![profile]) {
                 Ok(mut ids) => ids.remove(0),
                 Err(message) => return usage_error(&message),
@@ -63,7 +71,10 @@ pub fn run(command: SpecCommand, mut checker: Checker) -> u8 {
             } else {
                 microcred_specfile::specification_file_schema()
             };
-            println!("{}", serde_json::to_string_pretty(&schema).expect("a schema serializes"));
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&schema).expect("a schema serializes")
+            );
             exit::OK
         }
     }
@@ -80,22 +91,37 @@ fn add_profile_files(checker: &mut Checker, profiles: Vec<String>) -> Result<Vec
         .into_iter()
         .map(|profile| {
             if profile.ends_with(".toml") {
-                checker.add_profile_file(std::path::Path::new(&profile)).map_err(|e| e.to_string())
+                checker
+                    .add_profile_file(std::path::Path::new(&profile))
+                    .map_err(|e| e.to_string())
             } else if checker.profiles().get(&profile).is_some() {
                 Ok(profile)
             } else {
-                let known: Vec<&str> = checker.profiles().all().iter().map(|p| p.id.as_str()).collect();
-                Err(format!("unknown rule profile `{profile}`; known profiles: {}", known.join(", ")))
+                let known: Vec<&str> = checker
+                    .profiles()
+                    .all()
+                    .iter()
+                    .map(|p| p.id.as_str())
+                    .collect();
+                Err(format!(
+                    "unknown rule profile `{profile}`; known profiles: {}",
+                    known.join(", ")
+                ))
             }
         })
         .collect()
 }
 
 fn check(checker: &Checker, files: &[PathBuf], profiles: &[String], format: OutputFormat) -> u8 {
-    let reports: Vec<(String, Result<SpecificationReport, ParseError>)> =
-        files.iter().map(|f| (f.display().to_string(), checker.check(f, profiles))).collect();
+    let reports: Vec<(String, Result<SpecificationReport, ParseError>)> = files
+        .iter()
+        .map(|f| (f.display().to_string(), checker.check(f, profiles)))
+        .collect();
     let unreadable = reports.iter().any(|(_, r)| r.is_err());
-    let errors = reports.iter().any(|(_, r)| r.as_ref().is_ok_and(|r| r.evaluation.count(Severity::Error) > 0));
+    let errors = reports.iter().any(|(_, r)| {
+        r.as_ref()
+            .is_ok_and(|r| r.evaluation.count(Severity::Error) > 0)
+    });
     match format {
         OutputFormat::Json => {
             let files: Vec<_> = reports
@@ -105,7 +131,11 @@ fn check(checker: &Checker, files: &[PathBuf], profiles: &[String], format: Outp
                     Err(error) => json!({ "path": path, "error": error, "findings": [] }),
                 })
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&json!({ "files": files })).expect("a report serializes"));
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json!({ "files": files }))
+                    .expect("a report serializes")
+            );
         }
         OutputFormat::Human => print_human(&reports),
     }
@@ -132,11 +162,24 @@ fn print_human(reports: &[(String, Result<SpecificationReport, ParseError>)]) {
                 for located in &report.findings {
                     let finding = &located.finding;
                     let word = finding.severity.word();
-                    let heading = format!("{}{} {}", style.severity(word), style.bold(&format!("[{}]:", finding.rule)), finding.message);
+                    let heading = format!(
+                        "{}{} {}",
+                        style.severity(word),
+                        style.bold(&format!("[{}]:", finding.rule)),
+                        finding.message
+                    );
                     let element = finding.element;
-                    let necessity = if element.mandatory() { "mandatory" } else { "optional" };
+                    let necessity = if element.mandatory() {
+                        "mandatory"
+                    } else {
+                        "optional"
+                    };
                     let notes = vec![
-                        format!("element {}: {} ({necessity})", element.number(), element.name()),
+                        format!(
+                            "element {}: {} ({necessity})",
+                            element.number(),
+                            element.name()
+                        ),
                         format!("source: {}", finding.source),
                     ];
                     let source = report.specification.file(&located.location.file);
@@ -164,13 +207,22 @@ fn print_human(reports: &[(String, Result<SpecificationReport, ParseError>)]) {
         plural(warnings, "warning"),
         plural(notes, "note"),
         plural(files, "file"),
-        if unreadable > 0 { format!("; {} could not be read", plural(unreadable, "file")) } else { String::new() }
+        if unreadable > 0 {
+            format!("; {} could not be read", plural(unreadable, "file"))
+        } else {
+            String::new()
+        }
     )));
     println!("{out}");
 }
 
 fn print_parse_error(out: &mut String, style: Style, error: &ParseError) {
-    let heading = format!("{}{} {}", style.severity("error"), style.bold(":"), error.message);
+    let heading = format!(
+        "{}{} {}",
+        style.severity("error"),
+        style.bold(":"),
+        error.message
+    );
     let location = Location {
         file: error.file.clone(),
         line: error.line,
@@ -180,9 +232,9 @@ fn print_parse_error(out: &mut String, style: Style, error: &ParseError) {
         span: 0..0,
     };
     // Re-read the line for the quote; the file may be unreadable, then no quote.
-    let source = std::fs::read(&error.file)
-        .ok()
-        .and_then(|bytes| microcred_specfile::SourceFile::from_bytes(error.file.clone(), bytes).ok());
+    let source = std::fs::read(&error.file).ok().and_then(|bytes| {
+        microcred_specfile::SourceFile::from_bytes(error.file.clone(), bytes).ok()
+    });
     let mut location = location;
     if let Some(source) = &source {
         let offset = line_offset(source, error.line, error.column);
@@ -197,12 +249,26 @@ fn print_parse_error(out: &mut String, style: Style, error: &ParseError) {
 
 /// The byte offset of a 1-based line and character column.
 fn line_offset(source: &microcred_specfile::SourceFile, line: usize, column: usize) -> usize {
-    let start: usize = source.text().split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    let start: usize = source
+        .text()
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
     let rest = &source.text()[start.min(source.text().len())..];
-    start + rest.char_indices().nth(column.saturating_sub(1)).map_or(rest.len(), |(i, _)| i)
+    start
+        + rest
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(rest.len(), |(i, _)| i)
 }
 
-fn checklist(checker: &Checker, file: &PathBuf, profile_id: &str, format: OutputFormat) -> u8 {
+fn checklist(
+    checker: &Checker,
+    file: &std::path::Path,
+    profile_id: &str,
+    format: OutputFormat,
+) -> u8 {
     let style = Style::for_stdout();
     let specification = match checker.load(file) {
         Ok(s) => s,
@@ -213,20 +279,34 @@ fn checklist(checker: &Checker, file: &PathBuf, profile_id: &str, format: Output
             return exit::UNREADABLE;
         }
     };
-    let profile = checker.profiles().get(profile_id).expect("profile ids were checked");
+    let profile = checker
+        .profiles()
+        .get(profile_id)
+        .expect("profile ids were checked");
     if profile.checklist.is_empty() {
         return usage_error(&format!("profile `{profile_id}` has no checklist"));
     }
-    let facts = microcred_rules::Facts::of_specification(&specification.specification, &specification.catalogue, None);
+    let facts = microcred_rules::Facts::of_specification(
+        &specification.specification,
+        &specification.catalogue,
+        None,
+    );
     let evaluation = evaluate(&[profile], &facts, Scope::Specification);
     let answers = answer_checklist(profile, &evaluation);
     match format {
         OutputFormat::Json => {
             let report = json!({ "path": file.display().to_string(), "profile": profile.id, "answers": answers });
-            println!("{}", serde_json::to_string_pretty(&report).expect("answers serialize"));
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report).expect("answers serialize")
+            );
         }
         OutputFormat::Human => {
-            println!("{} — {}", style.bold(&format!("{} checklist", profile.name)), file.display());
+            println!(
+                "{} — {}",
+                style.bold(&format!("{} checklist", profile.name)),
+                file.display()
+            );
             println!("{}\n", style.dim(&profile.document));
             for answer in &answers {
                 let word = match answer.answer {
@@ -242,5 +322,9 @@ fn checklist(checker: &Checker, file: &PathBuf, profile_id: &str, format: Output
             }
         }
     }
-    if answers.iter().any(|a| a.answer == Answer::No) { exit::FINDINGS } else { exit::OK }
+    if answers.iter().any(|a| a.answer == Answer::No) {
+        exit::FINDINGS
+    } else {
+        exit::OK
+    }
 }

@@ -42,7 +42,10 @@ fn conforming_examples_have_no_errors() {
     for file in files {
         let output = microcred(&["spec", "check", "--format", "json", &file]);
         assert_eq!(output.status.code(), Some(0), "{file}: {}", stdout(&output));
-        let name = file.trim_start_matches("examples/").trim_end_matches(".toml").to_owned();
+        let name = file
+            .trim_start_matches("examples/")
+            .trim_end_matches(".toml")
+            .to_owned();
         insta::assert_snapshot!(name, stdout(&output));
     }
 }
@@ -54,8 +57,17 @@ fn non_conforming_examples_have_their_errors() {
     for file in files {
         let output = microcred(&["spec", "check", "--format", "json", &file]);
         // Inconsistencies are warnings (recommendations); the others break obligations.
-        let expected = if file.ends_with("inconsistent-workload.toml") { 0 } else { 1 };
-        assert_eq!(output.status.code(), Some(expected), "{file}: {}", stdout(&output));
+        let expected = if file.ends_with("inconsistent-workload.toml") {
+            0
+        } else {
+            1
+        };
+        assert_eq!(
+            output.status.code(),
+            Some(expected),
+            "{file}: {}",
+            stdout(&output)
+        );
         let name = file.replace('/', "__").trim_end_matches(".toml").to_owned();
         insta::assert_snapshot!(name, stdout(&output));
     }
@@ -63,48 +75,99 @@ fn non_conforming_examples_have_their_errors() {
 
 #[test]
 fn json_report_has_the_documented_shape() {
-    let output = microcred(&["spec", "check", "--format", "json", "examples/non-conforming/badge-with-ects.toml"]);
+    let output = microcred(&[
+        "spec",
+        "check",
+        "--format",
+        "json",
+        "examples/non-conforming/badge-with-ects.toml",
+    ]);
     let report: Value = serde_json::from_slice(&output.stdout).expect("JSON");
     let finding = &report["files"][0]["findings"][0];
     for key in ["severity", "rule", "element", "message", "source"] {
         assert!(finding[key].is_string(), "{key} in {finding}");
     }
     for key in ["line", "column"] {
-        assert!(finding["location"][key].as_u64().is_some_and(|n| n > 0), "{key} in {finding}");
+        assert!(
+            finding["location"][key].as_u64().is_some_and(|n| n > 0),
+            "{key} in {finding}"
+        );
     }
     assert!(finding["location"]["field"].is_string());
 }
 
 #[test]
 fn human_output_quotes_the_source_line() {
-    let output = microcred(&["spec", "check", "examples/non-conforming/euroteq-single-course-onsite.toml"]);
+    let output = microcred(&[
+        "spec",
+        "check",
+        "examples/non-conforming/euroteq-single-course-onsite.toml",
+    ]);
     assert_eq!(output.status.code(), Some(1));
     insta::assert_snapshot!("human-euroteq-single-course-onsite", stdout(&output));
 }
 
 #[test]
 fn several_files_report_together_and_the_worst_exit_code_wins() {
-    let output = microcred(&["spec", "check", "examples/enhance-badge-data-literacy.toml", "examples/non-conforming/incomplete-draft.toml"]);
+    let output = microcred(&[
+        "spec",
+        "check",
+        "examples/enhance-badge-data-literacy.toml",
+        "examples/non-conforming/incomplete-draft.toml",
+    ]);
     assert_eq!(output.status.code(), Some(1));
     let dir = scratch("several");
     let broken = write(&dir, "broken.toml", "id = \"x\"\ntitle = \n");
-    let output = microcred(&["spec", "check", "examples/non-conforming/incomplete-draft.toml", &broken]);
+    let output = microcred(&[
+        "spec",
+        "check",
+        "examples/non-conforming/incomplete-draft.toml",
+        &broken,
+    ]);
     assert_eq!(output.status.code(), Some(2));
     let text = stdout(&output);
     assert!(text.contains("1 file could not be read"), "{text}");
-    assert!(text.contains("eu-2022/learning-outcomes"), "the readable file is still checked: {text}");
+    assert!(
+        text.contains("eu-2022/learning-outcomes"),
+        "the readable file is still checked: {text}"
+    );
 }
 
 #[test]
 fn checklist_answers_the_six_questions() {
-    let output = microcred(&["spec", "checklist", "examples/euroteq-biothermodynamics.toml"]);
+    let output = microcred(&[
+        "spec",
+        "checklist",
+        "examples/euroteq-biothermodynamics.toml",
+    ]);
     assert_eq!(output.status.code(), Some(0));
     insta::assert_snapshot!("checklist-biothermodynamics", stdout(&output));
-    let output = microcred(&["spec", "checklist", "--format", "json", "examples/non-conforming/euroteq-single-course-onsite.toml"]);
+    let output = microcred(&[
+        "spec",
+        "checklist",
+        "--format",
+        "json",
+        "examples/non-conforming/euroteq-single-course-onsite.toml",
+    ]);
     assert_eq!(output.status.code(), Some(1));
     let report: Value = serde_json::from_slice(&output.stdout).expect("JSON");
-    let answers: Vec<&str> = report["answers"].as_array().unwrap().iter().map(|a| a["answer"].as_str().unwrap()).collect();
-    assert_eq!(answers, ["no", "no", "no", "no", "recommended-but-not-met", "recommended-but-not-met"]);
+    let answers: Vec<&str> = report["answers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["answer"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        answers,
+        [
+            "no",
+            "no",
+            "no",
+            "no",
+            "recommended-but-not-met",
+            "recommended-but-not-met"
+        ]
+    );
 }
 
 #[test]
@@ -132,7 +195,10 @@ fn an_alliance_adds_its_own_profile_without_recompiling() {
     let output = microcred(&["--alliance", alliance, "profiles", "list"]);
     assert!(stdout(&output).contains("national-3-30"));
     // Chosen on the command line, by id or by file.
-    for profile in ["national-3-30", "examples/alliance/profiles/national-3-30.toml"] {
+    for profile in [
+        "national-3-30",
+        "examples/alliance/profiles/national-3-30.toml",
+    ] {
         let mut args = vec!["spec", "check", "--format", "json", "--profile", profile];
         if !profile.ends_with(".toml") {
             args.splice(0..0, ["--alliance", alliance]);
@@ -140,28 +206,66 @@ fn an_alliance_adds_its_own_profile_without_recompiling() {
         args.push("examples/non-conforming/certificate-too-small.toml");
         let output = microcred(&args);
         let report: Value = serde_json::from_slice(&output.stdout).expect("JSON");
-        let rules: Vec<&str> = report["files"][0]["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
+        let rules: Vec<&str> = report["files"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap())
+            .collect();
         assert_eq!(rules, ["national-3-30/ects-range"], "{profile}");
     }
     // Applied by default to a specification that names no profile.
     let dir = scratch("alliance");
-    let text = std::fs::read_to_string(repository().join("examples/enhance-certificate-digital-transformation.toml")).unwrap();
-    let text = text.replace("profiles = [\"eu-2022\", \"enhance-2021\"]\n", "").replace("catalogue = \"catalogues/enhance.toml\"\n", "").replace("ects = 5", "ects = 2.5");
+    let text = std::fs::read_to_string(
+        repository().join("examples/enhance-certificate-digital-transformation.toml"),
+    )
+    .unwrap();
+    let text = text
+        .replace("profiles = [\"eu-2022\", \"enhance-2021\"]\n", "")
+        .replace("catalogue = \"catalogues/enhance.toml\"\n", "")
+        .replace("ects = 5", "ects = 2.5");
     let spec = write(&dir, "spec.toml", &text);
-    let output = microcred(&["--alliance", alliance, "spec", "check", "--format", "json", &spec]);
+    let output = microcred(&[
+        "--alliance",
+        alliance,
+        "spec",
+        "check",
+        "--format",
+        "json",
+        &spec,
+    ]);
     let report: Value = serde_json::from_slice(&output.stdout).expect("JSON");
-    assert_eq!(report["files"][0]["profiles"], serde_json::json!(["eu-2022", "enhance-2021", "national-3-30"]));
-    let rules: Vec<&str> = report["files"][0]["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    assert_eq!(
+        report["files"][0]["profiles"],
+        serde_json::json!(["eu-2022", "enhance-2021", "national-3-30"])
+    );
+    let rules: Vec<&str> = report["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
     assert!(rules.contains(&"national-3-30/ects-range"), "{rules:?}");
     assert_eq!(output.status.code(), Some(1));
 }
 
 #[test]
 fn the_committed_json_schemas_are_current() {
-    for (args, file) in [(vec!["spec", "schema"], "schema/specification.schema.json"), (vec!["spec", "schema", "--catalogue"], "schema/catalogue.schema.json")] {
+    for (args, file) in [
+        (vec!["spec", "schema"], "schema/specification.schema.json"),
+        (
+            vec!["spec", "schema", "--catalogue"],
+            "schema/catalogue.schema.json",
+        ),
+    ] {
         let output = microcred(&args);
         let committed = std::fs::read_to_string(repository().join(file)).expect("committed schema");
-        assert_eq!(stdout(&output), committed, "{file} is stale: run `microcred {} > {file}`", args.join(" "));
+        assert_eq!(
+            stdout(&output),
+            committed,
+            "{file} is stale: run `microcred {} > {file}`",
+            args.join(" ")
+        );
     }
 }
 
@@ -181,45 +285,229 @@ fn write(dir: &Path, name: &str, text: &str) -> String {
 #[test]
 fn bad_input_is_located_and_exits_2() {
     let dir = scratch("bad");
-    let catalogue = repository().join("examples/catalogues/enhance.toml").display().to_string();
+    let catalogue = repository()
+        .join("examples/catalogues/enhance.toml")
+        .display()
+        .to_string();
     let head = format!("id = \"x\"\ncatalogue = \"{catalogue}\"\n");
     // (file name, content, expected line, column, field, words in the message)
     let cases: Vec<(&str, String, usize, usize, &str, &str)> = vec![
-        ("malformed.toml", "id = \"x\"\ntitle = \"unterminated\n".into(), 2, 22, "", "TOML syntax"),
-        ("unknown-field.toml", format!("{head}titel = \"A\"\n"), 3, 1, "titel", "did you mean `title`"),
-        ("nested-unknown.toml", format!("{head}[workload]\netcs = 3\n"), 4, 1, "workload.etcs", "did you mean `ects`"),
-        ("wrong-type.toml", format!("{head}[workload]\nhours = \"many\"\n"), 4, 9, "workload.hours", "whole number"),
-        ("negative-ects.toml", format!("{head}[workload]\nects = -2\n"), 4, 8, "workload.ects", "greater than 0"),
-        ("absurd-ects.toml", format!("{head}[workload]\nects = 1000\n"), 4, 8, "workload.ects", "not plausible"),
-        ("eqf-9.toml", format!("{head}[level]\neqf = 9\n"), 4, 7, "level.eqf", "1 to 8"),
-        ("empty-title.toml", format!("{head}title = \"  \"\n"), 3, 9, "title", "empty"),
-        ("unknown-language.toml", format!("{head}[further_information]\nlanguages = [\"en\", \"english\"]\n"), 4, 20, "further_information.languages[1]", "ISO 639-1"),
-        ("unknown-country.toml", "id = \"x\"\n[[universities]]\nid = \"u\"\nlegal_name = \"U\"\ncountry = \"XX\"\n".into(), 5, 11, "universities[0].country", "ISO 3166-1"),
-        ("unknown-mode.toml", format!("{head}[participation]\nmode = \"onlin\"\n"), 4, 8, "participation.mode", "did you mean `online`"),
-        ("duplicate-element.toml", format!("{head}[[course_elements]]\nid = \"wut:sustainable-business-models\"\nuniversity = \"wut\"\ntitle = \"Again\"\n"), 4, 6, "course_elements[0].id", "defined twice"),
-        ("listed-twice.toml", format!("{head}elements = [\"tub:innovation-lab\", \"tub:innovation-lab\"]\n"), 3, 35, "elements[1]", "listed twice"),
-        ("unknown-element.toml", format!("{head}elements = [\"tub:inovation-lab\"]\n"), 3, 13, "elements[0]", "did you mean `tub:innovation-lab`"),
-        ("unknown-profile.toml", format!("{head}profiles = [\"eu-2022\", \"enhance-2012\"]\n"), 3, 24, "profiles[1]", "unknown rule profile"),
-        ("missing-catalogue.toml", "id = \"x\"\ncatalogue = \"nowhere.toml\"\n".into(), 2, 13, "catalogue", "cannot read"),
-        ("bad-id.toml", "id = \"Not An Id\"\n".into(), 1, 6, "id", "valid identifier"),
-        ("bad-date.toml", format!("{head}[participation]\nstart = \"2026-02-30\"\n"), 4, 9, "participation.start", "not a date"),
-        ("bad-esco.toml", format!("{head}[[learning_outcomes]]\ntext = \"t\"\nesco_skills = [\"http://example.org/x\"]\n"), 5, 16, "learning_outcomes[0].esco_skills[0]", "ESCO"),
-        ("bad-nan.toml", format!("{head}[workload]\nects = nan\n"), 4, 8, "workload.ects", "ECTS"),
-        ("json-syntax.json", "{\"id\": \"x\",\n \"title\": }".into(), 2, 11, "", "JSON syntax"),
-        ("json-eqf.json", "{\"id\": \"x\",\n \"level\": {\"eqf\": 9}}".into(), 2, 19, "level.eqf", "1 to 8"),
-        ("json-deep.json", format!("{{\"id\": \"x\", \"description\": {}{}}}", "[".repeat(5000), "]".repeat(5000)), 1, 1, "", "nest"),
-        ("not-a-table.json", "[1, 2]".into(), 1, 1, "", "table of fields"),
+        (
+            "malformed.toml",
+            "id = \"x\"\ntitle = \"unterminated\n".into(),
+            2,
+            22,
+            "",
+            "TOML syntax",
+        ),
+        (
+            "unknown-field.toml",
+            format!("{head}titel = \"A\"\n"),
+            3,
+            1,
+            "titel",
+            "did you mean `title`",
+        ),
+        (
+            "nested-unknown.toml",
+            format!("{head}[workload]\netcs = 3\n"),
+            4,
+            1,
+            "workload.etcs",
+            "did you mean `ects`",
+        ),
+        (
+            "wrong-type.toml",
+            format!("{head}[workload]\nhours = \"many\"\n"),
+            4,
+            9,
+            "workload.hours",
+            "whole number",
+        ),
+        (
+            "negative-ects.toml",
+            format!("{head}[workload]\nects = -2\n"),
+            4,
+            8,
+            "workload.ects",
+            "greater than 0",
+        ),
+        (
+            "absurd-ects.toml",
+            format!("{head}[workload]\nects = 1000\n"),
+            4,
+            8,
+            "workload.ects",
+            "not plausible",
+        ),
+        (
+            "eqf-9.toml",
+            format!("{head}[level]\neqf = 9\n"),
+            4,
+            7,
+            "level.eqf",
+            "1 to 8",
+        ),
+        (
+            "empty-title.toml",
+            format!("{head}title = \"  \"\n"),
+            3,
+            9,
+            "title",
+            "empty",
+        ),
+        (
+            "unknown-language.toml",
+            format!("{head}[further_information]\nlanguages = [\"en\", \"english\"]\n"),
+            4,
+            20,
+            "further_information.languages[1]",
+            "ISO 639-1",
+        ),
+        (
+            "unknown-country.toml",
+            "id = \"x\"\n[[universities]]\nid = \"u\"\nlegal_name = \"U\"\ncountry = \"XX\"\n"
+                .into(),
+            5,
+            11,
+            "universities[0].country",
+            "ISO 3166-1",
+        ),
+        (
+            "unknown-mode.toml",
+            format!("{head}[participation]\nmode = \"onlin\"\n"),
+            4,
+            8,
+            "participation.mode",
+            "did you mean `online`",
+        ),
+        (
+            "duplicate-element.toml",
+            format!(
+                "{head}[[course_elements]]\nid = \"wut:sustainable-business-models\"\nuniversity = \"wut\"\ntitle = \"Again\"\n"
+            ),
+            4,
+            6,
+            "course_elements[0].id",
+            "defined twice",
+        ),
+        (
+            "listed-twice.toml",
+            format!("{head}elements = [\"tub:innovation-lab\", \"tub:innovation-lab\"]\n"),
+            3,
+            35,
+            "elements[1]",
+            "listed twice",
+        ),
+        (
+            "unknown-element.toml",
+            format!("{head}elements = [\"tub:inovation-lab\"]\n"),
+            3,
+            13,
+            "elements[0]",
+            "did you mean `tub:innovation-lab`",
+        ),
+        (
+            "unknown-profile.toml",
+            format!("{head}profiles = [\"eu-2022\", \"enhance-2012\"]\n"),
+            3,
+            24,
+            "profiles[1]",
+            "unknown rule profile",
+        ),
+        (
+            "missing-catalogue.toml",
+            "id = \"x\"\ncatalogue = \"nowhere.toml\"\n".into(),
+            2,
+            13,
+            "catalogue",
+            "cannot read",
+        ),
+        (
+            "bad-id.toml",
+            "id = \"Not An Id\"\n".into(),
+            1,
+            6,
+            "id",
+            "valid identifier",
+        ),
+        (
+            "bad-date.toml",
+            format!("{head}[participation]\nstart = \"2026-02-30\"\n"),
+            4,
+            9,
+            "participation.start",
+            "not a date",
+        ),
+        (
+            "bad-esco.toml",
+            format!(
+                "{head}[[learning_outcomes]]\ntext = \"t\"\nesco_skills = [\"http://example.org/x\"]\n"
+            ),
+            5,
+            16,
+            "learning_outcomes[0].esco_skills[0]",
+            "ESCO",
+        ),
+        (
+            "bad-nan.toml",
+            format!("{head}[workload]\nects = nan\n"),
+            4,
+            8,
+            "workload.ects",
+            "ECTS",
+        ),
+        (
+            "json-syntax.json",
+            "{\"id\": \"x\",\n \"title\": }".into(),
+            2,
+            11,
+            "",
+            "JSON syntax",
+        ),
+        (
+            "json-eqf.json",
+            "{\"id\": \"x\",\n \"level\": {\"eqf\": 9}}".into(),
+            2,
+            19,
+            "level.eqf",
+            "1 to 8",
+        ),
+        (
+            "json-deep.json",
+            format!(
+                "{{\"id\": \"x\", \"description\": {}{}}}",
+                "[".repeat(5000),
+                "]".repeat(5000)
+            ),
+            1,
+            1,
+            "",
+            "nest",
+        ),
+        (
+            "not-a-table.json",
+            "[1, 2]".into(),
+            1,
+            1,
+            "",
+            "table of fields",
+        ),
     ];
     let mut failures = Vec::new();
     for (name, content, line, column, field, words) in cases {
         let path = write(&dir, name, &content);
         let output = microcred(&["spec", "check", "--format", "json", &path]);
         assert_eq!(output.status.code(), Some(2), "{name}: {}", stdout(&output));
-        let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let report: Value =
+            serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{name}: {e}"));
         let error = &report["files"][0]["error"];
         let text = format!("{} {}", error["message"], error["help"]);
         assert!(text.contains(words), "{name}: {error}");
-        if words != "nest" && (error["line"].as_u64(), error["column"].as_u64()) != (Some(line as u64), Some(column as u64)) {
+        if words != "nest"
+            && (error["line"].as_u64(), error["column"].as_u64())
+                != (Some(line as u64), Some(column as u64))
+        {
             failures.push(format!("{name}: expected {line}:{column}, got {error}"));
         }
         if !field.is_empty() && error["field"] != field {
@@ -227,7 +515,10 @@ fn bad_input_is_located_and_exits_2() {
         }
         // The human form names the file and the position too.
         let human = stdout(&microcred(&["spec", "check", &path]));
-        assert!(human.contains(&format!("{name}:{}:{}", error["line"], error["column"])), "{name}: {human}");
+        assert!(
+            human.contains(&format!("{name}:{}:{}", error["line"], error["column"])),
+            "{name}: {human}"
+        );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
@@ -235,17 +526,35 @@ fn bad_input_is_located_and_exits_2() {
 #[test]
 fn very_large_and_non_utf8_files_are_refused() {
     let dir = scratch("large");
-    let large = write(&dir, "large.toml", &format!("id = \"x\"\ndescription = \"{}\"\n", "a".repeat(3 * 1024 * 1024)));
+    let large = write(
+        &dir,
+        "large.toml",
+        &format!(
+            "id = \"x\"\ndescription = \"{}\"\n",
+            "a".repeat(3 * 1024 * 1024)
+        ),
+    );
     let output = microcred(&["spec", "check", &large]);
     assert_eq!(output.status.code(), Some(2));
     assert!(stdout(&output).contains("at most"), "{}", stdout(&output));
     let path = dir.join("latin1.toml");
     std::fs::write(&path, b"id = \"x\"\ntitle = \"Z\xeb\"\n").unwrap();
-    let output = microcred(&["spec", "check", "--format", "json", &path.display().to_string()]);
+    let output = microcred(&[
+        "spec",
+        "check",
+        "--format",
+        "json",
+        &path.display().to_string(),
+    ]);
     assert_eq!(output.status.code(), Some(2));
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["files"][0]["error"]["line"], 2);
-    assert!(report["files"][0]["error"]["message"].as_str().unwrap().contains("UTF-8"));
+    assert!(
+        report["files"][0]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("UTF-8")
+    );
     let output = microcred(&["spec", "check", "no/such/file.toml"]);
     assert_eq!(output.status.code(), Some(2));
 }

@@ -61,18 +61,26 @@ pub enum AwardingProblem {
     NoElements,
     #[error("course element `{0}` is not in the catalogue")]
     UnknownElement(CourseElementId),
-    #[error("course element `{0}` has no ECTS, so the university delivering most workload cannot be determined")]
+    #[error(
+        "course element `{0}` has no ECTS, so the university delivering most workload cannot be determined"
+    )]
     ElementWithoutCredits(CourseElementId),
     #[error("{} deliver the same ECTS: add `tie_break` to say which awards", list(.0))]
     Tie(Vec<UniversityId>),
 }
 
 fn list(ids: &[UniversityId]) -> String {
-    ids.iter().map(|id| format!("`{id}`")).collect::<Vec<_>>().join(" and ")
+    ids.iter()
+        .map(|id| format!("`{id}`"))
+        .collect::<Vec<_>>()
+        .join(" and ")
 }
 
 /// Applies the specification's awarding policy (ENHANCE §7.4) to its course elements.
-pub fn awarding_bodies(spec: &Specification, catalogue: &Catalogue) -> Result<Vec<AwardingBody>, AwardingProblem> {
+pub fn awarding_bodies(
+    spec: &Specification,
+    catalogue: &Catalogue,
+) -> Result<Vec<AwardingBody>, AwardingProblem> {
     let policy = spec.awarding.as_ref().ok_or(AwardingProblem::NoPolicy)?;
     let known = |id: &UniversityId| {
         catalogue
@@ -82,16 +90,25 @@ pub fn awarding_bodies(spec: &Specification, catalogue: &Catalogue) -> Result<Ve
     };
     match policy.rule {
         AwardingRule::Alliance => Ok(vec![AwardingBody::Alliance]),
-        AwardingRule::LeadUniversity => Ok(vec![known(policy.lead.as_ref().ok_or(AwardingProblem::NoLead)?)?]),
+        AwardingRule::LeadUniversity => Ok(vec![known(
+            policy.lead.as_ref().ok_or(AwardingProblem::NoLead)?,
+        )?]),
         AwardingRule::Joint => {
             let universities = contributing_universities(spec, catalogue)?;
             universities.iter().map(known).collect()
         }
         AwardingRule::MostWorkload => {
             let workload = workload_by_university(spec, catalogue)?;
-            let most = workload.iter().map(|(_, ects)| *ects).max().ok_or(AwardingProblem::NoElements)?;
-            let tied: Vec<UniversityId> =
-                workload.iter().filter(|(_, ects)| *ects == most).map(|(u, _)| u.clone()).collect();
+            let most = workload
+                .iter()
+                .map(|(_, ects)| *ects)
+                .max()
+                .ok_or(AwardingProblem::NoElements)?;
+            let tied: Vec<UniversityId> = workload
+                .iter()
+                .filter(|(_, ects)| *ects == most)
+                .map(|(u, _)| u.clone())
+                .collect();
             let chosen = match (tied.as_slice(), policy.tie_break) {
                 ([only], _) => only.clone(),
                 (_, Some(TieBreak::FirstListed)) => tied[0].clone(),
@@ -116,7 +133,9 @@ pub fn contributing_universities(
     }
     let mut universities: Vec<UniversityId> = Vec::new();
     for id in &spec.elements {
-        let element = catalogue.element(id).ok_or_else(|| AwardingProblem::UnknownElement(id.clone()))?;
+        let element = catalogue
+            .element(id)
+            .ok_or_else(|| AwardingProblem::UnknownElement(id.clone()))?;
         if !universities.contains(&element.university) {
             universities.push(element.university.clone());
         }
@@ -131,8 +150,12 @@ pub fn workload_by_university(
 ) -> Result<Vec<(UniversityId, u64)>, AwardingProblem> {
     let mut workload: Vec<(UniversityId, u64)> = Vec::new();
     for id in &spec.elements {
-        let element = catalogue.element(id).ok_or_else(|| AwardingProblem::UnknownElement(id.clone()))?;
-        let ects: EctsCredits = element.ects.ok_or_else(|| AwardingProblem::ElementWithoutCredits(id.clone()))?;
+        let element = catalogue
+            .element(id)
+            .ok_or_else(|| AwardingProblem::UnknownElement(id.clone()))?;
+        let ects: EctsCredits = element
+            .ects
+            .ok_or_else(|| AwardingProblem::ElementWithoutCredits(id.clone()))?;
         match workload.iter_mut().find(|(u, _)| *u == element.university) {
             Some((_, total)) => *total += u64::from(ects.hundredths()),
             None => workload.push((element.university.clone(), u64::from(ects.hundredths()))),

@@ -6,7 +6,9 @@ use crate::codes::LanguageCode;
 use crate::ids::{CourseElementId, UniversityId};
 use crate::quantity::{EctsCredits, EqfLevel};
 use crate::text::LocalizedText;
-use crate::vocabulary::{AssessmentMethod, Mode, Organisation, OutcomeCategory, Supervision, Timeframe};
+use crate::vocabulary::{
+    AssessmentMethod, Mode, Organisation, OutcomeCategory, Supervision, Timeframe,
+};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -56,7 +58,10 @@ pub struct LearningOutcome {
 /// An ESCO skill concept URI, `http://data.europa.eu/esco/skill/…`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(try_from = "String", into = "String")]
-pub struct EscoSkill(#[schemars(regex(pattern = r"^http://data\.europa\.eu/esco/skill/[A-Za-z0-9-]+$"))] String);
+pub struct EscoSkill(
+    #[schemars(regex(pattern = r"^http://data\.europa\.eu/esco/skill/[A-Za-z0-9-]+$"))]
+    String,
+);
 
 impl EscoSkill {
     pub const PREFIX: &'static str = "http://data.europa.eu/esco/skill/";
@@ -70,7 +75,10 @@ impl TryFrom<String> for EscoSkill {
     type Error = String;
     fn try_from(uri: String) -> Result<Self, String> {
         let rest = uri.strip_prefix(Self::PREFIX).unwrap_or("");
-        if !rest.is_empty() && rest.len() <= 64 && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        if !rest.is_empty()
+            && rest.len() <= 64
+            && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        {
             Ok(EscoSkill(uri))
         } else {
             Err(format!(

@@ -19,7 +19,8 @@ pub struct DateError(String);
 
 impl Date {
     pub fn new(year: u16, month: u8, day: u8) -> Option<Date> {
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let leap =
+            (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
         let days_in_month = match month {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
             4 | 6 | 9 | 11 => 30,
@@ -28,7 +29,9 @@ impl Date {
             _ => return None,
         };
         (1000..=9999).contains(&year).then_some(())?;
-        (1..=days_in_month).contains(&day).then_some(Date { year, month, day })
+        (1..=days_in_month)
+            .contains(&day)
+            .then_some(Date { year, month, day })
     }
 
     pub fn year(self) -> u16 {
@@ -52,7 +55,10 @@ impl FromStr for Date {
         }
         let number = |range: std::ops::Range<usize>| {
             let part = &text[range];
-            part.bytes().all(|b| b.is_ascii_digit()).then(|| part.parse::<u16>().ok()).flatten()
+            part.bytes()
+                .all(|b| b.is_ascii_digit())
+                .then(|| part.parse::<u16>().ok())
+                .flatten()
         };
         let (year, month, day) = (number(0..4), number(5..7), number(8..10));
         match (year, month, day) {
@@ -118,8 +124,19 @@ mod tests {
 
     #[test]
     fn dates_are_checked() {
-        assert_eq!("2024-02-29".parse::<Date>().unwrap().to_string(), "2024-02-29");
-        for bad in ["2023-02-29", "2026-13-01", "2026-1-01", "26-01-01", "2026-01-32", "+026-01-01", "2026-0a-01"] {
+        assert_eq!(
+            "2024-02-29".parse::<Date>().unwrap().to_string(),
+            "2024-02-29"
+        );
+        for bad in [
+            "2023-02-29",
+            "2026-13-01",
+            "2026-1-01",
+            "26-01-01",
+            "2026-01-32",
+            "+026-01-01",
+            "2026-0a-01",
+        ] {
             assert!(bad.parse::<Date>().is_err(), "{bad}");
         }
     }

@@ -6,8 +6,22 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, strum::EnumIter,
-         strum::IntoStaticStr, strum::VariantNames, schemars::JsonSchema)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+    strum::VariantNames,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
 pub enum StandardElement {
@@ -51,7 +65,10 @@ impl StandardElement {
     /// Mandatory in the final 2022 Recommendation (11 are; supervision became optional).
     pub fn mandatory(self) -> bool {
         use StandardElement::*;
-        !matches!(self, Prerequisites | Supervision | Grade | Stackability | FurtherInformation)
+        !matches!(
+            self,
+            Prerequisites | Supervision | Grade | Stackability | FurtherInformation
+        )
     }
 
     pub fn name(self) -> &'static str {
@@ -85,7 +102,9 @@ impl StandardElement {
             Country => "hasClaim.awardedBy.awardingBody.location.address.countryCode",
             AwardingBody => "hasClaim.awardedBy.awardingBody",
             DateOfIssuing => "issued; hasClaim.awardedBy.awardingDate",
-            Workload => "specifiedBy.creditPoint {framework ECTS, point}; specifiedBy.volumeOfLearning",
+            Workload => {
+                "specifiedBy.creditPoint {framework ECTS, point}; specifiedBy.volumeOfLearning"
+            }
             Level => "specifiedBy.eqfLevel; specifiedBy.nqfLevel",
             LearningOutcomes => "specifiedBy.learningOutcome[] (title, relatedESCOSkill, dcType)",
             FormOfParticipation => "specifiedBy.mode; specifiedBy.learningSetting",
@@ -110,7 +129,9 @@ impl StandardElement {
             DateOfIssuing => "validFrom; credentialSubject.activityEndDate",
             Workload => "achievement.creditsAvailable; extension: ects, hours",
             Level => "achievement.alignment[] (EQF concept); extension: eqfLevel",
-            LearningOutcomes => "achievement.resultDescription / alignment[]; extension: learningOutcomes",
+            LearningOutcomes => {
+                "achievement.resultDescription / alignment[]; extension: learningOutcomes"
+            }
             FormOfParticipation => "extension: mode, organisation, timeframe",
             Prerequisites => "extension: prerequisites",
             Assessment => "achievement.criteria.narrative; extension: assessment",
@@ -132,6 +153,9 @@ mod tests {
         assert_eq!(StandardElement::all().count(), 16);
         assert_eq!(StandardElement::all().filter(|e| e.mandatory()).count(), 11);
         assert_eq!(StandardElement::QualityAssurance.number(), 13);
-        assert_eq!(StandardElement::parse("awarding-body"), Some(StandardElement::AwardingBody));
+        assert_eq!(
+            StandardElement::parse("awarding-body"),
+            Some(StandardElement::AwardingBody)
+        );
     }
 }

@@ -12,8 +12,11 @@ pub struct IdError(String);
 
 fn check_id(text: &str) -> Result<(), IdError> {
     let mut bytes = text.bytes();
-    let first_ok = bytes.next().is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
-    let rest_ok = bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.:".contains(&b));
+    let first_ok = bytes
+        .next()
+        .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    let rest_ok =
+        bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.:".contains(&b));
     if first_ok && rest_ok && text.len() <= 100 {
         Ok(())
     } else {

@@ -19,7 +19,9 @@ pub struct EctsCredits {
 pub enum QuantityError {
     #[error("ECTS credits must be a positive number like 5 or 2.5, found `{0}`")]
     NotCredits(String),
-    #[error("ECTS credits must be greater than 0, found {0}: leave the field out when no credits are assigned")]
+    #[error(
+        "ECTS credits must be greater than 0, found {0}: leave the field out when no credits are assigned"
+    )]
     NonPositiveCredits(String),
     #[error("{0} ECTS is not plausible: no degree exceeds {max} ECTS", max = EctsCredits::MAX)]
     AbsurdCredits(String),
@@ -97,9 +99,17 @@ impl FromStr for EctsCredits {
         let whole: u64 = whole
             .trim_start_matches('0')
             .parse()
-            .or_else(|_| if whole.bytes().all(|b| b == b'0') { Ok(0) } else { Err(()) })
+            .or_else(|_| {
+                if whole.bytes().all(|b| b == b'0') {
+                    Ok(0)
+                } else {
+                    Err(())
+                }
+            })
             .map_err(|_| QuantityError::AbsurdCredits(text.to_owned()))?;
-        let fraction: u64 = format!("{fraction:0<2}").parse().map_err(|_| not_credits())?;
+        let fraction: u64 = format!("{fraction:0<2}")
+            .parse()
+            .map_err(|_| not_credits())?;
         let hundredths = whole
             .checked_mul(100)
             .and_then(|w| w.checked_add(fraction))
@@ -123,7 +133,7 @@ impl fmt::Debug for EctsCredits {
 
 impl Serialize for EctsCredits {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if self.hundredths % 100 == 0 {
+        if self.hundredths.is_multiple_of(100) {
             s.serialize_u32(self.hundredths / 100)
         } else {
             // Exact for display: the shortest f64 for n/100 prints as the decimal n/100.
@@ -245,12 +255,25 @@ mod tests {
         let from_json: EctsCredits = serde_json::from_str("2.5").unwrap();
         assert_eq!(from_json.hundredths(), 250);
         assert_eq!(serde_json::to_string(&from_json).unwrap(), "2.5");
-        assert_eq!(EctsCredits::sum(["2.5".parse().unwrap(), "0.1".parse().unwrap()]), Some(260));
+        assert_eq!(
+            EctsCredits::sum(["2.5".parse().unwrap(), "0.1".parse().unwrap()]),
+            Some(260)
+        );
     }
 
     #[test]
     fn implausible_credits_are_refused() {
-        for bad in ["-1", "0", "0.0", "361", "1e3", "abc", "", "2.555", "99999999999999999999"] {
+        for bad in [
+            "-1",
+            "0",
+            "0.0",
+            "361",
+            "1e3",
+            "abc",
+            "",
+            "2.555",
+            "99999999999999999999",
+        ] {
             assert!(bad.parse::<EctsCredits>().is_err(), "{bad} was accepted");
         }
         assert!(serde_json::from_str::<EctsCredits>("-3").is_err());
@@ -261,7 +284,15 @@ mod tests {
     fn eqf_runs_from_one_to_eight() {
         assert!(EqfLevel::new(0).is_err());
         assert!(EqfLevel::new(9).is_err());
-        assert_eq!(EqfLevel::new(6).unwrap().concept_uri(), "http://data.europa.eu/snb/eqf/6");
-        assert!(serde_json::from_str::<EqfLevel>("9").unwrap_err().to_string().contains("1 to 8"));
+        assert_eq!(
+            EqfLevel::new(6).unwrap().concept_uri(),
+            "http://data.europa.eu/snb/eqf/6"
+        );
+        assert!(
+            serde_json::from_str::<EqfLevel>("9")
+                .unwrap_err()
+                .to_string()
+                .contains("1 to 8")
+        );
     }
 }

@@ -111,7 +111,10 @@ pub struct Level {
 
 impl Level {
     pub fn is_empty(&self) -> bool {
-        self.eqf.is_none() && self.qf_ehea_cycle.is_none() && self.nqf.is_none() && self.not_applicable.is_none()
+        self.eqf.is_none()
+            && self.qf_ehea_cycle.is_none()
+            && self.nqf.is_none()
+            && self.not_applicable.is_none()
     }
 }
 
@@ -233,7 +236,9 @@ impl TryFrom<String> for IscedF {
         if (2..=4).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_digit()) {
             Ok(IscedF(code))
         } else {
-            Err(format!("`{code}` is not an ISCED-F code: write 2 to 4 digits as a string, e.g. \"0413\""))
+            Err(format!(
+                "`{code}` is not an ISCED-F code: write 2 to 4 digits as a string, e.g. \"0413\""
+            ))
         }
     }
 }

@@ -45,7 +45,11 @@ impl LocalizedText {
     }
 
     /// Adds or replaces the text in another language.
-    pub fn with(mut self, language: LanguageCode, text: impl Into<String>) -> Result<Self, TextError> {
+    pub fn with(
+        mut self,
+        language: LanguageCode,
+        text: impl Into<String>,
+    ) -> Result<Self, TextError> {
         let text = clean(text.into()).ok_or(TextError::EmptyIn(language))?;
         check_length(&text)?;
         if language == LanguageCode::ENGLISH {
@@ -127,7 +131,9 @@ impl<'de> Deserialize<'de> for LocalizedText {
         impl<'de> Visitor<'de> for TextVisitor {
             type Value = LocalizedText;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a text, or a table of texts by language code like { en = \"…\", de = \"…\" }")
+                f.write_str(
+                    "a text, or a table of texts by language code like { en = \"…\", de = \"…\" }",
+                )
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<LocalizedText, E> {
                 LocalizedText::english(v).map_err(E::custom)
@@ -137,7 +143,9 @@ impl<'de> Deserialize<'de> for LocalizedText {
                 while let Some(key) = map.next_key::<String>()? {
                     let language = LanguageCode::parse(&key).map_err(de::Error::custom)?;
                     if texts.iter().any(|(l, _)| *l == language) {
-                        return Err(de::Error::custom(format!("language `{language}` is given twice")));
+                        return Err(de::Error::custom(format!(
+                            "language `{language}` is given twice"
+                        )));
                     }
                     texts.push((language, map.next_value()?));
                 }
@@ -183,12 +191,21 @@ mod tests {
 
     #[test]
     fn english_is_required_and_blank_is_refused() {
-        assert_eq!(LocalizedText::english("  Data literacy ").unwrap().en(), "Data literacy");
+        assert_eq!(
+            LocalizedText::english("  Data literacy ").unwrap().en(),
+            "Data literacy"
+        );
         assert_eq!(LocalizedText::english("   "), Err(TextError::Empty));
         let pl = LanguageCode::parse("pl").unwrap();
-        let text = LocalizedText::english("Badge").unwrap().with(pl, "Odznaka").unwrap();
+        let text = LocalizedText::english("Badge")
+            .unwrap()
+            .with(pl, "Odznaka")
+            .unwrap();
         assert_eq!(text.get(pl), Some("Odznaka"));
-        assert_eq!(text.languages().map(|l| l.as_str()).collect::<Vec<_>>(), ["en", "pl"]);
+        assert_eq!(
+            text.languages().map(|l| l.as_str()).collect::<Vec<_>>(),
+            ["en", "pl"]
+        );
     }
 
     #[test]
@@ -197,7 +214,10 @@ mod tests {
         assert_eq!(plain.en(), "Certificate");
         let several: LocalizedText =
             serde_json::from_str(r#"{"de": "Zertifikat", "en": "Certificate"}"#).unwrap();
-        assert_eq!(serde_json::to_string(&several).unwrap(), r#"{"en":"Certificate","de":"Zertifikat"}"#);
+        assert_eq!(
+            serde_json::to_string(&several).unwrap(),
+            r#"{"en":"Certificate","de":"Zertifikat"}"#
+        );
         let error = serde_json::from_str::<LocalizedText>(r#"{"de": "Zertifikat"}"#).unwrap_err();
         assert!(error.to_string().contains("English"), "{error}");
         assert!(serde_json::from_str::<LocalizedText>(r#"{"en": "a", "xx": "b"}"#).is_err());

@@ -139,7 +139,9 @@ impl AssessmentMethod {
     pub fn is_examination(self) -> bool {
         matches!(
             self,
-            AssessmentMethod::WrittenExam | AssessmentMethod::OralExam | AssessmentMethod::OnlineTest
+            AssessmentMethod::WrittenExam
+                | AssessmentMethod::OralExam
+                | AssessmentMethod::OnlineTest
         )
     }
 }
@@ -255,13 +257,18 @@ mod tests {
     #[test]
     fn file_spelling_and_name_agree() {
         for (value, word) in [
-            (Typology::ServiceBasedBadge.name(), "\"service-based-badge\""),
+            (
+                Typology::ServiceBasedBadge.name(),
+                "\"service-based-badge\"",
+            ),
             (Timeframe::SelfPaced.name(), "\"self-paced\""),
         ] {
             assert_eq!(format!("\"{value}\""), word);
         }
-        assert_eq!(serde_json::to_string(&Supervision::SupervisedWithIdVerification).unwrap(),
-                   format!("\"{}\"", Supervision::SupervisedWithIdVerification.name()));
+        assert_eq!(
+            serde_json::to_string(&Supervision::SupervisedWithIdVerification).unwrap(),
+            format!("\"{}\"", Supervision::SupervisedWithIdVerification.name())
+        );
         assert!(Mode::names().contains(&"hybrid"));
         assert_eq!(Typology::SpecialisationCertificate.kind(), "certificate");
     }

@@ -39,7 +39,11 @@ pub fn answer_checklist(profile: &Profile, evaluation: &Evaluation) -> Vec<Check
         .iter()
         .enumerate()
         .map(|(i, question)| {
-            let ids: Vec<String> = question.rules.iter().map(|r| format!("{}/{r}", profile.id)).collect();
+            let ids: Vec<String> = question
+                .rules
+                .iter()
+                .map(|r| format!("{}/{r}", profile.id))
+                .collect();
             let failures: Vec<String> = evaluation
                 .findings
                 .iter()
@@ -60,7 +64,12 @@ pub fn answer_checklist(profile: &Profile, evaluation: &Evaluation) -> Vec<Check
             } else {
                 (Answer::No, failures)
             };
-            ChecklistAnswer { number: i + 1, question: question.question.clone(), answer, why }
+            ChecklistAnswer {
+                number: i + 1,
+                question: question.question.clone(),
+                answer,
+                why,
+            }
         })
         .collect()
 }

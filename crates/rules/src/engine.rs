@@ -38,11 +38,17 @@ pub struct Evaluation {
 
 impl Evaluation {
     pub fn outcome(&self, rule: &str) -> Option<&RuleOutcome> {
-        self.outcomes.iter().find(|(id, _)| id == rule).map(|(_, o)| o)
+        self.outcomes
+            .iter()
+            .find(|(id, _)| id == rule)
+            .map(|(_, o)| o)
     }
 
     pub fn count(&self, severity: Severity) -> usize {
-        self.findings.iter().filter(|f| f.severity == severity).count()
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
     }
 }
 
@@ -53,24 +59,32 @@ pub fn evaluate(profiles: &[&Profile], facts: &Facts, scope: Scope) -> Evaluatio
     for profile in profiles {
         for rule in &profile.rules {
             let id = format!("{}/{}", profile.id, rule.id);
-            let outcome = if rule.scope == Scope::Credential && scope == Scope::Specification {
-                RuleOutcome::NotApplicable
-            } else if !rule.when.iter().all(|test| condition_holds(test, facts)) {
-                RuleOutcome::NotApplicable
-            } else {
-                let findings = run_rule(&id, rule, facts);
-                if findings.is_empty() {
-                    let subject = facts.get(rule.check.primary_field()).first();
-                    RuleOutcome::Held(rule.satisfied.as_ref().map(|text| fill(text, &rule.check, subject, facts)))
+            let out_of_scope = rule.scope == Scope::Credential && scope == Scope::Specification;
+            let outcome =
+                if out_of_scope || !rule.when.iter().all(|test| condition_holds(test, facts)) {
+                    RuleOutcome::NotApplicable
                 } else {
-                    evaluation.findings.extend(findings);
-                    RuleOutcome::Failed
-                }
-            };
+                    let findings = run_rule(&id, rule, facts);
+                    if findings.is_empty() {
+                        let subject = facts.get(rule.check.primary_field()).first();
+                        RuleOutcome::Held(
+                            rule.satisfied
+                                .as_ref()
+                                .map(|text| fill(text, &rule.check, subject, facts)),
+                        )
+                    } else {
+                        evaluation.findings.extend(findings);
+                        RuleOutcome::Failed
+                    }
+                };
             evaluation.outcomes.push((id, outcome));
         }
     }
-    evaluation.findings.sort_by(|a, b| a.severity.cmp(&b.severity).then_with(|| a.field.cmp(&b.field)));
+    evaluation.findings.sort_by(|a, b| {
+        a.severity
+            .cmp(&b.severity)
+            .then_with(|| a.field.cmp(&b.field))
+    });
     evaluation
 }
 
@@ -82,7 +96,10 @@ enum Outcome {
 }
 
 fn condition_holds(test: &Test, facts: &Facts) -> bool {
-    facts.get(test.primary_field()).first().is_some_and(|fact| outcome(test, fact, facts) == Outcome::Pass)
+    facts
+        .get(test.primary_field())
+        .first()
+        .is_some_and(|fact| outcome(test, fact, facts) == Outcome::Pass)
 }
 
 fn run_rule(id: &str, rule: &Rule, facts: &Facts) -> Vec<Finding> {
@@ -90,7 +107,10 @@ fn run_rule(id: &str, rule: &Rule, facts: &Facts) -> Vec<Finding> {
     for fact in subjects(&rule.check, facts) {
         let main_fails = outcome(&rule.check, &fact, facts) == Outcome::Fail;
         let (message, source) = match &rule.contradiction {
-            None => (main_fails.then(|| fill(&rule.message, &rule.check, Some(&fact), facts)), rule.source.clone()),
+            None => (
+                main_fails.then(|| fill(&rule.message, &rule.check, Some(&fact), facts)),
+                rule.source.clone(),
+            ),
             Some(other) => {
                 let other_fails = outcome(&other.check, &fact, facts) == Outcome::Fail;
                 let both_sources = format!("{}; contradicted by {}", rule.source, other.source);
@@ -133,7 +153,11 @@ fn outcome(test: &Test, fact: &Fact, facts: &Facts) -> Outcome {
     };
     match test {
         Test::Present { any_of, .. } if !any_of.is_empty() => pass(any_of.iter().any(|name| {
-            facts.get(name).first().and_then(|f| f.value.as_ref()).is_some_and(FactValue::is_present)
+            facts
+                .get(name)
+                .first()
+                .and_then(|f| f.value.as_ref())
+                .is_some_and(FactValue::is_present)
         })),
         Test::Present { .. } => pass(value.is_some()),
         Test::Absent { .. } => pass(value.is_none()),
@@ -143,16 +167,24 @@ fn outcome(test: &Test, fact: &Fact, facts: &Facts) -> Outcome {
         }
         Test::Contains { values, .. } => pass(items().iter().any(|i| values.contains(i))),
         _ if value.is_none() => NotApplicable,
-        Test::Range { min, max, below, .. } => match value {
+        Test::Range {
+            min, max, below, ..
+        } => match value {
             Some(FactValue::Number(n)) => {
                 let n = *n;
-                pass(min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m) && below.is_none_or(|b| n < b))
+                pass(
+                    min.is_none_or(|m| n >= m)
+                        && max.is_none_or(|m| n <= m)
+                        && below.is_none_or(|b| n < b),
+                )
             }
             _ => NotApplicable,
         },
         Test::OneOf { values, .. } => pass(items().iter().all(|i| values.contains(i))),
         Test::NoneOf { values, .. } => pass(!items().iter().any(|i| values.contains(i))),
-        Test::Equals { value: expected, .. } => pass(value.is_some_and(|v| v.to_string() == *expected)),
+        Test::Equals {
+            value: expected, ..
+        } => pass(value.is_some_and(|v| v.to_string() == *expected)),
         Test::Compare { op, other, .. } => {
             let other = facts.get(other).first().and_then(|f| f.value.as_ref());
             match (value, other) {
@@ -168,30 +200,61 @@ fn fill(template: &str, test: &Test, fact: Option<&Fact>, facts: &Facts) -> Stri
     let value = fact.and_then(|f| f.value.as_ref());
     let number = |n: &Option<f64>| n.map(format_number).unwrap_or_default();
     let mut vars: Vec<(&str, String)> = vec![
-        ("value", value.map_or_else(|| "nothing".to_owned(), |v| v.to_string())),
-        ("label", fact.and_then(|f| f.label.clone()).unwrap_or_default()),
-        ("reason", fact.and_then(|f| f.reason.clone()).unwrap_or_default()),
+        (
+            "value",
+            value.map_or_else(|| "nothing".to_owned(), |v| v.to_string()),
+        ),
+        (
+            "label",
+            fact.and_then(|f| f.label.clone()).unwrap_or_default(),
+        ),
+        (
+            "reason",
+            fact.and_then(|f| f.reason.clone()).unwrap_or_default(),
+        ),
         ("field", fact.map(|f| f.field.clone()).unwrap_or_default()),
-        ("count", match value {
-            Some(FactValue::List(items)) => items.len().to_string(),
-            Some(_) => "1".to_owned(),
-            None => "0".to_owned(),
-        }),
+        (
+            "count",
+            match value {
+                Some(FactValue::List(items)) => items.len().to_string(),
+                Some(_) => "1".to_owned(),
+                None => "0".to_owned(),
+            },
+        ),
     ];
     match test {
-        Test::Range { min, max, below, .. } => {
-            vars.extend([("min", number(min)), ("max", number(max)), ("below", number(below))]);
+        Test::Range {
+            min, max, below, ..
+        } => {
+            vars.extend([
+                ("min", number(min)),
+                ("max", number(max)),
+                ("below", number(below)),
+            ]);
         }
         Test::Count { min, max, .. } => {
-            vars.extend([("min", min.map(|m| m.to_string()).unwrap_or_default()), ("max", max.map(|m| m.to_string()).unwrap_or_default())]);
+            vars.extend([
+                ("min", min.map(|m| m.to_string()).unwrap_or_default()),
+                ("max", max.map(|m| m.to_string()).unwrap_or_default()),
+            ]);
         }
-        Test::OneOf { values, .. } | Test::NoneOf { values, .. } | Test::Contains { values, .. } => {
+        Test::OneOf { values, .. }
+        | Test::NoneOf { values, .. }
+        | Test::Contains { values, .. } => {
             vars.push(("values", values.join(", ")));
         }
         Test::Equals { value, .. } => vars.push(("expected", value.clone())),
         Test::Compare { op, other, .. } => {
-            let other_value = facts.get(other).first().and_then(|f| f.value.as_ref()).map(|v| v.to_string());
-            vars.extend([("op", op.words().to_owned()), ("other", other.clone()), ("other_value", other_value.unwrap_or_default())]);
+            let other_value = facts
+                .get(other)
+                .first()
+                .and_then(|f| f.value.as_ref())
+                .map(|v| v.to_string());
+            vars.extend([
+                ("op", op.words().to_owned()),
+                ("other", other.clone()),
+                ("other_value", other_value.unwrap_or_default()),
+            ]);
         }
         Test::Present { .. } | Test::Absent { .. } => {}
     }
@@ -200,5 +263,8 @@ fn fill(template: &str, test: &Test, fact: Option<&Fact>, facts: &Facts) -> Stri
         text = text.replace(&format!("{{{name}}}"), &value);
     }
     // A reason left empty leaves no dangling punctuation behind it.
-    text.replace(" ().", ".").replace(" ()", "").trim().to_owned()
+    text.replace(" ().", ".")
+        .replace(" ()", "")
+        .trim()
+        .to_owned()
 }

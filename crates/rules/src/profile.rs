@@ -11,9 +11,18 @@ use crate::facts::{FACT_NAMES, FactKind, Scope, fact_kind};
 
 /// The built-in profiles, as (file name, text).
 pub const BUILTIN: [(&str, &str); 3] = [
-    ("profiles/eu-2022.toml", include_str!("../../../profiles/eu-2022.toml")),
-    ("profiles/enhance-2021.toml", include_str!("../../../profiles/enhance-2021.toml")),
-    ("profiles/euroteq-2022.toml", include_str!("../../../profiles/euroteq-2022.toml")),
+    (
+        "profiles/eu-2022.toml",
+        include_str!("../../../profiles/eu-2022.toml"),
+    ),
+    (
+        "profiles/enhance-2021.toml",
+        include_str!("../../../profiles/enhance-2021.toml"),
+    ),
+    (
+        "profiles/euroteq-2022.toml",
+        include_str!("../../../profiles/euroteq-2022.toml"),
+    ),
 ];
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -153,7 +162,11 @@ pub enum Test {
     /// The value is `value`.
     Equals { field: String, value: String },
     /// Compares two numbers: `field` `op` `other`.
-    Compare { field: String, op: Comparison, other: String },
+    Compare {
+        field: String,
+        op: Comparison,
+        other: String,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -197,7 +210,11 @@ impl Test {
     /// The fact names the test reads.
     pub fn fields(&self) -> Vec<&str> {
         match self {
-            Test::Present { field, any_of } => field.iter().map(String::as_str).chain(any_of.iter().map(String::as_str)).collect(),
+            Test::Present { field, any_of } => field
+                .iter()
+                .map(String::as_str)
+                .chain(any_of.iter().map(String::as_str))
+                .collect(),
             Test::Absent { field }
             | Test::Range { field, .. }
             | Test::Count { field, .. }
@@ -226,16 +243,30 @@ pub struct ProfileError {
 impl Profile {
     /// Reads and checks a profile file: known fields, kinds that fit the tests, unique ids.
     pub fn parse(file: &str, text: &str) -> Result<Profile, ProfileError> {
-        let error = |message: String| ProfileError { file: file.to_owned(), message };
-        let profile: Profile = toml::from_str(text).map_err(|e| error(e.to_string().trim_end().to_owned()))?;
-        let valid_id = |id: &str| !id.is_empty() && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        let error = |message: String| ProfileError {
+            file: file.to_owned(),
+            message,
+        };
+        let profile: Profile =
+            toml::from_str(text).map_err(|e| error(e.to_string().trim_end().to_owned()))?;
+        let valid_id = |id: &str| {
+            !id.is_empty()
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        };
         if !valid_id(&profile.id) {
-            return Err(error(format!("profile id `{}` must be lower-case letters, digits and `-`", profile.id)));
+            return Err(error(format!(
+                "profile id `{}` must be lower-case letters, digits and `-`",
+                profile.id
+            )));
         }
         for (i, rule) in profile.rules.iter().enumerate() {
             let at = |message: String| error(format!("rule `{}`: {message}", rule.id));
             if !valid_id(&rule.id) {
-                return Err(at("a rule id must be lower-case letters, digits and `-`".into()));
+                return Err(at(
+                    "a rule id must be lower-case letters, digits and `-`".into()
+                ));
             }
             if profile.rules[..i].iter().any(|r| r.id == rule.id) {
                 return Err(at("this id is used twice".into()));
@@ -251,7 +282,10 @@ impl Profile {
         for question in &profile.checklist {
             for id in &question.rules {
                 if !profile.rules.iter().any(|r| &r.id == id) {
-                    return Err(error(format!("checklist question \"{}\" names rule `{id}`, which this profile lacks", question.question)));
+                    return Err(error(format!(
+                        "checklist question \"{}\" names rule `{id}`, which this profile lacks",
+                        question.question
+                    )));
                 }
             }
         }
@@ -265,7 +299,7 @@ impl Profile {
 
 fn check_test(test: &Test, scope: Scope, is_check: bool) -> Result<(), String> {
     if let Test::Present { field, any_of } = test
-        && field.is_some() == !any_of.is_empty()
+        && field.is_some() != any_of.is_empty()
     {
         return Err("a `present` test takes either `field` or `any_of`".into());
     }
@@ -276,24 +310,37 @@ fn check_test(test: &Test, scope: Scope, is_check: bool) -> Result<(), String> {
                 .map(|(n, ..)| (strsim::jaro_winkler(name, n), *n))
                 .filter(|(score, _)| *score > 0.8)
                 .max_by(|a, b| a.0.total_cmp(&b.0));
-            let help = nearest.map(|(_, n)| format!(": did you mean `{n}`?")).unwrap_or_default();
-            return Err(format!("unknown field `{name}`{help} (`microcred profiles fields` lists them)"));
+            let help = nearest
+                .map(|(_, n)| format!(": did you mean `{n}`?"))
+                .unwrap_or_default();
+            return Err(format!(
+                "unknown field `{name}`{help} (`microcred profiles fields` lists them)"
+            ));
         };
         if fact_scope == Scope::Credential && scope == Scope::Specification {
-            return Err(format!("field `{name}` is only known for an awarded credential: add `scope = \"credential\"`"));
+            return Err(format!(
+                "field `{name}` is only known for an awarded credential: add `scope = \"credential\"`"
+            ));
         }
         if name.contains("[*]") && (!is_check || position > 0) {
-            return Err(format!("field `{name}` (one per item) can only be the checked field"));
+            return Err(format!(
+                "field `{name}` (one per item) can only be the checked field"
+            ));
         }
         let fits = match test {
             Test::Range { .. } | Test::Compare { .. } => kind == FactKind::Number,
             Test::Count { .. } | Test::Contains { .. } => kind == FactKind::List,
-            Test::OneOf { .. } | Test::NoneOf { .. } => matches!(kind, FactKind::Text | FactKind::List),
+            Test::OneOf { .. } | Test::NoneOf { .. } => {
+                matches!(kind, FactKind::Text | FactKind::List)
+            }
             Test::Equals { .. } => kind != FactKind::List,
             Test::Present { .. } | Test::Absent { .. } => true,
         };
         if !fits {
-            return Err(format!("field `{name}` holds a {kind:?} value, which this test cannot read").to_lowercase());
+            return Err(format!(
+                "field `{name}` holds a {kind:?} value, which this test cannot read"
+            )
+            .to_lowercase());
         }
     }
     Ok(())
@@ -316,16 +363,43 @@ mod tests {
     fn profile_mistakes_are_named() {
         let base = "id = \"x\"\nname = \"X\"\nversion = \"1\"\ndocument = \"D\"\n";
         let rule = |check: &str| {
-            format!("{base}[[rules]]\nid = \"r\"\nseverity = \"error\"\nelement = \"workload\"\nsource = \"S\"\nmessage = \"M\"\ncheck = {check}\n")
+            format!(
+                "{base}[[rules]]\nid = \"r\"\nseverity = \"error\"\nelement = \"workload\"\nsource = \"S\"\nmessage = \"M\"\ncheck = {check}\n"
+            )
         };
-        let error = Profile::parse("p.toml", &rule(r#"{ test = "range", field = "workload.etcs", min = 3 }"#)).unwrap_err();
-        assert!(error.message.contains("did you mean `workload.ects`"), "{error}");
-        let error = Profile::parse("p.toml", &rule(r#"{ test = "count", field = "workload.ects", min = 3 }"#)).unwrap_err();
+        let error = Profile::parse(
+            "p.toml",
+            &rule(r#"{ test = "range", field = "workload.etcs", min = 3 }"#),
+        )
+        .unwrap_err();
+        assert!(
+            error.message.contains("did you mean `workload.ects`"),
+            "{error}"
+        );
+        let error = Profile::parse(
+            "p.toml",
+            &rule(r#"{ test = "count", field = "workload.ects", min = 3 }"#),
+        )
+        .unwrap_err();
         assert!(error.message.contains("cannot read"), "{error}");
-        let error = Profile::parse("p.toml", &rule(r#"{ test = "present", field = "date_of_issuing" }"#)).unwrap_err();
+        let error = Profile::parse(
+            "p.toml",
+            &rule(r#"{ test = "present", field = "date_of_issuing" }"#),
+        )
+        .unwrap_err();
         assert!(error.message.contains("scope"), "{error}");
-        let error = Profile::parse("p.toml", &rule(r#"{ test = "between", field = "workload.ects" }"#)).unwrap_err();
+        let error = Profile::parse(
+            "p.toml",
+            &rule(r#"{ test = "between", field = "workload.ects" }"#),
+        )
+        .unwrap_err();
         assert!(error.message.contains("between"), "{error}");
-        assert!(Profile::parse("p.toml", &rule(r#"{ test = "range", field = "workload.ects", min = 3, max = 30 }"#)).is_ok());
+        assert!(
+            Profile::parse(
+                "p.toml",
+                &rule(r#"{ test = "range", field = "workload.ects", min = 3, max = 30 }"#)
+            )
+            .is_ok()
+        );
     }
 }

@@ -12,7 +12,10 @@ impl Profiles {
     pub fn builtin() -> Profiles {
         let profiles = BUILTIN
             .iter()
-            .map(|(file, text)| Profile::parse(file, text).unwrap_or_else(|e| panic!("built-in profile is broken: {e}")))
+            .map(|(file, text)| {
+                Profile::parse(file, text)
+                    .unwrap_or_else(|e| panic!("built-in profile is broken: {e}"))
+            })
             .collect();
         Profiles { profiles }
     }
@@ -36,6 +39,8 @@ impl Profiles {
 
     /// The profiles named, in order, or the first unknown name.
     pub fn select<'a>(&'a self, ids: &[String]) -> Result<Vec<&'a Profile>, String> {
-        ids.iter().map(|id| self.get(id).ok_or_else(|| id.clone())).collect()
+        ids.iter()
+            .map(|id| self.get(id).ok_or_else(|| id.clone()))
+            .collect()
     }
 }

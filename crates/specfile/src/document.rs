@@ -45,17 +45,25 @@ pub struct SpecificationFile {
 pub fn parse_specification(source: SourceFile) -> Result<Parsed<SpecificationFile>, ParseError> {
     let (tree, index) = read_tree(&source)?;
     let Value::Object(mut fields) = tree else {
-        return Err(ParseError::whole_file(source.name(), "a specification file must be a table of fields"));
+        return Err(ParseError::whole_file(
+            source.name(),
+            "a specification file must be a table of fields",
+        ));
     };
     let catalogue_files = match fields.remove(CATALOGUE_FILES_KEY) {
         None => Vec::new(),
         Some(Value::String(file)) => vec![file],
-        Some(Value::Array(files)) if files.iter().all(Value::is_string) => {
-            files.into_iter().filter_map(|f| f.as_str().map(str::to_owned)).collect()
-        }
+        Some(Value::Array(files)) if files.iter().all(Value::is_string) => files
+            .into_iter()
+            .filter_map(|f| f.as_str().map(str::to_owned))
+            .collect(),
         Some(_) => {
             let at = index.locate(&source, CATALOGUE_FILES_KEY);
-            return Err(error_at(&at, "`catalogue` must be a file name or a list of file names".into(), None));
+            return Err(error_at(
+                &at,
+                "`catalogue` must be a file name or a list of file names".into(),
+                None,
+            ));
         }
     };
     let mut inline = serde_json::Map::new();
@@ -66,17 +74,33 @@ pub fn parse_specification(source: SourceFile) -> Result<Parsed<SpecificationFil
     }
     let specification = deserialize(Value::Object(fields), &source, &index)?;
     let inline = deserialize(Value::Object(inline), &source, &index)?;
-    Ok(Parsed { source, index, content: SpecificationFile { specification, inline, catalogue_files } })
+    Ok(Parsed {
+        source,
+        index,
+        content: SpecificationFile {
+            specification,
+            inline,
+            catalogue_files,
+        },
+    })
 }
 
 pub fn parse_catalogue(source: SourceFile) -> Result<Parsed<Catalogue>, ParseError> {
     let (tree, index) = read_tree(&source)?;
     let catalogue = deserialize(tree, &source, &index)?;
-    Ok(Parsed { source, index, content: catalogue })
+    Ok(Parsed {
+        source,
+        index,
+        content: catalogue,
+    })
 }
 
 /// Deserializes a value tree, turning serde's error into one located in the file.
-fn deserialize<T: DeserializeOwned>(tree: Value, source: &SourceFile, index: &SpanIndex) -> Result<T, ParseError> {
+fn deserialize<T: DeserializeOwned>(
+    tree: Value,
+    source: &SourceFile,
+    index: &SpanIndex,
+) -> Result<T, ParseError> {
     serde_path_to_error::deserialize(tree).map_err(|error| {
         let mut path = error.path().to_string();
         if path == "." || path == "?" {
@@ -92,7 +116,11 @@ fn deserialize<T: DeserializeOwned>(tree: Value, source: &SourceFile, index: &Sp
             }
             help = nearest.map(|n| format!("did you mean `{n}`?"));
         }
-        let at = if unknown_field { index.locate_key(source, &path) } else { index.locate(source, &path) };
+        let at = if unknown_field {
+            index.locate_key(source, &path)
+        } else {
+            index.locate(source, &path)
+        };
         error_at(&at, friendlier(&message), help)
     })
 }
@@ -130,7 +158,16 @@ mod tests {
     #[test]
     fn reads_a_minimal_specification() {
         let parsed = spec("id = \"x\"\ntitle = \"Badge in data literacy\"\ncatalogue = \"c.toml\"\n[workload]\nects = 2.5\n").unwrap();
-        assert_eq!(parsed.content.specification.workload.ects.unwrap().to_string(), "2.5");
+        assert_eq!(
+            parsed
+                .content
+                .specification
+                .workload
+                .ects
+                .unwrap()
+                .to_string(),
+            "2.5"
+        );
         assert_eq!(parsed.content.catalogue_files, ["c.toml"]);
     }
 
@@ -148,14 +185,21 @@ mod tests {
     #[test]
     fn bad_values_are_located_at_the_value() {
         let error = spec("id = \"x\"\n[level]\neqf = 9\n").unwrap_err();
-        assert_eq!((error.line, error.column, error.field.as_deref()), (3, 7, Some("level.eqf")));
+        assert_eq!(
+            (error.line, error.column, error.field.as_deref()),
+            (3, 7, Some("level.eqf"))
+        );
         assert!(error.message.contains("1 to 8"), "{error}");
         let error = spec("id = \"x\"\n[workload]\nects = -2\n").unwrap_err();
         assert!(error.message.contains("greater than 0"), "{error}");
         let error = spec("id = \"x\"\ntitle = \"\"\n").unwrap_err();
         assert!(error.message.contains("empty"), "{error}");
-        let error = spec("id = \"x\"\n[further_information]\nlanguages = [\"en\", \"xx\"]\n").unwrap_err();
-        assert_eq!(error.field.as_deref(), Some("further_information.languages[1]"));
+        let error =
+            spec("id = \"x\"\n[further_information]\nlanguages = [\"en\", \"xx\"]\n").unwrap_err();
+        assert_eq!(
+            error.field.as_deref(),
+            Some("further_information.languages[1]")
+        );
         let error = spec("id = \"x\"\n[participation]\nmode = \"onlin\"\n").unwrap_err();
         assert_eq!(error.help.as_deref(), Some("did you mean `online`?"));
         let error = spec("id = \"x\"\n[workload]\nhours = \"many\"\n").unwrap_err();
@@ -164,7 +208,10 @@ mod tests {
 
     #[test]
     fn json_has_the_same_shape() {
-        let source = SourceFile::new("s.json", "{\"id\": \"x\", \"workload\": {\"ects\": 4}, \"level\": {\"eqf\": 10}}".to_owned());
+        let source = SourceFile::new(
+            "s.json",
+            "{\"id\": \"x\", \"workload\": {\"ects\": 4}, \"level\": {\"eqf\": 10}}".to_owned(),
+        );
         let error = parse_specification(source).unwrap_err();
         assert_eq!(error.field.as_deref(), Some("level.eqf"));
         assert_eq!(error.column, 55);

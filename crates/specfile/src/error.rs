@@ -17,7 +17,14 @@ pub struct ParseError {
 
 impl ParseError {
     pub fn whole_file(file: &str, message: impl Into<String>) -> ParseError {
-        ParseError { file: file.to_owned(), line: 1, column: 1, field: None, message: message.into(), help: None }
+        ParseError {
+            file: file.to_owned(),
+            line: 1,
+            column: 1,
+            field: None,
+            message: message.into(),
+            help: None,
+        }
     }
 }
 
@@ -60,9 +67,13 @@ mod tests {
 
     #[test]
     fn suggests_the_nearest_field() {
-        let (word, best) = nearest_expected("unknown field `titel`, expected one of `id`, `title`, `typology`").unwrap();
+        let (word, best) =
+            nearest_expected("unknown field `titel`, expected one of `id`, `title`, `typology`")
+                .unwrap();
         assert_eq!((word.as_str(), best.as_deref()), ("titel", Some("title")));
-        let (_, best) = nearest_expected("unknown variant `onlin`, expected one of `onsite`, `online`").unwrap();
+        let (_, best) =
+            nearest_expected("unknown variant `onlin`, expected one of `onsite`, `online`")
+                .unwrap();
         assert_eq!(best.as_deref(), Some("online"));
         let (_, best) = nearest_expected("unknown field `zzz`, expected `id`").unwrap();
         assert_eq!(best, None);

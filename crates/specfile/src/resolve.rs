@@ -27,7 +27,10 @@ impl ResolvedSpecification {
 
     /// Any of the files involved, by name.
     pub fn file(&self, name: &str) -> Option<&SourceFile> {
-        self.files.iter().map(|(source, _)| source).find(|s| s.name() == name)
+        self.files
+            .iter()
+            .map(|(source, _)| source)
+            .find(|s| s.name() == name)
     }
 
     /// Locates a field of the specification. Fields of its course elements
@@ -60,8 +63,16 @@ pub fn resolve(
     specification: Parsed<SpecificationFile>,
     catalogues: Vec<Parsed<Catalogue>>,
 ) -> Result<ResolvedSpecification, ParseError> {
-    let Parsed { source, index, content } = specification;
-    let SpecificationFile { specification, inline, .. } = content;
+    let Parsed {
+        source,
+        index,
+        content,
+    } = specification;
+    let SpecificationFile {
+        specification,
+        inline,
+        ..
+    } = content;
     let mut files = vec![(source, index)];
     let mut parts = vec![inline];
     for catalogue in catalogues {
@@ -80,15 +91,31 @@ pub fn resolve(
         for (i, university) in part.universities.into_iter().enumerate() {
             if let Some(first) = university_origins.insert(university.id.clone(), file) {
                 let at = index.locate(source, &join_key(&join_index("universities", i), "id"));
-                return Err(error(&at, format!("university `{}` is defined twice (also in {})", university.id, files[first].0.name())));
+                return Err(error(
+                    &at,
+                    format!(
+                        "university `{}` is defined twice (also in {})",
+                        university.id,
+                        files[first].0.name()
+                    ),
+                ));
             }
             catalogue.universities.push(university);
         }
         for (i, element) in part.course_elements.into_iter().enumerate() {
             let path = join_index("course_elements", i);
-            if let Some((first, _)) = element_origins.insert(element.id.clone(), (file, path.clone())) {
+            if let Some((first, _)) =
+                element_origins.insert(element.id.clone(), (file, path.clone()))
+            {
                 let at = index.locate(source, &join_key(&path, "id"));
-                return Err(error(&at, format!("course element `{}` is defined twice (also in {})", element.id, files[first].0.name())));
+                return Err(error(
+                    &at,
+                    format!(
+                        "course element `{}` is defined twice (also in {})",
+                        element.id,
+                        files[first].0.name()
+                    ),
+                ));
             }
             catalogue.course_elements.push(element);
         }
@@ -97,9 +124,22 @@ pub fn resolve(
     for element in &catalogue.course_elements {
         if catalogue.university(&element.university).is_none() {
             let (file, path) = &element_origins[&element.id];
-            let at = files[*file].1.locate(&files[*file].0, &join_key(path, "university"));
-            let known: Vec<&str> = catalogue.universities.iter().map(|u| u.id.as_str()).collect();
-            return Err(with_help(error(&at, format!("university `{}` is not defined", element.university)), &element.university.to_string(), &known));
+            let at = files[*file]
+                .1
+                .locate(&files[*file].0, &join_key(path, "university"));
+            let known: Vec<&str> = catalogue
+                .universities
+                .iter()
+                .map(|u| u.id.as_str())
+                .collect();
+            return Err(with_help(
+                error(
+                    &at,
+                    format!("university `{}` is not defined", element.university),
+                ),
+                &element.university.to_string(),
+                &known,
+            ));
         }
     }
 
@@ -107,20 +147,41 @@ pub fn resolve(
     for (i, id) in specification.elements.iter().enumerate() {
         let at = || index.locate(source, &join_index("elements", i));
         if specification.elements[..i].contains(id) {
-            return Err(error(&at(), format!("course element `{id}` is listed twice")));
+            return Err(error(
+                &at(),
+                format!("course element `{id}` is listed twice"),
+            ));
         }
         if catalogue.element(id).is_none() {
-            let known: Vec<&str> = catalogue.course_elements.iter().map(|e| e.id.as_str()).collect();
-            let message = format!("course element `{id}` is not defined here or in the named catalogue files");
+            let known: Vec<&str> = catalogue
+                .course_elements
+                .iter()
+                .map(|e| e.id.as_str())
+                .collect();
+            let message = format!(
+                "course element `{id}` is not defined here or in the named catalogue files"
+            );
             return Err(with_help(error(&at(), message), id.as_str(), &known));
         }
     }
 
-    Ok(ResolvedSpecification { specification, catalogue, files, element_origins })
+    Ok(ResolvedSpecification {
+        specification,
+        catalogue,
+        files,
+        element_origins,
+    })
 }
 
 fn error(at: &Location, message: String) -> ParseError {
-    ParseError { file: at.file.clone(), line: at.line, column: at.column, field: Some(at.field.clone()), message, help: None }
+    ParseError {
+        file: at.file.clone(),
+        line: at.line,
+        column: at.column,
+        field: Some(at.field.clone()),
+        message,
+        help: None,
+    }
 }
 
 fn with_help(mut error: ParseError, word: &str, known: &[&str]) -> ParseError {
@@ -162,7 +223,10 @@ eqf = 7
     fn element_fields_are_located_in_their_catalogue() {
         let resolved = resolve_texts("id = \"x\"\nelements = [\"wut:a\"]\n", CATALOGUE).unwrap();
         let at = resolved.locate("elements[0].eqf");
-        assert_eq!((at.file.as_str(), at.line, at.column, at.present), ("c.toml", 12, 7, true));
+        assert_eq!(
+            (at.file.as_str(), at.line, at.column, at.present),
+            ("c.toml", 12, 7, true)
+        );
         let at = resolved.locate("elements[0]");
         assert_eq!((at.file.as_str(), at.line), ("s.toml", 2));
     }
@@ -170,15 +234,25 @@ eqf = 7
     #[test]
     fn references_and_duplicates_are_checked() {
         let error = resolve_texts("id = \"x\"\nelements = [\"wut:b\"]\n", CATALOGUE).unwrap_err();
-        assert_eq!((error.line, error.field.as_deref()), (2, Some("elements[0]")));
+        assert_eq!(
+            (error.line, error.field.as_deref()),
+            (2, Some("elements[0]"))
+        );
         assert_eq!(error.help.as_deref(), Some("did you mean `wut:a`?"));
-        let error = resolve_texts("id = \"x\"\nelements = [\"wut:a\", \"wut:a\"]\n", CATALOGUE).unwrap_err();
+        let error = resolve_texts("id = \"x\"\nelements = [\"wut:a\", \"wut:a\"]\n", CATALOGUE)
+            .unwrap_err();
         assert!(error.message.contains("listed twice"));
-        let twice = format!("id = \"x\"\n{}", CATALOGUE.split("[[course_elements]]").next().unwrap());
+        let twice = format!(
+            "id = \"x\"\n{}",
+            CATALOGUE.split("[[course_elements]]").next().unwrap()
+        );
         let error = resolve_texts(&twice, CATALOGUE).unwrap_err();
         assert!(error.message.contains("defined twice"), "{error}");
         let stray = CATALOGUE.replace("university = \"wut\"", "university = \"wutt\"");
         let error = resolve_texts("id = \"x\"\n", &stray).unwrap_err();
-        assert_eq!(error.field.as_deref(), Some("course_elements[0].university"));
+        assert_eq!(
+            error.field.as_deref(),
+            Some("course_elements[0].university")
+        );
     }
 }

@@ -10,7 +10,9 @@ pub fn specification_file_schema() -> Value {
     let generator = SchemaSettings::draft2020_12().into_generator();
     let mut schema = generator.into_root_schema_for::<Specification>().to_value();
     let catalogue = catalogue_file_schema();
-    let properties = schema["properties"].as_object_mut().expect("a struct schema has properties");
+    let properties = schema["properties"]
+        .as_object_mut()
+        .expect("a struct schema has properties");
     properties.insert(
         "catalogue".into(),
         json!({
@@ -21,9 +23,13 @@ pub fn specification_file_schema() -> Value {
     for key in ["universities", "course_elements"] {
         properties.insert(key.into(), catalogue["properties"][key].clone());
     }
-    if let (Some(defs), Some(more)) = (schema["$defs"].as_object_mut(), catalogue["$defs"].as_object()) {
+    if let (Some(defs), Some(more)) = (
+        schema["$defs"].as_object_mut(),
+        catalogue["$defs"].as_object(),
+    ) {
         for (name, definition) in more {
-            defs.entry(name.clone()).or_insert_with(|| definition.clone());
+            defs.entry(name.clone())
+                .or_insert_with(|| definition.clone());
         }
     }
     schema["title"] = json!("microcred micro-credential specification");

@@ -18,7 +18,11 @@ pub enum Format {
 impl Format {
     /// `.json` files are JSON; everything else is read as TOML, the format people write.
     pub fn from_name(name: &str) -> Format {
-        if name.to_ascii_lowercase().ends_with(".json") { Format::Json } else { Format::Toml }
+        if name.to_ascii_lowercase().ends_with(".json") {
+            Format::Json
+        } else {
+            Format::Toml
+        }
     }
 }
 
@@ -54,7 +58,10 @@ impl SourceFile {
         if bytes.len() > MAX_FILE_BYTES {
             return Err(ParseError::whole_file(
                 &name,
-                format!("the file is {} bytes; at most {MAX_FILE_BYTES} bytes are accepted", bytes.len()),
+                format!(
+                    "the file is {} bytes; at most {MAX_FILE_BYTES} bytes are accepted",
+                    bytes.len()
+                ),
             ));
         }
         match String::from_utf8(bytes) {
@@ -69,7 +76,9 @@ impl SourceFile {
                     line,
                     column,
                     field: None,
-                    message: format!("the file is not valid UTF-8 (byte {valid}): save it as UTF-8"),
+                    message: format!(
+                        "the file is not valid UTF-8 (byte {valid}): save it as UTF-8"
+                    ),
                     help: None,
                 })
             }
@@ -82,7 +91,12 @@ impl SourceFile {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        SourceFile { name, text, format, line_starts }
+        SourceFile {
+            name,
+            text,
+            format,
+            line_starts,
+        }
     }
 
     pub fn name(&self) -> &str {
@@ -100,16 +114,27 @@ impl SourceFile {
     /// 1-based line and character column of a byte offset.
     pub fn position(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&start| start <= offset).max(1);
+        let line = self
+            .line_starts
+            .partition_point(|&start| start <= offset)
+            .max(1);
         let start = self.line_starts[line - 1];
-        let column = self.text.get(start..offset).map_or(offset - start, |s| s.chars().count()) + 1;
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count())
+            + 1;
         (line, column)
     }
 
     /// The byte offset of a 1-based line and 1-based *byte* column (as serde_json counts),
     /// moved back to a character boundary.
     pub fn offset_of_byte_column(&self, line: usize, byte_column: usize) -> usize {
-        let start = self.line_starts.get(line.saturating_sub(1)).copied().unwrap_or(self.text.len());
+        let start = self
+            .line_starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(self.text.len());
         let mut offset = (start + byte_column.saturating_sub(1)).min(self.text.len());
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
@@ -119,9 +144,20 @@ impl SourceFile {
 
     /// The text of a 1-based line, without its line break.
     pub fn line_text(&self, line: usize) -> &str {
-        let start = self.line_starts.get(line.wrapping_sub(1)).copied().unwrap_or(self.text.len());
-        let end = self.line_starts.get(line).copied().unwrap_or(self.text.len());
-        self.text.get(start..end).unwrap_or("").trim_end_matches(['\n', '\r'])
+        let start = self
+            .line_starts
+            .get(line.wrapping_sub(1))
+            .copied()
+            .unwrap_or(self.text.len());
+        let end = self
+            .line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len());
+        self.text
+            .get(start..end)
+            .unwrap_or("")
+            .trim_end_matches(['\n', '\r'])
     }
 }
 
@@ -159,14 +195,24 @@ impl SpanIndex {
                 let present = path == field;
                 // A scalar is marked at its value; a table or list at its key, which is
                 // where a person reads it (`[workload]`, `elements = [`).
-                let scalar = !matches!(source.text.as_bytes().get(span.value.start), Some(b'{' | b'['));
+                let scalar = !matches!(
+                    source.text.as_bytes().get(span.value.start),
+                    Some(b'{' | b'[')
+                );
                 let range = match (&span.key, scalar && present && !prefer_key) {
                     (_, true) => span.value.clone(),
                     (Some(key), false) => key.clone(),
                     (None, false) => span.value.start..span.value.start + 1,
                 };
                 let (line, column) = source.position(range.start);
-                return Location { file: source.name.clone(), line, column, field: field.to_owned(), present, span: range };
+                return Location {
+                    file: source.name.clone(),
+                    line,
+                    column,
+                    field: field.to_owned(),
+                    present,
+                    span: range,
+                };
             }
             match parent(path) {
                 Some(up) => path = up,
@@ -193,7 +239,11 @@ pub fn parent(path: &str) -> Option<&str> {
 
 /// Appends a key to a path: `workload` + `ects` → `workload.ects`.
 pub fn join_key(path: &str, key: &str) -> String {
-    if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") }
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
 }
 
 /// Appends an index to a path: `elements` + 2 → `elements[2]`.
@@ -217,7 +267,8 @@ mod tests {
 
     #[test]
     fn invalid_utf8_is_located() {
-        let error = SourceFile::from_bytes("a.toml", b"id = \"x\"\ntitle = \"\xff\"\n".to_vec()).unwrap_err();
+        let error = SourceFile::from_bytes("a.toml", b"id = \"x\"\ntitle = \"\xff\"\n".to_vec())
+            .unwrap_err();
         assert_eq!((error.line, error.column), (2, 10));
         assert!(error.message.contains("UTF-8"));
     }

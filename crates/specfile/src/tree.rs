@@ -23,13 +23,24 @@ pub(crate) fn read_tree(source: &SourceFile) -> Result<(Value, SpanIndex), Parse
 
 fn syntax_error(source: &SourceFile, offset: usize, message: String) -> ParseError {
     let (line, column) = source.position(offset);
-    ParseError { file: source.name().to_owned(), line, column, field: None, message, help: None }
+    ParseError {
+        file: source.name().to_owned(),
+        line,
+        column,
+        field: None,
+        message,
+        help: None,
+    }
 }
 
 fn read_toml(source: &SourceFile) -> Result<(Value, SpanIndex), ParseError> {
     let table = DeTable::parse(source.text()).map_err(|error| {
         let offset = error.span().map_or(0, |span| span.start);
-        syntax_error(source, offset, format!("TOML syntax: {}", first_line(error.message())))
+        syntax_error(
+            source,
+            offset,
+            format!("TOML syntax: {}", first_line(error.message())),
+        )
     })?;
     let mut index = SpanIndex::default();
     let span = table.span();
@@ -52,7 +63,14 @@ fn toml_table(
     let mut map = Map::new();
     for (key, value) in table.iter() {
         let child = join_key(path, key.get_ref());
-        let converted = toml_value(source, value.get_ref(), value.span(), &child, index, depth + 1)?;
+        let converted = toml_value(
+            source,
+            value.get_ref(),
+            value.span(),
+            &child,
+            index,
+            depth + 1,
+        )?;
         index.insert(child, Some(key.span()), value.span());
         map.insert(key.get_ref().to_string(), converted);
     }
@@ -68,7 +86,11 @@ fn toml_value(
     depth: usize,
 ) -> Result<Value, ParseError> {
     if depth > MAX_DEPTH {
-        return Err(syntax_error(source, span.start, format!("nested more than {MAX_DEPTH} levels deep")));
+        return Err(syntax_error(
+            source,
+            span.start,
+            format!("nested more than {MAX_DEPTH} levels deep"),
+        ));
     }
     Ok(match value {
         DeValue::String(text) => Value::String(text.to_string()),
@@ -78,7 +100,13 @@ fn toml_value(
             let digits = integer.as_str().replace('_', "");
             match i64::from_str_radix(&digits, integer.radix()) {
                 Ok(n) => Value::Number(n.into()),
-                Err(_) => return Err(syntax_error(source, span.start, format!("the number {digits} is too large"))),
+                Err(_) => {
+                    return Err(syntax_error(
+                        source,
+                        span.start,
+                        format!("the number {digits} is too large"),
+                    ));
+                }
             }
         }
         DeValue::Float(float) => {
@@ -93,7 +121,14 @@ fn toml_value(
             let mut items = Vec::with_capacity(array.len());
             for (i, item) in array.iter().enumerate() {
                 let child = join_index(path, i);
-                items.push(toml_value(source, item.get_ref(), item.span(), &child, index, depth + 1)?);
+                items.push(toml_value(
+                    source,
+                    item.get_ref(),
+                    item.span(),
+                    &child,
+                    index,
+                    depth + 1,
+                )?);
                 index.insert(child, None, item.span());
             }
             Value::Array(items)
@@ -106,16 +141,30 @@ fn read_json(source: &SourceFile) -> Result<(Value, SpanIndex), ParseError> {
     let value: Value = serde_json::from_str(source.text()).map_err(|error| {
         let message = error.to_string();
         let message = message.split(" at line ").next().unwrap_or(&message);
-        let message = if message.contains("recursion limit") { "nested more than 128 levels deep" } else { message };
+        let message = if message.contains("recursion limit") {
+            "nested more than 128 levels deep"
+        } else {
+            message
+        };
         // serde_json counts columns in bytes; people count characters.
         let offset = source.offset_of_byte_column(error.line().max(1), error.column().max(1));
         syntax_error(source, offset, format!("JSON syntax: {message}"))
     })?;
     let mut index = SpanIndex::default();
-    let mut scanner = JsonScanner { text: source.text().as_bytes(), at: 0, index: &mut index };
+    let mut scanner = JsonScanner {
+        text: source.text().as_bytes(),
+        at: 0,
+        index: &mut index,
+    };
     scanner.skip_space();
     let start = scanner.at;
-    scanner.value("", 0).map_err(|offset| syntax_error(source, offset, format!("nested more than {MAX_DEPTH} levels deep")))?;
+    scanner.value("", 0).map_err(|offset| {
+        syntax_error(
+            source,
+            offset,
+            format!("nested more than {MAX_DEPTH} levels deep"),
+        )
+    })?;
     index.insert(String::new(), None, start..source.text().len());
     Ok((value, index))
 }
@@ -154,7 +203,8 @@ impl JsonScanner<'_> {
                         b',' => self.at += 1,
                         b'"' => {
                             let key_span = self.string();
-                            let key: String = serde_json::from_slice(&self.text[key_span.clone()]).unwrap_or_default();
+                            let key: String = serde_json::from_slice(&self.text[key_span.clone()])
+                                .unwrap_or_default();
                             self.skip_space();
                             self.at += 1; // ':'
                             self.skip_space();
@@ -189,7 +239,10 @@ impl JsonScanner<'_> {
                 self.string();
             }
             _ => {
-                while !matches!(self.peek(), b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r' | 0) {
+                while !matches!(
+                    self.peek(),
+                    b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r' | 0
+                ) {
                     self.at += 1;
                 }
             }
@@ -238,7 +291,10 @@ mod tests {
 
     #[test]
     fn toml_numbers_keep_their_value() {
-        let source = SourceFile::new("a.toml", "a = 2.5\nb = 1_000\nc = 0x1F\nd = nan\ne = 2026-03-01\n".to_owned());
+        let source = SourceFile::new(
+            "a.toml",
+            "a = 2.5\nb = 1_000\nc = 0x1F\nd = nan\ne = 2026-03-01\n".to_owned(),
+        );
         let (value, _) = read_tree(&source).unwrap();
         assert_eq!(value["a"], serde_json::json!(2.5));
         assert_eq!(value["b"], serde_json::json!(1000));
@@ -251,7 +307,10 @@ mod tests {
     fn deep_nesting_is_refused() {
         let deep = format!("a = {}{}", "[".repeat(200), "]".repeat(200));
         let error = read_tree(&SourceFile::new("a.toml", deep)).unwrap_err();
-        assert!(error.message.contains("nested") || error.message.contains("TOML"), "{error}");
+        assert!(
+            error.message.contains("nested") || error.message.contains("TOML"),
+            "{error}"
+        );
         let deep = format!("{}{}", "[".repeat(100), "]".repeat(100));
         assert!(read_tree(&SourceFile::new("a.json", deep)).is_err());
     }

@@ -5,19 +5,31 @@ use proptest::prelude::*;
 
 use microcred_model::{
     AwardingPolicy, Catalogue, CourseElement, CourseElementId, EctsCredits, EqfLevel, LanguageCode,
-    LearningOutcome, Level, LocalizedText, Participation, Specification, SpecificationId, University,
-    UniversityId, Workload, vocabulary::*,
+    LearningOutcome, Level, LocalizedText, Participation, Specification, SpecificationId,
+    University, UniversityId, Workload, vocabulary::*,
 };
 use microcred_rules::{Facts, Profiles, Scope, evaluate};
 use microcred_specfile::{ParseError, SourceFile, parse_catalogue, parse_specification, resolve};
 
-const EXAMPLE: &str = include_str!("../../../examples/enhance-certificate-sustainable-entrepreneurship.toml");
+const EXAMPLE: &str =
+    include_str!("../../../examples/enhance-certificate-sustainable-entrepreneurship.toml");
 
 fn check_located(error: &ParseError, text: &str) {
     let lines = text.split('\n').count();
-    assert!(error.line >= 1 && error.line <= lines.max(1), "line {} of {lines}: {error}", error.line);
-    let line_chars = text.split('\n').nth(error.line - 1).map_or(0, |l| l.chars().count());
-    assert!(error.column >= 1 && error.column <= line_chars + 1, "column {} of {line_chars}: {error}", error.column);
+    assert!(
+        error.line >= 1 && error.line <= lines.max(1),
+        "line {} of {lines}: {error}",
+        error.line
+    );
+    let line_chars = text
+        .split('\n')
+        .nth(error.line - 1)
+        .map_or(0, |l| l.chars().count());
+    assert!(
+        error.column >= 1 && error.column <= line_chars + 1,
+        "column {} of {line_chars}: {error}",
+        error.column
+    );
     assert!(!error.message.is_empty());
 }
 
@@ -56,13 +68,19 @@ proptest! {
 }
 
 fn text() -> impl Strategy<Value = LocalizedText> {
-    ("[A-Za-z][A-Za-zÀ-ž ,.'-]{0,40}", proptest::option::of("[a-zα-ω][a-zα-ω ]{0,20}")).prop_map(|(en, el)| {
-        let text = LocalizedText::english(en).expect("non-blank by construction");
-        match el {
-            Some(greek) if !greek.trim().is_empty() => text.with(LanguageCode::parse("el").unwrap(), greek).unwrap(),
-            _ => text,
-        }
-    })
+    (
+        "[A-Za-z][A-Za-zÀ-ž ,.'-]{0,40}",
+        proptest::option::of("[a-zα-ω][a-zα-ω ]{0,20}"),
+    )
+        .prop_map(|(en, el)| {
+            let text = LocalizedText::english(en).expect("non-blank by construction");
+            match el {
+                Some(greek) if !greek.trim().is_empty() => text
+                    .with(LanguageCode::parse("el").unwrap(), greek)
+                    .unwrap(),
+                _ => text,
+            }
+        })
 }
 
 fn ects() -> impl Strategy<Value = EctsCredits> {
@@ -74,7 +92,13 @@ fn pick<T: Copy + std::fmt::Debug + 'static>(values: &'static [T]) -> impl Strat
 }
 
 fn element(i: usize) -> impl Strategy<Value = CourseElement> {
-    (text(), proptest::option::of(ects()), proptest::option::of(1u32..2000), proptest::option::of(1i64..=8), pick(&[Mode::Online, Mode::Onsite, Mode::Blended, Mode::Hybrid]))
+    (
+        text(),
+        proptest::option::of(ects()),
+        proptest::option::of(1u32..2000),
+        proptest::option::of(1i64..=8),
+        pick(&[Mode::Online, Mode::Onsite, Mode::Blended, Mode::Hybrid]),
+    )
         .prop_map(move |(title, ects, hours, eqf, mode)| CourseElement {
             id: CourseElementId::new(format!("u{}:e{i}", i % 2)).unwrap(),
             university: UniversityId::new(format!("u{}", i % 2)).unwrap(),
@@ -95,48 +119,95 @@ fn element(i: usize) -> impl Strategy<Value = CourseElement> {
 fn specification() -> impl Strategy<Value = (Specification, Catalogue)> {
     (
         proptest::option::of(text()),
-        proptest::option::of(pick(&[Typology::AcademicCertificate, Typology::SpecialisationCertificate, Typology::AchievementBadge, Typology::ServiceBasedBadge])),
-        proptest::collection::vec((text(), proptest::option::of(pick(&[OutcomeCategory::Knowledge, OutcomeCategory::Skills, OutcomeCategory::ResponsibilityAndAutonomy]))), 0..4),
+        proptest::option::of(pick(&[
+            Typology::AcademicCertificate,
+            Typology::SpecialisationCertificate,
+            Typology::AchievementBadge,
+            Typology::ServiceBasedBadge,
+        ])),
+        proptest::collection::vec(
+            (
+                text(),
+                proptest::option::of(pick(&[
+                    OutcomeCategory::Knowledge,
+                    OutcomeCategory::Skills,
+                    OutcomeCategory::ResponsibilityAndAutonomy,
+                ])),
+            ),
+            0..4,
+        ),
         proptest::option::of(ects()),
         proptest::option::of(1u32..5000),
         proptest::option::of(1i64..=8),
         (0usize..4).prop_flat_map(|n| (0..n).map(element).collect::<Vec<_>>()),
-        proptest::option::of(pick(&[AwardingRule::LeadUniversity, AwardingRule::MostWorkload, AwardingRule::Alliance, AwardingRule::Joint])),
+        proptest::option::of(pick(&[
+            AwardingRule::LeadUniversity,
+            AwardingRule::MostWorkload,
+            AwardingRule::Alliance,
+            AwardingRule::Joint,
+        ])),
     )
-        .prop_map(|(title, typology, outcomes, ects, hours, eqf, elements, rule)| {
-            let universities = (0..2)
-                .map(|u| University {
-                    id: UniversityId::new(format!("u{u}")).unwrap(),
-                    legal_name: LocalizedText::english(format!("University {u}")).unwrap(),
-                    name: None,
-                    country: microcred_model::CountryCode::parse(if u == 0 { "PL" } else { "GR" }).unwrap(),
-                    identifiers: vec![],
-                    homepage: None,
-                })
-                .collect();
-            let spec = Specification {
-                id: SpecificationId::new("generated").unwrap(),
-                title,
-                typology,
-                description: None,
-                profiles: vec![],
-                elements: elements.iter().map(|e| e.id.clone()).collect(),
-                combination_rationale: None,
-                learning_outcomes: outcomes.into_iter().map(|(text, category)| LearningOutcome { text, category, esco_skills: vec![] }).collect(),
-                workload: Workload { ects, hours },
-                level: Level { eqf: eqf.map(|l| EqfLevel::new(l).unwrap()), ..Level::default() },
-                participation: Participation::default(),
-                prerequisites: None,
-                assessment: None,
-                quality_assurance: None,
-                grading: None,
-                stackability: None,
-                further_information: Default::default(),
-                awarding: rule.map(|rule| AwardingPolicy { rule, lead: Some(UniversityId::new("u0").unwrap()), tie_break: None }),
-                learning_dimensions: vec![],
-            };
-            (spec, Catalogue { universities, course_elements: elements })
-        })
+        .prop_map(
+            |(title, typology, outcomes, ects, hours, eqf, elements, rule)| {
+                let universities = (0..2)
+                    .map(|u| University {
+                        id: UniversityId::new(format!("u{u}")).unwrap(),
+                        legal_name: LocalizedText::english(format!("University {u}")).unwrap(),
+                        name: None,
+                        country: microcred_model::CountryCode::parse(if u == 0 {
+                            "PL"
+                        } else {
+                            "GR"
+                        })
+                        .unwrap(),
+                        identifiers: vec![],
+                        homepage: None,
+                    })
+                    .collect();
+                let spec = Specification {
+                    id: SpecificationId::new("generated").unwrap(),
+                    title,
+                    typology,
+                    description: None,
+                    profiles: vec![],
+                    elements: elements.iter().map(|e| e.id.clone()).collect(),
+                    combination_rationale: None,
+                    learning_outcomes: outcomes
+                        .into_iter()
+                        .map(|(text, category)| LearningOutcome {
+                            text,
+                            category,
+                            esco_skills: vec![],
+                        })
+                        .collect(),
+                    workload: Workload { ects, hours },
+                    level: Level {
+                        eqf: eqf.map(|l| EqfLevel::new(l).unwrap()),
+                        ..Level::default()
+                    },
+                    participation: Participation::default(),
+                    prerequisites: None,
+                    assessment: None,
+                    quality_assurance: None,
+                    grading: None,
+                    stackability: None,
+                    further_information: Default::default(),
+                    awarding: rule.map(|rule| AwardingPolicy {
+                        rule,
+                        lead: Some(UniversityId::new("u0").unwrap()),
+                        tie_break: None,
+                    }),
+                    learning_dimensions: vec![],
+                };
+                (
+                    spec,
+                    Catalogue {
+                        universities,
+                        course_elements: elements,
+                    },
+                )
+            },
+        )
 }
 
 proptest! {
