@@ -558,3 +558,48 @@ fn very_large_and_non_utf8_files_are_refused() {
     let output = microcred(&["spec", "check", "no/such/file.toml"]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn json_specifications_check_like_their_toml_twins() {
+    let findings = |file: &str| {
+        let output = microcred(&[
+            "spec",
+            "check",
+            "--format",
+            "json",
+            "--profile",
+            "eu-2022",
+            "--profile",
+            "enhance-2021",
+            "--profile",
+            "euroteq-2022",
+            file,
+        ]);
+        let report: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+        let list: Vec<(String, String)> = report["files"][0]["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap().to_owned(),
+                    f["location"]["field"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        (output.status.code(), list)
+    };
+    for (toml, json) in [
+        (
+            "examples/enhance-certificate-sustainable-entrepreneurship.toml",
+            "examples/json/enhance-certificate-sustainable-entrepreneurship.json",
+        ),
+        (
+            "examples/non-conforming/certificate-too-small.toml",
+            "examples/json/certificate-too-small.json",
+        ),
+    ] {
+        assert_eq!(findings(toml), findings(json), "{json}");
+    }
+    assert!(findings("examples/json/certificate-too-small.json").1.len() > 20);
+}
