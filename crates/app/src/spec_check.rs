@@ -148,14 +148,10 @@ impl Checker {
             )
         };
         self.profiles.select(&names).map_err(|unknown| {
-            let known: Vec<&str> = self.profiles.all().iter().map(|p| p.id.as_str()).collect();
-            let message = format!(
-                "unknown rule profile `{unknown}`; known profiles: {}",
-                known.join(", ")
-            );
+            let message = unknown.to_string();
             match names
                 .iter()
-                .position(|n| *n == unknown)
+                .position(|n| *n == unknown.id)
                 .filter(|_| from_file)
             {
                 Some(i) => {

@@ -60,18 +60,12 @@ pub fn run(command: ProfilesCommand, checker: &Checker) -> u8 {
             exit::OK
         }
         ProfilesCommand::Show { id, format } => {
-            let Some(profile) = checker.profiles().get(&id) else {
-                let known: Vec<&str> = checker
-                    .profiles()
-                    .all()
-                    .iter()
-                    .map(|p| p.id.as_str())
-                    .collect();
-                eprintln!(
-                    "error: unknown rule profile `{id}`; known profiles: {}",
-                    known.join(", ")
-                );
-                return exit::UNREADABLE;
+            let profile = match checker.profiles().require(&id) {
+                Ok(profile) => profile,
+                Err(unknown) => {
+                    eprintln!("error: {unknown}");
+                    return exit::UNREADABLE;
+                }
             };
             match format {
                 OutputFormat::Json => println!(

@@ -94,19 +94,12 @@ fn add_profile_files(checker: &mut Checker, profiles: Vec<String>) -> Result<Vec
                 checker
                     .add_profile_file(std::path::Path::new(&profile))
                     .map_err(|e| e.to_string())
-            } else if checker.profiles().get(&profile).is_some() {
-                Ok(profile)
             } else {
-                let known: Vec<&str> = checker
+                checker
                     .profiles()
-                    .all()
-                    .iter()
-                    .map(|p| p.id.as_str())
-                    .collect();
-                Err(format!(
-                    "unknown rule profile `{profile}`; known profiles: {}",
-                    known.join(", ")
-                ))
+                    .require(&profile)
+                    .map(|p| p.id.clone())
+                    .map_err(|e| e.to_string())
             }
         })
         .collect()

@@ -16,6 +16,7 @@ mod ids;
 mod learner;
 mod quantity;
 mod specification;
+pub mod suggest;
 mod text;
 mod university;
 pub mod vocabulary;

@@ -15,4 +15,4 @@ pub use checklist::{Answer, ChecklistAnswer, answer_checklist};
 pub use engine::{Evaluation, Finding, RuleOutcome, evaluate};
 pub use facts::{FACT_NAMES, Fact, FactKind, FactValue, Facts, Scope};
 pub use profile::{BUILTIN, Profile, ProfileError, Rule, Severity, Test};
-pub use registry::Profiles;
+pub use registry::{Profiles, UnknownProfile};

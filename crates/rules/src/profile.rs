@@ -305,13 +305,8 @@ fn check_test(test: &Test, scope: Scope, is_check: bool) -> Result<(), String> {
     }
     for (position, name) in test.fields().into_iter().enumerate() {
         let Some((kind, fact_scope)) = fact_kind(name) else {
-            let nearest = FACT_NAMES
-                .iter()
-                .map(|(n, ..)| (strsim::jaro_winkler(name, n), *n))
-                .filter(|(score, _)| *score > 0.8)
-                .max_by(|a, b| a.0.total_cmp(&b.0));
-            let help = nearest
-                .map(|(_, n)| format!(": did you mean `{n}`?"))
+            let help = microcred_model::suggest::nearest(name, FACT_NAMES.iter().map(|(n, ..)| *n))
+                .map(|n| format!(": did you mean `{n}`?"))
                 .unwrap_or_default();
             return Err(format!(
                 "unknown field `{name}`{help} (`microcred profiles fields` lists them)"

@@ -2,6 +2,14 @@
 
 use crate::profile::{BUILTIN, Profile, ProfileError};
 
+/// A profile name that no known profile has.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown rule profile `{id}`; known profiles: {known}")]
+pub struct UnknownProfile {
+    pub id: String,
+    known: String,
+}
+
 #[derive(Clone, Debug)]
 pub struct Profiles {
     profiles: Vec<Profile>,
@@ -37,10 +45,21 @@ impl Profiles {
         &self.profiles
     }
 
-    /// The profiles named, in order, or the first unknown name.
-    pub fn select<'a>(&'a self, ids: &[String]) -> Result<Vec<&'a Profile>, String> {
-        ids.iter()
-            .map(|id| self.get(id).ok_or_else(|| id.clone()))
-            .collect()
+    /// The profiles named, in order, or the first unknown one.
+    pub fn select<'a>(&'a self, ids: &[String]) -> Result<Vec<&'a Profile>, UnknownProfile> {
+        ids.iter().map(|id| self.require(id)).collect()
+    }
+
+    /// The profile `id`, or an error that lists the known ones.
+    pub fn require(&self, id: &str) -> Result<&Profile, UnknownProfile> {
+        self.get(id).ok_or_else(|| UnknownProfile {
+            id: id.to_owned(),
+            known: self
+                .profiles
+                .iter()
+                .map(|p| p.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
     }
 }

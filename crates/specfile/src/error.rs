@@ -51,13 +51,8 @@ pub(crate) fn nearest_expected(message: &str) -> Option<(String, Option<String>)
         .strip_prefix("unknown field `")
         .or_else(|| message.strip_prefix("unknown variant `"))?;
     let (word, expected) = rest.split_once('`')?;
-    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-    let best = candidates
-        .iter()
-        .map(|c| (strsim::jaro_winkler(word, c), *c))
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c.to_owned());
+    let candidates = expected.split('`').skip(1).step_by(2);
+    let best = microcred_model::suggest::nearest(word, candidates).map(str::to_owned);
     Some((word.to_owned(), best))
 }
 

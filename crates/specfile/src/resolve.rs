@@ -185,12 +185,8 @@ fn error(at: &Location, message: String) -> ParseError {
 }
 
 fn with_help(mut error: ParseError, word: &str, known: &[&str]) -> ParseError {
-    error.help = known
-        .iter()
-        .map(|k| (strsim::jaro_winkler(word, k), *k))
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, k)| format!("did you mean `{k}`?"));
+    error.help = microcred_model::suggest::nearest(word, known.iter().copied())
+        .map(|k| format!("did you mean `{k}`?"));
     error
 }
 
