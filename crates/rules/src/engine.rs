@@ -262,9 +262,5 @@ fn fill(template: &str, test: &Test, fact: Option<&Fact>, facts: &Facts) -> Stri
     for (name, value) in vars {
         text = text.replace(&format!("{{{name}}}"), &value);
     }
-    // A reason left empty leaves no dangling punctuation behind it.
-    text.replace(" ().", ".")
-        .replace(" ()", "")
-        .trim()
-        .to_owned()
+    text
 }
