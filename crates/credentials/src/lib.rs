@@ -1,4 +1,6 @@
-//! Signed digital credentials. So far: RDF Dataset Canonicalization (RDFC-1.0) with a work
-//! budget, the base of the `eddsa-rdfc-2022` Data Integrity proofs to come.
+//! Signed digital credentials: RDF Dataset Canonicalization (RDFC-1.0) with a work budget,
+//! Ed25519 Multikeys and did:key, and Data Integrity proofs (`eddsa-jcs-2022` so far).
 
+pub mod data_integrity;
+pub mod keys;
 pub mod rdfc;
