@@ -77,6 +77,11 @@ impl Checker {
         &self.profiles
     }
 
+    /// The alliance, as its settings describe it.
+    pub fn alliance(&self) -> Option<&microcred_model::Alliance> {
+        self.settings.as_ref().and_then(|s| s.alliance.as_ref())
+    }
+
     /// Reads a specification with the catalogue files it names and the alliance's catalogues.
     pub fn load(&self, path: &Path) -> Result<ResolvedSpecification, ParseError> {
         let parsed = parse_specification(read_source(path)?)?;

@@ -1,5 +1,8 @@
 //! `microcred`: the command line of the micro-credential platform.
 
+mod credential;
+mod issue;
+mod keys;
 mod profiles;
 mod render;
 mod spec;
@@ -15,7 +18,8 @@ use microcred_app::{AllianceSettings, Checker};
 pub mod exit {
     /// Done; nothing required is missing.
     pub const OK: u8 = 0;
-    /// Done, and what was checked does not meet its rules.
+    /// Done, and what was checked does not meet its rules (or a credential is not verified,
+    /// or some rows could not be used).
     pub const FINDINGS: u8 = 1;
     /// A file could not be read or parsed, or the command was wrong.
     pub const UNREADABLE: u8 = 2;
@@ -43,6 +47,14 @@ enum Command {
     /// Rule profiles: the frameworks' rules, as data.
     #[command(subcommand)]
     Profiles(profiles::ProfilesCommand),
+    /// Signing keys of issuers: generate them, publish them as did:web documents.
+    #[command(subcommand)]
+    Keys(keys::KeysCommand),
+    /// Signed credentials: sign and verify them.
+    #[command(subcommand)]
+    Credential(credential::CredentialCommand),
+    /// Issue signed Open Badges 3.0 micro-credentials to the eligible learners of a results file.
+    Issue(issue::IssueArgs),
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -73,6 +85,9 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Spec(command) => spec::run(command, checker),
         Command::Profiles(command) => profiles::run(command, &checker),
+        Command::Keys(command) => keys::run(command),
+        Command::Credential(command) => credential::run(command),
+        Command::Issue(args) => issue::run(args, &checker),
     };
     ExitCode::from(code)
 }

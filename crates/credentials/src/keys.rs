@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use ed25519_dalek::{Signature, Signer, Verifier};
+use ed25519_dalek::{Signature, Signer};
 
 /// Multicodec headers: `ed25519-pub` (0xed) and `ed25519-priv` (0x1300), as unsigned varints.
 const ED25519_PUBLIC: [u8; 2] = [0xed, 0x01];
@@ -20,6 +20,8 @@ pub enum KeyError {
     BadKey,
     #[error("`{0}` is not a did:key verification method (did:key:z…#z…)")]
     NotDidKey(String),
+    #[error("the operating system gave no random bytes to make a key")]
+    NoRandomness,
 }
 
 fn decode(multibase: &str, header: [u8; 2], what: &'static str) -> Result<[u8; 32], KeyError> {
@@ -46,6 +48,23 @@ fn encode(header: [u8; 2], key: &[u8; 32]) -> String {
 pub struct SigningKey(ed25519_dalek::SigningKey);
 
 impl SigningKey {
+    /// A new key from the operating system's secure random source.
+    pub fn generate() -> Result<SigningKey, KeyError> {
+        let mut secret = [0u8; 32];
+        getrandom::fill(&mut secret).map_err(|_| KeyError::NoRandomness)?;
+        Ok(SigningKey(ed25519_dalek::SigningKey::from_bytes(&secret)))
+    }
+
+    /// From the 32 secret bytes (as stored encrypted at rest).
+    pub fn from_bytes(secret: &[u8; 32]) -> SigningKey {
+        SigningKey(ed25519_dalek::SigningKey::from_bytes(secret))
+    }
+
+    /// The 32 secret bytes; handle them as a secret.
+    pub fn to_bytes(&self) -> [u8; 32] {
+        self.0.to_bytes()
+    }
+
     /// From a `privateKeyMultibase` (`z3u2…`).
     pub fn from_multibase(multibase: &str) -> Result<SigningKey, KeyError> {
         let secret = decode(multibase, ED25519_PRIVATE, "private")?;
@@ -123,8 +142,8 @@ impl PublicKey {
             return false;
         };
         let signature = Signature::from_bytes(&signature);
+        // Strict: refuses small-order keys and non-canonical signatures (malleability).
         self.0.verify_strict(message, &signature).is_ok()
-            && self.0.verify(message, &signature).is_ok()
     }
 }
 
@@ -150,6 +169,22 @@ mod tests {
         );
         let vm = key.public_key().did_key_verification_method();
         assert_eq!(PublicKey::from_did_key(&vm).unwrap(), key.public_key());
+    }
+
+    #[test]
+    fn generated_keys_differ_and_sign() {
+        let (a, b) = (
+            SigningKey::generate().unwrap(),
+            SigningKey::generate().unwrap(),
+        );
+        assert_ne!(a.public_key(), b.public_key());
+        let signature = a.sign(b"hello");
+        assert!(a.public_key().verify(b"hello", &signature));
+        assert!(!b.public_key().verify(b"hello", &signature));
+        assert_eq!(
+            SigningKey::from_bytes(&a.to_bytes()).public_key(),
+            a.public_key()
+        );
     }
 
     #[test]

@@ -946,6 +946,9 @@ impl Defining<'_> {
         document_relative: bool,
         vocab: bool,
     ) -> Result<Option<String>, JsonLdError> {
+        if is_keyword(value) {
+            return Ok(Some(value.to_owned()));
+        }
         if self.local.contains_key(value) && self.defined.get(value) != Some(&true) {
             self.define(active, value)?;
         }

@@ -1,0 +1,435 @@
+//! Use case: issue signed micro-credentials from a specification and learners' results.
+//!
+//! A learner is eligible when every course element of the specification has a passed result;
+//! the date of issuing is the day the last requirement was met (ENHANCE §7.5); the awarding
+//! bodies follow the specification's policy (§7.4), each signing (a proof set for a joint
+//! award). Credential ids are derived from the specification, the learner and the issuer, so
+//! issuing twice writes the same credential again instead of a second one.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use microcred_credentials::data_integrity::{Cryptosuite, ProofOptions, add_proof, proof_as_array};
+use microcred_credentials::datetime::DateTime;
+use microcred_credentials::key_file::IssuerKey;
+use microcred_credentials::open_badges::{
+    AwardedMicroCredential, IssuerProfile, open_badge_credential,
+};
+use microcred_model::{
+    Alliance, Award, AwardingBody, CourseElementId, Date, Learner, StudentId, awarding_bodies,
+};
+use microcred_specfile::ResolvedSpecification;
+
+use crate::results::{ResultRow, ResultsReader, RowProblem};
+
+#[derive(Debug, thiserror::Error)]
+pub enum IssueError {
+    #[error("the awarding bodies cannot be determined: {0}")]
+    Awarding(#[from] microcred_model::AwardingProblem),
+    #[error(
+        "the specification is awarded by {bodies} ({policy}), so give {expected} signing key{s} in that order; {given} given",
+        s = if *.expected == 1 { "" } else { "s" }
+    )]
+    KeyCount {
+        bodies: String,
+        policy: String,
+        expected: usize,
+        given: usize,
+    },
+    #[error(
+        "the alliance awards this specification, but the alliance settings give no [alliance] name"
+    )]
+    NoAlliance,
+    #[error("{0}")]
+    Projection(#[from] microcred_credentials::open_badges::ProjectionError),
+    #[error("signing failed: {0}")]
+    Signing(#[from] microcred_credentials::data_integrity::ProofError),
+    #[error("{path}: {error}")]
+    Write { path: String, error: std::io::Error },
+}
+
+/// How to issue.
+#[derive(Clone, Debug)]
+pub struct IssueOptions {
+    pub suite: Cryptosuite,
+    /// The proofs' `created`.
+    pub now: DateTime,
+    /// Where the alliance publishes specifications (for achievement ids); else URNs.
+    pub base_url: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct IssuedCredential {
+    pub learner: String,
+    pub credential_id: String,
+    pub date_of_issuing: String,
+    pub file: PathBuf,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct NotEligible {
+    pub learner: String,
+    /// Elements with no passed result.
+    pub missing: Vec<String>,
+}
+
+/// What an issuance did, learner by learner and row by row.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct IssueReport {
+    pub specification: String,
+    pub issued: Vec<IssuedCredential>,
+    pub not_eligible: Vec<NotEligible>,
+    pub bad_rows: Vec<RowProblem>,
+}
+
+/// One learner's rows, merged.
+#[derive(Debug)]
+struct LearnerRecord {
+    first_row: u64,
+    learner: Learner,
+    overall_grade: Option<(u64, String)>,
+    /// Each element's earliest pass.
+    passed: HashMap<CourseElementId, Date>,
+}
+
+/// Merges a row into its learner's record, or says why it cannot be.
+fn merge(
+    records: &mut BTreeMap<String, LearnerRecord>,
+    row: ResultRow,
+    spec: &ResolvedSpecification,
+) -> Result<(), RowProblem> {
+    let problem = |column: &str, message: String| RowProblem {
+        row: row.row,
+        column: Some(column.to_owned()),
+        message,
+    };
+    if !spec.specification.elements.contains(&row.element) {
+        return Err(problem(
+            "element",
+            format!(
+                "`{}` is not a course element of `{}` (its elements: {})",
+                row.element,
+                spec.specification.id,
+                spec.specification
+                    .elements
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
+    let university = spec
+        .catalogue
+        .element(&row.element)
+        .map(|e| e.university.clone());
+    let record = records
+        .entry(row.learner.clone())
+        .or_insert_with(|| LearnerRecord {
+            first_row: row.row,
+            learner: Learner {
+                given_names: row.given_names.clone(),
+                family_names: row.family_names.clone(),
+                date_of_birth: row.date_of_birth,
+                nationality: row.nationality.clone(),
+                student_ids: Vec::new(),
+                email: row.email.clone(),
+            },
+            overall_grade: None,
+            passed: HashMap::new(),
+        });
+    let first = record.first_row;
+    let learner = &mut record.learner;
+    if learner.given_names != row.given_names || learner.family_names != row.family_names {
+        return Err(problem(
+            "given_names",
+            format!(
+                "the learner `{}` is named {} {} on row {first}, {} {} here",
+                row.learner,
+                learner.given_names,
+                learner.family_names,
+                row.given_names,
+                row.family_names
+            ),
+        ));
+    }
+    match (learner.date_of_birth, row.date_of_birth) {
+        (Some(a), Some(b)) if a != b => {
+            return Err(problem(
+                "date_of_birth",
+                format!("{b} here, {a} on row {first} for the same learner"),
+            ));
+        }
+        (None, Some(b)) => learner.date_of_birth = Some(b),
+        _ => {}
+    }
+    for code in row.nationality {
+        if !learner.nationality.contains(&code) {
+            learner.nationality.push(code);
+        }
+    }
+    if let (Some(value), Some(university)) = (row.student_id, university) {
+        let id = StudentId { university, value };
+        if !learner.student_ids.contains(&id) {
+            learner.student_ids.push(id);
+        }
+    }
+    if learner.email.is_none() {
+        learner.email = row.email;
+    }
+    if let Some(grade) = row.overall_grade {
+        match &record.overall_grade {
+            Some((at, known)) if *known != grade => {
+                return Err(problem(
+                    "overall_grade",
+                    format!("{grade} here, {known} on row {at} for the same learner"),
+                ));
+            }
+            Some(_) => {}
+            None => record.overall_grade = Some((row.row, grade)),
+        }
+    }
+    if row.passed {
+        let day = record.passed.entry(row.element).or_insert(row.completed_on);
+        if row.completed_on < *day {
+            *day = row.completed_on;
+        }
+    }
+    Ok(())
+}
+
+/// A UUID (version 8, name-based with SHA-256) as a URN: the same names give the same id.
+pub fn stable_urn(parts: &[&str]) -> String {
+    let mut hash = Sha256::new();
+    for part in parts {
+        hash.update(part.as_bytes());
+        hash.update([0]);
+    }
+    let mut b: [u8; 16] = hash.finalize()[..16].try_into().unwrap_or([0; 16]);
+    b[6] = (b[6] & 0x0f) | 0x80;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "urn:uuid:{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+/// The issuer profiles of a specification's awarding bodies, each with its key.
+fn issuers(
+    spec: &ResolvedSpecification,
+    alliance: Option<&Alliance>,
+    keys: &[IssuerKey],
+) -> Result<Vec<IssuerProfile>, IssueError> {
+    let bodies = awarding_bodies(&spec.specification, &spec.catalogue)?;
+    if bodies.len() != keys.len() {
+        let names: Vec<String> = bodies
+            .iter()
+            .map(|b| match b {
+                AwardingBody::University(id) => id.to_string(),
+                AwardingBody::Alliance => "the alliance".into(),
+            })
+            .collect();
+        return Err(IssueError::KeyCount {
+            bodies: names.join(", "),
+            policy: spec
+                .specification
+                .awarding
+                .as_ref()
+                .map(|a| a.rule.name().to_owned())
+                .unwrap_or_default(),
+            expected: bodies.len(),
+            given: keys.len(),
+        });
+    }
+    bodies
+        .iter()
+        .zip(keys)
+        .map(|(body, key)| match body {
+            AwardingBody::University(id) => {
+                let university = spec.catalogue.university(id);
+                Ok(IssuerProfile {
+                    id: key.controller.clone(),
+                    name: university
+                        .map(|u| u.display_name().to_owned())
+                        .unwrap_or_else(|| id.to_string()),
+                    country: university.map(|u| u.country),
+                    url: university.and_then(|u| u.homepage.clone()),
+                })
+            }
+            AwardingBody::Alliance => {
+                let alliance = alliance.ok_or(IssueError::NoAlliance)?;
+                Ok(IssuerProfile {
+                    id: key.controller.clone(),
+                    name: alliance.name.en().to_owned(),
+                    country: alliance.country,
+                    url: None,
+                })
+            }
+        })
+        .collect()
+}
+
+/// Signs an unsigned credential with every key (a proof set when there are several).
+pub fn sign(
+    credential: &serde_json::Value,
+    keys: &[IssuerKey],
+    suite: Cryptosuite,
+    now: DateTime,
+) -> Result<serde_json::Value, IssueError> {
+    let mut signed = credential.clone();
+    for key in keys {
+        let options =
+            ProofOptions::assertion(suite, key.verification_method.clone(), now.to_string());
+        signed = add_proof(&signed, &key.key, &options)?;
+    }
+    proof_as_array(&mut signed);
+    Ok(signed)
+}
+
+/// Writes a file whole or not at all: to a temporary name, then renamed into place.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), IssueError> {
+    let failed = |error| IssueError::Write {
+        path: path.display().to_string(),
+        error,
+    };
+    let temporary = path.with_extension("partial");
+    let mut file = std::fs::File::create(&temporary).map_err(failed)?;
+    file.write_all(bytes).map_err(failed)?;
+    file.sync_all().map_err(failed)?;
+    std::fs::rename(&temporary, path).map_err(failed)
+}
+
+/// Issues a signed Open Badges 3.0 credential to every eligible learner in `results`, writing
+/// one file per credential and `report.json` into `out`. `progress(done, total)` is called as
+/// learners are processed.
+pub fn issue_from_results<R: Read>(
+    spec: &ResolvedSpecification,
+    alliance: Option<&Alliance>,
+    results: ResultsReader<R>,
+    keys: &[IssuerKey],
+    options: &IssueOptions,
+    out: &Path,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<IssueReport, IssueError> {
+    let profiles = issuers(spec, alliance, keys)?;
+    let specification = &spec.specification;
+    let mut report = IssueReport {
+        specification: specification.id.to_string(),
+        ..IssueReport::default()
+    };
+    let mut records: BTreeMap<String, LearnerRecord> = BTreeMap::new();
+    for row in results {
+        match row {
+            Ok(row) => {
+                if let Err(problem) = merge(&mut records, row, spec) {
+                    report.bad_rows.push(problem);
+                }
+            }
+            Err(problem) => report.bad_rows.push(problem),
+        }
+    }
+    std::fs::create_dir_all(out).map_err(|error| IssueError::Write {
+        path: out.display().to_string(),
+        error,
+    })?;
+    let achievement_id = match &options.base_url {
+        Some(base) => format!(
+            "{}/specifications/{}",
+            base.trim_end_matches('/'),
+            specification.id
+        ),
+        None => stable_urn(&["specification", specification.id.as_str()]),
+    };
+    let total = records.len();
+    for (done, (learner_key, record)) in records.into_iter().enumerate() {
+        progress(done, total);
+        let missing: Vec<String> = specification
+            .elements
+            .iter()
+            .filter(|e| !record.passed.contains_key(*e))
+            .map(ToString::to_string)
+            .collect();
+        if !missing.is_empty() {
+            report.not_eligible.push(NotEligible {
+                learner: learner_key,
+                missing,
+            });
+            continue;
+        }
+        let date_of_issuing = specification
+            .elements
+            .iter()
+            .filter_map(|e| record.passed.get(e))
+            .max()
+            .copied();
+        let award = Award {
+            specification: specification.id.clone(),
+            learner: record.learner,
+            date_of_issuing,
+            awarding_bodies: Vec::new(),
+            grade: record.overall_grade.map(|(_, g)| g),
+        };
+        let credential_id = stable_urn(&[
+            "credential",
+            specification.id.as_str(),
+            &learner_key,
+            &profiles[0].id,
+        ]);
+        let credential = open_badge_credential(&AwardedMicroCredential {
+            specification,
+            catalogue: &spec.catalogue,
+            award: &award,
+            issuer: &profiles[0],
+            awarding_bodies: &profiles,
+            alliance,
+            credential_id: &credential_id,
+            achievement_id: &achievement_id,
+            specification_version: None,
+            status: &[],
+            valid_until: None,
+        })?;
+        let signed = sign(&credential, keys, options.suite, options.now)?;
+        let file = out.join(format!(
+            "{}.json",
+            credential_id.trim_start_matches("urn:uuid:")
+        ));
+        let text = serde_json::to_vec_pretty(&signed).unwrap_or_default();
+        write_atomically(&file, &text)?;
+        report.issued.push(IssuedCredential {
+            learner: learner_key,
+            credential_id,
+            date_of_issuing: date_of_issuing.map(|d| d.to_string()).unwrap_or_default(),
+            file,
+        });
+    }
+    progress(total, total);
+    let text = serde_json::to_vec_pretty(&report).unwrap_or_default();
+    write_atomically(&out.join("report.json"), &text)?;
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stable_urn;
+
+    #[test]
+    fn stable_urns_are_version_8_uuids_and_repeat() {
+        let a = stable_urn(&["credential", "spec", "s1", "did:key:z6Mk"]);
+        assert_eq!(a, stable_urn(&["credential", "spec", "s1", "did:key:z6Mk"]));
+        assert_ne!(a, stable_urn(&["credential", "spec", "s2", "did:key:z6Mk"]));
+        // Parts are separated, so ("ab", "c") and ("a", "bc") differ.
+        assert_ne!(stable_urn(&["ab", "c"]), stable_urn(&["a", "bc"]));
+        let uuid = a.trim_start_matches("urn:uuid:");
+        assert_eq!(uuid.len(), 36);
+        assert_eq!(&uuid[14..15], "8");
+    }
+}

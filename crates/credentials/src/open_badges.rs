@@ -1,0 +1,890 @@
+//! The Open Badges 3.0 projection of an awarded micro-credential: an `OpenBadgeCredential`
+//! (W3C VC 2.0) carrying all 16 elements of the EU standard. What OB 3.0 has a place for goes
+//! there (issuer and its country, validFrom/awardedDate, creditsAvailable, alignments to EQF
+//! and ESCO, results); the rest goes into the `EUMicroCredential` node of our extension context
+//! (`https://w3id.org/microcred/v1`), whose terms map to the European Learning Model where it
+//! has them.
+
+use microcred_model::{
+    Alliance, Award, Catalogue, CountryCode, CourseElement, LocalizedText, Specification,
+    format_hundredths,
+};
+use serde_json::{Map, Value, json};
+
+use crate::datetime::DateTime;
+use crate::jsonld::bundled::{CREDENTIALS_V2, MICROCRED_V1, OPEN_BADGES_V3};
+
+/// An awarding body as a credential names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IssuerProfile {
+    /// Its DID (`did:web:…` or `did:key:…`).
+    pub id: String,
+    pub name: String,
+    pub country: Option<CountryCode>,
+    pub url: Option<String>,
+}
+
+/// Everything the credential states, gathered by the issuing use case.
+#[derive(Clone, Debug)]
+pub struct AwardedMicroCredential<'a> {
+    pub specification: &'a Specification,
+    /// Where the specification's course elements and universities are.
+    pub catalogue: &'a Catalogue,
+    pub award: &'a Award,
+    /// The issuer: the first awarding body.
+    pub issuer: &'a IssuerProfile,
+    /// Every awarding body, the issuer first (more than one for a joint award).
+    pub awarding_bodies: &'a [IssuerProfile],
+    pub alliance: Option<&'a Alliance>,
+    /// `urn:uuid:…` or the credential's URL.
+    pub credential_id: &'a str,
+    /// The specification version's URL (or URN): the achievement's id.
+    pub achievement_id: &'a str,
+    pub specification_version: Option<&'a str>,
+    /// `credentialStatus` entries (Bitstring Status List), if any.
+    pub status: &'a [Value],
+    pub valid_until: Option<DateTime>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProjectionError {
+    #[error("the award has no date of issuing (element 5): the day the last requirement was met")]
+    NoDateOfIssuing,
+    #[error("the specification has no title (element 2)")]
+    NoTitle,
+}
+
+fn language_map(text: &LocalizedText) -> Value {
+    let map: Map<String, Value> = text
+        .iter()
+        .map(|(language, t)| (language.as_str().to_owned(), Value::String(t.to_owned())))
+        .collect();
+    Value::Object(map)
+}
+
+fn insert_text(map: &mut Map<String, Value>, key: &str, text: Option<&LocalizedText>) {
+    if let Some(text) = text {
+        map.insert(key.into(), language_map(text));
+    }
+}
+
+fn insert(map: &mut Map<String, Value>, key: &str, value: Option<impl Into<Value>>) {
+    if let Some(value) = value {
+        map.insert(key.into(), value.into());
+    }
+}
+
+fn issuer_profile(profile: &IssuerProfile) -> Value {
+    let mut issuer = Map::new();
+    issuer.insert("id".into(), profile.id.clone().into());
+    issuer.insert("type".into(), json!(["Profile"]));
+    issuer.insert("name".into(), profile.name.clone().into());
+    insert(&mut issuer, "url", profile.url.clone());
+    if let Some(country) = profile.country {
+        issuer.insert(
+            "address".into(),
+            json!({
+                "type": ["Address"],
+                "addressCountry": country.english_name(),
+                "addressCountryCode": country.as_str(),
+            }),
+        );
+    }
+    Value::Object(issuer)
+}
+
+fn university_name(catalogue: &Catalogue, element: &CourseElement) -> String {
+    catalogue
+        .university(&element.university)
+        .map(|u| u.display_name().to_owned())
+        .unwrap_or_else(|| element.university.to_string())
+}
+
+fn course_element(catalogue: &Catalogue, element: &CourseElement) -> Value {
+    let mut node = Map::new();
+    node.insert("type".into(), "CourseElement".into());
+    node.insert("title".into(), language_map(&element.title));
+    node.insert(
+        "deliveredBy".into(),
+        university_name(catalogue, element).into(),
+    );
+    insert(&mut node, "courseCode", element.code.clone());
+    insert(
+        &mut node,
+        "ectsCredits",
+        element.ects.map(|e| format_hundredths(e.hundredths())),
+    );
+    insert(&mut node, "workloadHours", element.hours);
+    insert(&mut node, "eqfLevel", element.eqf.map(|l| l.concept_uri()));
+    Value::Object(node)
+}
+
+/// The natural-language criteria: what the learner did to earn it.
+fn criteria(spec: &Specification, elements: &[&CourseElement], catalogue: &Catalogue) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if !elements.is_empty() {
+        let list: Vec<String> = elements
+            .iter()
+            .map(|e| {
+                let ects = e
+                    .ects
+                    .map(|c| format!(", {} ECTS", format_hundredths(c.hundredths())))
+                    .unwrap_or_default();
+                format!("{} ({}{ects})", e.title.en(), university_name(catalogue, e))
+            })
+            .collect();
+        parts.push(format!("Successful completion of: {}.", list.join("; ")));
+    }
+    if let Some(assessment) = &spec.assessment
+        && !assessment.methods.is_empty()
+    {
+        let methods: Vec<String> = assessment
+            .methods
+            .iter()
+            .map(|m| m.name().replace('-', " "))
+            .collect();
+        parts.push(format!("Assessed by: {}.", methods.join(", ")));
+    }
+    if !spec.learning_outcomes.is_empty() {
+        let outcomes: Vec<&str> = spec.learning_outcomes.iter().map(|o| o.text.en()).collect();
+        parts.push(format!(
+            "Learning outcomes achieved: {}",
+            outcomes.join(" ")
+        ));
+    }
+    if parts.is_empty() {
+        "Completion of the requirements of this micro-credential.".into()
+    } else {
+        parts.join(" ")
+    }
+}
+
+fn description(
+    spec: &Specification,
+    issuer: &IssuerProfile,
+    alliance: Option<&Alliance>,
+) -> String {
+    if let Some(description) = &spec.description {
+        return description.en().to_owned();
+    }
+    let kind = spec
+        .typology
+        .map(|t| format!("{} ({}) micro-credential", t.kind(), t.subtype()))
+        .unwrap_or_else(|| "micro-credential".into());
+    let size = spec
+        .workload
+        .ects
+        .map(|e| format!(" of {} ECTS", format_hundredths(e.hundredths())))
+        .unwrap_or_default();
+    let level = spec
+        .level
+        .eqf
+        .map(|l| format!(" at EQF level {}", l.get()))
+        .unwrap_or_default();
+    let on_behalf = alliance
+        .map(|a| format!(" on behalf of {}", a.name.en()))
+        .unwrap_or_default();
+    format!(
+        "A {kind}{size}{level}, awarded by {}{on_behalf}.",
+        issuer.name
+    )
+}
+
+/// The EU elements OB 3.0 has no place for, as an `EUMicroCredential` node.
+fn eu_elements(
+    spec: &Specification,
+    elements: &[&CourseElement],
+    awarded: &AwardedMicroCredential<'_>,
+) -> Value {
+    let mut eu = Map::new();
+    eu.insert("type".into(), "EUMicroCredential".into());
+    insert(&mut eu, "typology", spec.typology.map(|t| t.name()));
+    insert_text(&mut eu, "title", spec.title.as_ref());
+    insert_text(&mut eu, "summary", spec.description.as_ref());
+    insert_text(
+        &mut eu,
+        "combinationRationale",
+        spec.combination_rationale.as_ref(),
+    );
+    if !spec.learning_outcomes.is_empty() {
+        let outcomes: Vec<Value> = spec
+            .learning_outcomes
+            .iter()
+            .map(|outcome| {
+                let mut node = Map::new();
+                node.insert("type".into(), "LearningOutcome".into());
+                node.insert("text".into(), language_map(&outcome.text));
+                insert(
+                    &mut node,
+                    "outcomeCategory",
+                    outcome.category.map(|c| c.name()),
+                );
+                if !outcome.esco_skills.is_empty() {
+                    let skills: Vec<Value> = outcome
+                        .esco_skills
+                        .iter()
+                        .map(|s| s.as_str().into())
+                        .collect();
+                    node.insert("relatedESCOSkill".into(), skills.into());
+                }
+                Value::Object(node)
+            })
+            .collect();
+        eu.insert("learningOutcome".into(), outcomes.into());
+    }
+    insert(
+        &mut eu,
+        "ectsCredits",
+        spec.workload
+            .ects
+            .map(|e| format_hundredths(e.hundredths())),
+    );
+    insert(&mut eu, "workloadHours", spec.workload.hours);
+    insert(&mut eu, "eqfLevel", spec.level.eqf.map(|l| l.concept_uri()));
+    insert(
+        &mut eu,
+        "qfEheaCycle",
+        spec.level.qf_ehea_cycle.map(|c| c.name()),
+    );
+    insert(&mut eu, "nqfLevel", spec.level.nqf.clone());
+    insert_text(
+        &mut eu,
+        "levelNotApplicable",
+        spec.level.not_applicable.as_ref(),
+    );
+    let participation = &spec.participation;
+    insert(
+        &mut eu,
+        "participationMode",
+        participation.mode.map(|m| m.name()),
+    );
+    insert(
+        &mut eu,
+        "participationOrganisation",
+        participation.organisation.map(|o| o.name()),
+    );
+    insert(
+        &mut eu,
+        "participationTimeframe",
+        participation.timeframe.map(|t| t.name()),
+    );
+    insert(
+        &mut eu,
+        "startDate",
+        participation.start.map(|d| d.to_string()),
+    );
+    insert(&mut eu, "endDate", participation.end.map(|d| d.to_string()));
+    insert_text(&mut eu, "prerequisites", spec.prerequisites.as_ref());
+    if let Some(assessment) = &spec.assessment {
+        if !assessment.methods.is_empty() {
+            let methods: Vec<Value> = assessment.methods.iter().map(|m| m.name().into()).collect();
+            eu.insert("assessmentMethod".into(), methods.into());
+        }
+        insert_text(
+            &mut eu,
+            "assessmentDescription",
+            assessment.description.as_ref(),
+        );
+        insert(
+            &mut eu,
+            "supervision",
+            assessment.supervision.map(|s| s.name()),
+        );
+    }
+    if let Some(qa) = &spec.quality_assurance {
+        let mut node = Map::new();
+        node.insert("type".into(), "QualityAssurance".into());
+        node.insert("qualityAssuranceType".into(), qa.kind.name().into());
+        insert(&mut node, "responsibleBody", qa.body.clone());
+        insert(&mut node, "reference", qa.reference.clone());
+        insert_text(&mut node, "details", qa.description.as_ref());
+        eu.insert("qualityAssurance".into(), Value::Object(node));
+    }
+    if let Some(grading) = &spec.grading {
+        eu.insert("gradingScheme".into(), grading.scheme.clone().into());
+        insert_text(&mut eu, "gradingDescription", grading.description.as_ref());
+    }
+    if let Some(stackability) = &spec.stackability {
+        eu.insert("stackability".into(), stackability.option.name().into());
+        if !stackability.towards.is_empty() {
+            // A language map whose values are lists: every target in every language given.
+            let mut by_language: Map<String, Value> = Map::new();
+            for target in &stackability.towards {
+                for (language, text) in target.iter() {
+                    let entry = by_language
+                        .entry(language.as_str())
+                        .or_insert_with(|| Value::Array(Vec::new()));
+                    if let Value::Array(list) = entry {
+                        list.push(text.into());
+                    }
+                }
+            }
+            eu.insert("stackableTowards".into(), Value::Object(by_language));
+        }
+    }
+    let info = &spec.further_information;
+    insert(&mut eu, "orientation", info.orientation.map(|o| o.name()));
+    insert_text(&mut eu, "targetGroup", info.target_group.as_ref());
+    if !info.languages.is_empty() {
+        let languages: Vec<Value> = info.languages.iter().map(|l| l.as_str().into()).collect();
+        eu.insert("instructionLanguage".into(), languages.into());
+    }
+    insert_text(&mut eu, "availability", info.availability.as_ref());
+    insert_text(&mut eu, "duration", info.duration.as_ref());
+    insert_text(&mut eu, "fees", info.fees.as_ref());
+    insert_text(&mut eu, "documentForm", info.document_form.as_ref());
+    insert_text(&mut eu, "partnerships", info.partnerships.as_ref());
+    insert_text(&mut eu, "appreciation", info.appreciation.as_ref());
+    insert(
+        &mut eu,
+        "iscedF",
+        info.isced_f.as_ref().map(|c| c.concept_uri()),
+    );
+    insert(&mut eu, "homepage", info.homepage.clone());
+    if let Some(policy) = &spec.awarding {
+        eu.insert("awardingPolicy".into(), policy.rule.name().into());
+    }
+    let bodies: Vec<Value> = awarded
+        .awarding_bodies
+        .iter()
+        .map(|b| b.id.clone().into())
+        .collect();
+    eu.insert("awardingBody".into(), bodies.into());
+    if !spec.learning_dimensions.is_empty() {
+        let dimensions: Vec<Value> = spec
+            .learning_dimensions
+            .iter()
+            .map(|d| d.name().into())
+            .collect();
+        eu.insert("learningDimension".into(), dimensions.into());
+    }
+    if !elements.is_empty() {
+        let nodes: Vec<Value> = elements
+            .iter()
+            .map(|e| course_element(awarded.catalogue, e))
+            .collect();
+        eu.insert("courseElement".into(), nodes.into());
+    }
+    Value::Object(eu)
+}
+
+fn learner(award: &Award, catalogue: &Catalogue) -> (String, Value, Vec<Value>) {
+    let learner = &award.learner;
+    let full_name = format!("{} {}", learner.given_names, learner.family_names);
+    let mut node = Map::new();
+    node.insert("type".into(), "LearnerIdentification".into());
+    node.insert("givenNames".into(), learner.given_names.clone().into());
+    node.insert("familyNames".into(), learner.family_names.clone().into());
+    insert(
+        &mut node,
+        "birthDate",
+        learner.date_of_birth.map(|d| d.to_string()),
+    );
+    if !learner.nationality.is_empty() {
+        let codes: Vec<Value> = learner
+            .nationality
+            .iter()
+            .map(|c| c.as_str().into())
+            .collect();
+        node.insert("nationality".into(), codes.into());
+    }
+    let mut identifiers = vec![json!({
+        "type": "IdentityObject",
+        "identityType": "name",
+        "hashed": false,
+        "identityHash": full_name,
+    })];
+    if !learner.student_ids.is_empty() {
+        let ids: Vec<Value> = learner
+            .student_ids
+            .iter()
+            .map(|id| {
+                let university = catalogue
+                    .university(&id.university)
+                    .map(|u| u.display_name().to_owned())
+                    .unwrap_or_else(|| id.university.to_string());
+                identifiers.push(json!({
+                    "type": "IdentityObject",
+                    "identityType": "sisSourcedId",
+                    "hashed": false,
+                    "identityHash": id.value,
+                }));
+                json!({ "type": "StudentIdentifier", "university": university, "identifier": id.value })
+            })
+            .collect();
+        node.insert("studentId".into(), ids.into());
+    }
+    (full_name, Value::Object(node), identifiers)
+}
+
+/// The unsigned `OpenBadgeCredential` of an awarded micro-credential.
+pub fn open_badge_credential(
+    awarded: &AwardedMicroCredential<'_>,
+) -> Result<Value, ProjectionError> {
+    let spec = awarded.specification;
+    let title = spec.title.as_ref().ok_or(ProjectionError::NoTitle)?;
+    let issued = awarded
+        .award
+        .date_of_issuing
+        .ok_or(ProjectionError::NoDateOfIssuing)?;
+    let issued = format!("{issued}T00:00:00Z");
+    let elements: Vec<&CourseElement> = spec
+        .elements
+        .iter()
+        .filter_map(|id| awarded.catalogue.element(id))
+        .collect();
+
+    let mut achievement = Map::new();
+    achievement.insert("id".into(), awarded.achievement_id.into());
+    achievement.insert("type".into(), json!(["Achievement"]));
+    achievement.insert("achievementType".into(), "MicroCredential".into());
+    achievement.insert("name".into(), title.en().into());
+    achievement.insert(
+        "description".into(),
+        description(spec, awarded.issuer, awarded.alliance).into(),
+    );
+    achievement.insert(
+        "criteria".into(),
+        json!({ "narrative": criteria(spec, &elements, awarded.catalogue) }),
+    );
+    if let Some(ects) = spec.workload.ects {
+        achievement.insert("creditsAvailable".into(), json!(ects.as_f64()));
+    }
+    insert(
+        &mut achievement,
+        "fieldOfStudy",
+        spec.further_information
+            .isced_f
+            .as_ref()
+            .map(|c| c.as_str().to_owned()),
+    );
+    insert(
+        &mut achievement,
+        "inLanguage",
+        spec.further_information
+            .languages
+            .first()
+            .map(|l| l.as_str()),
+    );
+    insert(
+        &mut achievement,
+        "version",
+        awarded.specification_version.map(str::to_owned),
+    );
+    let mut alignments = Vec::new();
+    if let Some(eqf) = spec.level.eqf {
+        alignments.push(json!({
+            "type": ["Alignment"],
+            "targetName": format!("EQF level {}", eqf.get()),
+            "targetUrl": eqf.concept_uri(),
+            "targetFramework": "European Qualifications Framework",
+            "targetType": "ext:EQFLevel",
+        }));
+    }
+    for outcome in &spec.learning_outcomes {
+        for skill in &outcome.esco_skills {
+            alignments.push(json!({
+                "type": ["Alignment"],
+                "targetName": outcome.text.en(),
+                "targetUrl": skill.as_str(),
+                "targetFramework": "ESCO",
+                "targetType": "ext:ESCOSkill",
+            }));
+        }
+    }
+    if !alignments.is_empty() {
+        achievement.insert("alignment".into(), alignments.into());
+    }
+    let grade_description = format!("{}#grade", awarded.achievement_id);
+    if let Some(grading) = &spec.grading {
+        achievement.insert(
+            "resultDescription".into(),
+            json!([{
+                "id": grade_description,
+                "type": ["ResultDescription"],
+                "name": format!("Grade ({})", grading.scheme),
+                "resultType": "Result",
+            }]),
+        );
+    }
+    achievement.insert(
+        "euMicroCredential".into(),
+        eu_elements(spec, &elements, awarded),
+    );
+
+    let (full_name, learner_node, identifiers) = learner(awarded.award, awarded.catalogue);
+    let mut subject = Map::new();
+    subject.insert("type".into(), json!(["AchievementSubject"]));
+    subject.insert("name".into(), full_name.into());
+    subject.insert("identifier".into(), identifiers.into());
+    subject.insert("achievement".into(), Value::Object(achievement));
+    if let Some(ects) = spec.workload.ects {
+        subject.insert("creditsEarned".into(), json!(ects.as_f64()));
+    }
+    if let (Some(grade), Some(_)) = (&awarded.award.grade, &spec.grading) {
+        subject.insert(
+            "result".into(),
+            json!([{ "type": ["Result"], "resultDescription": grade_description, "value": grade }]),
+        );
+    }
+    insert(
+        &mut subject,
+        "activityStartDate",
+        spec.participation.start.map(|d| format!("{d}T00:00:00Z")),
+    );
+    insert(
+        &mut subject,
+        "activityEndDate",
+        spec.participation.end.map(|d| format!("{d}T00:00:00Z")),
+    );
+    subject.insert("learner".into(), learner_node);
+
+    let mut credential = Map::new();
+    credential.insert(
+        "@context".into(),
+        json!([CREDENTIALS_V2, OPEN_BADGES_V3, MICROCRED_V1]),
+    );
+    credential.insert("id".into(), awarded.credential_id.into());
+    credential.insert(
+        "type".into(),
+        json!(["VerifiableCredential", "OpenBadgeCredential"]),
+    );
+    credential.insert("name".into(), title.en().into());
+    credential.insert("issuer".into(), issuer_profile(awarded.issuer));
+    credential.insert("validFrom".into(), issued.clone().into());
+    insert(
+        &mut credential,
+        "validUntil",
+        awarded.valid_until.map(|t| t.to_string()),
+    );
+    credential.insert("awardedDate".into(), issued.into());
+    credential.insert("credentialSubject".into(), Value::Object(subject));
+    match awarded.status {
+        [] => {}
+        [one] => {
+            credential.insert("credentialStatus".into(), one.clone());
+        }
+        many => {
+            credential.insert("credentialStatus".into(), many.to_vec().into());
+        }
+    }
+    Ok(Value::Object(credential))
+}
+
+/// What the Open Badges 3.0 specification requires of an OpenBadgeCredential, beyond the VC
+/// data model (OB 3.0 §8.1 and its JSON Schema): an empty list means it conforms.
+pub fn open_badge_problems(credential: &Value) -> Vec<String> {
+    let mut problems = Vec::new();
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).is_some_and(|s| !s.is_empty());
+    let has_type = |v: Option<&Value>, name: &str| match v {
+        Some(Value::String(t)) => t == name,
+        Some(Value::Array(list)) => list.iter().any(|t| t == name),
+        _ => false,
+    };
+    if !has_type(credential.get("type"), "OpenBadgeCredential")
+        && !has_type(credential.get("type"), "AchievementCredential")
+    {
+        problems.push("type must include OpenBadgeCredential".into());
+    }
+    let contexts = credential
+        .get("@context")
+        .map(|c| c.to_string())
+        .unwrap_or_default();
+    if !contexts.contains("https://purl.imsglobal.org/spec/ob/v3p0/context") {
+        problems.push("@context must include an Open Badges 3.0 context".into());
+    }
+    if !text(credential.get("id")) {
+        problems.push("id is required".into());
+    }
+    if !text(credential.get("validFrom")) {
+        problems.push("validFrom is required".into());
+    }
+    match credential.get("issuer") {
+        Some(Value::Object(issuer)) => {
+            if !text(issuer.get("id")) {
+                problems.push("issuer.id is required".into());
+            }
+            if !has_type(issuer.get("type"), "Profile") {
+                problems.push("issuer.type must be Profile".into());
+            }
+        }
+        Some(Value::String(_)) => {}
+        _ => problems.push("issuer is required".into()),
+    }
+    match credential.get("proof") {
+        None | Some(Value::Array(_)) => {}
+        Some(_) => problems.push("proof must be an array".into()),
+    }
+    let Some(subject) = credential.get("credentialSubject") else {
+        problems.push("credentialSubject is required".into());
+        return problems;
+    };
+    if !has_type(subject.get("type"), "AchievementSubject") {
+        problems.push("credentialSubject.type must include AchievementSubject".into());
+    }
+    if subject.get("id").is_none() && subject.get("identifier").is_none() {
+        problems.push("credentialSubject needs an id or an identifier".into());
+    }
+    let Some(achievement) = subject.get("achievement") else {
+        problems.push("credentialSubject.achievement is required".into());
+        return problems;
+    };
+    for field in ["id", "name", "description"] {
+        if !text(achievement.get(field)) {
+            problems.push(format!("credentialSubject.achievement.{field} is required"));
+        }
+    }
+    if !has_type(achievement.get("type"), "Achievement") {
+        problems.push("credentialSubject.achievement.type must include Achievement".into());
+    }
+    if !achievement.get("criteria").is_some_and(Value::is_object) {
+        problems.push("credentialSubject.achievement.criteria is required".into());
+    }
+    problems
+}
+
+/// One line of what a credential says, in plain language.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Statement {
+    pub label: &'static str,
+    pub value: String,
+}
+
+fn list(value: Option<&Value>) -> Vec<&Value> {
+    match value {
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(one) => vec![one],
+        None => Vec::new(),
+    }
+}
+
+/// What an Open Badges micro-credential states, read from the credential itself (so only what
+/// was signed), in the order of the EU standard's elements. Unknown or absent parts are left out.
+pub fn describe(credential: &Value) -> Vec<Statement> {
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
+    // The English text of a language map, else any text.
+    let localized = |v: Option<&Value>| -> Option<String> {
+        match v? {
+            Value::String(s) => Some(s.clone()),
+            Value::Object(map) => {
+                map.get("en")
+                    .or_else(|| map.values().next())
+                    .and_then(|t| match t {
+                        Value::String(s) => Some(s.clone()),
+                        Value::Array(items) => Some(
+                            items
+                                .iter()
+                                .filter_map(Value::as_str)
+                                .collect::<Vec<_>>()
+                                .join("; "),
+                        ),
+                        _ => None,
+                    })
+            }
+            _ => None,
+        }
+    };
+    let subject = credential
+        .get("credentialSubject")
+        .and_then(|s| list(Some(s)).into_iter().next());
+    let achievement = subject.and_then(|s| s.get("achievement"));
+    let eu = achievement.and_then(|a| a.get("euMicroCredential"));
+    let eu_field = |name: &str| eu.and_then(|e| e.get(name));
+    let learner = subject.and_then(|s| s.get("learner"));
+    let mut out = Vec::new();
+    let mut say = |label: &'static str, value: Option<String>| {
+        if let Some(value) = value.filter(|v| !v.is_empty()) {
+            out.push(Statement { label, value });
+        }
+    };
+
+    say(
+        "Title",
+        text(achievement.and_then(|a| a.get("name"))).or_else(|| text(credential.get("name"))),
+    );
+    say(
+        "Type",
+        text(eu_field("typology")).map(|t| format!("micro-credential: {}", t.replace('-', " "))),
+    );
+    say(
+        "Description",
+        text(achievement.and_then(|a| a.get("description"))),
+    );
+    say("Awarded to", text(subject.and_then(|s| s.get("name"))));
+    say(
+        "Date of birth",
+        text(learner.and_then(|l| l.get("birthDate"))),
+    );
+    say(
+        "Nationality",
+        Some(
+            list(learner.and_then(|l| l.get("nationality")))
+                .into_iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+    );
+    say(
+        "Student ids",
+        Some(
+            list(learner.and_then(|l| l.get("studentId")))
+                .into_iter()
+                .filter_map(|id| {
+                    Some(format!(
+                        "{} at {}",
+                        id.get("identifier")?.as_str()?,
+                        id.get("university")?.as_str()?
+                    ))
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+    );
+    let issuer = credential.get("issuer");
+    let country = issuer
+        .and_then(|i| i.get("address"))
+        .and_then(|a| {
+            a.get("addressCountry")
+                .or_else(|| a.get("addressCountryCode"))
+        })
+        .and_then(Value::as_str);
+    say(
+        "Awarded by",
+        text(issuer.and_then(|i| i.get("name"))).map(|name| match country {
+            Some(c) => format!("{name} ({c})"),
+            None => name,
+        }),
+    );
+    say(
+        "Date of issuing",
+        text(credential.get("awardedDate"))
+            .or_else(|| text(credential.get("validFrom")))
+            .map(|d| d.get(..10).unwrap_or(&d).to_owned()),
+    );
+    let ects = text(eu_field("ectsCredits")).or_else(|| {
+        achievement
+            .and_then(|a| a.get("creditsAvailable"))
+            .map(|c| c.to_string())
+    });
+    let hours = eu_field("workloadHours").and_then(Value::as_u64);
+    say(
+        "Workload",
+        match (ects, hours) {
+            (Some(e), Some(h)) => Some(format!("{e} ECTS ({h} hours)")),
+            (Some(e), None) => Some(format!("{e} ECTS")),
+            (None, Some(h)) => Some(format!("{h} hours")),
+            (None, None) => None,
+        },
+    );
+    let eqf = text(eu_field("eqfLevel"))
+        .and_then(|uri| uri.rsplit('/').next().map(|l| format!("EQF level {l}")));
+    let cycle =
+        text(eu_field("qfEheaCycle")).map(|c| format!("QF-EHEA {} cycle", c.replace('-', " ")));
+    say(
+        "Level",
+        match (eqf, cycle) {
+            (Some(e), Some(c)) => Some(format!("{e}, {c}")),
+            (e, c) => e
+                .or(c)
+                .or_else(|| localized(eu_field("levelNotApplicable"))),
+        },
+    );
+    say(
+        "Learning outcomes",
+        Some(
+            list(eu_field("learningOutcome"))
+                .into_iter()
+                .filter_map(|o| localized(o.get("text")))
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+    );
+    say(
+        "Form of participation",
+        Some(
+            [
+                "participationMode",
+                "participationOrganisation",
+                "participationTimeframe",
+            ]
+            .iter()
+            .filter_map(|f| text(eu_field(f)).map(|v| v.replace('-', " ")))
+            .collect::<Vec<_>>()
+            .join(", "),
+        ),
+    );
+    say("Prerequisites", localized(eu_field("prerequisites")));
+    say(
+        "Assessment",
+        Some(
+            list(eu_field("assessmentMethod"))
+                .into_iter()
+                .filter_map(Value::as_str)
+                .map(|m| m.replace('-', " "))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+    );
+    say(
+        "Supervision and identity verification",
+        text(eu_field("supervision")).map(|s| s.replace('-', " ")),
+    );
+    let qa = eu_field("qualityAssurance");
+    say(
+        "Quality assurance",
+        text(qa.and_then(|q| q.get("qualityAssuranceType"))).map(|kind| {
+            match text(qa.and_then(|q| q.get("responsibleBody"))) {
+                Some(body) => format!("{kind}: {body}"),
+                None => kind,
+            }
+        }),
+    );
+    let grade = list(subject.and_then(|s| s.get("result")))
+        .into_iter()
+        .find_map(|r| text(r.get("value")));
+    say(
+        "Grade",
+        grade.map(|g| match text(eu_field("gradingScheme")) {
+            Some(scheme) => format!("{g} ({scheme})"),
+            None => g,
+        }),
+    );
+    say(
+        "Stackability",
+        text(eu_field("stackability")).map(|s| match localized(eu_field("stackableTowards")) {
+            Some(towards) => format!("{}, towards {towards}", s.replace('-', " ")),
+            None => s.replace('-', " "),
+        }),
+    );
+    say(
+        "Course elements",
+        Some(
+            list(eu_field("courseElement"))
+                .into_iter()
+                .filter_map(|e| {
+                    let title = localized(e.get("title"))?;
+                    let by = text(e.get("deliveredBy")).unwrap_or_default();
+                    let ects = text(e.get("ectsCredits"))
+                        .map(|c| format!(", {c} ECTS"))
+                        .unwrap_or_default();
+                    Some(format!("{title} ({by}{ects})"))
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+    );
+    say(
+        "Languages",
+        Some(
+            list(eu_field("instructionLanguage"))
+                .into_iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+    );
+    say("Valid until", text(credential.get("validUntil")));
+    say("Credential id", text(credential.get("id")));
+    out
+}

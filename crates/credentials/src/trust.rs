@@ -1,0 +1,61 @@
+//! The alliance's trust list: the member universities (and the alliance) whose credentials a
+//! verifier accepts as issued by the alliance, with their DID documents for offline use.
+//!
+//! ```json
+//! { "name": "ENHANCE alliance",
+//!   "issuers": [ { "id": "did:web:enhance.eu:u:wut", "name": "Warsaw University of Technology",
+//!                  "didDocument": { … }, "statusLists": ["https://enhance.eu/status/"] } ] }
+//! ```
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::did::{DidError, DidResolver};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct TrustList {
+    /// Whose list this is, e.g. "ENHANCE alliance".
+    pub name: String,
+    #[serde(default)]
+    pub issuers: Vec<TrustedIssuer>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct TrustedIssuer {
+    /// The issuer's DID.
+    pub id: String,
+    pub name: String,
+    /// For did:web issuers: their DID document, so that verification needs no network.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub did_document: Option<Value>,
+    /// URL prefixes where this issuer publishes its status lists (they may be fetched).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub status_lists: Vec<String>,
+}
+
+impl TrustList {
+    pub fn issuer(&self, id: &str) -> Option<&TrustedIssuer> {
+        self.issuers.iter().find(|i| i.id == id)
+    }
+
+    /// A resolver knowing the DID documents the list carries.
+    pub fn resolver(&self) -> Result<DidResolver, DidError> {
+        let mut resolver = DidResolver::new();
+        for issuer in &self.issuers {
+            if let Some(document) = &issuer.did_document {
+                resolver.add_document(document.clone())?;
+            }
+        }
+        Ok(resolver)
+    }
+
+    /// Whether `url` is where a listed issuer publishes status lists.
+    pub fn allows_status_url(&self, url: &str) -> bool {
+        self.issuers
+            .iter()
+            .flat_map(|i| &i.status_lists)
+            .any(|prefix| url.starts_with(prefix.as_str()))
+    }
+}

@@ -1,0 +1,452 @@
+//! Verifying a credential as a whole: its shape, every proof, who issued it (against the
+//! alliance's trust list), its validity dates, its status (revoked? suspended?) and its schema,
+//! as a report with one verdict a person understands and checks a machine can read.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::data_integrity::{Expectations, verify_proofs};
+use crate::datetime::DateTime;
+use crate::did::DidResolver;
+use crate::open_badges::open_badge_problems;
+use crate::status_list::{StatusEntry, StatusPurpose};
+use crate::trust::TrustList;
+use crate::vc::{Strictness, Version, validate_credential, validate_presentation, version};
+
+/// Largest credential accepted for verification, in bytes of JSON.
+pub const MAX_CREDENTIAL_BYTES: usize = 2 * 1024 * 1024;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Ok,
+    Failed,
+    Skipped,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Check {
+    /// `format`, `proof`, `issuer`, `validity`, `status`, `schema`.
+    pub name: &'static str,
+    pub status: Status,
+    pub detail: String,
+}
+
+/// The one-word answer a person reads first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    Valid,
+    Revoked,
+    Suspended,
+    Expired,
+    NotYetValid,
+    /// A proof does not match: the credential was changed after signing, or is forged.
+    Tampered,
+    /// The signatures hold, but the issuer is not one the trust list names.
+    UnknownIssuer,
+    /// Not a well-formed credential.
+    Malformed,
+}
+
+impl Verdict {
+    pub fn sentence(self) -> &'static str {
+        match self {
+            Verdict::Valid => "Valid: the credential is authentic, unchanged and in force.",
+            Verdict::Revoked => "Revoked: the issuer has withdrawn this credential.",
+            Verdict::Suspended => "Suspended: the issuer has suspended this credential for now.",
+            Verdict::Expired => "Expired: the credential's validity period has ended.",
+            Verdict::NotYetValid => {
+                "Not yet valid: the credential's validity period has not begun."
+            }
+            Verdict::Tampered => {
+                "Not authentic: a signature does not match, so the credential was changed after it was signed or was not signed by the key it names."
+            }
+            Verdict::UnknownIssuer => {
+                "Unknown issuer: the signatures hold, but the issuer is not in the trust list."
+            }
+            Verdict::Malformed => "Not a valid credential: it is malformed.",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub verified: bool,
+    pub verdict: Verdict,
+    pub checks: Vec<Check>,
+}
+
+impl Report {
+    pub fn check(&self, name: &str) -> Option<&Check> {
+        self.checks.iter().find(|c| c.name == name)
+    }
+}
+
+/// What a verification may rely on besides the credential.
+#[derive(Clone, Debug)]
+pub struct Context<'a> {
+    pub trust: Option<&'a TrustList>,
+    /// Status list credentials at hand (given as files, or fetched by the caller).
+    pub status_lists: &'a [Value],
+    pub resolver: &'a DidResolver,
+    pub now: DateTime,
+}
+
+fn ok(name: &'static str, detail: impl Into<String>) -> Check {
+    Check {
+        name,
+        status: Status::Ok,
+        detail: detail.into(),
+    }
+}
+
+fn failed(name: &'static str, detail: impl Into<String>) -> Check {
+    Check {
+        name,
+        status: Status::Failed,
+        detail: detail.into(),
+    }
+}
+
+fn skipped(name: &'static str, detail: impl Into<String>) -> Check {
+    Check {
+        name,
+        status: Status::Skipped,
+        detail: detail.into(),
+    }
+}
+
+fn issuer_id(credential: &Value) -> Option<&str> {
+    match credential.get("issuer")? {
+        Value::String(id) => Some(id),
+        Value::Object(issuer) => issuer.get("id")?.as_str(),
+        _ => None,
+    }
+}
+
+/// The DID a verification method belongs to (`did:key:z6Mk…#z6Mk…` → `did:key:z6Mk…`).
+fn controller(method: &str) -> &str {
+    method.split_once('#').map_or(method, |(did, _)| did)
+}
+
+/// Verifies a credential; never panics, whatever the input.
+pub fn verify_credential(credential: &Value, context: &Context<'_>) -> Report {
+    let mut checks = Vec::new();
+    let mut verdict = None;
+
+    match validate_credential(credential, Strictness::Verify) {
+        Ok(()) => {
+            let kind = if is_open_badge(credential) {
+                "an Open Badges 3.0 credential"
+            } else {
+                "a verifiable credential"
+            };
+            let version = match version(credential) {
+                Some(Version::V1) => "VC 1.1",
+                _ => "VC 2.0",
+            };
+            checks.push(ok("format", format!("{kind} ({version})")));
+        }
+        Err(problems) => {
+            let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            checks.push(failed("format", list.join("; ")));
+            verdict = Some(Verdict::Malformed);
+        }
+    }
+
+    // Proofs, even on a malformed credential: the report then says whether the bytes were signed.
+    let mut signers: Vec<String> = Vec::new();
+    match verify_proofs(credential, context.resolver, &Expectations::assertion()) {
+        Ok(results) => {
+            let mut lines = Vec::new();
+            let mut all = true;
+            for result in &results {
+                let suite = result.suite.as_deref().unwrap_or("an unknown suite");
+                let by = result
+                    .verification_method
+                    .as_deref()
+                    .unwrap_or("an unnamed key");
+                match &result.result {
+                    Ok(()) => {
+                        signers.push(controller(by).to_owned());
+                        lines.push(format!("{suite} signature by {by} verified"));
+                    }
+                    Err(e) => {
+                        all = false;
+                        lines.push(format!("{suite} signature by {by}: {e}"));
+                    }
+                }
+            }
+            if all {
+                checks.push(ok("proof", lines.join("; ")));
+            } else {
+                checks.push(failed("proof", lines.join("; ")));
+                verdict.get_or_insert(Verdict::Tampered);
+            }
+        }
+        Err(e) => {
+            checks.push(failed("proof", e.to_string()));
+            verdict.get_or_insert(Verdict::Tampered);
+        }
+    }
+
+    let issuer = issuer_id(credential).unwrap_or("");
+    let signed_by_issuer = signers.iter().any(|s| s == issuer);
+    let issuer_name = credential
+        .get("issuer")
+        .and_then(|i| i.get("name"))
+        .and_then(Value::as_str)
+        .map(|n| format!("{n} ({issuer})"))
+        .unwrap_or_else(|| issuer.to_owned());
+    match context.trust {
+        _ if !signers.is_empty() && !signed_by_issuer => {
+            checks.push(failed(
+                "issuer",
+                format!(
+                    "no valid signature is by the issuer {issuer}; signed by {}",
+                    signers.join(", ")
+                ),
+            ));
+            verdict.get_or_insert(Verdict::UnknownIssuer);
+        }
+        Some(trust) => match trust.issuer(issuer) {
+            Some(member) => checks.push(ok(
+                "issuer",
+                format!(
+                    "issued by {} ({issuer}), listed by {}",
+                    member.name, trust.name
+                ),
+            )),
+            None => {
+                checks.push(failed(
+                    "issuer",
+                    format!("{issuer_name} is not in the trust list of {}", trust.name),
+                ));
+                verdict.get_or_insert(Verdict::UnknownIssuer);
+            }
+        },
+        None => checks.push(skipped(
+            "issuer",
+            format!("no trust list given: {issuer_name} is not checked against one"),
+        )),
+    }
+
+    checks.push(validity(credential, context.now, &mut verdict));
+    checks.push(status(credential, issuer, context, &mut verdict));
+    checks.push(schema(credential, &mut verdict));
+
+    let verdict = verdict.unwrap_or(Verdict::Valid);
+    Report {
+        verified: verdict == Verdict::Valid,
+        verdict,
+        checks,
+    }
+}
+
+fn is_open_badge(credential: &Value) -> bool {
+    credential.get("type").is_some_and(|t| {
+        let t = t.to_string();
+        t.contains("OpenBadgeCredential") || t.contains("AchievementCredential")
+    })
+}
+
+fn validity(credential: &Value, now: DateTime, verdict: &mut Option<Verdict>) -> Check {
+    let v1 = version(credential) == Some(Version::V1);
+    let (from_key, until_key) = if v1 {
+        ("issuanceDate", "expirationDate")
+    } else {
+        ("validFrom", "validUntil")
+    };
+    let read = |key| {
+        credential
+            .get(key)
+            .and_then(Value::as_str)
+            .and_then(DateTime::parse)
+    };
+    let (from, until) = (read(from_key), read(until_key));
+    if let Some(from) = from
+        && now < from
+    {
+        verdict.get_or_insert(Verdict::NotYetValid);
+        return failed("validity", format!("not valid before {from}"));
+    }
+    if let Some(until) = until
+        && now > until
+    {
+        verdict.get_or_insert(Verdict::Expired);
+        return failed("validity", format!("expired on {until}"));
+    }
+    match (from, until) {
+        (Some(from), Some(until)) => ok("validity", format!("valid from {from} until {until}")),
+        (Some(from), None) => ok("validity", format!("valid from {from}, with no end")),
+        (None, Some(until)) => ok("validity", format!("valid until {until}")),
+        (None, None) => ok("validity", "no validity period is stated"),
+    }
+}
+
+fn status(
+    credential: &Value,
+    issuer: &str,
+    context: &Context<'_>,
+    verdict: &mut Option<Verdict>,
+) -> Check {
+    let Some(entries) = credential.get("credentialStatus") else {
+        return ok(
+            "status",
+            "the credential has no status entry: it cannot be revoked",
+        );
+    };
+    let entries: Vec<&Value> = match entries {
+        Value::Array(list) => list.iter().collect(),
+        one => vec![one],
+    };
+    let mut lines = Vec::new();
+    let mut outcome = Status::Ok;
+    for entry in entries {
+        let entry = match StatusEntry::read(entry) {
+            Ok(Some(entry)) => entry,
+            Ok(None) => {
+                lines.push("a status entry of a kind microcred does not read".to_owned());
+                if outcome == Status::Ok {
+                    outcome = Status::Skipped;
+                }
+                continue;
+            }
+            Err(e) => {
+                lines.push(e.to_string());
+                outcome = Status::Failed;
+                verdict.get_or_insert(Verdict::Malformed);
+                continue;
+            }
+        };
+        let purpose = entry.purpose.name();
+        let Some(list) = context
+            .status_lists
+            .iter()
+            .find(|l| l.get("id").and_then(Value::as_str) == Some(entry.list.as_str()))
+        else {
+            lines.push(format!(
+                "{purpose}: the status list {} was not available",
+                entry.list
+            ));
+            if outcome == Status::Ok {
+                outcome = Status::Skipped;
+            }
+            continue;
+        };
+        // The list must itself be authentic and from the credential's issuer.
+        let list_ok = verify_proofs(list, context.resolver, &Expectations::assertion())
+            .map(|checks| {
+                !checks.is_empty()
+                    && checks.iter().all(|c| c.result.is_ok())
+                    && checks
+                        .iter()
+                        .any(|c| c.verification_method.as_deref().map(controller) == Some(issuer))
+            })
+            .unwrap_or(false);
+        if !list_ok || issuer_id(list) != Some(issuer) {
+            lines.push(format!(
+                "{purpose}: the status list {} is not signed by the issuer",
+                entry.list
+            ));
+            outcome = Status::Failed;
+            verdict.get_or_insert(Verdict::Tampered);
+            continue;
+        }
+        match entry.is_set(list) {
+            Ok(false) => lines.push(format!("{purpose}: not set (entry {})", entry.index)),
+            Ok(true) => {
+                outcome = Status::Failed;
+                let (word, v) = match entry.purpose {
+                    StatusPurpose::Revocation => ("revoked", Verdict::Revoked),
+                    StatusPurpose::Suspension => ("suspended", Verdict::Suspended),
+                };
+                lines.push(format!("{word} (entry {} of {})", entry.index, entry.list));
+                verdict.get_or_insert(v);
+            }
+            Err(e) => {
+                lines.push(format!("{purpose}: {e}"));
+                outcome = Status::Failed;
+                verdict.get_or_insert(Verdict::Malformed);
+            }
+        }
+    }
+    Check {
+        name: "status",
+        status: outcome,
+        detail: lines.join("; "),
+    }
+}
+
+fn schema(credential: &Value, verdict: &mut Option<Verdict>) -> Check {
+    if !is_open_badge(credential) {
+        return skipped("schema", "no schema is known for this kind of credential");
+    }
+    let problems = open_badge_problems(credential);
+    if problems.is_empty() {
+        ok("schema", "meets the Open Badges 3.0 requirements")
+    } else {
+        verdict.get_or_insert(Verdict::Malformed);
+        failed("schema", problems.join("; "))
+    }
+}
+
+/// Verifies a presentation: its shape, the holder's proof (with the verifier's challenge and
+/// domain), and every credential it holds.
+pub fn verify_presentation(
+    presentation: &Value,
+    challenge: Option<&str>,
+    domain: Option<&str>,
+    context: &Context<'_>,
+) -> (Report, Vec<Report>) {
+    let mut checks = Vec::new();
+    let mut verdict = None;
+    match validate_presentation(presentation, Strictness::Verify) {
+        Ok(()) => checks.push(ok("format", "a verifiable presentation")),
+        Err(problems) => {
+            let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            checks.push(failed("format", list.join("; ")));
+            verdict = Some(Verdict::Malformed);
+        }
+    }
+    let expectations = Expectations {
+        proof_purpose: "authentication".into(),
+        challenge: challenge.map(str::to_owned),
+        domain: domain.map(str::to_owned),
+    };
+    match verify_proofs(presentation, context.resolver, &expectations) {
+        Ok(results) if results.iter().all(|r| r.result.is_ok()) => {
+            checks.push(ok("proof", "the holder's signature verified"));
+        }
+        Ok(results) => {
+            let errors: Vec<String> = results
+                .iter()
+                .filter_map(|r| r.result.as_ref().err().map(ToString::to_string))
+                .collect();
+            checks.push(failed("proof", errors.join("; ")));
+            verdict.get_or_insert(Verdict::Tampered);
+        }
+        Err(e) => {
+            checks.push(failed("proof", e.to_string()));
+            verdict.get_or_insert(Verdict::Tampered);
+        }
+    }
+    let credentials: Vec<Report> = match presentation.get("verifiableCredential") {
+        Some(Value::Array(list)) => list.iter().map(|c| verify_credential(c, context)).collect(),
+        Some(one) => vec![verify_credential(one, context)],
+        None => Vec::new(),
+    };
+    if let Some(bad) = credentials.iter().find(|r| !r.verified) {
+        verdict.get_or_insert(bad.verdict);
+    }
+    let verdict = verdict.unwrap_or(Verdict::Valid);
+    (
+        Report {
+            verified: verdict == Verdict::Valid,
+            verdict,
+            checks,
+        },
+        credentials,
+    )
+}
