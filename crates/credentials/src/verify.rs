@@ -50,6 +50,21 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// Which verdict wins when several apply: a broken signature says most, then a malformed
+    /// credential, then who issued it, then its status, then its dates.
+    fn precedence(self) -> u8 {
+        match self {
+            Verdict::Tampered => 0,
+            Verdict::Malformed => 1,
+            Verdict::UnknownIssuer => 2,
+            Verdict::Revoked => 3,
+            Verdict::Suspended => 4,
+            Verdict::Expired => 5,
+            Verdict::NotYetValid => 6,
+            Verdict::Valid => 7,
+        }
+    }
+
     pub fn sentence(self) -> &'static str {
         match self {
             Verdict::Valid => "Valid: the credential is authentic, unchanged and in force.",
@@ -91,6 +106,13 @@ pub struct Context<'a> {
     pub status_lists: &'a [Value],
     pub resolver: &'a DidResolver,
     pub now: DateTime,
+}
+
+/// Keeps the verdict that says most (see [`Verdict::precedence`]).
+fn raise(verdict: &mut Option<Verdict>, found: Verdict) {
+    if verdict.is_none_or(|v| found.precedence() < v.precedence()) {
+        *verdict = Some(found);
+    }
 }
 
 fn ok(name: &'static str, detail: impl Into<String>) -> Check {
@@ -151,7 +173,7 @@ pub fn verify_credential(credential: &Value, context: &Context<'_>) -> Report {
         Err(problems) => {
             let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
             checks.push(failed("format", list.join("; ")));
-            verdict = Some(Verdict::Malformed);
+            raise(&mut verdict, Verdict::Malformed);
         }
     }
 
@@ -182,12 +204,12 @@ pub fn verify_credential(credential: &Value, context: &Context<'_>) -> Report {
                 checks.push(ok("proof", lines.join("; ")));
             } else {
                 checks.push(failed("proof", lines.join("; ")));
-                verdict.get_or_insert(Verdict::Tampered);
+                raise(&mut verdict, Verdict::Tampered);
             }
         }
         Err(e) => {
             checks.push(failed("proof", e.to_string()));
-            verdict.get_or_insert(Verdict::Tampered);
+            raise(&mut verdict, Verdict::Tampered);
         }
     }
 
@@ -208,7 +230,7 @@ pub fn verify_credential(credential: &Value, context: &Context<'_>) -> Report {
                     signers.join(", ")
                 ),
             ));
-            verdict.get_or_insert(Verdict::UnknownIssuer);
+            raise(&mut verdict, Verdict::UnknownIssuer);
         }
         Some(trust) => match trust.issuer(issuer) {
             Some(member) => checks.push(ok(
@@ -223,7 +245,7 @@ pub fn verify_credential(credential: &Value, context: &Context<'_>) -> Report {
                     "issuer",
                     format!("{issuer_name} is not in the trust list of {}", trust.name),
                 ));
-                verdict.get_or_insert(Verdict::UnknownIssuer);
+                raise(&mut verdict, Verdict::UnknownIssuer);
             }
         },
         None => checks.push(skipped(
@@ -268,13 +290,13 @@ fn validity(credential: &Value, now: DateTime, verdict: &mut Option<Verdict>) ->
     if let Some(from) = from
         && now < from
     {
-        verdict.get_or_insert(Verdict::NotYetValid);
+        raise(verdict, Verdict::NotYetValid);
         return failed("validity", format!("not valid before {from}"));
     }
     if let Some(until) = until
         && now > until
     {
-        verdict.get_or_insert(Verdict::Expired);
+        raise(verdict, Verdict::Expired);
         return failed("validity", format!("expired on {until}"));
     }
     match (from, until) {
@@ -316,7 +338,7 @@ fn status(
             Err(e) => {
                 lines.push(e.to_string());
                 outcome = Status::Failed;
-                verdict.get_or_insert(Verdict::Malformed);
+                raise(verdict, Verdict::Malformed);
                 continue;
             }
         };
@@ -351,7 +373,7 @@ fn status(
                 entry.list
             ));
             outcome = Status::Failed;
-            verdict.get_or_insert(Verdict::Tampered);
+            raise(verdict, Verdict::Tampered);
             continue;
         }
         match entry.is_set(list) {
@@ -363,12 +385,12 @@ fn status(
                     StatusPurpose::Suspension => ("suspended", Verdict::Suspended),
                 };
                 lines.push(format!("{word} (entry {} of {})", entry.index, entry.list));
-                verdict.get_or_insert(v);
+                raise(verdict, v);
             }
             Err(e) => {
                 lines.push(format!("{purpose}: {e}"));
                 outcome = Status::Failed;
-                verdict.get_or_insert(Verdict::Malformed);
+                raise(verdict, Verdict::Malformed);
             }
         }
     }
@@ -385,9 +407,17 @@ fn schema(credential: &Value, verdict: &mut Option<Verdict>) -> Check {
     }
     let problems = open_badge_problems(credential);
     if problems.is_empty() {
-        ok("schema", "meets the Open Badges 3.0 requirements")
+        let note = if credential.get("proof").is_some_and(Value::is_object) {
+            " (its proof is an object where the OB 3.0 JSON Schema asks for an array)"
+        } else {
+            ""
+        };
+        ok(
+            "schema",
+            format!("meets the Open Badges 3.0 requirements{note}"),
+        )
     } else {
-        verdict.get_or_insert(Verdict::Malformed);
+        raise(verdict, Verdict::Malformed);
         failed("schema", problems.join("; "))
     }
 }
@@ -407,7 +437,7 @@ pub fn verify_presentation(
         Err(problems) => {
             let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
             checks.push(failed("format", list.join("; ")));
-            verdict = Some(Verdict::Malformed);
+            raise(&mut verdict, Verdict::Malformed);
         }
     }
     let expectations = Expectations {
@@ -425,11 +455,11 @@ pub fn verify_presentation(
                 .filter_map(|r| r.result.as_ref().err().map(ToString::to_string))
                 .collect();
             checks.push(failed("proof", errors.join("; ")));
-            verdict.get_or_insert(Verdict::Tampered);
+            raise(&mut verdict, Verdict::Tampered);
         }
         Err(e) => {
             checks.push(failed("proof", e.to_string()));
-            verdict.get_or_insert(Verdict::Tampered);
+            raise(&mut verdict, Verdict::Tampered);
         }
     }
     let credentials: Vec<Report> = match presentation.get("verifiableCredential") {
@@ -438,7 +468,7 @@ pub fn verify_presentation(
         None => Vec::new(),
     };
     if let Some(bad) = credentials.iter().find(|r| !r.verified) {
-        verdict.get_or_insert(bad.verdict);
+        raise(&mut verdict, bad.verdict);
     }
     let verdict = verdict.unwrap_or(Verdict::Valid);
     (

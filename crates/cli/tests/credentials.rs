@@ -1,0 +1,462 @@
+//! `microcred keys`, `credential sign`, `credential verify` and `issue` as people and scripts
+//! run them: exit codes, reports, and bad input refused with its reason, never a panic.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::{Value, json};
+
+fn repository() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "microcred-credentials-{}-{name}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    dir
+}
+
+fn microcred(dir: &Path, args: &[&str]) -> Output {
+    microcred_with(dir, args, None)
+}
+
+fn microcred_with(dir: &Path, args: &[&str], passphrase: Option<&str>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_microcred"));
+    command
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("MICROCRED_ALLIANCE")
+        .env_remove("MICROCRED_KEY_PASSPHRASE");
+    if let Some(p) = passphrase {
+        command.env("MICROCRED_KEY_PASSPHRASE", p);
+    }
+    command.output().expect("microcred runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn spec() -> String {
+    repository()
+        .join("examples/enhance-certificate-sustainable-entrepreneurship.toml")
+        .display()
+        .to_string()
+}
+
+const RESULTS: &str = "learner,given_names,family_names,date_of_birth,nationality,element,completed_on,overall_grade\n\
+    s1,Zoë,Łukasiewicz-Παπαδοπούλου,2001-04-12,PL;GR,wut:sustainable-business-models,2026-06-12,4.5\n\
+    s1,Zoë,Łukasiewicz-Παπαδοπούλου,2001-04-12,PL;GR,tub:innovation-lab,2026-06-26,\n\
+    s2,Jan,Kowalski,,PL,wut:sustainable-business-models,2026-06-12,\n";
+
+fn issue(dir: &Path) -> Value {
+    assert!(
+        microcred(dir, &["keys", "generate", "--out", "key.json"])
+            .status
+            .success()
+    );
+    std::fs::write(dir.join("results.csv"), RESULTS).unwrap();
+    let out = microcred(
+        dir,
+        &[
+            "issue",
+            "--spec",
+            &spec(),
+            "--results",
+            "results.csv",
+            "--key",
+            "key.json",
+            "--out",
+            "out",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn issue_writes_one_credential_per_eligible_learner_and_the_same_one_again() {
+    let dir = scratch("issue");
+    let report = issue(&dir);
+    assert_eq!(report["issued"].as_array().unwrap().len(), 1);
+    assert_eq!(report["issued"][0]["learner"], "s1");
+    assert_eq!(report["issued"][0]["date_of_issuing"], "2026-06-26");
+    assert_eq!(report["not_eligible"][0]["learner"], "s2");
+    assert_eq!(
+        report["not_eligible"][0]["missing"],
+        json!(["tub:innovation-lab"])
+    );
+    let first = report["issued"][0]["credential_id"].clone();
+
+    // Issuing again gives the same credential id and file, never a second credential.
+    let again = microcred(
+        &dir,
+        &[
+            "issue",
+            "--spec",
+            &spec(),
+            "--results",
+            "results.csv",
+            "--key",
+            "key.json",
+            "--out",
+            "out",
+            "--format",
+            "json",
+        ],
+    );
+    let again: Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(again["issued"][0]["credential_id"], first);
+    let files = std::fs::read_dir(dir.join("out")).unwrap().count();
+    assert_eq!(files, 2, "one credential and report.json");
+
+    let file = report["issued"][0]["file"].as_str().unwrap();
+    let verified = microcred(&dir, &["credential", "verify", file]);
+    assert_eq!(
+        verified.status.code(),
+        Some(0),
+        "{}",
+        text(&verified.stdout)
+    );
+    let shown = text(&verified.stdout);
+    for expected in [
+        "VERIFIED",
+        "Zoë Łukasiewicz-Παπαδοπούλου",
+        "Warsaw University of Technology (Poland)",
+        "6 ECTS (160 hours)",
+        "EQF level 7",
+        "4.5 (Polish scale 2.0–5.0 (WUT))",
+    ] {
+        assert!(
+            shown.contains(expected),
+            "{expected} missing from:\n{shown}"
+        );
+    }
+}
+
+#[test]
+fn issue_reports_bad_rows_with_their_numbers_and_refuses_a_specification_with_errors() {
+    let dir = scratch("issue-bad");
+    assert!(
+        microcred(&dir, &["keys", "generate", "--out", "key.json"])
+            .status
+            .success()
+    );
+    std::fs::write(
+        dir.join("results.csv"),
+        format!(
+            "{RESULTS}s3,Ana,Silva,1999-13-01,PT,wut:sustainable-business-models,2026-06-12,\n"
+        ),
+    )
+    .unwrap();
+    let out = microcred(
+        &dir,
+        &[
+            "issue",
+            "--spec",
+            &spec(),
+            "--results",
+            "results.csv",
+            "--key",
+            "key.json",
+            "--out",
+            "out",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "bad rows exit 1");
+    let shown = text(&out.stdout);
+    assert!(
+        shown.contains("row 5, column `date_of_birth`: `1999-13-01` is not a date"),
+        "{shown}"
+    );
+    assert!(shown.contains("1 credential issued"), "{shown}");
+
+    let wrong_header = dir.join("header.csv");
+    std::fs::write(
+        &wrong_header,
+        "learner,given_names,family_name,element,completed_on\n",
+    )
+    .unwrap();
+    let out = microcred(
+        &dir,
+        &[
+            "issue",
+            "--spec",
+            &spec(),
+            "--results",
+            "header.csv",
+            "--key",
+            "key.json",
+            "--out",
+            "out",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("did you mean `family_names`"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let bad_spec = repository().join("examples/non-conforming/certificate-too-small.toml");
+    let out = microcred(
+        &dir,
+        &[
+            "issue",
+            "--spec",
+            bad_spec.to_str().unwrap(),
+            "--results",
+            "results.csv",
+            "--key",
+            "key.json",
+            "--out",
+            "out",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("does not meet its rules"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn keys_are_sealed_under_a_passphrase_and_never_overwritten() {
+    let dir = scratch("keys");
+    let out = microcred_with(
+        &dir,
+        &["keys", "generate", "--out", "sealed.json"],
+        Some("correct horse"),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let file: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("sealed.json")).unwrap()).unwrap();
+    assert!(file.get("secretKeyMultibase").is_none());
+    assert!(file["sealedSecretKey"]["kdf"]["algorithm"] == "argon2id");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.join("sealed.json"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let again = microcred(&dir, &["keys", "generate", "--out", "sealed.json"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(text(&again.stderr).contains("never overwrites a key"));
+
+    // Signing needs the passphrase.
+    let did = file["controller"].as_str().unwrap();
+    let credential = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential"],
+        "issuer": did,
+        "validFrom": "2026-01-01T00:00:00Z",
+        "credentialSubject": { "id": "did:example:learner", "name": "Zoë" }
+    });
+    std::fs::write(dir.join("vc.json"), credential.to_string()).unwrap();
+    let no = microcred(
+        &dir,
+        &["credential", "sign", "vc.json", "--key", "sealed.json"],
+    );
+    assert_eq!(no.status.code(), Some(2));
+    assert!(
+        text(&no.stderr).contains("give its passphrase"),
+        "{}",
+        text(&no.stderr)
+    );
+    let wrong = microcred_with(
+        &dir,
+        &["credential", "sign", "vc.json", "--key", "sealed.json"],
+        Some("wrong"),
+    );
+    assert_eq!(wrong.status.code(), Some(2));
+    let yes = microcred_with(
+        &dir,
+        &[
+            "credential",
+            "sign",
+            "vc.json",
+            "--key",
+            "sealed.json",
+            "--out",
+            "signed.json",
+        ],
+        Some("correct horse"),
+    );
+    assert_eq!(yes.status.code(), Some(0), "{}", text(&yes.stderr));
+    let verified = microcred(
+        &dir,
+        &["credential", "verify", "--format", "json", "signed.json"],
+    );
+    assert_eq!(
+        verified.status.code(),
+        Some(0),
+        "{}",
+        text(&verified.stdout)
+    );
+
+    // A did:web key publishes its DID document.
+    let out = microcred(
+        &dir,
+        &[
+            "keys",
+            "generate",
+            "--out",
+            "web.json",
+            "--did-web",
+            "did:web:enhance.example:u:wut",
+        ],
+    );
+    assert!(out.status.success());
+    let document = microcred(&dir, &["keys", "did-document", "web.json"]);
+    let document: Value = serde_json::from_slice(&document.stdout).unwrap();
+    assert_eq!(document["id"], "did:web:enhance.example:u:wut");
+    assert_eq!(
+        document["assertionMethod"][0],
+        "did:web:enhance.example:u:wut#key-1"
+    );
+}
+
+#[test]
+fn verify_reports_in_json_with_exit_codes_0_1_2() {
+    let dir = scratch("verify");
+    let report = issue(&dir);
+    let good = report["issued"][0]["file"].as_str().unwrap().to_owned();
+    let signed: Value = serde_json::from_slice(&std::fs::read(dir.join(&good)).unwrap()).unwrap();
+    let mut forged = signed.clone();
+    forged["credentialSubject"]["achievement"]["creditsAvailable"] = json!(60.0);
+    std::fs::write(dir.join("forged.json"), forged.to_string()).unwrap();
+    std::fs::write(dir.join("not-json.json"), "{ not json").unwrap();
+
+    let out = microcred(
+        &dir,
+        &[
+            "credential",
+            "verify",
+            "--format",
+            "json",
+            &good,
+            "forged.json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = json["credentials"].as_array().unwrap();
+    assert_eq!(results[0]["verified"], true);
+    assert_eq!(results[1]["verified"], false);
+    assert_eq!(results[1]["verdict"], "tampered");
+    for check in results[0]["checks"].as_array().unwrap() {
+        assert!(check["name"].is_string() && check["detail"].is_string());
+        assert!(["ok", "failed", "skipped"].contains(&check["status"].as_str().unwrap()));
+    }
+
+    let out = microcred(
+        &dir,
+        &[
+            "credential",
+            "verify",
+            "--format",
+            "json",
+            &good,
+            "not-json.json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        json["credentials"][1]["error"]
+            .as_str()
+            .unwrap()
+            .contains("not-json.json:1:3"),
+        "{json}"
+    );
+
+    // A trust list that does not list the issuer: distinct from a broken signature.
+    std::fs::write(
+        dir.join("trust.json"),
+        json!({ "name": "ENHANCE", "issuers": [{ "id": "did:web:enhance.example", "name": "Someone else" }] }).to_string(),
+    )
+    .unwrap();
+    let out = microcred(
+        &dir,
+        &[
+            "credential",
+            "verify",
+            "--format",
+            "json",
+            "--trust",
+            "trust.json",
+            &good,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["credentials"][0]["verdict"], "unknown-issuer");
+}
+
+/// Hostile credentials: each refused with its reason, in bounded time, without a panic.
+#[test]
+fn hostile_credentials_are_refused_not_crashed_on() {
+    let dir = scratch("hostile");
+    let report = issue(&dir);
+    let good = report["issued"][0]["file"].as_str().unwrap().to_owned();
+    let signed: Value = serde_json::from_slice(&std::fs::read(dir.join(&good)).unwrap()).unwrap();
+
+    let big = format!("{{\"padding\": \"{}\"}}", "x".repeat(10 * 1024 * 1024));
+    std::fs::write(dir.join("big.json"), big).unwrap();
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    std::fs::write(dir.join("deep.json"), deep).unwrap();
+    std::fs::write(dir.join("utf8.json"), b"{\"name\": \"\xff\xfe\"}").unwrap();
+    let mut unknown = signed.clone();
+    unknown["@context"][2] = "https://evil.example/context".into();
+    std::fs::write(dir.join("unknown-context.json"), unknown.to_string()).unwrap();
+    let mut multibase = signed.clone();
+    multibase["proof"][0]["proofValue"] = "z0OIl-not-base58".into();
+    std::fs::write(dir.join("multibase.json"), multibase.to_string()).unwrap();
+    let mut not_object = signed.clone();
+    not_object["proof"] = json!(["a proof?"]);
+    std::fs::write(dir.join("proof-not-object.json"), not_object.to_string()).unwrap();
+    let mut method = signed.clone();
+    method["proof"][0]["verificationMethod"] = "did:key:zNotAKey#zNotAKey".into();
+    std::fs::write(dir.join("method.json"), method.to_string()).unwrap();
+
+    let start = std::time::Instant::now();
+    for (file, code, needle) in [
+        ("big.json", 2, "is over 2097152 bytes"),
+        ("deep.json", 2, "recursion limit exceeded"),
+        ("utf8.json", 2, "invalid unicode"),
+        (
+            "unknown-context.json",
+            1,
+            "unknown JSON-LD context `https://evil.example/context`",
+        ),
+        ("multibase.json", 1, "not a base58btc multibase signature"),
+        ("proof-not-object.json", 1, "a proof is not a JSON object"),
+        ("method.json", 1, "the verification method cannot be used"),
+    ] {
+        let out = microcred(&dir, &["credential", "verify", "--format", "json", file]);
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{file}: {}",
+            text(&out.stderr)
+        );
+        let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+        assert!(all.contains(needle), "{file}: `{needle}` not in {all}");
+    }
+    assert!(
+        start.elapsed().as_secs() < 30,
+        "hostile inputs took {:?}",
+        start.elapsed()
+    );
+}
