@@ -243,9 +243,14 @@ fn print_human(path: &str, credential: &Value, report: &Report, colour: bool) {
     let statements = describe(credential);
     if !statements.is_empty() {
         println!("  What the credential says (as signed):");
+        let width = statements
+            .iter()
+            .map(|s| s.label.chars().count() + 1)
+            .max()
+            .unwrap_or(0);
         for statement in statements {
             println!(
-                "    {:<22} {}",
+                "    {:<width$} {}",
                 format!("{}:", statement.label),
                 statement.value
             );
