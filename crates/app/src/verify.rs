@@ -21,6 +21,9 @@ pub enum VerifierError {
     NotAStatusList(String),
 }
 
+/// Largest status list credential fetched, in bytes.
+const MAX_FETCHED_BYTES: u64 = 2 * 1024 * 1024;
+
 /// A verifier with what it was given: a trust list, status lists, DID documents.
 pub struct Verifier {
     trust: Option<TrustList>,
@@ -70,6 +73,48 @@ impl Verifier {
         self.trust.as_ref()
     }
 
+    /// Fetches the status lists `credential` points to that are not at hand, from URLs where
+    /// the trust list says a trusted issuer publishes them (nothing else is ever fetched).
+    /// Returns what could not be fetched and why.
+    pub fn fetch_status_lists(&mut self, credential: &Value) -> Vec<String> {
+        let entries: Vec<&Value> = match credential.get("credentialStatus") {
+            Some(Value::Array(list)) => list.iter().collect(),
+            Some(one) => vec![one],
+            None => return Vec::new(),
+        };
+        let mut notes = Vec::new();
+        for entry in entries {
+            let Some(url) = entry.get("statusListCredential").and_then(Value::as_str) else {
+                continue;
+            };
+            let known = self
+                .status_lists
+                .iter()
+                .any(|l| l.get("id").and_then(Value::as_str) == Some(url));
+            if known {
+                continue;
+            }
+            let allowed = self
+                .trust
+                .as_ref()
+                .is_some_and(|t| t.allows_status_url(url));
+            if !allowed {
+                notes.push(format!(
+                    "{url} was not fetched: the trust list names no issuer publishing status lists there"
+                ));
+                continue;
+            }
+            match fetch_json(url) {
+                Ok(list) if list.get("id").and_then(Value::as_str) == Some(url) => {
+                    self.status_lists.push(list)
+                }
+                Ok(_) => notes.push(format!("{url} did not return the status list with that id")),
+                Err(why) => notes.push(format!("{url} could not be fetched: {why}")),
+            }
+        }
+        notes
+    }
+
     /// Verifies a credential already read.
     pub fn verify(&self, credential: &Value, now: DateTime) -> Report {
         verify_credential(
@@ -82,15 +127,21 @@ impl Verifier {
             },
         )
     }
+}
 
-    /// Reads a credential file (JSON) and verifies it; `Err` when it cannot be read as JSON.
-    pub fn verify_file(
-        &self,
-        path: &Path,
-        now: DateTime,
-    ) -> Result<(Value, Report), VerifierError> {
-        let credential: Value = read_json(path, MAX_CREDENTIAL_BYTES)?;
-        let report = self.verify(&credential, now);
-        Ok((credential, report))
-    }
+/// GETs a JSON document, bounded in size and time.
+fn fetch_json(url: &str) -> Result<Value, String> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(std::time::Duration::from_secs(10)))
+        .max_redirects(0)
+        .build()
+        .into();
+    let mut response = agent.get(url).call().map_err(|e| e.to_string())?;
+    let bytes = response
+        .body_mut()
+        .with_config()
+        .limit(MAX_FETCHED_BYTES)
+        .read_to_vec()
+        .map_err(|e| e.to_string())?;
+    serde_json::from_slice(&bytes).map_err(|e| format!("not JSON: {e}"))
 }

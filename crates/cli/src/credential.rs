@@ -67,6 +67,10 @@ pub enum CredentialCommand {
         /// A did:web issuer's DID document (repeatable).
         #[arg(long = "did-document", value_name = "FILE")]
         did_documents: Vec<PathBuf>,
+        /// Fetch status lists not given with --status, from the URLs where the trust list says
+        /// a trusted issuer publishes them (nothing else is fetched).
+        #[arg(long, requires = "trust")]
+        fetch_status: bool,
         #[arg(long, value_enum, default_value_t)]
         format: OutputFormat,
     },
@@ -85,8 +89,9 @@ pub fn run(command: CredentialCommand) -> u8 {
             trust,
             status,
             did_documents,
+            fetch_status,
             format,
-        } => verify(files, trust, status, did_documents, format),
+        } => verify(files, trust, status, did_documents, fetch_status, format),
     }
 }
 
@@ -163,6 +168,7 @@ fn verify(
     trust: Option<PathBuf>,
     status: Vec<PathBuf>,
     did_documents: Vec<PathBuf>,
+    fetch_status: bool,
     format: OutputFormat,
 ) -> u8 {
     let mut verifier = match Verifier::new(trust.as_deref(), &status) {
@@ -179,20 +185,33 @@ fn verify(
     let mut results = Vec::new();
     let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     for path in &files {
-        match verifier.verify_file(path, now) {
-            Ok((credential, report)) => {
+        let read: Result<Value, _> =
+            read_bytes(path, MAX_CREDENTIAL_BYTES).and_then(|b| parse_json(path, &b));
+        match read {
+            Ok(credential) => {
+                let notes = if fetch_status {
+                    verifier.fetch_status_lists(&credential)
+                } else {
+                    Vec::new()
+                };
+                let report = verifier.verify(&credential, now);
                 if !report.verified && code == exit::OK {
                     code = exit::FINDINGS;
                 }
                 match format {
-                    OutputFormat::Human => {
-                        print_human(&path.display().to_string(), &credential, &report, colour)
-                    }
+                    OutputFormat::Human => print_human(
+                        &path.display().to_string(),
+                        &credential,
+                        &report,
+                        &notes,
+                        colour,
+                    ),
                     OutputFormat::Json => results.push(json!({
                         "path": path.display().to_string(),
                         "verified": report.verified,
                         "verdict": report.verdict,
                         "checks": report.checks,
+                        "notes": notes,
                     })),
                 }
             }
@@ -218,7 +237,7 @@ fn verify(
     code
 }
 
-fn print_human(path: &str, credential: &Value, report: &Report, colour: bool) {
+fn print_human(path: &str, credential: &Value, report: &Report, notes: &[String], colour: bool) {
     let paint = |code: &str, text: &str| {
         if colour {
             format!("\x1b[{code}m{text}\x1b[0m")
@@ -239,6 +258,9 @@ fn print_human(path: &str, credential: &Value, report: &Report, colour: bool) {
             Status::Skipped => paint("33", "skipped"),
         };
         println!("  {mark} {:<9} {}", check.name, check.detail);
+    }
+    for note in notes {
+        println!("  note: {note}");
     }
     let statements = describe(credential);
     if !statements.is_empty() {

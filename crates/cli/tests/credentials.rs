@@ -460,3 +460,122 @@ fn hostile_credentials_are_refused_not_crashed_on() {
         start.elapsed()
     );
 }
+
+#[test]
+fn status_lists_are_fetched_only_from_where_the_trust_list_allows() {
+    use microcred_credentials::data_integrity::{
+        Cryptosuite, ProofOptions, add_proof, proof_as_array,
+    };
+    use microcred_credentials::datetime::DateTime;
+    use microcred_credentials::key_file::KeyFile;
+    use microcred_credentials::status_list::{
+        Bitstring, StatusPurpose, status_entry, status_list_credential,
+    };
+
+    let dir = scratch("fetch");
+    let report = issue(&dir);
+    let key: KeyFile =
+        serde_json::from_slice(&std::fs::read(dir.join("key.json")).unwrap()).unwrap();
+    let issuer = key.issuer_key(None).unwrap();
+    let options = ProofOptions::assertion(
+        Cryptosuite::EddsaRdfc2022,
+        issuer.verification_method.clone(),
+        DateTime::now().to_string(),
+    );
+    // A revocation list with entry 99 set, served on loopback at the URL it names itself by.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let url = format!("{base}/status/1");
+    let mut bits = Bitstring::new(0);
+    bits.set(99, true).unwrap();
+    let list = status_list_credential(
+        &url,
+        &issuer.controller,
+        StatusPurpose::Revocation,
+        &bits,
+        DateTime::now(),
+    );
+    let body = add_proof(&list, &issuer.key, &options).unwrap().to_string();
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        for stream in listener.incoming().take(2) {
+            let Ok(mut stream) = stream else { continue };
+            let mut buffer = [0u8; 4096];
+            let n = stream.read(&mut buffer).unwrap_or(0);
+            let _ = tx.send(String::from_utf8_lossy(&buffer[..n]).into_owned());
+            let response = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    let file = report["issued"][0]["file"].as_str().unwrap();
+    let mut credential: Value =
+        serde_json::from_slice(&std::fs::read(dir.join(file)).unwrap()).unwrap();
+    credential.as_object_mut().unwrap().remove("proof");
+    credential["credentialStatus"] = status_entry(&url, 99, StatusPurpose::Revocation);
+    let mut signed = add_proof(&credential, &issuer.key, &options).unwrap();
+    proof_as_array(&mut signed);
+    std::fs::write(dir.join("revocable.json"), signed.to_string()).unwrap();
+
+    let trust = |prefix: &str| {
+        json!({ "name": "ENHANCE", "issuers": [{ "id": issuer.controller, "name": "WUT", "statusLists": [prefix] }] })
+            .to_string()
+    };
+    std::fs::write(
+        dir.join("elsewhere.json"),
+        trust("https://enhance.example/status/"),
+    )
+    .unwrap();
+    let out = microcred(
+        &dir,
+        &[
+            "credential",
+            "verify",
+            "--format",
+            "json",
+            "--trust",
+            "elsewhere.json",
+            "--fetch-status",
+            "revocable.json",
+        ],
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["credentials"][0]["verdict"], "valid", "{json}");
+    assert_eq!(
+        json["credentials"][0]["checks"][4]["status"], "skipped",
+        "{json}"
+    );
+    assert!(
+        json["credentials"][0]["notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("was not fetched"),
+        "{json}"
+    );
+    assert!(
+        rx.try_recv().is_err(),
+        "nothing was fetched from a URL the trust list does not allow"
+    );
+
+    std::fs::write(dir.join("here.json"), trust(&format!("{base}/status/"))).unwrap();
+    let out = microcred(
+        &dir,
+        &[
+            "credential",
+            "verify",
+            "--format",
+            "json",
+            "--trust",
+            "here.json",
+            "--fetch-status",
+            "revocable.json",
+        ],
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(json["credentials"][0]["verdict"], "revoked", "{json}");
+    assert!(rx.recv().unwrap().starts_with("GET /status/1 "));
+}
