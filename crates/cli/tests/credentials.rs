@@ -38,6 +38,17 @@ fn microcred_with(dir: &Path, args: &[&str], passphrase: Option<&str>) -> Output
     command.output().expect("microcred runs")
 }
 
+/// `microcred credential verify --format json ARGS…`: the exit code and the JSON report.
+fn verify_json(dir: &Path, args: &[&str]) -> (Option<i32>, Value) {
+    let out = microcred(
+        dir,
+        &[&["credential", "verify", "--format", "json"], args].concat(),
+    );
+    let report = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}{}", text(&out.stdout), text(&out.stderr)));
+    (out.status.code(), report)
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -338,19 +349,8 @@ fn verify_reports_in_json_with_exit_codes_0_1_2() {
     std::fs::write(dir.join("forged.json"), forged.to_string()).unwrap();
     std::fs::write(dir.join("not-json.json"), "{ not json").unwrap();
 
-    let out = microcred(
-        &dir,
-        &[
-            "credential",
-            "verify",
-            "--format",
-            "json",
-            &good,
-            "forged.json",
-        ],
-    );
-    assert_eq!(out.status.code(), Some(1));
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (code, json) = verify_json(&dir, &[&good, "forged.json"]);
+    assert_eq!(code, Some(1));
     let results = json["credentials"].as_array().unwrap();
     assert_eq!(results[0]["verified"], true);
     assert_eq!(results[1]["verified"], false);
@@ -360,19 +360,8 @@ fn verify_reports_in_json_with_exit_codes_0_1_2() {
         assert!(["ok", "failed", "skipped"].contains(&check["status"].as_str().unwrap()));
     }
 
-    let out = microcred(
-        &dir,
-        &[
-            "credential",
-            "verify",
-            "--format",
-            "json",
-            &good,
-            "not-json.json",
-        ],
-    );
-    assert_eq!(out.status.code(), Some(2));
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (code, json) = verify_json(&dir, &[&good, "not-json.json"]);
+    assert_eq!(code, Some(2));
     assert!(
         json["credentials"][1]["error"]
             .as_str()
@@ -387,20 +376,8 @@ fn verify_reports_in_json_with_exit_codes_0_1_2() {
         json!({ "name": "ENHANCE", "issuers": [{ "id": "did:web:enhance.example", "name": "Someone else" }] }).to_string(),
     )
     .unwrap();
-    let out = microcred(
-        &dir,
-        &[
-            "credential",
-            "verify",
-            "--format",
-            "json",
-            "--trust",
-            "trust.json",
-            &good,
-        ],
-    );
-    assert_eq!(out.status.code(), Some(1));
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (code, json) = verify_json(&dir, &["--trust", "trust.json", &good]);
+    assert_eq!(code, Some(1));
     assert_eq!(json["credentials"][0]["verdict"], "unknown-issuer");
 }
 
@@ -444,14 +421,9 @@ fn hostile_credentials_are_refused_not_crashed_on() {
         ("proof-not-object.json", 1, "a proof is not a JSON object"),
         ("method.json", 1, "the verification method cannot be used"),
     ] {
-        let out = microcred(&dir, &["credential", "verify", "--format", "json", file]);
-        assert_eq!(
-            out.status.code(),
-            Some(code),
-            "{file}: {}",
-            text(&out.stderr)
-        );
-        let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+        let (exit, json) = verify_json(&dir, &[file]);
+        assert_eq!(exit, Some(code), "{file}: {json}");
+        let all = json.to_string();
         assert!(all.contains(needle), "{file}: `{needle}` not in {all}");
     }
     assert!(
@@ -529,20 +501,15 @@ fn status_lists_are_fetched_only_from_where_the_trust_list_allows() {
         trust("https://enhance.example/status/"),
     )
     .unwrap();
-    let out = microcred(
+    let (_, json) = verify_json(
         &dir,
         &[
-            "credential",
-            "verify",
-            "--format",
-            "json",
             "--trust",
             "elsewhere.json",
             "--fetch-status",
             "revocable.json",
         ],
     );
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["credentials"][0]["verdict"], "valid", "{json}");
     assert_eq!(
         json["credentials"][0]["checks"][4]["status"], "skipped",
@@ -561,21 +528,11 @@ fn status_lists_are_fetched_only_from_where_the_trust_list_allows() {
     );
 
     std::fs::write(dir.join("here.json"), trust(&format!("{base}/status/"))).unwrap();
-    let out = microcred(
+    let (code, json) = verify_json(
         &dir,
-        &[
-            "credential",
-            "verify",
-            "--format",
-            "json",
-            "--trust",
-            "here.json",
-            "--fetch-status",
-            "revocable.json",
-        ],
+        &["--trust", "here.json", "--fetch-status", "revocable.json"],
     );
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(code, Some(1));
     assert_eq!(json["credentials"][0]["verdict"], "revoked", "{json}");
     assert!(rx.recv().unwrap().starts_with("GET /status/1 "));
 }

@@ -9,19 +9,12 @@ mod common;
 use oxjsonld::{JsonLdParser, JsonLdRemoteDocument};
 use serde_json::{Value, json};
 
-use common::{fixtures, json, text};
+use common::{canonical_nquads, fixtures, json, text};
 use microcred_credentials::jsonld::{self, JsonLdError, bundled};
 use microcred_credentials::rdfc::{HashAlgorithm, WorkBudget, canonicalize};
 
 fn ours(document: &Value) -> Result<String, JsonLdError> {
-    let quads = jsonld::to_rdf(document)?;
-    Ok(canonicalize(
-        quads.iter().map(|q| q.as_ref()),
-        HashAlgorithm::Sha256,
-        WorkBudget::default(),
-    )
-    .unwrap()
-    .nquads)
+    canonical_nquads(document)
 }
 
 fn theirs(document: &Value) -> String {

@@ -5,29 +5,17 @@
 //! Needs `../shared` (this workplace's fixtures): skipped where it is absent, failing under
 //! `CI=true` if it is absent.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use common::fixtures;
 use microcred_credentials::rdfc::{HashAlgorithm, WorkBudget, canonicalize};
 use oxttl::NQuadsParser;
 
 fn suite() -> Option<PathBuf> {
-    let dir =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/w3c/rdf-canon/tests");
-    if dir.is_dir() {
-        Some(dir)
-    } else if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!(
-            "the fixtures are missing: {} (CI needs ../shared)",
-            dir.display()
-        );
-    } else {
-        eprintln!(
-            "skipped: {} is absent (outside this workplace)",
-            dir.display()
-        );
-        None
-    }
+    fixtures("w3c/rdf-canon/tests")
 }
 
 struct Case {

@@ -12,14 +12,13 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use common::{fixtures, json, text};
+use common::{canonical_nquads, fixtures, json, text};
 use microcred_credentials::data_integrity::{
     Cryptosuite, Expectations, ProofError, ProofOptions, add_proof, verify_proofs,
 };
 use microcred_credentials::did::DidResolver;
-use microcred_credentials::jsonld::{self, JsonLdError};
+use microcred_credentials::jsonld::JsonLdError;
 use microcred_credentials::keys::SigningKey;
-use microcred_credentials::rdfc::{HashAlgorithm, WorkBudget, canonicalize};
 
 fn vectors() -> Option<PathBuf> {
     fixtures("w3c/vc-di-eddsa/TestVectors")
@@ -69,14 +68,7 @@ fn verify(document: &Value) -> Vec<Result<(), ProofError>> {
 }
 
 fn canonical(document: &Value) -> String {
-    let quads = jsonld::to_rdf(document).unwrap();
-    canonicalize(
-        quads.iter().map(|q| q.as_ref()),
-        HashAlgorithm::Sha256,
-        WorkBudget::default(),
-    )
-    .unwrap()
-    .nquads
+    canonical_nquads(document).unwrap()
 }
 
 #[test]
