@@ -72,6 +72,11 @@ fn issue(dir: &Path) -> Value {
             .success()
     );
     std::fs::write(dir.join("results.csv"), RESULTS).unwrap();
+    issue_again(dir)
+}
+
+/// Issues from the results and key already in `dir`, into `dir/out`; the JSON report.
+fn issue_again(dir: &Path) -> Value {
     let out = microcred(
         dir,
         &[
@@ -107,23 +112,7 @@ fn issue_writes_one_credential_per_eligible_learner_and_the_same_one_again() {
     let first = report["issued"][0]["credential_id"].clone();
 
     // Issuing again gives the same credential id and file, never a second credential.
-    let again = microcred(
-        &dir,
-        &[
-            "issue",
-            "--spec",
-            &spec(),
-            "--results",
-            "results.csv",
-            "--key",
-            "key.json",
-            "--out",
-            "out",
-            "--format",
-            "json",
-        ],
-    );
-    let again: Value = serde_json::from_slice(&again.stdout).unwrap();
+    let again = issue_again(&dir);
     assert_eq!(again["issued"][0]["credential_id"], first);
     let files = std::fs::read_dir(dir.join("out")).unwrap().count();
     assert_eq!(files, 2, "one credential and report.json");
