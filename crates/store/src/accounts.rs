@@ -1,0 +1,278 @@
+//! Accounts of people (and the programs they authorise), their roles, sessions and API tokens.
+//! Passwords arrive hashed and tokens as hashes: neither is ever stored in the clear.
+
+use serde::{Deserialize, Serialize};
+use sqlx::{AnyConnection, Row};
+
+use crate::{StoreError, composed, now};
+
+/// What a person may do. University-scoped roles hold for one university only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// Configures the alliance: universities, keys, accounts.
+    AllianceAdmin,
+    /// Records results, issues, revokes, for one university.
+    Registrar,
+    /// Writes specifications and course elements of one university.
+    Teacher,
+    /// The Teaching Fund jury: preliminary advice on submitted specifications.
+    Jury,
+    /// The task group: preliminary advice on submitted specifications.
+    TaskGroup,
+    /// The management board: decides on submitted specifications.
+    Board,
+    /// Owns credentials; sees only their own.
+    Learner,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] = [
+        Role::AllianceAdmin,
+        Role::Registrar,
+        Role::Teacher,
+        Role::Jury,
+        Role::TaskGroup,
+        Role::Board,
+        Role::Learner,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::AllianceAdmin => "alliance-admin",
+            Role::Registrar => "registrar",
+            Role::Teacher => "teacher",
+            Role::Jury => "jury",
+            Role::TaskGroup => "task-group",
+            Role::Board => "board",
+            Role::Learner => "learner",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.name() == name)
+    }
+
+    /// Whether the role is held for one university (and needs it named).
+    pub fn per_university(self) -> bool {
+        matches!(self, Role::Registrar | Role::Teacher)
+    }
+}
+
+/// A role, and for university-scoped roles, the university.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Grant {
+    pub role: Role,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub university: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    #[serde(skip)]
+    pub password_hash: Option<String>,
+    /// For a learner's account: the learner it belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub learner_id: Option<String>,
+    pub disabled: bool,
+    pub grants: Vec<Grant>,
+}
+
+impl Account {
+    pub fn has(&self, role: Role) -> bool {
+        self.grants.iter().any(|g| g.role == role)
+    }
+
+    /// Whether the account holds `role` for `university` (university-scoped roles) or at all.
+    pub fn has_for(&self, role: Role, university: &str) -> bool {
+        self.grants
+            .iter()
+            .any(|g| g.role == role && g.university.as_deref().is_none_or(|u| u == university))
+    }
+}
+
+async fn grants(c: &mut AnyConnection, account_id: &str) -> Result<Vec<Grant>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT role, university_id FROM account_roles WHERE account_id = $1 ORDER BY role, university_id",
+    )
+    .bind(account_id)
+    .fetch_all(&mut *c)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let role: String = r.try_get("role")?;
+            let university: String = r.try_get("university_id")?;
+            Ok(Grant {
+                role: Role::parse(&role)
+                    .ok_or_else(|| StoreError::Corrupt(format!("unknown role `{role}`")))?,
+                university: (!university.is_empty()).then_some(university),
+            })
+        })
+        .collect()
+}
+
+async fn read(c: &mut AnyConnection, row: &sqlx::any::AnyRow) -> Result<Account, StoreError> {
+    let id: String = row.try_get("id")?;
+    let grants = grants(c, &id).await?;
+    Ok(Account {
+        email: row.try_get("email")?,
+        name: row.try_get("name")?,
+        password_hash: row.try_get("password_hash")?,
+        learner_id: row.try_get("learner_id")?,
+        disabled: row.try_get::<i64, _>("disabled")? != 0,
+        grants,
+        id,
+    })
+}
+
+const COLUMNS: &str = "id, email, name, password_hash, learner_id, disabled";
+
+/// Creates an account with its grants; `Conflict` if the e-mail is taken.
+pub async fn insert(c: &mut AnyConnection, account: &Account) -> Result<(), StoreError> {
+    let inserted = sqlx::query(composed(format!(
+        "INSERT INTO accounts ({COLUMNS}, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+    )))
+    .bind(&account.id)
+    .bind(account.email.to_lowercase())
+    .bind(&account.name)
+    .bind(&account.password_hash)
+    .bind(&account.learner_id)
+    .bind(i64::from(account.disabled))
+    .bind(now())
+    .execute(&mut *c)
+    .await;
+    if let Err(e) = inserted {
+        let error = StoreError::from(e);
+        return Err(if error.is_conflict() {
+            StoreError::Conflict(format!("an account for {}", account.email))
+        } else {
+            error
+        });
+    }
+    for grant in &account.grants {
+        add_grant(c, &account.id, grant).await?;
+    }
+    Ok(())
+}
+
+pub async fn add_grant(
+    c: &mut AnyConnection,
+    account_id: &str,
+    grant: &Grant,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO account_roles (account_id, role, university_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+    )
+    .bind(account_id)
+    .bind(grant.role.name())
+    .bind(grant.university.clone().unwrap_or_default())
+    .execute(&mut *c)
+    .await?;
+    Ok(())
+}
+
+pub async fn by_email(c: &mut AnyConnection, email: &str) -> Result<Option<Account>, StoreError> {
+    let row = sqlx::query(composed(format!(
+        "SELECT {COLUMNS} FROM accounts WHERE email = $1"
+    )))
+    .bind(email.to_lowercase())
+    .fetch_optional(&mut *c)
+    .await?;
+    match row {
+        Some(row) => Ok(Some(read(c, &row).await?)),
+        None => Ok(None),
+    }
+}
+
+pub async fn by_id(c: &mut AnyConnection, id: &str) -> Result<Option<Account>, StoreError> {
+    let row = sqlx::query(composed(format!(
+        "SELECT {COLUMNS} FROM accounts WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&mut *c)
+    .await?;
+    match row {
+        Some(row) => Ok(Some(read(c, &row).await?)),
+        None => Ok(None),
+    }
+}
+
+pub async fn list(c: &mut AnyConnection) -> Result<Vec<Account>, StoreError> {
+    let rows = sqlx::query(composed(format!(
+        "SELECT {COLUMNS} FROM accounts ORDER BY email"
+    )))
+    .fetch_all(&mut *c)
+    .await?;
+    let mut accounts = Vec::with_capacity(rows.len());
+    for row in &rows {
+        accounts.push(read(c, row).await?);
+    }
+    Ok(accounts)
+}
+
+/// A session (a person logged in) or an API token (a program acting for them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    Session,
+    Api,
+}
+
+impl TokenKind {
+    fn name(self) -> &'static str {
+        match self {
+            TokenKind::Session => "session",
+            TokenKind::Api => "api",
+        }
+    }
+}
+
+pub async fn insert_token(
+    c: &mut AnyConnection,
+    token_hash: &str,
+    account_id: &str,
+    kind: TokenKind,
+    name: &str,
+    expires_at: Option<i64>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO access_tokens (token_hash, account_id, kind, name, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(token_hash)
+    .bind(account_id)
+    .bind(kind.name())
+    .bind(name)
+    .bind(now())
+    .bind(expires_at)
+    .execute(&mut *c)
+    .await?;
+    Ok(())
+}
+
+/// The account a token (by its hash) acts for, if the token is live.
+pub async fn account_for_token(
+    c: &mut AnyConnection,
+    token_hash: &str,
+) -> Result<Option<Account>, StoreError> {
+    let row = sqlx::query(
+        "SELECT account_id FROM access_tokens WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)",
+    )
+    .bind(token_hash)
+    .bind(now())
+    .fetch_optional(&mut *c)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let account_id: String = row.try_get(0)?;
+    Ok(by_id(c, &account_id).await?.filter(|a| !a.disabled))
+}
+
+pub async fn revoke_token(c: &mut AnyConnection, token_hash: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE access_tokens SET revoked_at = $1 WHERE token_hash = $2")
+        .bind(now())
+        .bind(token_hash)
+        .execute(&mut *c)
+        .await?;
+    Ok(())
+}

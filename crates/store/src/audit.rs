@@ -1,0 +1,75 @@
+//! The audit log: every change of state, who made it and when. Appended in the same
+//! transaction as the change it records, so one is never without the other.
+
+use serde::{Deserialize, Serialize};
+use sqlx::{AnyConnection, Row};
+
+use crate::{StoreError, from_json, now, to_json};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub at: i64,
+    /// The account that acted (or `system`).
+    pub actor: String,
+    /// e.g. `credential.revoked`, `specification.submitted`.
+    pub action: String,
+    /// What was acted on, e.g. `credential:urn:uuid:…`.
+    pub subject: String,
+    pub details: serde_json::Value,
+}
+
+pub async fn append(
+    c: &mut AnyConnection,
+    actor: &str,
+    action: &str,
+    subject: &str,
+    details: &serde_json::Value,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor, action, subject, details) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(now())
+    .bind(actor)
+    .bind(action)
+    .bind(subject)
+    .bind(to_json(details))
+    .execute(&mut *c)
+    .await?;
+    Ok(())
+}
+
+/// The newest entries first, optionally about one subject.
+pub async fn list(
+    c: &mut AnyConnection,
+    subject: Option<&str>,
+    limit: i64,
+) -> Result<Vec<AuditEntry>, StoreError> {
+    let rows = match subject {
+        Some(s) => {
+            sqlx::query("SELECT seq, at, actor, action, subject, details FROM audit_log WHERE subject = $1 ORDER BY seq DESC LIMIT $2")
+                .bind(s)
+                .bind(limit)
+                .fetch_all(&mut *c)
+                .await?
+        }
+        None => {
+            sqlx::query("SELECT seq, at, actor, action, subject, details FROM audit_log ORDER BY seq DESC LIMIT $1")
+                .bind(limit)
+                .fetch_all(&mut *c)
+                .await?
+        }
+    };
+    rows.iter()
+        .map(|r| {
+            Ok(AuditEntry {
+                seq: r.try_get("seq")?,
+                at: r.try_get("at")?,
+                actor: r.try_get("actor")?,
+                action: r.try_get("action")?,
+                subject: r.try_get("subject")?,
+                details: from_json("audit details", &r.try_get::<String, _>("details")?)?,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,102 @@
+//! Signing keys of universities and the alliance. The secret is stored sealed (its JSON from
+//! `microcred_credentials::sealed`); this module never sees it in the clear.
+
+use sqlx::{AnyConnection, Row};
+
+use crate::{StoreError, composed, now};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyRecord {
+    /// The verification method, `did:web:…#key-…`.
+    pub id: String,
+    /// A university id, or `alliance`.
+    pub owner: String,
+    pub did: String,
+    pub public_key_multibase: String,
+    /// The sealed secret, as JSON.
+    pub sealed_secret: String,
+    pub created_at: i64,
+    pub retired_at: Option<i64>,
+}
+
+const COLUMNS: &str = "id, owner, did, public_key, sealed_secret, created_at, retired_at";
+
+fn read(row: &sqlx::any::AnyRow) -> Result<KeyRecord, StoreError> {
+    Ok(KeyRecord {
+        id: row.try_get("id")?,
+        owner: row.try_get("owner")?,
+        did: row.try_get("did")?,
+        public_key_multibase: row.try_get("public_key")?,
+        sealed_secret: row.try_get("sealed_secret")?,
+        created_at: row.try_get("created_at")?,
+        retired_at: row.try_get("retired_at")?,
+    })
+}
+
+pub async fn insert(c: &mut AnyConnection, key: &KeyRecord) -> Result<(), StoreError> {
+    sqlx::query(composed(format!(
+        "INSERT INTO signing_keys ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+    )))
+    .bind(&key.id)
+    .bind(&key.owner)
+    .bind(&key.did)
+    .bind(&key.public_key_multibase)
+    .bind(&key.sealed_secret)
+    .bind(key.created_at)
+    .bind(key.retired_at)
+    .execute(&mut *c)
+    .await?;
+    Ok(())
+}
+
+/// Every key of an owner, oldest first (retired ones too: they still verify old credentials).
+pub async fn of_owner(c: &mut AnyConnection, owner: &str) -> Result<Vec<KeyRecord>, StoreError> {
+    sqlx::query(composed(format!(
+        "SELECT {COLUMNS} FROM signing_keys WHERE owner = $1 ORDER BY created_at, id"
+    )))
+    .bind(owner)
+    .fetch_all(&mut *c)
+    .await?
+    .iter()
+    .map(read)
+    .collect()
+}
+
+/// The key an owner signs with now: its newest key not retired.
+pub async fn active(c: &mut AnyConnection, owner: &str) -> Result<Option<KeyRecord>, StoreError> {
+    sqlx::query(composed(format!(
+        "SELECT {COLUMNS} FROM signing_keys WHERE owner = $1 AND retired_at IS NULL ORDER BY created_at DESC, id DESC LIMIT 1"
+    )))
+    .bind(owner)
+    .fetch_optional(&mut *c)
+    .await?
+    .map(|r| read(&r))
+    .transpose()
+}
+
+/// Retires every key of an owner but `keep`: they no longer sign, but stay published.
+pub async fn retire_others(
+    c: &mut AnyConnection,
+    owner: &str,
+    keep: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE signing_keys SET retired_at = $1 WHERE owner = $2 AND id <> $3 AND retired_at IS NULL")
+        .bind(now())
+        .bind(owner)
+        .bind(keep)
+        .execute(&mut *c)
+        .await?;
+    Ok(())
+}
+
+/// Every key, for DID documents and the verifier.
+pub async fn all(c: &mut AnyConnection) -> Result<Vec<KeyRecord>, StoreError> {
+    sqlx::query(composed(format!(
+        "SELECT {COLUMNS} FROM signing_keys ORDER BY owner, created_at, id"
+    )))
+    .fetch_all(&mut *c)
+    .await?
+    .iter()
+    .map(read)
+    .collect()
+}

@@ -1,0 +1,242 @@
+//! Learners: one person across the alliance's universities, found by a student id at a
+//! university or by e-mail; two records of one person are merged explicitly, never guessed.
+
+use microcred_model::{Learner, StudentId};
+use sqlx::{AnyConnection, Row};
+
+use crate::{StoreError, from_json, now, to_json};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LearnerRecord {
+    pub id: String,
+    pub learner: Learner,
+}
+
+fn read(row: &sqlx::any::AnyRow) -> Result<LearnerRecord, StoreError> {
+    Ok(LearnerRecord {
+        id: row.try_get("id")?,
+        learner: from_json("learner", &row.try_get::<String, _>("document")?)?,
+    })
+}
+
+async fn claim_student_ids(
+    c: &mut AnyConnection,
+    id: &str,
+    student_ids: &[StudentId],
+) -> Result<(), StoreError> {
+    for student in student_ids {
+        let owner = sqlx::query(
+            "SELECT learner_id FROM learner_student_ids WHERE university_id = $1 AND student_id = $2",
+        )
+        .bind(student.university.as_str())
+        .bind(&student.value)
+        .fetch_optional(&mut *c)
+        .await?;
+        match owner {
+            Some(row) => {
+                let other: String = row.try_get(0)?;
+                if other != id {
+                    return Err(StoreError::Conflict(format!(
+                        "student id {} at {} (it belongs to learner {other})",
+                        student.value, student.university
+                    )));
+                }
+            }
+            None => {
+                sqlx::query(
+                    "INSERT INTO learner_student_ids (university_id, student_id, learner_id) VALUES ($1, $2, $3)",
+                )
+                .bind(student.university.as_str())
+                .bind(&student.value)
+                .bind(id)
+                .execute(&mut *c)
+                .await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Adds a learner; `Conflict` if one of its student ids belongs to another learner.
+pub async fn insert(c: &mut AnyConnection, id: &str, learner: &Learner) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO learners (id, document, email, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)",
+    )
+    .bind(id)
+    .bind(to_json(learner))
+    .bind(learner.email.as_deref().map(str::to_lowercase))
+    .bind(now())
+    .execute(&mut *c)
+    .await?;
+    claim_student_ids(c, id, &learner.student_ids).await
+}
+
+/// Replaces a learner's identification (names, date of birth, …), adding its new student ids.
+pub async fn update(c: &mut AnyConnection, id: &str, learner: &Learner) -> Result<(), StoreError> {
+    claim_student_ids(c, id, &learner.student_ids).await?;
+    sqlx::query("UPDATE learners SET document = $1, email = $2, updated_at = $3 WHERE id = $4")
+        .bind(to_json(learner))
+        .bind(learner.email.as_deref().map(str::to_lowercase))
+        .bind(now())
+        .bind(id)
+        .execute(&mut *c)
+        .await?;
+    Ok(())
+}
+
+/// A learner by id; a merged record leads to the one it was merged into.
+pub async fn get(c: &mut AnyConnection, id: &str) -> Result<Option<LearnerRecord>, StoreError> {
+    let mut id = id.to_owned();
+    for _ in 0..8 {
+        let row = sqlx::query("SELECT id, document, merged_into FROM learners WHERE id = $1")
+            .bind(&id)
+            .fetch_optional(&mut *c)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        match row.try_get::<Option<String>, _>("merged_into")? {
+            Some(into) => id = into,
+            None => return Ok(Some(read(&row)?)),
+        }
+    }
+    Err(StoreError::Corrupt(format!("learner merges loop at {id}")))
+}
+
+pub async fn by_student_id(
+    c: &mut AnyConnection,
+    university: &str,
+    student_id: &str,
+) -> Result<Option<LearnerRecord>, StoreError> {
+    let row = sqlx::query(
+        "SELECT learner_id FROM learner_student_ids WHERE university_id = $1 AND student_id = $2",
+    )
+    .bind(university)
+    .bind(student_id)
+    .fetch_optional(&mut *c)
+    .await?;
+    match row {
+        Some(row) => get(c, &row.try_get::<String, _>(0)?).await,
+        None => Ok(None),
+    }
+}
+
+/// Learners with this e-mail (more than one if records were not merged yet).
+pub async fn by_email(
+    c: &mut AnyConnection,
+    email: &str,
+) -> Result<Vec<LearnerRecord>, StoreError> {
+    sqlx::query("SELECT id, document FROM learners WHERE email = $1 AND merged_into IS NULL ORDER BY created_at, id")
+        .bind(email.to_lowercase())
+        .fetch_all(&mut *c)
+        .await?
+        .iter()
+        .map(read)
+        .collect()
+}
+
+pub async fn list(
+    c: &mut AnyConnection,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<LearnerRecord>, StoreError> {
+    sqlx::query("SELECT id, document FROM learners WHERE merged_into IS NULL ORDER BY id LIMIT $1 OFFSET $2")
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&mut *c)
+        .await?
+        .iter()
+        .map(read)
+        .collect()
+}
+
+/// Merges learner `other` into `keep`: student ids, results and credentials move to `keep`,
+/// whose identification gains `other`'s student ids and nationalities. `other` leads to `keep`.
+pub async fn merge(
+    c: &mut AnyConnection,
+    keep: &str,
+    other: &str,
+) -> Result<LearnerRecord, StoreError> {
+    if keep == other {
+        return Err(StoreError::Conflict(
+            "a learner cannot be merged into itself".into(),
+        ));
+    }
+    let kept = get(c, keep)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("learner {keep}")))?;
+    let merged = get(c, other)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("learner {other}")))?;
+    if kept.id == merged.id {
+        return Err(StoreError::Conflict(format!(
+            "learners {keep} and {other} are already one"
+        )));
+    }
+    let both = sqlx::query(
+        "SELECT a.specification_id FROM credentials a JOIN credentials b ON a.specification_id = b.specification_id WHERE a.learner_id = $1 AND b.learner_id = $2 AND a.is_current = 1 AND b.is_current = 1",
+    )
+    .bind(&kept.id)
+    .bind(&merged.id)
+    .fetch_optional(&mut *c)
+    .await?;
+    if let Some(row) = both {
+        let specification: String = row.try_get(0)?;
+        return Err(StoreError::Conflict(format!(
+            "both learners hold a credential for `{specification}`: revoke one (as a correction) before merging"
+        )));
+    }
+    let mut learner = kept.learner.clone();
+    for id in merged.learner.student_ids {
+        if !learner.student_ids.contains(&id) {
+            learner.student_ids.push(id);
+        }
+    }
+    for code in merged.learner.nationality {
+        if !learner.nationality.contains(&code) {
+            learner.nationality.push(code);
+        }
+    }
+    if learner.date_of_birth.is_none() {
+        learner.date_of_birth = merged.learner.date_of_birth;
+    }
+    if learner.email.is_none() {
+        learner.email = merged.learner.email;
+    }
+    sqlx::query("UPDATE learner_student_ids SET learner_id = $1 WHERE learner_id = $2")
+        .bind(&kept.id)
+        .bind(&merged.id)
+        .execute(&mut *c)
+        .await?;
+    // A result both have for the same element and day stays as the kept learner has it.
+    sqlx::query(
+        "UPDATE results SET learner_id = $1 WHERE learner_id = $2 AND NOT EXISTS (SELECT 1 FROM results r WHERE r.learner_id = $1 AND r.element_id = results.element_id AND r.completed_on = results.completed_on)",
+    )
+    .bind(&kept.id)
+    .bind(&merged.id)
+    .execute(&mut *c)
+    .await?;
+    sqlx::query("DELETE FROM results WHERE learner_id = $1")
+        .bind(&merged.id)
+        .execute(&mut *c)
+        .await?;
+    sqlx::query("UPDATE credentials SET learner_id = $1 WHERE learner_id = $2")
+        .bind(&kept.id)
+        .bind(&merged.id)
+        .execute(&mut *c)
+        .await?;
+    sqlx::query("UPDATE accounts SET learner_id = $1 WHERE learner_id = $2")
+        .bind(&kept.id)
+        .bind(&merged.id)
+        .execute(&mut *c)
+        .await?;
+    sqlx::query("UPDATE learners SET merged_into = $1, updated_at = $2 WHERE id = $3")
+        .bind(&kept.id)
+        .bind(now())
+        .bind(&merged.id)
+        .execute(&mut *c)
+        .await?;
+    update(c, &kept.id, &learner).await?;
+    Ok(LearnerRecord {
+        id: kept.id,
+        learner,
+    })
+}

@@ -1,0 +1,233 @@
+//! The schema, as numbered migrations applied in order, each in its own transaction. SQL both
+//! databases understand; `{serial}` is the one word that differs. Add migrations, never edit
+//! one that has shipped.
+
+use sqlx::Executor;
+
+use crate::{Backend, Store, StoreError, now};
+
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "the platform: alliance, universities, keys, accounts, catalogue, review, learners, results, credentials, status lists, audit",
+    r#"
+CREATE TABLE alliance (
+    id TEXT PRIMARY KEY,
+    document TEXT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+CREATE TABLE universities (
+    id TEXT PRIMARY KEY,
+    document TEXT NOT NULL,
+    did TEXT NOT NULL UNIQUE,
+    updated_at BIGINT NOT NULL
+);
+CREATE TABLE signatories (
+    id TEXT PRIMARY KEY,
+    university_id TEXT NOT NULL REFERENCES universities(id),
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    active BIGINT NOT NULL DEFAULT 1,
+    created_at BIGINT NOT NULL
+);
+CREATE TABLE grading_schemes (
+    id TEXT PRIMARY KEY,
+    university_id TEXT NOT NULL REFERENCES universities(id),
+    document TEXT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+CREATE TABLE signing_keys (
+    id TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    did TEXT NOT NULL,
+    public_key TEXT NOT NULL,
+    sealed_secret TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    retired_at BIGINT
+);
+CREATE INDEX signing_keys_owner ON signing_keys(owner);
+CREATE TABLE accounts (
+    id TEXT PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    password_hash TEXT,
+    learner_id TEXT,
+    disabled BIGINT NOT NULL DEFAULT 0,
+    created_at BIGINT NOT NULL
+);
+CREATE TABLE account_roles (
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    role TEXT NOT NULL,
+    university_id TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (account_id, role, university_id)
+);
+CREATE TABLE access_tokens (
+    token_hash TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL DEFAULT '',
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT,
+    revoked_at BIGINT
+);
+CREATE TABLE course_elements (
+    id TEXT PRIMARY KEY,
+    university_id TEXT NOT NULL REFERENCES universities(id),
+    document TEXT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+CREATE TABLE specifications (
+    id TEXT PRIMARY KEY,
+    created_by TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+);
+CREATE TABLE specification_versions (
+    specification_id TEXT NOT NULL REFERENCES specifications(id),
+    version BIGINT NOT NULL,
+    state TEXT NOT NULL,
+    document TEXT NOT NULL,
+    findings TEXT NOT NULL DEFAULT '[]',
+    updated_by TEXT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (specification_id, version)
+);
+CREATE INDEX specification_versions_state ON specification_versions(state);
+CREATE TABLE review_events (
+    seq {serial},
+    specification_id TEXT NOT NULL,
+    version BIGINT NOT NULL,
+    kind TEXT NOT NULL,
+    outcome TEXT NOT NULL DEFAULT '',
+    comment TEXT NOT NULL DEFAULT '',
+    by_account TEXT NOT NULL,
+    by_role TEXT NOT NULL DEFAULT '',
+    at BIGINT NOT NULL
+);
+CREATE INDEX review_events_specification ON review_events(specification_id, version);
+CREATE TABLE learners (
+    id TEXT PRIMARY KEY,
+    document TEXT NOT NULL,
+    email TEXT,
+    merged_into TEXT,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+CREATE INDEX learners_email ON learners(email);
+CREATE TABLE learner_student_ids (
+    university_id TEXT NOT NULL,
+    student_id TEXT NOT NULL,
+    learner_id TEXT NOT NULL REFERENCES learners(id),
+    PRIMARY KEY (university_id, student_id)
+);
+CREATE INDEX learner_student_ids_learner ON learner_student_ids(learner_id);
+CREATE TABLE results (
+    learner_id TEXT NOT NULL REFERENCES learners(id),
+    element_id TEXT NOT NULL,
+    completed_on TEXT NOT NULL,
+    passed BIGINT NOT NULL,
+    grade TEXT,
+    overall_grade TEXT,
+    import_id TEXT,
+    recorded_by TEXT NOT NULL,
+    recorded_at BIGINT NOT NULL,
+    PRIMARY KEY (learner_id, element_id, completed_on)
+);
+CREATE INDEX results_element ON results(element_id);
+CREATE TABLE imports (
+    id TEXT PRIMARY KEY,
+    file_name TEXT NOT NULL,
+    by_account TEXT NOT NULL,
+    started_at BIGINT NOT NULL,
+    finished_at BIGINT,
+    rows_ok BIGINT NOT NULL DEFAULT 0,
+    rows_bad BIGINT NOT NULL DEFAULT 0,
+    problems TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE credentials (
+    id TEXT PRIMARY KEY,
+    specification_id TEXT NOT NULL,
+    version BIGINT NOT NULL,
+    learner_id TEXT NOT NULL,
+    issuer TEXT NOT NULL,
+    state TEXT NOT NULL,
+    is_current BIGINT NOT NULL DEFAULT 1,
+    document TEXT NOT NULL,
+    date_of_issuing TEXT NOT NULL,
+    issued_at BIGINT NOT NULL,
+    replaces TEXT,
+    reason TEXT NOT NULL DEFAULT '',
+    changed_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX credentials_once ON credentials(specification_id, learner_id) WHERE is_current = 1;
+CREATE INDEX credentials_learner ON credentials(learner_id);
+CREATE TABLE status_lists (
+    id TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    url TEXT NOT NULL UNIQUE,
+    bits TEXT NOT NULL,
+    used BIGINT NOT NULL DEFAULT 0,
+    signed TEXT,
+    updated_at BIGINT NOT NULL
+);
+CREATE INDEX status_lists_owner ON status_lists(owner, purpose);
+CREATE TABLE status_entries (
+    list_id TEXT NOT NULL REFERENCES status_lists(id),
+    entry BIGINT NOT NULL,
+    credential_id TEXT NOT NULL,
+    PRIMARY KEY (list_id, entry)
+);
+CREATE INDEX status_entries_credential ON status_entries(credential_id);
+CREATE TABLE audit_log (
+    seq {serial},
+    at BIGINT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    details TEXT NOT NULL DEFAULT '{}'
+);
+"#,
+)];
+
+pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {
+    let mut connection = store.connection().await?;
+    connection
+        .execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, description TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+        )
+        .await?;
+    drop(connection);
+    for (version, description, sql) in MIGRATIONS {
+        let mut tx = store.begin().await?;
+        if store.backend() == Backend::Postgres {
+            // Two servers starting at once: the second waits, then finds the work done.
+            tx.execute("SELECT pg_advisory_xact_lock(7071966)").await?;
+        }
+        let applied: Option<(i64,)> =
+            sqlx::query_as("SELECT version FROM schema_migrations WHERE version = $1")
+                .bind(*version)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if applied.is_some() {
+            continue;
+        }
+        let serial = match store.backend() {
+            Backend::Sqlite => "INTEGER PRIMARY KEY AUTOINCREMENT",
+            Backend::Postgres => "BIGSERIAL PRIMARY KEY",
+        };
+        let sql = sql.replace("{serial}", serial);
+        for statement in sql.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+            tx.execute(sqlx::AssertSqlSafe(statement.to_owned()))
+                .await?;
+        }
+        sqlx::query(
+            "INSERT INTO schema_migrations (version, description, applied_at) VALUES ($1, $2, $3)",
+        )
+        .bind(*version)
+        .bind(*description)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}

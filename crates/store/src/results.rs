@@ -1,0 +1,241 @@
+//! Learners' results in course elements, and the imports that brought them.
+//!
+//! A result is keyed by (learner, element, day): storing it again replaces it, so an import that
+//! is run again, or resumed after a crash, never duplicates anything.
+
+use serde::{Deserialize, Serialize};
+use sqlx::{AnyConnection, Row};
+
+use crate::{StoreError, composed, from_json, now, to_json};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultRecord {
+    pub learner_id: String,
+    pub element_id: String,
+    /// `YYYY-MM-DD`
+    pub completed_on: String,
+    pub passed: bool,
+    pub grade: Option<String>,
+    pub overall_grade: Option<String>,
+    pub import_id: Option<String>,
+    pub recorded_by: String,
+}
+
+/// Rows per INSERT: 9 parameters each stays far below both databases' limits.
+const BATCH: usize = 500;
+
+/// Stores results in as few statements as fit; a result already there for the same learner,
+/// element and day is replaced.
+pub async fn upsert(c: &mut AnyConnection, results: &[ResultRecord]) -> Result<(), StoreError> {
+    let at = now();
+    for chunk in results.chunks(BATCH) {
+        let mut sql = String::from(
+            "INSERT INTO results (learner_id, element_id, completed_on, passed, grade, overall_grade, import_id, recorded_by, recorded_at) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            let p = i * 9;
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!(
+                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                p + 1,
+                p + 2,
+                p + 3,
+                p + 4,
+                p + 5,
+                p + 6,
+                p + 7,
+                p + 8,
+                p + 9
+            ));
+        }
+        sql.push_str(
+            " ON CONFLICT (learner_id, element_id, completed_on) DO UPDATE SET passed = excluded.passed, grade = excluded.grade, overall_grade = excluded.overall_grade, import_id = excluded.import_id, recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at",
+        );
+        let mut query = sqlx::query(composed(sql));
+        for r in chunk {
+            query = query
+                .bind(&r.learner_id)
+                .bind(&r.element_id)
+                .bind(&r.completed_on)
+                .bind(i64::from(r.passed))
+                .bind(&r.grade)
+                .bind(&r.overall_grade)
+                .bind(&r.import_id)
+                .bind(&r.recorded_by)
+                .bind(at);
+        }
+        query.execute(&mut *c).await?;
+    }
+    Ok(())
+}
+
+fn read(row: &sqlx::any::AnyRow) -> Result<ResultRecord, StoreError> {
+    Ok(ResultRecord {
+        learner_id: row.try_get("learner_id")?,
+        element_id: row.try_get("element_id")?,
+        completed_on: row.try_get("completed_on")?,
+        passed: row.try_get::<i64, _>("passed")? != 0,
+        grade: row.try_get("grade")?,
+        overall_grade: row.try_get("overall_grade")?,
+        import_id: row.try_get("import_id")?,
+        recorded_by: row.try_get("recorded_by")?,
+    })
+}
+
+const COLUMNS: &str =
+    "learner_id, element_id, completed_on, passed, grade, overall_grade, import_id, recorded_by";
+
+pub async fn of_learner(
+    c: &mut AnyConnection,
+    learner_id: &str,
+) -> Result<Vec<ResultRecord>, StoreError> {
+    sqlx::query(composed(format!(
+        "SELECT {COLUMNS} FROM results WHERE learner_id = $1 ORDER BY completed_on, element_id"
+    )))
+    .bind(learner_id)
+    .fetch_all(&mut *c)
+    .await?
+    .iter()
+    .map(read)
+    .collect()
+}
+
+/// The learners who passed every one of `elements` (the eligible ones), after `after`, at most
+/// `limit`, in id order: the issuing use case pages through them.
+pub async fn learners_who_passed_all(
+    c: &mut AnyConnection,
+    elements: &[String],
+    after: &str,
+    limit: i64,
+) -> Result<Vec<String>, StoreError> {
+    if elements.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (0..elements.len()).map(|i| format!("${}", i + 3)).collect();
+    let sql = format!(
+        "SELECT learner_id FROM results WHERE passed = 1 AND learner_id > $1 AND element_id IN ({}) GROUP BY learner_id HAVING COUNT(DISTINCT element_id) = {} ORDER BY learner_id LIMIT $2",
+        placeholders.join(", "),
+        elements.len()
+    );
+    let mut query = sqlx::query(composed(sql)).bind(after).bind(limit);
+    for element in elements {
+        query = query.bind(element);
+    }
+    let rows = query.fetch_all(&mut *c).await?;
+    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+}
+
+/// Results of these learners in these elements, for issuing in bulk without a query per learner.
+pub async fn of_learners(
+    c: &mut AnyConnection,
+    learners: &[String],
+    elements: &[String],
+) -> Result<Vec<ResultRecord>, StoreError> {
+    if learners.is_empty() || elements.is_empty() {
+        return Ok(Vec::new());
+    }
+    let learner_marks: Vec<String> = (0..learners.len()).map(|i| format!("${}", i + 1)).collect();
+    let element_marks: Vec<String> = (0..elements.len())
+        .map(|i| format!("${}", learners.len() + i + 1))
+        .collect();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM results WHERE learner_id IN ({}) AND element_id IN ({})",
+        learner_marks.join(", "),
+        element_marks.join(", ")
+    );
+    let mut query = sqlx::query(composed(sql));
+    for l in learners {
+        query = query.bind(l);
+    }
+    for e in elements {
+        query = query.bind(e);
+    }
+    query.fetch_all(&mut *c).await?.iter().map(read).collect()
+}
+
+/// An import of a results file, and what became of its rows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ImportRecord {
+    pub id: String,
+    pub file_name: String,
+    pub by_account: String,
+    pub started_at: i64,
+    pub finished_at: Option<i64>,
+    pub rows_ok: i64,
+    pub rows_bad: i64,
+    pub problems: serde_json::Value,
+}
+
+pub async fn start_import(
+    c: &mut AnyConnection,
+    id: &str,
+    file_name: &str,
+    by: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO imports (id, file_name, by_account, started_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(id)
+    .bind(file_name)
+    .bind(by)
+    .bind(now())
+    .execute(&mut *c)
+    .await?;
+    Ok(())
+}
+
+/// Adds to an import's counts (called as each batch is committed).
+pub async fn count_import(
+    c: &mut AnyConnection,
+    id: &str,
+    ok: i64,
+    bad: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE imports SET rows_ok = rows_ok + $1, rows_bad = rows_bad + $2 WHERE id = $3",
+    )
+    .bind(ok)
+    .bind(bad)
+    .bind(id)
+    .execute(&mut *c)
+    .await?;
+    Ok(())
+}
+
+pub async fn finish_import(
+    c: &mut AnyConnection,
+    id: &str,
+    problems: &serde_json::Value,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE imports SET finished_at = $1, problems = $2 WHERE id = $3")
+        .bind(now())
+        .bind(to_json(problems))
+        .bind(id)
+        .execute(&mut *c)
+        .await?;
+    Ok(())
+}
+
+pub async fn import(c: &mut AnyConnection, id: &str) -> Result<Option<ImportRecord>, StoreError> {
+    let row = sqlx::query(
+        "SELECT id, file_name, by_account, started_at, finished_at, rows_ok, rows_bad, problems FROM imports WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *c)
+    .await?;
+    row.map(|r| {
+        Ok(ImportRecord {
+            id: r.try_get("id")?,
+            file_name: r.try_get("file_name")?,
+            by_account: r.try_get("by_account")?,
+            started_at: r.try_get("started_at")?,
+            finished_at: r.try_get("finished_at")?,
+            rows_ok: r.try_get("rows_ok")?,
+            rows_bad: r.try_get("rows_bad")?,
+            problems: from_json("import problems", &r.try_get::<String, _>("problems")?)?,
+        })
+    })
+    .transpose()
+}

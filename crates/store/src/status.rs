@@ -1,0 +1,181 @@
+//! Bitstring status lists of each issuer, the entries allocated in them, and the signed list
+//! credentials served to verifiers.
+
+use sqlx::{AnyConnection, Row};
+
+use crate::{StoreError, composed, from_json, now, to_json};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct StatusListRecord {
+    pub id: String,
+    /// The issuing university's id, or `alliance`.
+    pub owner: String,
+    /// `revocation` or `suspension`.
+    pub purpose: String,
+    pub url: String,
+    /// The `encodedList` (GZIP, base64url multibase).
+    pub bits: String,
+    /// Entries allocated so far.
+    pub used: i64,
+    /// The signed status list credential, re-signed whenever a bit changes.
+    pub signed: Option<serde_json::Value>,
+}
+
+const COLUMNS: &str = "id, owner, purpose, url, bits, used, signed";
+
+fn read(row: &sqlx::any::AnyRow) -> Result<StatusListRecord, StoreError> {
+    let signed: Option<String> = row.try_get("signed")?;
+    Ok(StatusListRecord {
+        id: row.try_get("id")?,
+        owner: row.try_get("owner")?,
+        purpose: row.try_get("purpose")?,
+        url: row.try_get("url")?,
+        bits: row.try_get("bits")?,
+        used: row.try_get("used")?,
+        signed: signed.map(|s| from_json("status list", &s)).transpose()?,
+    })
+}
+
+pub async fn insert(c: &mut AnyConnection, list: &StatusListRecord) -> Result<(), StoreError> {
+    sqlx::query(composed(format!(
+        "INSERT INTO status_lists ({COLUMNS}, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+    )))
+    .bind(&list.id)
+    .bind(&list.owner)
+    .bind(&list.purpose)
+    .bind(&list.url)
+    .bind(&list.bits)
+    .bind(list.used)
+    .bind(list.signed.as_ref().map(to_json))
+    .bind(now())
+    .execute(&mut *c)
+    .await?;
+    Ok(())
+}
+
+pub async fn get(c: &mut AnyConnection, id: &str) -> Result<Option<StatusListRecord>, StoreError> {
+    sqlx::query(composed(format!(
+        "SELECT {COLUMNS} FROM status_lists WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&mut *c)
+    .await?
+    .map(|r| read(&r))
+    .transpose()
+}
+
+/// A list of `owner` for `purpose` with fewer than `capacity` entries used, if any.
+pub async fn with_room(
+    c: &mut AnyConnection,
+    owner: &str,
+    purpose: &str,
+    capacity: i64,
+) -> Result<Option<StatusListRecord>, StoreError> {
+    sqlx::query(composed(format!(
+        "SELECT {COLUMNS} FROM status_lists WHERE owner = $1 AND purpose = $2 AND used < $3 ORDER BY id LIMIT 1"
+    )))
+    .bind(owner)
+    .bind(purpose)
+    .bind(capacity)
+    .fetch_optional(&mut *c)
+    .await?
+    .map(|r| read(&r))
+    .transpose()
+}
+
+pub async fn all(c: &mut AnyConnection) -> Result<Vec<StatusListRecord>, StoreError> {
+    sqlx::query(composed(format!(
+        "SELECT {COLUMNS} FROM status_lists ORDER BY id"
+    )))
+    .fetch_all(&mut *c)
+    .await?
+    .iter()
+    .map(read)
+    .collect()
+}
+
+/// The entries already allocated in a list.
+pub async fn allocated(c: &mut AnyConnection, list_id: &str) -> Result<Vec<i64>, StoreError> {
+    let rows = sqlx::query("SELECT entry FROM status_entries WHERE list_id = $1")
+        .bind(list_id)
+        .fetch_all(&mut *c)
+        .await?;
+    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+}
+
+/// Allocates entries to credentials in one statement; `Conflict` if one is taken.
+pub async fn allocate(
+    c: &mut AnyConnection,
+    list_id: &str,
+    entries: &[(i64, String)],
+) -> Result<(), StoreError> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    for chunk in entries.chunks(1000) {
+        let marks: Vec<String> = (0..chunk.len())
+            .map(|i| format!("($1, ${}, ${})", 2 * i + 2, 2 * i + 3))
+            .collect();
+        let sql = format!(
+            "INSERT INTO status_entries (list_id, entry, credential_id) VALUES {}",
+            marks.join(", ")
+        );
+        let mut query = sqlx::query(composed(sql)).bind(list_id);
+        for (entry, credential) in chunk {
+            query = query.bind(*entry).bind(credential);
+        }
+        if let Err(e) = query.execute(&mut *c).await {
+            let error = StoreError::from(e);
+            return Err(if error.is_conflict() {
+                StoreError::Conflict(format!("an entry of status list {list_id}"))
+            } else {
+                error
+            });
+        }
+        sqlx::query("UPDATE status_lists SET used = used + $1, updated_at = $2 WHERE id = $3")
+            .bind(chunk.len() as i64)
+            .bind(now())
+            .bind(list_id)
+            .execute(&mut *c)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The (list, entry) pairs of a credential.
+pub async fn entries_of(
+    c: &mut AnyConnection,
+    credential_id: &str,
+) -> Result<Vec<(StatusListRecord, i64)>, StoreError> {
+    let rows = sqlx::query("SELECT list_id, entry FROM status_entries WHERE credential_id = $1")
+        .bind(credential_id)
+        .fetch_all(&mut *c)
+        .await?;
+    let mut out = Vec::new();
+    for row in rows {
+        let list_id: String = row.try_get(0)?;
+        let entry: i64 = row.try_get(1)?;
+        let list = get(c, &list_id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt(format!("status list {list_id} is gone")))?;
+        out.push((list, entry));
+    }
+    Ok(out)
+}
+
+/// Stores a list's new bits and its re-signed credential.
+pub async fn update(
+    c: &mut AnyConnection,
+    id: &str,
+    bits: &str,
+    signed: &serde_json::Value,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE status_lists SET bits = $1, signed = $2, updated_at = $3 WHERE id = $4")
+        .bind(bits)
+        .bind(to_json(signed))
+        .bind(now())
+        .bind(id)
+        .execute(&mut *c)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,64 @@
+//! Fresh databases for tests, on both backends: a SQLite file in a temporary folder, and, when
+//! `MICROCRED_TEST_POSTGRES` names a PostgreSQL server (`postgres://user@host:port/db`), a new
+//! database on it (`microcred_test_…`; `.ci/run` drops them). Under `CI=true` PostgreSQL is
+//! required; elsewhere its absence is said and the tests run on SQLite alone.
+
+use sqlx::Executor;
+
+use crate::{Store, new_id};
+
+/// The environment variable naming the PostgreSQL server for tests.
+pub const POSTGRES_VARIABLE: &str = "MICROCRED_TEST_POSTGRES";
+
+/// A new SQLite database in a temporary folder.
+pub async fn sqlite() -> Store {
+    let dir = std::env::temp_dir().join(format!("microcred-test-{}", new_id()));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    Store::connect(&format!("sqlite://{}", dir.join("microcred.db").display()))
+        .await
+        .expect("SQLite opens")
+}
+
+/// The URL of a new, empty PostgreSQL database, if a server is configured.
+pub async fn postgres_url() -> Option<String> {
+    let Ok(server) = std::env::var(POSTGRES_VARIABLE) else {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{POSTGRES_VARIABLE} is not set: CI runs the storage tests on PostgreSQL too");
+        }
+        eprintln!(
+            "PostgreSQL not tested: set {POSTGRES_VARIABLE}=postgres://postgres@127.0.0.1:5432/postgres"
+        );
+        return None;
+    };
+    sqlx::any::install_default_drivers();
+    let name = format!("microcred_test_{}", new_id().replace('-', ""));
+    let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(&server)
+        .await
+        .expect("the PostgreSQL server for tests is reachable");
+    admin
+        .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .await
+        .expect("a test database can be created");
+    let base = match server.rfind('/') {
+        Some(slash) if server[..slash].contains("://") && server[slash..].len() > 1 => {
+            &server[..slash]
+        }
+        _ => server.trim_end_matches('/'),
+    };
+    Some(format!("{base}/{name}"))
+}
+
+/// A new PostgreSQL database, if a server is configured.
+pub async fn postgres() -> Option<Store> {
+    let url = postgres_url().await?;
+    Some(Store::connect(&url).await.expect("PostgreSQL opens"))
+}
+
+/// Every backend available: SQLite always, PostgreSQL when configured.
+pub async fn stores() -> Vec<(&'static str, Store)> {
+    let mut stores = vec![("sqlite", sqlite().await)];
+    if let Some(postgres) = postgres().await {
+        stores.push(("postgres", postgres));
+    }
+    stores
+}
