@@ -7,6 +7,7 @@ mod files;
 pub mod issue;
 mod json_file;
 pub mod keys;
+pub mod platform;
 pub mod results;
 mod settings;
 mod spec_check;

@@ -99,9 +99,15 @@ pub struct ResultsReader<R: Read> {
     reader: csv::Reader<LineTracker<R>>,
     lines: Rc<RefCell<Lines>>,
     record: csv::StringRecord,
-    columns: Vec<Option<usize>>,
-    overall: Option<usize>,
+    columns: Columns,
     row: u64,
+}
+
+/// Where each column is in a file's rows (from its header), and how a row reads.
+#[derive(Clone, Debug)]
+pub struct Columns {
+    positions: Vec<Option<usize>>,
+    overall: Option<usize>,
 }
 
 /// The lines read so far but not yet passed by the CSV parser: where each starts, and whether
@@ -183,7 +189,28 @@ impl<R: Read> ResultsReader<R> {
             .headers()
             .map_err(|e| error(format!("cannot read the header row: {e}")))?
             .clone();
-        let names: Vec<String> = header.iter().map(|h| h.to_ascii_lowercase()).collect();
+        let names: Vec<&str> = header.iter().collect();
+        Ok(ResultsReader {
+            columns: Columns::from_header(name, &names)?,
+            reader,
+            lines,
+            record: csv::StringRecord::new(),
+            row: 1,
+        })
+    }
+}
+
+impl Columns {
+    /// Checks a header row: known columns, none twice, the required ones present.
+    pub fn from_header(file: &str, header: &[&str]) -> Result<Columns, ResultsFileError> {
+        let error = |message: String| ResultsFileError {
+            file: file.to_owned(),
+            message,
+        };
+        let names: Vec<String> = header
+            .iter()
+            .map(|h| h.trim().to_ascii_lowercase())
+            .collect();
         for (i, name) in names.iter().enumerate() {
             if !COLUMNS.contains(&name.as_str()) && name != OVERALL_GRADE {
                 let hint = suggest::nearest(name, COLUMNS.iter().copied().chain([OVERALL_GRADE]))
@@ -212,18 +239,14 @@ impl<R: Read> ResultsReader<R> {
             )));
         }
         let position = |column: &str| names.iter().position(|n| n == column);
-        Ok(ResultsReader {
-            columns: COLUMNS.iter().map(|c| position(c)).collect(),
+        Ok(Columns {
+            positions: COLUMNS.iter().map(|c| position(c)).collect(),
             overall: position(OVERALL_GRADE),
-            reader,
-            lines,
-            record: csv::StringRecord::new(),
-            row: 1,
         })
     }
 
-    fn parse(&self, record: &csv::StringRecord) -> Result<ResultRow, RowProblem> {
-        let row = self.row;
+    /// Reads one row (its cells, trimmed), numbered `row` for messages.
+    pub fn parse(&self, row: u64, record: &[&str]) -> Result<ResultRow, RowProblem> {
         let problem = |column: &str, message: String| RowProblem {
             row,
             column: Some(column.to_owned()),
@@ -233,13 +256,16 @@ impl<R: Read> ResultsReader<R> {
             let index = COLUMNS
                 .iter()
                 .position(|c| *c == column)
-                .and_then(|i| self.columns[i])
+                .and_then(|i| self.positions[i])
                 .or(if column == OVERALL_GRADE {
                     self.overall
                 } else {
                     None
                 });
-            let value = index.and_then(|i| record.get(i)).filter(|v| !v.is_empty());
+            let value = index
+                .and_then(|i| record.get(i))
+                .map(|v| v.trim())
+                .filter(|v| !v.is_empty());
             if let Some(v) = value
                 && v.len() > MAX_FIELD_BYTES
             {
@@ -328,7 +354,10 @@ impl<R: Read> Iterator for ResultsReader<R> {
                 self.record = record;
                 return self.next(); // a row of empty cells
             }
-            Ok(true) => self.parse(&record),
+            Ok(true) => {
+                let cells: Vec<&str> = record.iter().collect();
+                self.columns.parse(self.row, &cells)
+            }
             Err(e) => Err(RowProblem {
                 row: self.row,
                 column: None,
@@ -341,6 +370,75 @@ impl<R: Read> Iterator for ResultsReader<R> {
         self.record = record;
         Some(item)
     }
+}
+
+/// Largest XLSX file read, in bytes (a spreadsheet is read whole; CSV streams).
+pub const MAX_XLSX_BYTES: usize = 64 * 1024 * 1024;
+
+/// The rows of the first sheet of an XLSX workbook, read as a results file: the first row is
+/// the header. Dates may be date cells or `YYYY-MM-DD` text; numbers (student ids) lose no
+/// digits.
+pub fn read_xlsx(
+    name: &str,
+    bytes: &[u8],
+) -> Result<Vec<Result<ResultRow, RowProblem>>, ResultsFileError> {
+    use calamine::{Data, Reader, Xlsx};
+    let error = |message: String| ResultsFileError {
+        file: name.to_owned(),
+        message,
+    };
+    if bytes.len() > MAX_XLSX_BYTES {
+        return Err(error(format!(
+            "the workbook is over {MAX_XLSX_BYTES} bytes: split it, or save it as CSV"
+        )));
+    }
+    let mut workbook = Xlsx::new(std::io::Cursor::new(bytes))
+        .map_err(|e| error(format!("not an XLSX workbook: {e}")))?;
+    let sheet = workbook
+        .worksheet_range_at(0)
+        .ok_or_else(|| error("the workbook has no sheet".into()))?
+        .map_err(|e| error(format!("the first sheet cannot be read: {e}")))?;
+    let text = |cell: &Data| -> String {
+        match cell {
+            Data::Empty => String::new(),
+            Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+            Data::Int(i) => i.to_string(),
+            Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+            Data::Float(f) => f.to_string(),
+            Data::Bool(b) => b.to_string(),
+            Data::DateTime(d) => {
+                let (y, m, day, ..) = d.to_ymd_hms_milli();
+                format!("{y:04}-{m:02}-{day:02}")
+            }
+            Data::Error(e) => format!("#{e:?}"),
+        }
+    };
+    let (first_row, _) = sheet.start().unwrap_or((0, 0));
+    let mut rows = sheet.rows();
+    let header: Vec<String> = rows
+        .next()
+        .ok_or_else(|| error("the first sheet is empty".into()))?
+        .iter()
+        .map(text)
+        .collect();
+    // Trailing empty header cells are only formatting.
+    let width = header
+        .iter()
+        .rposition(|h| !h.trim().is_empty())
+        .map_or(0, |i| i + 1);
+    let names: Vec<&str> = header[..width].iter().map(String::as_str).collect();
+    let columns = Columns::from_header(name, &names)?;
+    let mut out = Vec::new();
+    for (i, cells) in rows.enumerate() {
+        let cells: Vec<String> = cells.iter().map(text).collect();
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
+        // Spreadsheet rows count from 1, the header being the sheet's first used row.
+        out.push(columns.parse(u64::from(first_row) + i as u64 + 2, &refs));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

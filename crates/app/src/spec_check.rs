@@ -4,8 +4,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use microcred_model::{Catalogue, Specification};
 use microcred_rules::{
-    Evaluation, Facts, Finding, Profile, ProfileError, Profiles, Scope, evaluate,
+    Evaluation, Facts, Finding, Profile, ProfileError, Profiles, Scope, UnknownProfile, evaluate,
 };
 use microcred_specfile::{
     Location, ParseError, ResolvedSpecification, parse_catalogue, parse_specification, resolve,
@@ -139,19 +140,7 @@ impl Checker {
         specification: &ResolvedSpecification,
         asked: &[String],
     ) -> Result<Vec<&'a Profile>, ParseError> {
-        let own = &specification.specification.profiles;
-        let (names, from_file): (Vec<String>, bool) = if !asked.is_empty() {
-            (asked.to_vec(), false)
-        } else if !own.is_empty() {
-            (own.clone(), true)
-        } else if let Some(settings) = self.settings.as_ref().filter(|s| !s.profiles.is_empty()) {
-            (settings.profiles.clone(), false)
-        } else {
-            (
-                DEFAULT_PROFILES.iter().map(|p| p.to_string()).collect(),
-                false,
-            )
-        };
+        let (names, from_file) = self.profile_names(&specification.specification, asked);
         self.profiles.select(&names).map_err(|unknown| {
             let message = unknown.to_string();
             match names
@@ -173,6 +162,42 @@ impl Checker {
                 None => ParseError::whole_file(specification.source().name(), message),
             }
         })
+    }
+
+    /// The profile ids for a specification: those asked for, else its own, else the
+    /// alliance's defaults, else [`DEFAULT_PROFILES`]; and whether the specification named them.
+    fn profile_names(
+        &self,
+        specification: &Specification,
+        asked: &[String],
+    ) -> (Vec<String>, bool) {
+        let own = &specification.profiles;
+        if !asked.is_empty() {
+            (asked.to_vec(), false)
+        } else if !own.is_empty() {
+            (own.clone(), true)
+        } else if let Some(settings) = self.settings.as_ref().filter(|s| !s.profiles.is_empty()) {
+            (settings.profiles.clone(), false)
+        } else {
+            (
+                DEFAULT_PROFILES.iter().map(|p| p.to_string()).collect(),
+                false,
+            )
+        }
+    }
+
+    /// Checks a specification held in memory (as the platform stores it) against its profiles.
+    pub fn evaluate(
+        &self,
+        specification: &Specification,
+        catalogue: &Catalogue,
+    ) -> Result<(Vec<String>, Evaluation), UnknownProfile> {
+        let (names, _) = self.profile_names(specification, &[]);
+        let profiles = self.profiles.select(&names)?;
+        let alliance = self.settings.as_ref().and_then(|s| s.alliance.as_ref());
+        let facts = Facts::of_specification(specification, catalogue, alliance);
+        let evaluation = evaluate(&profiles, &facts, Scope::Specification);
+        Ok((names, evaluation))
     }
 
     /// Reads and checks one specification file.

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
 
-use crate::{StoreError, from_json, now, to_json};
+use crate::{StoreError, composed, from_json, now, to_json};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AuditEntry {
@@ -36,6 +36,31 @@ pub async fn append(
     .bind(to_json(details))
     .execute(&mut *c)
     .await?;
+    Ok(())
+}
+
+/// Appends many entries (one action by one actor) in as few statements as fit.
+pub async fn append_many(
+    c: &mut AnyConnection,
+    actor: &str,
+    action: &str,
+    entries: &[(String, serde_json::Value)],
+) -> Result<(), StoreError> {
+    let at = now();
+    for chunk in entries.chunks(500) {
+        let marks: Vec<String> = (0..chunk.len())
+            .map(|i| format!("($1, $2, $3, ${}, ${})", 2 * i + 4, 2 * i + 5))
+            .collect();
+        let sql = format!(
+            "INSERT INTO audit_log (at, actor, action, subject, details) VALUES {}",
+            marks.join(", ")
+        );
+        let mut query = sqlx::query(composed(sql)).bind(at).bind(actor).bind(action);
+        for (subject, details) in chunk {
+            query = query.bind(subject).bind(to_json(details));
+        }
+        query.execute(&mut *c).await?;
+    }
     Ok(())
 }
 

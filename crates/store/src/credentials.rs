@@ -116,6 +116,52 @@ pub async fn insert(c: &mut AnyConnection, record: &CredentialRecord) -> Result<
     }
 }
 
+/// Stores newly issued credentials in as few statements as fit. The caller has made sure none
+/// is held already (the unique index would refuse the whole statement).
+pub async fn insert_many(
+    c: &mut AnyConnection,
+    records: &[CredentialRecord],
+) -> Result<(), StoreError> {
+    for chunk in records.chunks(200) {
+        let marks: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let p: Vec<String> = (1..=13).map(|k| format!("${}", i * 13 + k)).collect();
+                format!("({})", p.join(", "))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO credentials ({COLUMNS}) VALUES {}",
+            marks.join(", ")
+        );
+        let mut query = sqlx::query(composed(sql));
+        for record in chunk {
+            query = query
+                .bind(&record.id)
+                .bind(&record.specification_id)
+                .bind(record.version)
+                .bind(&record.learner_id)
+                .bind(&record.issuer)
+                .bind(record.state.name())
+                .bind(i64::from(record.current))
+                .bind(to_json(&record.document))
+                .bind(&record.date_of_issuing)
+                .bind(record.issued_at)
+                .bind(&record.replaces)
+                .bind(&record.reason)
+                .bind(record.changed_at);
+        }
+        query.execute(&mut *c).await.map_err(|e| {
+            let error = StoreError::from(e);
+            if error.is_conflict() {
+                StoreError::Conflict("a current credential of one of these learners".into())
+            } else {
+                error
+            }
+        })?;
+    }
+    Ok(())
+}
+
 pub async fn get(c: &mut AnyConnection, id: &str) -> Result<Option<CredentialRecord>, StoreError> {
     sqlx::query(composed(format!(
         "SELECT {COLUMNS} FROM credentials WHERE id = $1"

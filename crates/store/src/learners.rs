@@ -4,7 +4,7 @@
 use microcred_model::{Learner, StudentId};
 use sqlx::{AnyConnection, Row};
 
-use crate::{StoreError, from_json, now, to_json};
+use crate::{StoreError, composed, from_json, now, to_json};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct LearnerRecord {
@@ -117,6 +117,144 @@ pub async fn by_student_id(
         Some(row) => get(c, &row.try_get::<String, _>(0)?).await,
         None => Ok(None),
     }
+}
+
+/// Who, among these student ids and e-mails, is already known: (university, student id) →
+/// learner and e-mail → learner (the oldest, for an e-mail several learners share). One query
+/// for each kind, however many are asked.
+pub async fn find_many(
+    c: &mut AnyConnection,
+    student_ids: &[(String, String)],
+    emails: &[String],
+) -> Result<
+    (
+        std::collections::HashMap<(String, String), String>,
+        std::collections::HashMap<String, String>,
+    ),
+    StoreError,
+> {
+    let mut by_student = std::collections::HashMap::new();
+    let mut by_email = std::collections::HashMap::new();
+    for chunk in student_ids.chunks(500) {
+        let marks: Vec<String> = (0..chunk.len())
+            .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
+            .collect();
+        let sql = format!(
+            "SELECT university_id, student_id, learner_id FROM learner_student_ids WHERE (university_id, student_id) IN ({})",
+            marks.join(", ")
+        );
+        let mut query = sqlx::query(composed(sql));
+        for (university, student) in chunk {
+            query = query.bind(university).bind(student);
+        }
+        for row in query.fetch_all(&mut *c).await? {
+            by_student.insert((row.try_get(0)?, row.try_get(1)?), row.try_get(2)?);
+        }
+    }
+    for chunk in emails.chunks(500) {
+        let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 1)).collect();
+        let sql = format!(
+            "SELECT email, id FROM learners WHERE merged_into IS NULL AND email IN ({}) ORDER BY created_at DESC, id DESC",
+            marks.join(", ")
+        );
+        let mut query = sqlx::query(composed(sql));
+        for email in chunk {
+            query = query.bind(email.to_lowercase());
+        }
+        for row in query.fetch_all(&mut *c).await? {
+            // Oldest last, so it wins.
+            by_email.insert(row.try_get::<String, _>(0)?, row.try_get(1)?);
+        }
+    }
+    Ok((by_student, by_email))
+}
+
+/// Adds new learners in as few statements as fit (their student ids must be free).
+pub async fn insert_many(
+    c: &mut AnyConnection,
+    learners: &[(String, Learner)],
+) -> Result<(), StoreError> {
+    let at = now();
+    for chunk in learners.chunks(500) {
+        let marks: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                format!(
+                    "(${}, ${}, ${}, ${}, ${})",
+                    5 * i + 1,
+                    5 * i + 2,
+                    5 * i + 3,
+                    5 * i + 4,
+                    5 * i + 5
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO learners (id, document, email, created_at, updated_at) VALUES {}",
+            marks.join(", ")
+        );
+        let mut query = sqlx::query(composed(sql));
+        for (id, learner) in chunk {
+            query = query
+                .bind(id)
+                .bind(to_json(learner))
+                .bind(learner.email.as_deref().map(str::to_lowercase))
+                .bind(at)
+                .bind(at);
+        }
+        query.execute(&mut *c).await?;
+        let ids: Vec<(&str, &StudentId)> = chunk
+            .iter()
+            .flat_map(|(id, l)| l.student_ids.iter().map(move |s| (id.as_str(), s)))
+            .collect();
+        for ids in ids.chunks(500) {
+            let marks: Vec<String> = (0..ids.len())
+                .map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
+                .collect();
+            let sql = format!(
+                "INSERT INTO learner_student_ids (university_id, student_id, learner_id) VALUES {}",
+                marks.join(", ")
+            );
+            let mut query = sqlx::query(composed(sql));
+            for (id, student) in ids {
+                query = query
+                    .bind(student.university.as_str())
+                    .bind(&student.value)
+                    .bind(*id);
+            }
+            query.execute(&mut *c).await.map_err(|e| {
+                let error = StoreError::from(e);
+                if error.is_conflict() {
+                    StoreError::Conflict("a student id of these learners".into())
+                } else {
+                    error
+                }
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// Learners by id (merged ones are not followed: ask for the ids `get` gives).
+pub async fn get_many(
+    c: &mut AnyConnection,
+    ids: &[String],
+) -> Result<Vec<LearnerRecord>, StoreError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 1)).collect();
+        let sql = format!(
+            "SELECT id, document FROM learners WHERE id IN ({})",
+            marks.join(", ")
+        );
+        let mut query = sqlx::query(composed(sql));
+        for id in chunk {
+            query = query.bind(id);
+        }
+        for row in query.fetch_all(&mut *c).await? {
+            out.push(read(&row)?);
+        }
+    }
+    Ok(out)
 }
 
 /// Learners with this e-mail (more than one if records were not merged yet).

@@ -138,9 +138,32 @@ impl Store {
         })
     }
 
+    /// Serializes writers of one thing (e.g. issuing for one specification) across every
+    /// server using the database, until `tx` ends. On SQLite the write transaction already is.
+    pub async fn lock(&self, tx: &mut Tx, name: &str) -> Result<(), StoreError> {
+        if self.backend == Backend::Postgres {
+            // FNV-1a: the same number for the same name on every server and version.
+            let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+            for byte in name.bytes() {
+                hash ^= u64::from(byte);
+                hash = hash.wrapping_mul(0x0100_0000_01b3);
+            }
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(hash as i64)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// Commits a transaction.
+pub async fn commit(tx: Tx) -> Result<(), StoreError> {
+    Ok(tx.commit().await?)
 }
 
 /// Seconds since 1970, the way every timestamp is stored.

@@ -153,6 +153,15 @@ pub async fn new_version(
     insert_version(c, id, latest.version + 1, specification, by).await
 }
 
+/// Who created a specification.
+pub async fn author(c: &mut AnyConnection, id: &str) -> Result<Option<String>, StoreError> {
+    let row = sqlx::query("SELECT created_by FROM specifications WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await?;
+    row.map(|r| Ok(r.try_get(0)?)).transpose()
+}
+
 /// The newest version of a specification.
 pub async fn latest(c: &mut AnyConnection, id: &str) -> Result<Option<VersionRecord>, StoreError> {
     sqlx::query(composed(format!(

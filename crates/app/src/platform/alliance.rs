@@ -1,0 +1,348 @@
+//! The alliance and its members: universities, their signing keys (sealed at rest, rotated
+//! without breaking old credentials), DID documents, signatories, grading schemes, and the
+//! trust list verifiers use.
+
+use serde_json::Value;
+
+use microcred_credentials::did::did_web_document;
+use microcred_credentials::key_file::IssuerKey;
+use microcred_credentials::keys::{PublicKey, SigningKey};
+use microcred_credentials::sealed::{Sealed, open, seal};
+use microcred_credentials::trust::{TrustList, TrustedIssuer};
+use microcred_model::{Alliance, University};
+use microcred_store::accounts::{Account, Role};
+use microcred_store::keys::{self, KeyRecord};
+use microcred_store::universities::{self, AllianceRecord, Signatory, UniversityRecord};
+use microcred_store::{Connection, audit, now};
+
+use super::{Platform, PlatformError, Problem, Result, require};
+
+/// The owner name of the alliance's own keys.
+pub const ALLIANCE: &str = "alliance";
+
+impl Platform {
+    /// Sets the alliance's description (and makes its signing key the first time).
+    pub async fn set_alliance(
+        &self,
+        actor: Option<&Account>,
+        alliance: Alliance,
+    ) -> Result<AllianceRecord> {
+        let mut tx = self.store.begin().await?;
+        let existing = universities::alliance(&mut tx).await?;
+        if let Some(actor) = actor {
+            require(actor, Role::AllianceAdmin, None)?;
+        } else if existing.is_some() {
+            return Err(PlatformError::Unauthenticated);
+        }
+        let record = AllianceRecord {
+            alliance,
+            did: self.config.alliance_did(),
+        };
+        universities::set_alliance(&mut tx, &record).await?;
+        if keys::active(&mut tx, ALLIANCE).await?.is_none() {
+            self.new_key(&mut tx, ALLIANCE, &record.did).await?;
+        }
+        let by = actor.map_or("setup", |a| a.id.as_str());
+        audit::append(
+            &mut tx,
+            by,
+            "alliance.updated",
+            "alliance",
+            &serde_json::to_value(&record.alliance).unwrap_or_default(),
+        )
+        .await?;
+        microcred_store::commit(tx).await?;
+        self.verifier.forget();
+        Ok(record)
+    }
+
+    pub async fn alliance(&self) -> Result<Option<AllianceRecord>> {
+        let mut c = self.store.connection().await?;
+        Ok(universities::alliance(&mut c).await?)
+    }
+
+    /// Makes a key for `owner`, sealed under the platform's key-encryption key.
+    async fn new_key(&self, c: &mut Connection, owner: &str, did: &str) -> Result<KeyRecord> {
+        let key = SigningKey::generate().map_err(|e| PlatformError::Internal(e.to_string()))?;
+        let number = keys::of_owner(c, owner).await?.len() + 1;
+        let id = format!("{did}#key-{number}");
+        let sealed = seal(
+            &key.to_bytes(),
+            &self.config.key_encryption_key,
+            id.as_bytes(),
+        )
+        .map_err(|e| PlatformError::Internal(e.to_string()))?;
+        let record = KeyRecord {
+            id,
+            owner: owner.to_owned(),
+            did: did.to_owned(),
+            public_key_multibase: key.public_key().to_multibase(),
+            sealed_secret: serde_json::to_string(&sealed).unwrap_or_default(),
+            created_at: now(),
+            retired_at: None,
+        };
+        keys::insert(c, &record).await?;
+        Ok(record)
+    }
+
+    /// Adds a member university, with its DID and a first signing key.
+    pub async fn add_university(
+        &self,
+        actor: &Account,
+        university: University,
+    ) -> Result<UniversityRecord> {
+        require(actor, Role::AllianceAdmin, None)?;
+        let did = self.config.university_did(university.id.as_str());
+        let mut tx = self.store.begin().await?;
+        universities::insert(&mut tx, &university, &did)
+            .await
+            .map_err(|e| {
+                if e.is_conflict() {
+                    PlatformError::Conflict(format!(
+                        "university `{}` is already a member",
+                        university.id
+                    ))
+                } else {
+                    e.into()
+                }
+            })?;
+        self.new_key(&mut tx, university.id.as_str(), &did).await?;
+        audit::append(
+            &mut tx,
+            &actor.id,
+            "university.added",
+            &format!("university:{}", university.id),
+            &serde_json::json!({ "did": did }),
+        )
+        .await?;
+        microcred_store::commit(tx).await?;
+        self.verifier.forget();
+        Ok(UniversityRecord { university, did })
+    }
+
+    pub async fn update_university(&self, actor: &Account, university: University) -> Result<()> {
+        require(actor, Role::AllianceAdmin, None)?;
+        let mut tx = self.store.begin().await?;
+        universities::update(&mut tx, &university).await?;
+        audit::append(
+            &mut tx,
+            &actor.id,
+            "university.updated",
+            &format!("university:{}", university.id),
+            &Value::Null,
+        )
+        .await?;
+        microcred_store::commit(tx).await?;
+        Ok(())
+    }
+
+    pub async fn universities(&self) -> Result<Vec<UniversityRecord>> {
+        let mut c = self.store.connection().await?;
+        Ok(universities::list(&mut c).await?)
+    }
+
+    pub async fn university(&self, id: &str) -> Result<UniversityRecord> {
+        let mut c = self.store.connection().await?;
+        universities::get(&mut c, id)
+            .await?
+            .ok_or_else(|| PlatformError::NotFound(format!("university `{id}`")))
+    }
+
+    /// Rotates the signing key of a university (or the alliance): a new key signs from now on;
+    /// the old ones stay in the DID document so that what they signed still verifies.
+    pub async fn rotate_key(&self, actor: &Account, owner: &str) -> Result<KeyRecord> {
+        require(actor, Role::AllianceAdmin, None)?;
+        let mut tx = self.store.begin().await?;
+        let did = if owner == ALLIANCE {
+            self.config.alliance_did()
+        } else {
+            universities::get(&mut tx, owner)
+                .await?
+                .ok_or_else(|| PlatformError::NotFound(format!("university `{owner}`")))?
+                .did
+        };
+        let key = self.new_key(&mut tx, owner, &did).await?;
+        keys::retire_others(&mut tx, owner, &key.id).await?;
+        audit::append(
+            &mut tx,
+            &actor.id,
+            "key.rotated",
+            &format!("keys:{owner}"),
+            &serde_json::json!({ "new": key.id }),
+        )
+        .await?;
+        microcred_store::commit(tx).await?;
+        self.verifier.forget();
+        Ok(key)
+    }
+
+    /// The public parts of an owner's keys, newest last.
+    pub async fn keys(&self, owner: &str) -> Result<Vec<KeyRecord>> {
+        let mut c = self.store.connection().await?;
+        Ok(keys::of_owner(&mut c, owner)
+            .await?
+            .into_iter()
+            .map(|k| KeyRecord {
+                sealed_secret: String::new(),
+                ..k
+            })
+            .collect())
+    }
+
+    /// The key `owner` signs with now, opened.
+    pub(crate) async fn signing_key(&self, c: &mut Connection, owner: &str) -> Result<IssuerKey> {
+        let record = keys::active(c, owner).await?.ok_or_else(|| {
+            PlatformError::Conflict(format!(
+                "`{owner}` has no signing key: an administrator must make one"
+            ))
+        })?;
+        let sealed: Sealed = serde_json::from_str(&record.sealed_secret)
+            .map_err(|e| PlatformError::Internal(format!("sealed key {}: {e}", record.id)))?;
+        let secret = open(
+            &sealed,
+            &self.config.key_encryption_key,
+            record.id.as_bytes(),
+        )
+        .map_err(|e| PlatformError::Internal(format!("key {} cannot be opened: {e}", record.id)))?;
+        let secret: [u8; 32] = secret
+            .try_into()
+            .map_err(|_| PlatformError::Internal(format!("key {} is not 32 bytes", record.id)))?;
+        Ok(IssuerKey {
+            key: SigningKey::from_bytes(&secret),
+            verification_method: record.id,
+            controller: record.did,
+        })
+    }
+
+    /// The DID document of a university (or, for [`ALLIANCE`], of the alliance).
+    pub async fn did_document(&self, owner: &str) -> Result<Value> {
+        let mut c = self.store.connection().await?;
+        let records = keys::of_owner(&mut c, owner).await?;
+        let Some(first) = records.first() else {
+            return Err(PlatformError::NotFound(format!("a DID of `{owner}`")));
+        };
+        let did = first.did.clone();
+        let entries = records
+            .iter()
+            .map(|k| {
+                let fragment = k.id.rsplit_once('#').map_or("key", |(_, f)| f).to_owned();
+                PublicKey::from_multibase(&k.public_key_multibase)
+                    .map(|key| (fragment, key))
+                    .map_err(|e| PlatformError::Internal(format!("key {}: {e}", k.id)))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        did_web_document(&did, &entries).map_err(|e| PlatformError::Internal(e.to_string()))
+    }
+
+    /// The alliance's trust list: its members (and itself) with their DID documents.
+    pub async fn trust_list(&self) -> Result<TrustList> {
+        let alliance = self.alliance().await?;
+        let mut issuers = Vec::new();
+        let status = format!("{}/status/", self.config.base());
+        if let Some(alliance) = &alliance {
+            issuers.push(TrustedIssuer {
+                id: alliance.did.clone(),
+                name: alliance.alliance.name.en().to_owned(),
+                did_document: self.did_document(ALLIANCE).await.ok(),
+                status_lists: vec![status.clone()],
+            });
+        }
+        for member in self.universities().await? {
+            issuers.push(TrustedIssuer {
+                did_document: self.did_document(member.university.id.as_str()).await.ok(),
+                name: member.university.display_name().to_owned(),
+                id: member.did,
+                status_lists: vec![status.clone()],
+            });
+        }
+        Ok(TrustList {
+            name: alliance
+                .map(|a| a.alliance.name.en().to_owned())
+                .unwrap_or_else(|| "microcred".into()),
+            issuers,
+        })
+    }
+
+    pub async fn add_signatory(
+        &self,
+        actor: &Account,
+        university: &str,
+        name: &str,
+        role: &str,
+    ) -> Result<Signatory> {
+        require(actor, Role::AllianceAdmin, None)?;
+        let mut problems = Vec::new();
+        if name.trim().is_empty() {
+            problems.push(Problem::new("name", "is empty"));
+        }
+        if role.trim().is_empty() {
+            problems.push(Problem::new(
+                "role",
+                "is empty: e.g. Vice-Rector for Education",
+            ));
+        }
+        if !problems.is_empty() {
+            return Err(PlatformError::invalid(
+                "the signatory cannot be added",
+                problems,
+            ));
+        }
+        let mut tx = self.store.begin().await?;
+        self_exists(&mut tx, university).await?;
+        let signatory =
+            universities::add_signatory(&mut tx, university, name.trim(), role.trim()).await?;
+        audit::append(
+            &mut tx,
+            &actor.id,
+            "signatory.added",
+            &format!("university:{university}"),
+            &serde_json::json!({ "name": name, "role": role }),
+        )
+        .await?;
+        microcred_store::commit(tx).await?;
+        Ok(signatory)
+    }
+
+    pub async fn signatories(&self, university: &str) -> Result<Vec<Signatory>> {
+        let mut c = self.store.connection().await?;
+        Ok(universities::signatories(&mut c, university).await?)
+    }
+
+    /// Sets a university's grading scheme (its grades best first, and their meaning).
+    pub async fn set_grading_scheme(
+        &self,
+        actor: &Account,
+        university: &str,
+        id: &str,
+        scheme: &Value,
+    ) -> Result<()> {
+        if !actor.has(Role::AllianceAdmin) {
+            require(actor, Role::Registrar, Some(university))?;
+        }
+        let mut tx = self.store.begin().await?;
+        self_exists(&mut tx, university).await?;
+        universities::set_grading_scheme(&mut tx, university, id, scheme).await?;
+        audit::append(
+            &mut tx,
+            &actor.id,
+            "grading-scheme.set",
+            &format!("university:{university}"),
+            &serde_json::json!({ "scheme": id }),
+        )
+        .await?;
+        microcred_store::commit(tx).await?;
+        Ok(())
+    }
+
+    pub async fn grading_schemes(&self, university: &str) -> Result<Vec<(String, Value)>> {
+        let mut c = self.store.connection().await?;
+        Ok(universities::grading_schemes(&mut c, university).await?)
+    }
+}
+
+async fn self_exists(c: &mut Connection, university: &str) -> Result<()> {
+    universities::get(c, university)
+        .await?
+        .map(|_| ())
+        .ok_or_else(|| PlatformError::NotFound(format!("university `{university}`")))
+}

@@ -1,0 +1,264 @@
+//! Accounts, passwords (Argon2id), sessions for people and API tokens for programs. Tokens
+//! are random, shown once, and stored only as SHA-256 hashes.
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use base64::Engine;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use microcred_store::accounts::{self, Account, Grant, Role, TokenKind};
+use microcred_store::{audit, new_id, now};
+
+use super::{Platform, PlatformError, Problem, Result, require};
+
+/// How long a session lasts without signing in again.
+pub const SESSION_SECONDS: i64 = 12 * 3600;
+/// Shortest accepted password.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+/// A hash checked when no account has the e-mail, so that both cases take the same time.
+static UNKNOWN_ACCOUNT_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| hash_password("no account has this e-mail").unwrap_or_default());
+
+fn random_token() -> Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)
+        .map_err(|_| PlatformError::Internal("no random bytes for a token".into()))?;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// What a token is stored as.
+pub fn token_hash(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn hash_password(password: &str) -> Result<String> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt)
+        .map_err(|_| PlatformError::Internal("no random bytes for a salt".into()))?;
+    let salt =
+        SaltString::encode_b64(&salt).map_err(|e| PlatformError::Internal(format!("salt: {e}")))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| PlatformError::Internal(format!("password hashing: {e}")))
+}
+
+fn password_matches(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A new account as an administrator creates it.
+#[derive(Clone, Debug)]
+pub struct NewAccount {
+    pub email: String,
+    pub name: String,
+    pub password: Option<String>,
+    pub grants: Vec<Grant>,
+    pub learner_id: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Session {
+    pub token: String,
+    pub expires_at: i64,
+    pub account: Account,
+}
+
+impl Platform {
+    /// Creates an account. Only an alliance administrator may, except for the very first
+    /// account, which the set-up creates.
+    pub async fn create_account(
+        &self,
+        actor: Option<&Account>,
+        new: NewAccount,
+    ) -> Result<Account> {
+        match actor {
+            Some(actor) => require(actor, Role::AllianceAdmin, None)?,
+            None => {
+                let mut c = self.store.connection().await?;
+                if !accounts::list(&mut c).await?.is_empty() {
+                    return Err(PlatformError::Unauthenticated);
+                }
+            }
+        }
+        self.insert_account(actor.map_or("setup", |a| a.id.as_str()), new)
+            .await
+    }
+
+    /// Stores a new account once the caller has checked who may create it.
+    pub(super) async fn insert_account(&self, by: &str, new: NewAccount) -> Result<Account> {
+        let mut problems = Vec::new();
+        let email = new.email.trim().to_lowercase();
+        if !email.contains('@') || email.len() > 254 || email.contains(char::is_whitespace) {
+            problems.push(Problem::new("email", "is not an e-mail address"));
+        }
+        if new.name.trim().is_empty() {
+            problems.push(Problem::new("name", "is empty"));
+        }
+        if let Some(p) = &new.password
+            && p.chars().count() < MIN_PASSWORD_CHARS
+        {
+            problems.push(Problem::new(
+                "password",
+                format!("has fewer than {MIN_PASSWORD_CHARS} characters"),
+            ));
+        }
+        for (i, grant) in new.grants.iter().enumerate() {
+            if grant.role.per_university() && grant.university.is_none() {
+                problems.push(Problem::new(
+                    format!("grants[{i}].university"),
+                    format!("a {} acts for one university: name it", grant.role.name()),
+                ));
+            }
+        }
+        if !problems.is_empty() {
+            return Err(PlatformError::invalid(
+                "the account cannot be created",
+                problems,
+            ));
+        }
+        let mut tx = self.store.begin().await?;
+        for grant in &new.grants {
+            if let Some(u) = &grant.university
+                && microcred_store::universities::get(&mut tx, u)
+                    .await?
+                    .is_none()
+            {
+                return Err(PlatformError::invalid(
+                    "the account cannot be created",
+                    vec![Problem::new(
+                        "grants",
+                        format!("university `{u}` is not a member"),
+                    )],
+                ));
+            }
+        }
+        let account = Account {
+            id: new_id(),
+            email,
+            name: new.name.trim().to_owned(),
+            password_hash: new.password.as_deref().map(hash_password).transpose()?,
+            learner_id: new.learner_id,
+            disabled: false,
+            grants: new.grants,
+        };
+        accounts::insert(&mut tx, &account).await.map_err(|e| {
+            if e.is_conflict() {
+                PlatformError::Conflict(format!("an account for {} already exists", account.email))
+            } else {
+                e.into()
+            }
+        })?;
+        audit::append(
+            &mut tx,
+            by,
+            "account.created",
+            &format!("account:{}", account.id),
+            &serde_json::json!({ "email": account.email, "grants": account.grants }),
+        )
+        .await?;
+        microcred_store::commit(tx).await?;
+        Ok(account)
+    }
+
+    /// Signs in with e-mail and password; a wrong e-mail and a wrong password look the same.
+    pub async fn sign_in(&self, email: &str, password: &str) -> Result<Session> {
+        let mut c = self.store.connection().await?;
+        let account = accounts::by_email(&mut c, email).await?;
+        let refused = || PlatformError::Forbidden("the e-mail or the password is wrong".into());
+        let Some(account) = account else {
+            // Spend the same time as a real check, so that timing does not tell who has an account.
+            let _ = password_matches(password, &UNKNOWN_ACCOUNT_HASH);
+            return Err(refused());
+        };
+        let matches = account
+            .password_hash
+            .as_deref()
+            .is_some_and(|h| password_matches(password, h));
+        if !matches || account.disabled {
+            return Err(refused());
+        }
+        let token = random_token()?;
+        let expires_at = now() + SESSION_SECONDS;
+        accounts::insert_token(
+            &mut c,
+            &token_hash(&token),
+            &account.id,
+            TokenKind::Session,
+            "",
+            Some(expires_at),
+        )
+        .await?;
+        Ok(Session {
+            token,
+            expires_at,
+            account,
+        })
+    }
+
+    pub async fn sign_out(&self, token: &str) -> Result<()> {
+        let mut c = self.store.connection().await?;
+        accounts::revoke_token(&mut c, &token_hash(token)).await?;
+        Ok(())
+    }
+
+    /// The account a session or API token acts for.
+    pub async fn authenticate(&self, token: &str) -> Result<Account> {
+        let mut c = self.store.connection().await?;
+        accounts::account_for_token(&mut c, &token_hash(token))
+            .await?
+            .ok_or(PlatformError::Unauthenticated)
+    }
+
+    /// A new API token for the actor's programs; the token is shown only now.
+    pub async fn create_api_token(&self, actor: &Account, name: &str) -> Result<String> {
+        let token = random_token()?;
+        let mut tx = self.store.begin().await?;
+        accounts::insert_token(
+            &mut tx,
+            &token_hash(&token),
+            &actor.id,
+            TokenKind::Api,
+            name,
+            None,
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            &actor.id,
+            "token.created",
+            &format!("account:{}", actor.id),
+            &serde_json::json!({ "name": name }),
+        )
+        .await?;
+        microcred_store::commit(tx).await?;
+        Ok(token)
+    }
+
+    pub async fn accounts(&self, actor: &Account) -> Result<Vec<Account>> {
+        require(actor, Role::AllianceAdmin, None)?;
+        let mut c = self.store.connection().await?;
+        Ok(accounts::list(&mut c).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_hash_and_check() {
+        let hash = super::hash_password("correct horse battery").unwrap();
+        assert!(super::password_matches("correct horse battery", &hash));
+        assert!(!super::password_matches("wrong", &hash));
+        assert!(!super::password_matches("x", "not a hash"));
+        assert_ne!(super::token_hash("a"), super::token_hash("b"));
+    }
+}

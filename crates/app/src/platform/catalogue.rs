@@ -1,0 +1,660 @@
+//! The catalogue and the review of specifications (EuroTeQ D2.7's decision path): a teacher
+//! writes a specification and submits it; the rules run and their findings are kept with the
+//! version; the jury and the task group give preliminary advice; the management board decides
+//! (approve, reject, request changes). Approved versions are published and never change.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use microcred_model::vocabulary::Typology;
+use microcred_model::{CourseElement, Specification};
+use microcred_rules::Severity;
+use microcred_store::accounts::{Account, Role};
+use microcred_store::specifications::{self, ReviewEvent, State, VersionRecord};
+use microcred_store::{Connection, audit, catalogue, now};
+
+use super::{Platform, PlatformError, Problem, Result, require, require_any};
+
+/// The preliminary advice of a body, as it recommends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Recommendation {
+    Approve,
+    Reject,
+    Changes,
+}
+
+/// The board's decision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Decision {
+    Approve,
+    Reject,
+    RequestChanges,
+}
+
+/// What the catalogue can be searched by.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct CatalogueQuery {
+    /// Words in the title or description.
+    pub q: Option<String>,
+    pub typology: Option<Typology>,
+    pub min_ects: Option<f64>,
+    pub max_ects: Option<f64>,
+    pub eqf: Option<u8>,
+    pub mode: Option<String>,
+    /// An ISO 639-1 language of instruction.
+    pub language: Option<String>,
+    /// A university delivering one of its course elements.
+    pub university: Option<String>,
+    /// An ISCED-F code or its start (`04` finds `0413`).
+    pub subject: Option<String>,
+}
+
+fn subject(id: &str) -> String {
+    format!("specification:{id}")
+}
+
+/// The rules' findings as stored and reported.
+fn findings_json(findings: &[microcred_rules::Finding]) -> Value {
+    serde_json::to_value(findings).unwrap_or(Value::Array(Vec::new()))
+}
+
+impl Platform {
+    /// Adds or changes a course element (a teacher or registrar of its university).
+    pub async fn put_course_element(&self, actor: &Account, element: CourseElement) -> Result<()> {
+        let university = element.university.as_str().to_owned();
+        if !actor.has(Role::AllianceAdmin) && !actor.has_for(Role::Registrar, &university) {
+            require(actor, Role::Teacher, Some(&university))?;
+        }
+        let mut tx = self.store.begin().await?;
+        if microcred_store::universities::get(&mut tx, &university)
+            .await?
+            .is_none()
+        {
+            return Err(PlatformError::invalid(
+                "the course element cannot be stored",
+                vec![Problem::new(
+                    "university",
+                    format!("`{university}` is not a member university"),
+                )],
+            ));
+        }
+        catalogue::upsert_element(&mut tx, &element).await?;
+        audit::append(
+            &mut tx,
+            &actor.id,
+            "course-element.stored",
+            &format!("course-element:{}", element.id),
+            &Value::Null,
+        )
+        .await?;
+        microcred_store::commit(tx).await?;
+        Ok(())
+    }
+
+    pub async fn course_elements(&self, university: Option<&str>) -> Result<Vec<CourseElement>> {
+        let mut c = self.store.connection().await?;
+        Ok(catalogue::elements(&mut c, university).await?)
+    }
+
+    /// Checks a specification against its rule profiles, with the stored catalogue.
+    pub async fn check(
+        &self,
+        specification: &Specification,
+    ) -> Result<(Vec<String>, Vec<microcred_rules::Finding>)> {
+        let mut c = self.store.connection().await?;
+        let catalogue = catalogue::catalogue(&mut c).await?;
+        drop(c);
+        let (profiles, evaluation) =
+            self.checker
+                .evaluate(specification, &catalogue)
+                .map_err(|unknown| {
+                    PlatformError::invalid(
+                        "the specification cannot be checked",
+                        vec![Problem::new("profiles", unknown.to_string())],
+                    )
+                })?;
+        Ok((profiles, evaluation.findings))
+    }
+
+    /// Whether `actor` may write `specification`: a teacher who created it or who teaches at a
+    /// university delivering one of its elements, or an administrator.
+    async fn may_edit(
+        &self,
+        c: &mut Connection,
+        actor: &Account,
+        version: &VersionRecord,
+    ) -> Result<()> {
+        if actor.has(Role::AllianceAdmin) {
+            return Ok(());
+        }
+        require(actor, Role::Teacher, None)?;
+        for element in &version.specification.elements {
+            if let Some(e) = catalogue::element(c, element.as_str()).await?
+                && actor.has_for(Role::Teacher, e.university.as_str())
+            {
+                return Ok(());
+            }
+        }
+        if specifications::author(c, &version.specification_id)
+            .await?
+            .as_deref()
+            == Some(actor.id.as_str())
+        {
+            return Ok(());
+        }
+        Err(PlatformError::Forbidden(format!(
+            "only its author or a teacher of a university delivering its elements may change `{}`",
+            version.specification_id
+        )))
+    }
+
+    /// Creates a specification as a draft (a teacher).
+    pub async fn create_specification(
+        &self,
+        actor: &Account,
+        specification: Specification,
+    ) -> Result<VersionRecord> {
+        require_any(actor, &[Role::Teacher, Role::AllianceAdmin])?;
+        let mut tx = self.store.begin().await?;
+        let record = specifications::create(&mut tx, &specification, &actor.id)
+            .await
+            .map_err(|e| {
+                if e.is_conflict() {
+                    PlatformError::Conflict(format!(
+                        "a specification `{}` already exists",
+                        specification.id
+                    ))
+                } else {
+                    e.into()
+                }
+            })?;
+        specifications::add_event(
+            &mut tx,
+            &event(
+                &record.specification_id,
+                1,
+                "created",
+                "",
+                "",
+                actor,
+                "teacher",
+            ),
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            &actor.id,
+            "specification.created",
+            &subject(&record.specification_id),
+            &Value::Null,
+        )
+        .await?;
+        microcred_store::commit(tx).await?;
+        Ok(record)
+    }
+
+    /// Changes a specification: the editable version in place, or, after publication or a
+    /// decision, a new version (published versions never change).
+    pub async fn update_specification(
+        &self,
+        actor: &Account,
+        specification: Specification,
+    ) -> Result<VersionRecord> {
+        let id = specification.id.as_str().to_owned();
+        let mut tx = self.store.begin().await?;
+        let latest = specifications::latest(&mut tx, &id)
+            .await?
+            .ok_or_else(|| PlatformError::NotFound(format!("specification `{id}`")))?;
+        self.may_edit(&mut tx, actor, &latest).await?;
+        let record = match latest.state {
+            State::Draft | State::ChangesRequested => {
+                specifications::update_draft(
+                    &mut tx,
+                    &id,
+                    latest.version,
+                    &specification,
+                    &actor.id,
+                )
+                .await?;
+                VersionRecord {
+                    specification,
+                    updated_by: actor.id.clone(),
+                    updated_at: now(),
+                    ..latest
+                }
+            }
+            State::Submitted => {
+                return Err(PlatformError::Conflict(format!(
+                    "version {} of `{id}` is under review: wait for the board's decision",
+                    latest.version
+                )));
+            }
+            State::Published | State::Rejected | State::Retired => {
+                let record =
+                    specifications::new_version(&mut tx, &specification, &actor.id).await?;
+                specifications::add_event(
+                    &mut tx,
+                    &event(
+                        &id,
+                        record.version,
+                        "created",
+                        "",
+                        &format!("new version after version {}", latest.version),
+                        actor,
+                        "teacher",
+                    ),
+                )
+                .await?;
+                record
+            }
+        };
+        audit::append(
+            &mut tx,
+            &actor.id,
+            "specification.changed",
+            &subject(&id),
+            &serde_json::json!({ "version": record.version }),
+        )
+        .await?;
+        microcred_store::commit(tx).await?;
+        Ok(record)
+    }
+
+    /// Submits the editable version for review. The rules run; with an error among their
+    /// findings (an obligation not met) the submission is refused, and the findings say why.
+    pub async fn submit(&self, actor: &Account, id: &str, comment: &str) -> Result<VersionRecord> {
+        let latest = self.specification(id).await?;
+        {
+            let mut c = self.store.connection().await?;
+            self.may_edit(&mut c, actor, &latest).await?;
+        }
+        if !latest.state.editable() {
+            return Err(PlatformError::Conflict(format!(
+                "version {} of `{id}` is {}: only a draft can be submitted",
+                latest.version,
+                latest.state.name()
+            )));
+        }
+        let (_, findings) = self.check(&latest.specification).await?;
+        let errors: Vec<Problem> = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .map(|f| {
+                Problem::new(
+                    f.field.clone(),
+                    format!("{} [{}; {}]", f.message, f.rule, f.source),
+                )
+            })
+            .collect();
+        if !errors.is_empty() {
+            return Err(PlatformError::invalid(
+                format!(
+                    "`{id}` does not meet its rules: {} obligation{} not met",
+                    errors.len(),
+                    if errors.len() == 1 { "" } else { "s" }
+                ),
+                errors,
+            ));
+        }
+        let mut tx = self.store.begin().await?;
+        specifications::transition(
+            &mut tx,
+            id,
+            latest.version,
+            &[State::Draft, State::ChangesRequested],
+            State::Submitted,
+            Some(&findings_json(&findings)),
+            &actor.id,
+        )
+        .await?;
+        specifications::add_event(
+            &mut tx,
+            &event(
+                id,
+                latest.version,
+                "submitted",
+                "",
+                comment,
+                actor,
+                "teacher",
+            ),
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            &actor.id,
+            "specification.submitted",
+            &subject(id),
+            &serde_json::json!({ "version": latest.version }),
+        )
+        .await?;
+        microcred_store::commit(tx).await?;
+        self.specification(id).await
+    }
+
+    /// Preliminary advice on a submitted version, by the jury or the task group.
+    pub async fn advise(
+        &self,
+        actor: &Account,
+        id: &str,
+        recommendation: Recommendation,
+        comment: &str,
+    ) -> Result<()> {
+        let role = if actor.has(Role::Jury) {
+            Role::Jury
+        } else if actor.has(Role::TaskGroup) {
+            Role::TaskGroup
+        } else {
+            return Err(PlatformError::Forbidden(
+                "only the jury or the task group give advice".into(),
+            ));
+        };
+        let latest = self.specification(id).await?;
+        if latest.state != State::Submitted {
+            return Err(PlatformError::Conflict(format!(
+                "`{id}` is not under review (it is {})",
+                latest.state.name()
+            )));
+        }
+        let outcome = serde_json::to_value(recommendation)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let mut tx = self.store.begin().await?;
+        specifications::add_event(
+            &mut tx,
+            &event(
+                id,
+                latest.version,
+                "advice",
+                &outcome,
+                comment,
+                actor,
+                role.name(),
+            ),
+        )
+        .await?;
+        audit::append(&mut tx, &actor.id, "specification.advised", &subject(id), &serde_json::json!({ "version": latest.version, "body": role.name(), "recommendation": outcome })).await?;
+        microcred_store::commit(tx).await?;
+        Ok(())
+    }
+
+    /// The management board's decision on a submitted version. Approval publishes it (an
+    /// earlier published version is then retired); the reason is required for anything else.
+    pub async fn decide(
+        &self,
+        actor: &Account,
+        id: &str,
+        decision: Decision,
+        reason: &str,
+    ) -> Result<VersionRecord> {
+        require(actor, Role::Board, None)?;
+        if decision != Decision::Approve && reason.trim().is_empty() {
+            return Err(PlatformError::invalid(
+                "a reason is needed",
+                vec![Problem::new(
+                    "reason",
+                    "say why, so the teachers know what to change",
+                )],
+            ));
+        }
+        let latest = self.specification(id).await?;
+        let to = match decision {
+            Decision::Approve => State::Published,
+            Decision::Reject => State::Rejected,
+            Decision::RequestChanges => State::ChangesRequested,
+        };
+        let mut tx = self.store.begin().await?;
+        specifications::transition(
+            &mut tx,
+            id,
+            latest.version,
+            &[State::Submitted],
+            to,
+            None,
+            &actor.id,
+        )
+        .await?;
+        let outcome = serde_json::to_value(decision)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        specifications::add_event(
+            &mut tx,
+            &event(
+                id,
+                latest.version,
+                "decision",
+                &outcome,
+                reason,
+                actor,
+                "board",
+            ),
+        )
+        .await?;
+        if to == State::Published {
+            for older in specifications::versions(&mut tx, id).await? {
+                if older.version < latest.version && older.state == State::Published {
+                    specifications::transition(
+                        &mut tx,
+                        id,
+                        older.version,
+                        &[State::Published],
+                        State::Retired,
+                        None,
+                        &actor.id,
+                    )
+                    .await?;
+                    specifications::add_event(
+                        &mut tx,
+                        &event(
+                            id,
+                            older.version,
+                            "retired",
+                            "",
+                            &format!("superseded by version {}", latest.version),
+                            actor,
+                            "board",
+                        ),
+                    )
+                    .await?;
+                }
+            }
+        }
+        audit::append(
+            &mut tx,
+            &actor.id,
+            "specification.decided",
+            &subject(id),
+            &serde_json::json!({ "version": latest.version, "decision": outcome }),
+        )
+        .await?;
+        microcred_store::commit(tx).await?;
+        self.specification(id).await
+    }
+
+    /// Retires a published specification: no more credentials; those issued stay valid.
+    pub async fn retire(&self, actor: &Account, id: &str, reason: &str) -> Result<VersionRecord> {
+        require(actor, Role::Board, None)?;
+        let mut tx = self.store.begin().await?;
+        let published = specifications::published(&mut tx, id)
+            .await?
+            .ok_or_else(|| {
+                PlatformError::Conflict(format!("`{id}` has no published version to retire"))
+            })?;
+        specifications::transition(
+            &mut tx,
+            id,
+            published.version,
+            &[State::Published],
+            State::Retired,
+            None,
+            &actor.id,
+        )
+        .await?;
+        specifications::add_event(
+            &mut tx,
+            &event(id, published.version, "retired", "", reason, actor, "board"),
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            &actor.id,
+            "specification.retired",
+            &subject(id),
+            &serde_json::json!({ "version": published.version }),
+        )
+        .await?;
+        microcred_store::commit(tx).await?;
+        self.specification(id).await
+    }
+
+    /// The newest version of a specification.
+    pub async fn specification(&self, id: &str) -> Result<VersionRecord> {
+        let mut c = self.store.connection().await?;
+        specifications::latest(&mut c, id)
+            .await?
+            .ok_or_else(|| PlatformError::NotFound(format!("specification `{id}`")))
+    }
+
+    pub async fn specification_version(&self, id: &str, version: i64) -> Result<VersionRecord> {
+        let mut c = self.store.connection().await?;
+        specifications::version(&mut c, id, version)
+            .await?
+            .ok_or_else(|| PlatformError::NotFound(format!("version {version} of `{id}`")))
+    }
+
+    pub async fn versions(&self, id: &str) -> Result<Vec<VersionRecord>> {
+        let mut c = self.store.connection().await?;
+        let versions = specifications::versions(&mut c, id).await?;
+        if versions.is_empty() {
+            return Err(PlatformError::NotFound(format!("specification `{id}`")));
+        }
+        Ok(versions)
+    }
+
+    /// Who did what to a specification, and when and why.
+    pub async fn history(&self, id: &str) -> Result<Vec<ReviewEvent>> {
+        let mut c = self.store.connection().await?;
+        Ok(specifications::events(&mut c, id).await?)
+    }
+
+    /// The reviewers' queue: versions waiting for advice or a decision.
+    pub async fn review_queue(&self, actor: &Account) -> Result<Vec<VersionRecord>> {
+        require_any(
+            actor,
+            &[
+                Role::Jury,
+                Role::TaskGroup,
+                Role::Board,
+                Role::AllianceAdmin,
+            ],
+        )?;
+        let mut c = self.store.connection().await?;
+        Ok(specifications::list_latest(&mut c, Some(State::Submitted)).await?)
+    }
+
+    /// Every specification's newest version, for the people who write and review them.
+    pub async fn specifications(&self, actor: &Account) -> Result<Vec<VersionRecord>> {
+        require_any(
+            actor,
+            &[
+                Role::Teacher,
+                Role::Jury,
+                Role::TaskGroup,
+                Role::Board,
+                Role::AllianceAdmin,
+                Role::Registrar,
+            ],
+        )?;
+        let mut c = self.store.connection().await?;
+        Ok(specifications::list_latest(&mut c, None).await?)
+    }
+
+    /// The public catalogue: published specifications matching the query.
+    pub async fn catalogue(&self, query: &CatalogueQuery) -> Result<Vec<VersionRecord>> {
+        let mut c = self.store.connection().await?;
+        let published = specifications::catalogue(&mut c).await?;
+        let elements = catalogue::elements(&mut c, None).await?;
+        let words: Vec<String> = query
+            .q
+            .as_deref()
+            .unwrap_or("")
+            .split_whitespace()
+            .map(str::to_lowercase)
+            .collect();
+        Ok(published
+            .into_iter()
+            .filter(|v| {
+                let s = &v.specification;
+                let text = format!(
+                    "{} {} {}",
+                    s.title
+                        .as_ref()
+                        .map(|t| t.iter().map(|(_, t)| t).collect::<Vec<_>>().join(" "))
+                        .unwrap_or_default(),
+                    s.description.as_ref().map(|t| t.en()).unwrap_or_default(),
+                    s.id
+                )
+                .to_lowercase();
+                let ects = s.workload.ects.map(|e| e.as_f64());
+                let universities: Vec<&str> = s
+                    .elements
+                    .iter()
+                    .filter_map(|id| elements.iter().find(|e| &e.id == id))
+                    .map(|e| e.university.as_str())
+                    .collect();
+                words.iter().all(|w| text.contains(w))
+                    && query.typology.is_none_or(|t| s.typology == Some(t))
+                    && query.min_ects.is_none_or(|m| ects.is_some_and(|e| e >= m))
+                    && query.max_ects.is_none_or(|m| ects.is_some_and(|e| e <= m))
+                    && query
+                        .eqf
+                        .is_none_or(|l| s.level.eqf.map(|e| e.get()) == Some(l))
+                    && query
+                        .mode
+                        .as_deref()
+                        .is_none_or(|m| s.participation.mode.map(|x| x.name()) == Some(m))
+                    && query.language.as_deref().is_none_or(|l| {
+                        s.further_information
+                            .languages
+                            .iter()
+                            .any(|x| x.as_str() == l)
+                    })
+                    && query
+                        .university
+                        .as_deref()
+                        .is_none_or(|u| universities.contains(&u))
+                    && query.subject.as_deref().is_none_or(|p| {
+                        s.further_information
+                            .isced_f
+                            .as_ref()
+                            .is_some_and(|c| c.as_str().starts_with(p))
+                    })
+            })
+            .collect())
+    }
+}
+
+fn event(
+    id: &str,
+    version: i64,
+    kind: &str,
+    outcome: &str,
+    comment: &str,
+    actor: &Account,
+    role: &str,
+) -> ReviewEvent {
+    ReviewEvent {
+        specification_id: id.to_owned(),
+        version,
+        kind: kind.to_owned(),
+        outcome: outcome.to_owned(),
+        comment: comment.to_owned(),
+        by_account: actor.id.clone(),
+        by_role: role.to_owned(),
+        at: now(),
+    }
+}

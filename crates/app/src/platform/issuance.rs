@@ -1,0 +1,818 @@
+//! Issuing micro-credentials, and revoking, suspending and correcting them.
+//!
+//! A learner is eligible when every course element of the published specification has a passed
+//! result; the date of issuing is the day the last requirement was met (ENHANCE §7.5); the
+//! awarding bodies follow the specification's policy (§7.4), each signing. Issuing is
+//! idempotent: learners already holding a current credential are skipped, and issuing for one
+//! specification is serialized, so two requests at once never make two credentials. Each
+//! credential gets a revocation and a suspension entry, chosen at random in its issuer's lists.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use microcred_credentials::data_integrity::{Cryptosuite, ProofOptions, add_proof};
+use microcred_credentials::datetime::DateTime;
+use microcred_credentials::key_file::IssuerKey;
+use microcred_credentials::open_badges::{
+    AwardedMicroCredential, IssuerProfile, open_badge_credential,
+};
+use microcred_credentials::status_list::{
+    Bitstring, MIN_ENTRIES, StatusPurpose, random_free_index, status_entry, status_list_credential,
+};
+use microcred_model::{Award, AwardingBody, Catalogue, Date, awarding_bodies};
+use microcred_store::accounts::{Account, Role};
+use microcred_store::credentials::{self, CredentialRecord, CredentialState, Filter};
+use microcred_store::results::{self, ResultRecord};
+use microcred_store::specifications::{self, VersionRecord};
+use microcred_store::status::{self, StatusListRecord};
+use microcred_store::{Connection, Tx, audit, catalogue, learners, new_id, now, universities};
+
+use super::alliance::ALLIANCE;
+use super::{Platform, PlatformError, Problem, Result, require_any};
+use crate::issue::sign;
+
+/// Learners issued to per transaction.
+pub const ISSUE_BATCH: usize = 500;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Issued {
+    pub learner: String,
+    pub credential: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct NotEligible {
+    pub learner: String,
+    /// Course elements without a passed result.
+    pub missing: Vec<String>,
+}
+
+/// What an issuance did, learner by learner.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct IssueOutcome {
+    pub specification: String,
+    pub version: i64,
+    pub issued: Vec<Issued>,
+    /// Learners who already hold a current credential for it (issuing twice issues once).
+    pub already_held: Vec<String>,
+    pub not_eligible: Vec<NotEligible>,
+}
+
+/// Everything the credentials of one specification version need, gathered once.
+struct Issuing {
+    version: VersionRecord,
+    catalogue: Catalogue,
+    /// Each awarding body: its owner name (university id or `alliance`), profile and key.
+    bodies: Vec<(String, IssuerProfile, IssuerKey)>,
+    alliance: Option<microcred_model::Alliance>,
+    elements: Vec<String>,
+}
+
+fn subject(credential: &str) -> String {
+    format!("credential:{credential}")
+}
+
+impl Platform {
+    async fn prepare_issuing(
+        &self,
+        c: &mut Connection,
+        actor: &Account,
+        specification: &str,
+    ) -> Result<Issuing> {
+        let version = specifications::published(c, specification)
+            .await?
+            .ok_or_else(|| {
+                PlatformError::Conflict(format!(
+                    "`{specification}` has no published version: the board must approve it first"
+                ))
+            })?;
+        let catalogue = catalogue::catalogue(c).await?;
+        let bodies = awarding_bodies(&version.specification, &catalogue).map_err(|e| {
+            PlatformError::Conflict(format!(
+                "the awarding bodies of `{specification}` cannot be determined: {e}"
+            ))
+        })?;
+        let owners: Vec<String> = bodies
+            .iter()
+            .map(|b| match b {
+                AwardingBody::University(id) => id.to_string(),
+                AwardingBody::Alliance => ALLIANCE.to_owned(),
+            })
+            .collect();
+        let allowed = actor.has(Role::AllianceAdmin)
+            || owners.iter().any(|o| actor.has_for(Role::Registrar, o));
+        if !allowed {
+            return Err(PlatformError::Forbidden(format!(
+                "only a registrar of an awarding body of `{specification}` ({}) may issue it",
+                owners.join(", ")
+            )));
+        }
+        let alliance = universities::alliance(c).await?;
+        let mut prepared = Vec::new();
+        for owner in owners {
+            let key = self.signing_key(c, &owner).await?;
+            let profile = if owner == ALLIANCE {
+                let record = alliance.as_ref().ok_or_else(|| {
+                    PlatformError::Conflict(
+                        "the alliance awards this specification, but is not set up".into(),
+                    )
+                })?;
+                IssuerProfile {
+                    id: record.did.clone(),
+                    name: record.alliance.name.en().to_owned(),
+                    country: record.alliance.country,
+                    url: Some(self.config.base().to_owned()),
+                }
+            } else {
+                let record = universities::get(c, &owner)
+                    .await?
+                    .ok_or_else(|| PlatformError::NotFound(format!("university `{owner}`")))?;
+                IssuerProfile {
+                    id: record.did.clone(),
+                    name: record.university.display_name().to_owned(),
+                    country: Some(record.university.country),
+                    url: record.university.homepage.clone(),
+                }
+            };
+            prepared.push((owner, profile, key));
+        }
+        let elements = version
+            .specification
+            .elements
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        Ok(Issuing {
+            version,
+            catalogue,
+            bodies: prepared,
+            alliance: alliance.map(|a| a.alliance),
+            elements,
+        })
+    }
+
+    /// Issues the specification's credential to `learners`, or to every eligible learner.
+    /// `progress(done, total)` follows the work (total is unknown, 0, when issuing to all).
+    pub async fn issue(
+        &self,
+        actor: &Account,
+        specification: &str,
+        learners: Option<Vec<String>>,
+        progress: &mut (dyn FnMut(u64, u64) + Send),
+    ) -> Result<IssueOutcome> {
+        let issuing = {
+            let mut c = self.store.connection().await?;
+            self.prepare_issuing(&mut c, actor, specification).await?
+        };
+        let mut outcome = IssueOutcome {
+            specification: specification.to_owned(),
+            version: issuing.version.version,
+            ..IssueOutcome::default()
+        };
+        match learners {
+            Some(ids) => {
+                let total = ids.len() as u64;
+                for (n, chunk) in ids.chunks(ISSUE_BATCH).enumerate() {
+                    let mut tx = self.store.begin().await?;
+                    self.store
+                        .lock(&mut tx, &format!("issue:{specification}"))
+                        .await?;
+                    self.issue_batch(&mut tx, actor, &issuing, chunk, false, None, &mut outcome)
+                        .await?;
+                    microcred_store::commit(tx).await?;
+                    progress(((n + 1) * ISSUE_BATCH).min(ids.len()) as u64, total);
+                }
+            }
+            None => {
+                let mut after = String::new();
+                let mut done = 0u64;
+                loop {
+                    let page = {
+                        let mut c = self.store.connection().await?;
+                        results::learners_who_passed_all(
+                            &mut c,
+                            &issuing.elements,
+                            &after,
+                            ISSUE_BATCH as i64,
+                        )
+                        .await?
+                    };
+                    let Some(last) = page.last().cloned() else {
+                        break;
+                    };
+                    let mut tx = self.store.begin().await?;
+                    self.store
+                        .lock(&mut tx, &format!("issue:{specification}"))
+                        .await?;
+                    self.issue_batch(&mut tx, actor, &issuing, &page, true, None, &mut outcome)
+                        .await?;
+                    microcred_store::commit(tx).await?;
+                    done += page.len() as u64;
+                    progress(done, 0);
+                    after = last;
+                }
+            }
+        }
+        Ok(outcome)
+    }
+
+    /// Issues to one batch of learners inside `tx` (which holds the specification's lock).
+    /// `canonical`: the ids come from stored results, so none is a merged record.
+    /// `replaces`: the credential a correction replaces (then the batch is its one learner).
+    #[allow(clippy::too_many_arguments)]
+    async fn issue_batch(
+        &self,
+        tx: &mut Tx,
+        actor: &Account,
+        issuing: &Issuing,
+        learner_ids: &[String],
+        canonical: bool,
+        replaces: Option<&str>,
+        outcome: &mut IssueOutcome,
+    ) -> Result<()> {
+        let specification_id = issuing.version.specification_id.as_str();
+        // Merged records lead to the learner they were merged into.
+        let mut ids = Vec::with_capacity(learner_ids.len());
+        if canonical {
+            ids = learner_ids.to_vec();
+        }
+        for id in learner_ids.iter().filter(|_| !canonical) {
+            match learners::get(tx, id).await? {
+                Some(record) => {
+                    if !ids.contains(&record.id) {
+                        ids.push(record.id);
+                    }
+                }
+                None => outcome.not_eligible.push(NotEligible {
+                    learner: id.clone(),
+                    missing: vec!["(no such learner)".into()],
+                }),
+            }
+        }
+        let rows = results::of_learners(tx, &ids, &issuing.elements).await?;
+        let mut by_learner: HashMap<&str, Vec<&ResultRecord>> = HashMap::new();
+        for row in &rows {
+            by_learner
+                .entry(row.learner_id.as_str())
+                .or_default()
+                .push(row);
+        }
+        let held: HashSet<String> = credentials::holders(tx, specification_id, &ids)
+            .await?
+            .into_iter()
+            .collect();
+        let mut eligible: Vec<(String, Date, Option<String>)> = Vec::new();
+        for id in &ids {
+            if held.contains(id) {
+                outcome.already_held.push(id.clone());
+                continue;
+            }
+            let learner_rows = by_learner.get(id.as_str()).cloned().unwrap_or_default();
+            let mut passed: HashMap<&str, Date> = HashMap::new();
+            for row in &learner_rows {
+                if row.passed
+                    && let Ok(day) = row.completed_on.parse::<Date>()
+                {
+                    let entry = passed.entry(row.element_id.as_str()).or_insert(day);
+                    if day < *entry {
+                        *entry = day;
+                    }
+                }
+            }
+            let missing: Vec<String> = issuing
+                .elements
+                .iter()
+                .filter(|e| !passed.contains_key(e.as_str()))
+                .cloned()
+                .collect();
+            if !missing.is_empty() {
+                outcome.not_eligible.push(NotEligible {
+                    learner: id.clone(),
+                    missing,
+                });
+                continue;
+            }
+            let Some(date) = passed.values().max().copied() else {
+                continue;
+            };
+            // The overall grade is the awarding university's: the latest one recorded.
+            let grade = learner_rows
+                .iter()
+                .filter(|r| r.overall_grade.is_some())
+                .max_by(|a, b| a.completed_on.cmp(&b.completed_on))
+                .and_then(|r| r.overall_grade.clone());
+            eligible.push((id.clone(), date, grade));
+        }
+        if eligible.is_empty() {
+            return Ok(());
+        }
+        let learner_records: HashMap<String, microcred_model::Learner> = learners::get_many(
+            tx,
+            &eligible.iter().map(|e| e.0.clone()).collect::<Vec<_>>(),
+        )
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.learner))
+        .collect();
+        let credential_ids: Vec<String> = eligible
+            .iter()
+            .map(|_| format!("urn:uuid:{}", new_id()))
+            .collect();
+        let (issuer_owner, _, _) = &issuing.bodies[0];
+        let revocation = self
+            .allocate(tx, issuer_owner, StatusPurpose::Revocation, &credential_ids)
+            .await?;
+        let suspension = self
+            .allocate(tx, issuer_owner, StatusPurpose::Suspension, &credential_ids)
+            .await?;
+        let profiles: Vec<IssuerProfile> =
+            issuing.bodies.iter().map(|(_, p, _)| p.clone()).collect();
+        let achievement = self
+            .config
+            .achievement_url(specification_id, issuing.version.version);
+        let version_text = issuing.version.version.to_string();
+        let mut unsigned = Vec::with_capacity(eligible.len());
+        for (i, (learner_id, date, grade)) in eligible.iter().enumerate() {
+            let learner = learner_records
+                .get(learner_id)
+                .cloned()
+                .ok_or_else(|| PlatformError::Internal(format!("learner {learner_id} vanished")))?;
+            let award = Award {
+                specification: issuing.version.specification.id.clone(),
+                learner,
+                date_of_issuing: Some(*date),
+                awarding_bodies: Vec::new(),
+                grade: grade.clone(),
+            };
+            let status = [revocation[i].clone(), suspension[i].clone()];
+            let credential = open_badge_credential(&AwardedMicroCredential {
+                specification: &issuing.version.specification,
+                catalogue: &issuing.catalogue,
+                award: &award,
+                issuer: &profiles[0],
+                awarding_bodies: &profiles,
+                alliance: issuing.alliance.as_ref(),
+                credential_id: &credential_ids[i],
+                achievement_id: &achievement,
+                specification_version: Some(&version_text),
+                status: &status,
+                valid_until: None,
+            })
+            .map_err(|e| PlatformError::Conflict(e.to_string()))?;
+            unsigned.push(credential);
+        }
+        let keys: Vec<IssuerKey> = issuing.bodies.iter().map(|(_, _, k)| k.clone()).collect();
+        let signed = sign_in_parallel(unsigned, keys).await?;
+        let at = now();
+        let records: Vec<CredentialRecord> = signed
+            .into_iter()
+            .zip(&eligible)
+            .zip(&credential_ids)
+            .map(|((document, (learner_id, date, _)), id)| CredentialRecord {
+                id: id.clone(),
+                specification_id: specification_id.to_owned(),
+                version: issuing.version.version,
+                learner_id: learner_id.clone(),
+                issuer: issuer_owner.clone(),
+                state: CredentialState::Active,
+                current: true,
+                document,
+                date_of_issuing: date.to_string(),
+                issued_at: at,
+                replaces: replaces.map(str::to_owned),
+                reason: String::new(),
+                changed_at: at,
+            })
+            .collect();
+        credentials::insert_many(tx, &records).await?;
+        let entries: Vec<(String, Value)> = records
+            .iter()
+            .map(|r| {
+                (
+                    subject(&r.id),
+                    serde_json::json!({ "specification": specification_id, "version": r.version, "learner": r.learner_id, "replaces": r.replaces }),
+                )
+            })
+            .collect();
+        audit::append_many(tx, &actor.id, "credential.issued", &entries).await?;
+        outcome.issued.extend(records.iter().map(|r| Issued {
+            learner: r.learner_id.clone(),
+            credential: r.id.clone(),
+        }));
+        Ok(())
+    }
+
+    /// Allocates one entry per credential in `owner`'s lists for `purpose`, at random, making
+    /// a new list when the current ones are full; returns the credentials' status entries.
+    async fn allocate(
+        &self,
+        tx: &mut Tx,
+        owner: &str,
+        purpose: StatusPurpose,
+        credentials: &[String],
+    ) -> Result<Vec<Value>> {
+        let capacity = MIN_ENTRIES as i64;
+        let mut entries = Vec::with_capacity(credentials.len());
+        let mut remaining = credentials;
+        while !remaining.is_empty() {
+            let list = match status::with_room(tx, owner, purpose.name(), capacity).await? {
+                Some(list) => list,
+                None => self.new_status_list(tx, owner, purpose).await?,
+            };
+            let room = (capacity - list.used).max(0) as usize;
+            let (now_part, rest) = remaining.split_at(room.min(remaining.len()));
+            let mut taken: HashSet<i64> =
+                status::allocated(tx, &list.id).await?.into_iter().collect();
+            let mut chosen = Vec::with_capacity(now_part.len());
+            for credential in now_part {
+                let index = random_free_index(capacity as usize, |i| taken.contains(&(i as i64)))
+                    .map_err(|e| PlatformError::Internal(e.to_string()))?;
+                taken.insert(index as i64);
+                chosen.push((index as i64, credential.clone()));
+                entries.push(status_entry(&list.url, index, purpose));
+            }
+            status::allocate(tx, &list.id, &chosen).await?;
+            remaining = rest;
+        }
+        Ok(entries)
+    }
+
+    /// A new, empty status list of `owner`, signed at once so that it can be served.
+    async fn new_status_list(
+        &self,
+        tx: &mut Tx,
+        owner: &str,
+        purpose: StatusPurpose,
+    ) -> Result<StatusListRecord> {
+        let id = format!("{owner}-{}-{}", purpose.name(), &new_id()[..8]);
+        let url = self.config.status_list_url(&id);
+        let bits = Bitstring::new(MIN_ENTRIES);
+        let key = self.signing_key(tx, owner).await?;
+        let signed = sign_status_list(&url, &key, purpose, &bits)?;
+        let record = StatusListRecord {
+            id,
+            owner: owner.to_owned(),
+            purpose: purpose.name().to_owned(),
+            url,
+            bits: bits.encode(),
+            used: 0,
+            signed: Some(signed),
+        };
+        status::insert(tx, &record).await?;
+        Ok(record)
+    }
+
+    /// Sets or clears a credential's bit in its list for `purpose`, and re-signs the list.
+    async fn set_status(
+        &self,
+        tx: &mut Tx,
+        credential: &str,
+        purpose: StatusPurpose,
+        value: bool,
+    ) -> Result<()> {
+        for (list, entry) in status::entries_of(tx, credential).await? {
+            if list.purpose != purpose.name() {
+                continue;
+            }
+            let mut bits = Bitstring::decode(&list.bits)
+                .map_err(|e| PlatformError::Internal(format!("status list {}: {e}", list.id)))?;
+            bits.set(entry as usize, value)
+                .map_err(|e| PlatformError::Internal(e.to_string()))?;
+            let key = self.signing_key(tx, &list.owner).await?;
+            let signed = sign_status_list(&list.url, &key, purpose, &bits)?;
+            status::update(tx, &list.id, &bits.encode(), &signed).await?;
+        }
+        Ok(())
+    }
+
+    async fn credential_for_registrar(
+        &self,
+        c: &mut Connection,
+        actor: &Account,
+        id: &str,
+    ) -> Result<CredentialRecord> {
+        let record = credentials::get(c, id)
+            .await?
+            .ok_or_else(|| PlatformError::NotFound(format!("credential {id}")))?;
+        if !actor.has(Role::AllianceAdmin) && !actor.has_for(Role::Registrar, &record.issuer) {
+            return Err(PlatformError::Forbidden(format!(
+                "only a registrar of `{}`, which issued it, may change credential {id}",
+                record.issuer
+            )));
+        }
+        Ok(record)
+    }
+
+    fn reason(reason: &str) -> Result<&str> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(PlatformError::invalid(
+                "a reason is needed",
+                vec![Problem::new(
+                    "reason",
+                    "say why: the learner and the audit log read it",
+                )],
+            ));
+        }
+        Ok(reason)
+    }
+
+    /// Revokes a credential for good; its status list says so from now on.
+    pub async fn revoke(
+        &self,
+        actor: &Account,
+        id: &str,
+        reason: &str,
+    ) -> Result<CredentialRecord> {
+        let reason = Self::reason(reason)?;
+        let mut tx = self.store.begin().await?;
+        self.credential_for_registrar(&mut tx, actor, id).await?;
+        credentials::set_state(
+            &mut tx,
+            id,
+            &[CredentialState::Active, CredentialState::Suspended],
+            CredentialState::Revoked,
+            reason,
+        )
+        .await?;
+        self.set_status(&mut tx, id, StatusPurpose::Revocation, true)
+            .await?;
+        audit::append(
+            &mut tx,
+            &actor.id,
+            "credential.revoked",
+            &subject(id),
+            &serde_json::json!({ "reason": reason }),
+        )
+        .await?;
+        let record = credentials::get(&mut tx, id)
+            .await?
+            .ok_or_else(|| PlatformError::NotFound(format!("credential {id}")))?;
+        microcred_store::commit(tx).await?;
+        Ok(record)
+    }
+
+    /// Suspends a credential until it is reinstated.
+    pub async fn suspend(
+        &self,
+        actor: &Account,
+        id: &str,
+        reason: &str,
+    ) -> Result<CredentialRecord> {
+        let reason = Self::reason(reason)?;
+        let mut tx = self.store.begin().await?;
+        self.credential_for_registrar(&mut tx, actor, id).await?;
+        credentials::set_state(
+            &mut tx,
+            id,
+            &[CredentialState::Active],
+            CredentialState::Suspended,
+            reason,
+        )
+        .await?;
+        self.set_status(&mut tx, id, StatusPurpose::Suspension, true)
+            .await?;
+        audit::append(
+            &mut tx,
+            &actor.id,
+            "credential.suspended",
+            &subject(id),
+            &serde_json::json!({ "reason": reason }),
+        )
+        .await?;
+        let record = credentials::get(&mut tx, id)
+            .await?
+            .ok_or_else(|| PlatformError::NotFound(format!("credential {id}")))?;
+        microcred_store::commit(tx).await?;
+        Ok(record)
+    }
+
+    /// Lifts a suspension.
+    pub async fn reinstate(
+        &self,
+        actor: &Account,
+        id: &str,
+        reason: &str,
+    ) -> Result<CredentialRecord> {
+        let reason = Self::reason(reason)?;
+        let mut tx = self.store.begin().await?;
+        self.credential_for_registrar(&mut tx, actor, id).await?;
+        credentials::set_state(
+            &mut tx,
+            id,
+            &[CredentialState::Suspended],
+            CredentialState::Active,
+            reason,
+        )
+        .await?;
+        self.set_status(&mut tx, id, StatusPurpose::Suspension, false)
+            .await?;
+        audit::append(
+            &mut tx,
+            &actor.id,
+            "credential.reinstated",
+            &subject(id),
+            &serde_json::json!({ "reason": reason }),
+        )
+        .await?;
+        let record = credentials::get(&mut tx, id)
+            .await?
+            .ok_or_else(|| PlatformError::NotFound(format!("credential {id}")))?;
+        microcred_store::commit(tx).await?;
+        Ok(record)
+    }
+
+    /// Corrects a credential: issues it again from the learner's current record and results
+    /// (the newest published version), and revokes the old one with the reason, in one step.
+    pub async fn correct(&self, actor: &Account, id: &str, reason: &str) -> Result<IssueOutcome> {
+        let reason = Self::reason(reason)?;
+        let mut c = self.store.connection().await?;
+        let old = self.credential_for_registrar(&mut c, actor, id).await?;
+        if !old.current {
+            return Err(PlatformError::Conflict(format!(
+                "credential {id} was already replaced"
+            )));
+        }
+        let issuing = self
+            .prepare_issuing(&mut c, actor, &old.specification_id)
+            .await?;
+        drop(c);
+        let mut tx = self.store.begin().await?;
+        self.store
+            .lock(&mut tx, &format!("issue:{}", old.specification_id))
+            .await?;
+        credentials::retire_for_correction(&mut tx, id, &format!("corrected: {reason}")).await?;
+        self.set_status(&mut tx, id, StatusPurpose::Revocation, true)
+            .await?;
+        audit::append(
+            &mut tx,
+            &actor.id,
+            "credential.revoked",
+            &subject(id),
+            &serde_json::json!({ "reason": format!("corrected: {reason}") }),
+        )
+        .await?;
+        let mut outcome = IssueOutcome {
+            specification: old.specification_id.clone(),
+            version: issuing.version.version,
+            ..IssueOutcome::default()
+        };
+        self.issue_batch(
+            &mut tx,
+            actor,
+            &issuing,
+            std::slice::from_ref(&old.learner_id),
+            false,
+            Some(id),
+            &mut outcome,
+        )
+        .await?;
+        if outcome.issued.is_empty() {
+            // Nothing to issue (no longer eligible): keep the old credential as it was.
+            let why = outcome
+                .not_eligible
+                .first()
+                .map(|n| {
+                    format!(
+                        "the learner is no longer eligible (missing {})",
+                        n.missing.join(", ")
+                    )
+                })
+                .unwrap_or_else(|| "nothing could be issued".into());
+            return Err(PlatformError::Conflict(format!(
+                "credential {id} cannot be corrected: {why}"
+            )));
+        }
+        microcred_store::commit(tx).await?;
+        Ok(outcome)
+    }
+
+    /// A credential, for its learner, a registrar of its issuer, or an administrator.
+    pub async fn credential(&self, actor: &Account, id: &str) -> Result<CredentialRecord> {
+        let mut c = self.store.connection().await?;
+        let record = credentials::get(&mut c, id)
+            .await?
+            .ok_or_else(|| PlatformError::NotFound(format!("credential {id}")))?;
+        let own = actor.learner_id.as_deref() == Some(record.learner_id.as_str());
+        if !own
+            && !actor.has(Role::AllianceAdmin)
+            && !actor.has_for(Role::Registrar, &record.issuer)
+        {
+            // Not "forbidden": whether someone else's credential exists is not for this actor to learn.
+            return Err(PlatformError::NotFound(format!("credential {id}")));
+        }
+        Ok(record)
+    }
+
+    /// Credentials the actor may see: a learner's own; a registrar's university's; all for an
+    /// administrator.
+    pub async fn credentials(
+        &self,
+        actor: &Account,
+        mut filter: Filter,
+    ) -> Result<Vec<CredentialRecord>> {
+        if filter.limit == 0 {
+            filter.limit = 100;
+        }
+        filter.limit = filter.limit.min(1000);
+        if !actor.has(Role::AllianceAdmin) {
+            if let Some(learner) = actor
+                .learner_id
+                .clone()
+                .filter(|_| actor.has(Role::Learner))
+            {
+                filter.learner = Some(learner);
+            } else {
+                let universities: Vec<String> = actor
+                    .grants
+                    .iter()
+                    .filter(|g| g.role == Role::Registrar)
+                    .filter_map(|g| g.university.clone())
+                    .collect();
+                match (&filter.issuer, universities.as_slice()) {
+                    (Some(issuer), _) if universities.contains(issuer) => {}
+                    (None, [only]) => filter.issuer = Some(only.clone()),
+                    (None, [_, ..]) => {
+                        return Err(PlatformError::invalid(
+                            "say which university",
+                            vec![Problem::new(
+                                "issuer",
+                                "you are registrar of several universities",
+                            )],
+                        ));
+                    }
+                    _ => {
+                        require_any(actor, &[Role::Registrar])?;
+                        return Err(PlatformError::Forbidden(
+                            "a registrar sees the credentials of their own university".into(),
+                        ));
+                    }
+                }
+            }
+        }
+        let mut c = self.store.connection().await?;
+        Ok(credentials::list(&mut c, &filter).await?)
+    }
+
+    /// A signed status list credential, as served to verifiers.
+    pub async fn status_list(&self, id: &str) -> Result<Value> {
+        let mut c = self.store.connection().await?;
+        status::get(&mut c, id)
+            .await?
+            .and_then(|l| l.signed)
+            .ok_or_else(|| PlatformError::NotFound(format!("status list {id}")))
+    }
+}
+
+fn sign_status_list(
+    url: &str,
+    key: &IssuerKey,
+    purpose: StatusPurpose,
+    bits: &Bitstring,
+) -> Result<Value> {
+    let list = status_list_credential(url, &key.controller, purpose, bits, DateTime::now());
+    let options = ProofOptions::assertion(
+        Cryptosuite::EddsaRdfc2022,
+        key.verification_method.clone(),
+        DateTime::now().to_string(),
+    );
+    add_proof(&list, &key.key, &options)
+        .map_err(|e| PlatformError::Internal(format!("signing status list {url}: {e}")))
+}
+
+/// Signs credentials on every core, off the async workers.
+async fn sign_in_parallel(unsigned: Vec<Value>, keys: Vec<IssuerKey>) -> Result<Vec<Value>> {
+    tokio::task::spawn_blocking(move || {
+        let now = DateTime::now();
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(unsigned.len().max(1));
+        let chunk = unsigned.len().div_ceil(threads).max(1);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = unsigned
+                .chunks(chunk)
+                .map(|part| {
+                    let keys = &keys;
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|c| sign(c, keys, Cryptosuite::EddsaRdfc2022, now))
+                            .collect::<std::result::Result<Vec<_>, _>>()
+                    })
+                })
+                .collect();
+            let mut out = Vec::new();
+            for handle in handles {
+                let part = handle
+                    .join()
+                    .map_err(|_| PlatformError::Internal("a signing thread failed".into()))?
+                    .map_err(|e| PlatformError::Internal(format!("signing: {e}")))?;
+                out.extend(part);
+            }
+            Ok(out)
+        })
+    })
+    .await
+    .map_err(|e| PlatformError::Internal(format!("signing: {e}")))?
+}

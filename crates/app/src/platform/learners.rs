@@ -1,0 +1,341 @@
+//! Learners and their results. A learner is one person across the alliance: found by a
+//! student id at a university or by e-mail, created when new; two records of one person are
+//! merged only when a registrar says so. Results come one by one (API) or as files (CSV,
+//! XLSX), in batches: each batch is committed whole, so a crash loses nothing acknowledged, and
+//! importing again replaces instead of duplicating.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use microcred_model::{Learner, StudentId, UniversityId};
+use microcred_store::accounts::{Account, Role};
+use microcred_store::learners::{self, LearnerRecord};
+use microcred_store::results::{self, ResultRecord};
+use microcred_store::{audit, catalogue, new_id};
+
+use super::{Platform, PlatformError, Result, require_any};
+use crate::results::{ResultRow, RowProblem};
+
+/// Rows committed together.
+pub const IMPORT_BATCH: usize = 500;
+
+/// What an import did, row by row.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ImportReport {
+    pub import_id: String,
+    pub rows_stored: u64,
+    pub rows_refused: u64,
+    pub learners_created: u64,
+    /// Each refused row, with its number and reason.
+    pub problems: Vec<RowProblem>,
+}
+
+impl Platform {
+    /// Stores results: rows as a CSV or XLSX file has them, or as the API receives them.
+    /// Rows for course elements of universities the actor is not registrar of are refused
+    /// (each with its reason); the others are stored. `progress(rows done)` follows the work.
+    pub async fn import_results(
+        &self,
+        actor: &Account,
+        file_name: &str,
+        rows: impl IntoIterator<Item = Result<ResultRow, RowProblem>>,
+        progress: &mut (dyn FnMut(u64) + Send),
+    ) -> Result<ImportReport> {
+        require_any(actor, &[Role::Registrar, Role::AllianceAdmin])?;
+        let elements: HashMap<String, String> = {
+            let mut c = self.store.connection().await?;
+            catalogue::elements(&mut c, None)
+                .await?
+                .into_iter()
+                .map(|e| (e.id.to_string(), e.university.to_string()))
+                .collect()
+        };
+        let import_id = new_id();
+        {
+            let mut c = self.store.connection().await?;
+            results::start_import(&mut c, &import_id, file_name, &actor.id).await?;
+        }
+        let mut report = ImportReport {
+            import_id: import_id.clone(),
+            ..ImportReport::default()
+        };
+        // The file's learner key → the learner it was resolved to, across batches.
+        let mut resolved: HashMap<String, String> = HashMap::new();
+        let mut batch: Vec<ResultRow> = Vec::with_capacity(IMPORT_BATCH);
+        let mut done = 0u64;
+        for row in rows {
+            done += 1;
+            match row {
+                Err(problem) => report.problems.push(problem),
+                Ok(row) => match elements.get(row.element.as_str()) {
+                    None => report.problems.push(RowProblem {
+                        row: row.row,
+                        column: Some("element".into()),
+                        message: format!("`{}` is not a course element of the catalogue", row.element),
+                    }),
+                    Some(university) if !actor.has(Role::AllianceAdmin) && !actor.has_for(Role::Registrar, university) => {
+                        report.problems.push(RowProblem {
+                            row: row.row,
+                            column: Some("element".into()),
+                            message: format!("`{}` belongs to `{university}`, whose results only its registrars record", row.element),
+                        })
+                    }
+                    Some(_) => batch.push(row),
+                },
+            }
+            if batch.len() >= IMPORT_BATCH {
+                self.store_batch(
+                    actor,
+                    &import_id,
+                    &elements,
+                    &mut batch,
+                    &mut resolved,
+                    &mut report,
+                )
+                .await?;
+                progress(done);
+            }
+        }
+        self.store_batch(
+            actor,
+            &import_id,
+            &elements,
+            &mut batch,
+            &mut resolved,
+            &mut report,
+        )
+        .await?;
+        progress(done);
+        report.rows_refused = report.problems.len() as u64;
+        let mut tx = self.store.begin().await?;
+        results::finish_import(
+            &mut tx,
+            &import_id,
+            &serde_json::to_value(&report.problems).unwrap_or(Value::Null),
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            &actor.id,
+            "results.imported",
+            &format!("import:{import_id}"),
+            &serde_json::json!({ "file": file_name, "stored": report.rows_stored, "refused": report.rows_refused }),
+        )
+        .await?;
+        microcred_store::commit(tx).await?;
+        Ok(report)
+    }
+
+    /// Stores one batch in one transaction: finds or creates its learners (one query each way),
+    /// then upserts its results.
+    async fn store_batch(
+        &self,
+        actor: &Account,
+        import_id: &str,
+        elements: &HashMap<String, String>,
+        batch: &mut Vec<ResultRow>,
+        resolved: &mut HashMap<String, String>,
+        report: &mut ImportReport,
+    ) -> Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let rows = std::mem::take(batch);
+        let university_of = |row: &ResultRow| {
+            elements
+                .get(row.element.as_str())
+                .cloned()
+                .unwrap_or_default()
+        };
+        let mut tx = self.store.begin().await?;
+        let student_ids: Vec<(String, String)> = rows
+            .iter()
+            .filter(|r| !resolved.contains_key(&r.learner))
+            .filter_map(|r| r.student_id.clone().map(|s| (university_of(r), s)))
+            .collect();
+        let emails: Vec<String> = rows
+            .iter()
+            .filter(|r| !resolved.contains_key(&r.learner))
+            .filter_map(|r| r.email.clone())
+            .collect();
+        let (by_student, by_email) = learners::find_many(&mut tx, &student_ids, &emails).await?;
+        let mut created: Vec<(String, Learner)> = Vec::new();
+        let mut new_ids: HashMap<String, usize> = HashMap::new();
+        for row in &rows {
+            if resolved.contains_key(&row.learner) {
+                continue;
+            }
+            let known = row
+                .student_id
+                .as_ref()
+                .and_then(|s| by_student.get(&(university_of(row), s.clone())))
+                .or_else(|| {
+                    row.email
+                        .as_ref()
+                        .and_then(|e| by_email.get(&e.to_lowercase()))
+                });
+            match known {
+                Some(id) => {
+                    resolved.insert(row.learner.clone(), id.clone());
+                }
+                None => {
+                    let id = new_id();
+                    let student_ids = row
+                        .student_id
+                        .as_ref()
+                        .and_then(|s| {
+                            UniversityId::new(university_of(row))
+                                .ok()
+                                .map(|university| StudentId {
+                                    university,
+                                    value: s.clone(),
+                                })
+                        })
+                        .into_iter()
+                        .collect();
+                    new_ids.insert(row.learner.clone(), created.len());
+                    created.push((
+                        id.clone(),
+                        Learner {
+                            given_names: row.given_names.clone(),
+                            family_names: row.family_names.clone(),
+                            date_of_birth: row.date_of_birth,
+                            nationality: row.nationality.clone(),
+                            student_ids,
+                            email: row.email.clone(),
+                        },
+                    ));
+                    resolved.insert(row.learner.clone(), id);
+                }
+            }
+        }
+        // A new learner's later rows in this batch add their student ids at other universities.
+        for row in &rows {
+            if let (Some(&i), Some(student)) = (new_ids.get(&row.learner), &row.student_id)
+                && let Ok(university) = UniversityId::new(university_of(row))
+            {
+                let id = StudentId {
+                    university,
+                    value: student.clone(),
+                };
+                if !created[i].1.student_ids.contains(&id) {
+                    created[i].1.student_ids.push(id);
+                }
+            }
+        }
+        learners::insert_many(&mut tx, &created).await?;
+        let records: Vec<ResultRecord> = rows
+            .iter()
+            .map(|row| ResultRecord {
+                learner_id: resolved[&row.learner].clone(),
+                element_id: row.element.to_string(),
+                completed_on: row.completed_on.to_string(),
+                passed: row.passed,
+                grade: row.grade.clone(),
+                overall_grade: row.overall_grade.clone(),
+                import_id: Some(import_id.to_owned()),
+                recorded_by: actor.id.clone(),
+            })
+            .collect();
+        results::upsert(&mut tx, &records).await?;
+        results::count_import(&mut tx, import_id, records.len() as i64, 0).await?;
+        microcred_store::commit(tx).await?;
+        report.rows_stored += records.len() as u64;
+        report.learners_created += created.len() as u64;
+        Ok(())
+    }
+
+    /// A learner, for a registrar or administrator, or for the learner themself.
+    pub async fn learner(&self, actor: &Account, id: &str) -> Result<LearnerRecord> {
+        let mut c = self.store.connection().await?;
+        let record = learners::get(&mut c, id)
+            .await?
+            .ok_or_else(|| PlatformError::NotFound(format!("learner {id}")))?;
+        if actor.learner_id.as_deref() != Some(record.id.as_str()) {
+            require_any(actor, &[Role::Registrar, Role::AllianceAdmin])?;
+        }
+        Ok(record)
+    }
+
+    /// Learners by student id at a university, or by e-mail.
+    pub async fn find_learners(
+        &self,
+        actor: &Account,
+        university: Option<&str>,
+        student_id: Option<&str>,
+        email: Option<&str>,
+    ) -> Result<Vec<LearnerRecord>> {
+        require_any(actor, &[Role::Registrar, Role::AllianceAdmin])?;
+        let mut c = self.store.connection().await?;
+        if let (Some(u), Some(s)) = (university, student_id) {
+            return Ok(learners::by_student_id(&mut c, u, s)
+                .await?
+                .into_iter()
+                .collect());
+        }
+        if let Some(email) = email {
+            return Ok(learners::by_email(&mut c, email).await?);
+        }
+        Ok(learners::list(&mut c, 200, 0).await?)
+    }
+
+    pub async fn learner_results(&self, actor: &Account, id: &str) -> Result<Vec<ResultRecord>> {
+        let learner = self.learner(actor, id).await?;
+        let mut c = self.store.connection().await?;
+        Ok(results::of_learner(&mut c, &learner.id).await?)
+    }
+
+    /// Merges learner `other` into `keep` (the same person recorded twice), as a registrar
+    /// says; refused when both hold a credential for the same specification.
+    pub async fn merge_learners(
+        &self,
+        actor: &Account,
+        keep: &str,
+        other: &str,
+    ) -> Result<LearnerRecord> {
+        require_any(actor, &[Role::Registrar, Role::AllianceAdmin])?;
+        let mut tx = self.store.begin().await?;
+        let merged = learners::merge(&mut tx, keep, other).await?;
+        audit::append(
+            &mut tx,
+            &actor.id,
+            "learner.merged",
+            &format!("learner:{keep}"),
+            &serde_json::json!({ "merged": other }),
+        )
+        .await?;
+        microcred_store::commit(tx).await?;
+        Ok(merged)
+    }
+
+    /// Creates an account for a learner, to see and share their credentials (a registrar).
+    pub async fn learner_account(
+        &self,
+        actor: &Account,
+        learner_id: &str,
+        email: &str,
+        password: Option<String>,
+    ) -> Result<Account> {
+        require_any(actor, &[Role::Registrar, Role::AllianceAdmin])?;
+        let learner = self.learner(actor, learner_id).await?;
+        self.insert_account(
+            &actor.id,
+            super::auth::NewAccount {
+                email: email.to_owned(),
+                name: format!(
+                    "{} {}",
+                    learner.learner.given_names, learner.learner.family_names
+                ),
+                password,
+                grants: vec![microcred_store::accounts::Grant {
+                    role: Role::Learner,
+                    university: None,
+                }],
+                learner_id: Some(learner.id),
+            },
+        )
+        .await
+    }
+}

@@ -1,0 +1,247 @@
+//! The platform's use cases: what people do through the server (and what `microcred demo`
+//! sets up), over the store. Every use case checks who may do it: a registrar of one university
+//! cannot act for another, a learner sees only their own.
+
+pub mod alliance;
+pub mod auth;
+pub mod catalogue;
+pub mod issuance;
+pub mod learners;
+pub mod verification;
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use microcred_store::accounts::{Account, Role};
+use microcred_store::{Store, StoreError};
+
+use crate::Checker;
+
+/// How this platform instance is reached and keeps its secrets.
+#[derive(Clone)]
+pub struct Config {
+    /// Where the platform is served, e.g. `https://enhance.eu` or `http://127.0.0.1:8080`: DIDs,
+    /// status list URLs and verification links are made from it.
+    pub public_url: String,
+    /// Encrypts signing keys at rest (from configuration or the environment, never stored
+    /// beside them).
+    pub key_encryption_key: [u8; 32],
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("public_url", &self.public_url)
+            .field("key_encryption_key", &"<redacted>")
+            .finish()
+    }
+}
+
+impl Config {
+    /// The public URL without a trailing slash.
+    pub fn base(&self) -> &str {
+        self.public_url.trim_end_matches('/')
+    }
+
+    /// The did:web method-specific part for the public URL: host (port as `%3A`) and path.
+    fn did_web_base(&self) -> String {
+        let rest = self
+            .base()
+            .split_once("://")
+            .map_or(self.base(), |(_, rest)| rest);
+        let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+        let mut did = format!("did:web:{}", host.replace(':', "%3A"));
+        for segment in path.split('/').filter(|s| !s.is_empty()) {
+            did.push(':');
+            did.push_str(segment);
+        }
+        did
+    }
+
+    /// The alliance's DID.
+    pub fn alliance_did(&self) -> String {
+        self.did_web_base()
+    }
+
+    /// A member university's DID: `did:web:host:u:{id}`, its document at `/u/{id}/did.json`.
+    pub fn university_did(&self, university: &str) -> String {
+        format!("{}:u:{university}", self.did_web_base())
+    }
+
+    /// The URL of a status list credential.
+    pub fn status_list_url(&self, list: &str) -> String {
+        format!("{}/status/{list}", self.base())
+    }
+
+    /// The public page verifying a credential (what a QR code opens).
+    pub fn verification_url(&self, credential: &str) -> String {
+        format!("{}/verify?credential={}", self.base(), credential)
+    }
+
+    /// A published specification version, the achievement of its credentials.
+    pub fn achievement_url(&self, specification: &str, version: i64) -> String {
+        format!("{}/catalogue/{specification}/v{version}", self.base())
+    }
+}
+
+/// One thing wrong with what was sent, and where (a JSON path or a row).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub path: String,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Problem {
+        Problem {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PlatformError {
+    #[error("sign in first: this needs an account")]
+    Unauthenticated,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{title}")]
+    Invalid {
+        title: String,
+        problems: Vec<Problem>,
+    },
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl PlatformError {
+    pub fn invalid(title: impl Into<String>, problems: Vec<Problem>) -> PlatformError {
+        PlatformError::Invalid {
+            title: title.into(),
+            problems,
+        }
+    }
+}
+
+impl From<StoreError> for PlatformError {
+    fn from(error: StoreError) -> PlatformError {
+        match error {
+            StoreError::NotFound(what) => PlatformError::NotFound(what),
+            StoreError::Conflict(what) => {
+                PlatformError::Conflict(format!("{what} already exists or changed meanwhile"))
+            }
+            other if other.is_conflict() => PlatformError::Conflict(other.to_string()),
+            other => PlatformError::Internal(other.to_string()),
+        }
+    }
+}
+
+pub type Result<T, E = PlatformError> = std::result::Result<T, E>;
+
+/// Reads a domain value from JSON sent to the platform; a mistake is reported with its path
+/// (`workload.ects`, `learning_outcomes[2].category`).
+pub fn from_json<T: serde::de::DeserializeOwned>(
+    what: &str,
+    value: serde_json::Value,
+) -> Result<T> {
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let path = error.path().to_string();
+        let path = if path == "." { String::new() } else { path };
+        PlatformError::invalid(
+            format!("the {what} is not valid"),
+            vec![Problem::new(path, error.inner().to_string())],
+        )
+    })
+}
+
+/// The platform: the store, its configuration, the rule profiles.
+#[derive(Clone)]
+pub struct Platform {
+    store: Store,
+    config: Arc<Config>,
+    checker: Arc<Checker>,
+    verifier: Arc<verification::VerifierCache>,
+}
+
+impl Platform {
+    pub fn new(store: Store, config: Config, checker: Checker) -> Platform {
+        Platform {
+            store,
+            config: Arc::new(config),
+            checker: Arc::new(checker),
+            verifier: Arc::default(),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+}
+
+/// Refuses unless `actor` holds `role` (for `university`, when given).
+pub fn require(actor: &Account, role: Role, university: Option<&str>) -> Result<()> {
+    let allowed = match university {
+        Some(u) => actor.has_for(role, u),
+        None => actor.has(role),
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(PlatformError::Forbidden(match university {
+            Some(u) => format!("only a {} of `{u}` may do this", role.name()),
+            None => format!("only a {} may do this", role.name()),
+        }))
+    }
+}
+
+/// Refuses unless `actor` holds one of `roles`.
+pub fn require_any(actor: &Account, roles: &[Role]) -> Result<()> {
+    if roles.iter().any(|r| actor.has(*r)) {
+        Ok(())
+    } else {
+        let names: Vec<&str> = roles.iter().map(|r| r.name()).collect();
+        Err(PlatformError::Forbidden(format!(
+            "this needs the role {}",
+            names.join(" or ")
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Config;
+
+    #[test]
+    fn dids_follow_the_public_url() {
+        let config = |url: &str| Config {
+            public_url: url.into(),
+            key_encryption_key: [0; 32],
+        };
+        assert_eq!(
+            config("https://enhance.eu").alliance_did(),
+            "did:web:enhance.eu"
+        );
+        assert_eq!(
+            config("http://127.0.0.1:8080/").university_did("wut"),
+            "did:web:127.0.0.1%3A8080:u:wut"
+        );
+        assert_eq!(
+            config("https://alliance.eu/credentials").university_did("tub"),
+            "did:web:alliance.eu:credentials:u:tub"
+        );
+        assert_eq!(
+            config("https://enhance.eu").status_list_url("wut-revocation-1"),
+            "https://enhance.eu/status/wut-revocation-1"
+        );
+    }
+}

@@ -1,0 +1,239 @@
+//! Verifying credentials and presentations for anyone (the public verification page and the
+//! VC API), with the alliance's members as the trust list and its own status lists at hand;
+//! and issuing arbitrary credentials through the VC API.
+
+use std::sync::{Arc, RwLock};
+
+use serde_json::Value;
+
+use microcred_credentials::data_integrity::{Cryptosuite, ProofOptions, add_proof, proof_as_array};
+use microcred_credentials::datetime::DateTime;
+use microcred_credentials::did::DidResolver;
+use microcred_credentials::open_badges::{Statement, describe};
+use microcred_credentials::trust::TrustList;
+use microcred_credentials::vc::{Strictness, validate_credential};
+use microcred_credentials::verify::{Context, Report, verify_credential, verify_presentation};
+use microcred_store::accounts::{Account, Role};
+use microcred_store::{audit, status};
+
+use super::alliance::ALLIANCE;
+use super::{Platform, PlatformError, Problem, Result};
+
+/// The trust list and DID documents, rebuilt when members or keys change.
+#[derive(Default)]
+pub struct VerifierCache {
+    known: RwLock<Option<Arc<Known>>>,
+}
+
+struct Known {
+    trust: TrustList,
+    resolver: DidResolver,
+}
+
+impl VerifierCache {
+    /// Forgets what it knows (after a change of members or keys).
+    pub fn forget(&self) {
+        if let Ok(mut known) = self.known.write() {
+            *known = None;
+        }
+    }
+}
+
+impl Platform {
+    async fn known(&self) -> Result<Arc<Known>> {
+        if let Some(known) = self.verifier.known.read().ok().and_then(|k| k.clone()) {
+            return Ok(known);
+        }
+        let trust = self.trust_list().await?;
+        let resolver = trust
+            .resolver()
+            .map_err(|e| PlatformError::Internal(format!("the trust list's DID documents: {e}")))?;
+        let known = Arc::new(Known { trust, resolver });
+        if let Ok(mut slot) = self.verifier.known.write() {
+            *slot = Some(Arc::clone(&known));
+        }
+        Ok(known)
+    }
+
+    /// The status lists a credential points to that this platform publishes.
+    async fn own_status_lists(&self, credential: &Value) -> Result<Vec<Value>> {
+        let prefix = format!("{}/status/", self.config.base());
+        let entries: Vec<&Value> = match credential.get("credentialStatus") {
+            Some(Value::Array(list)) => list.iter().collect(),
+            Some(one) => vec![one],
+            None => Vec::new(),
+        };
+        let mut lists = Vec::new();
+        let mut c = self.store.connection().await?;
+        for entry in entries.into_iter().take(8) {
+            let Some(url) = entry.get("statusListCredential").and_then(Value::as_str) else {
+                continue;
+            };
+            if let Some(id) = url.strip_prefix(&prefix)
+                && let Some(signed) = status::get(&mut c, id).await?.and_then(|l| l.signed)
+            {
+                lists.push(signed);
+            }
+        }
+        Ok(lists)
+    }
+
+    /// Verifies a credential against the alliance's trust list and its status lists, and says
+    /// what it states (read from what was signed only).
+    pub async fn verify(&self, credential: &Value) -> Result<(Report, Vec<Statement>)> {
+        let known = self.known().await?;
+        let lists = self.own_status_lists(credential).await?;
+        let report = verify_credential(
+            credential,
+            &Context {
+                trust: Some(&known.trust),
+                status_lists: &lists,
+                resolver: &known.resolver,
+                now: DateTime::now(),
+            },
+        );
+        let statements = describe(credential);
+        Ok((report, statements))
+    }
+
+    /// Verifies a presentation (the holder's proof with the verifier's challenge and domain)
+    /// and every credential in it.
+    pub async fn verify_presentation(
+        &self,
+        presentation: &Value,
+        challenge: Option<&str>,
+        domain: Option<&str>,
+    ) -> Result<(Report, Vec<Report>)> {
+        let known = self.known().await?;
+        let mut lists = Vec::new();
+        if let Some(credentials) = presentation.get("verifiableCredential") {
+            let all: Vec<&Value> = match credentials {
+                Value::Array(list) => list.iter().collect(),
+                one => vec![one],
+            };
+            for credential in all.into_iter().take(32) {
+                lists.extend(self.own_status_lists(credential).await?);
+            }
+        }
+        Ok(verify_presentation(
+            presentation,
+            challenge,
+            domain,
+            &Context {
+                trust: Some(&known.trust),
+                status_lists: &lists,
+                resolver: &known.resolver,
+                now: DateTime::now(),
+            },
+        ))
+    }
+
+    /// VC API issuing: signs `credential` as the university (or the alliance) that is its
+    /// issuer, if the actor is its registrar (an administrator for the alliance).
+    pub async fn issue_any(
+        &self,
+        actor: &Account,
+        credential: Value,
+        cryptosuite: Option<&str>,
+    ) -> Result<Value> {
+        let issuer = match credential.get("issuer") {
+            Some(Value::String(id)) => id.clone(),
+            Some(Value::Object(o)) => o
+                .get("id")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+            _ => String::new(),
+        };
+        if let Err(problems) = validate_credential(&credential, Strictness::Issue) {
+            return Err(PlatformError::invalid(
+                "the credential is not valid",
+                problems
+                    .into_iter()
+                    .map(|p| {
+                        Problem::new(
+                            format!("credential.{}", p.path)
+                                .trim_end_matches('.')
+                                .to_owned(),
+                            p.message,
+                        )
+                    })
+                    .collect(),
+            ));
+        }
+        let suite = match cryptosuite {
+            None => Cryptosuite::EddsaRdfc2022,
+            Some(name) => Cryptosuite::parse(name).ok_or_else(|| {
+                PlatformError::invalid(
+                    "unknown cryptosuite",
+                    vec![Problem::new(
+                        "options.cryptosuite",
+                        format!("`{name}`: eddsa-rdfc-2022 or eddsa-jcs-2022"),
+                    )],
+                )
+            })?,
+        };
+        let owner = if issuer == self.config.alliance_did() {
+            if !actor.has(Role::AllianceAdmin) {
+                return Err(PlatformError::Forbidden(
+                    "only an administrator signs as the alliance".into(),
+                ));
+            }
+            ALLIANCE.to_owned()
+        } else {
+            let member = self
+                .universities()
+                .await?
+                .into_iter()
+                .find(|u| u.did == issuer)
+                .ok_or_else(|| {
+                    PlatformError::invalid(
+                        "unknown issuer",
+                        vec![Problem::new(
+                            "credential.issuer",
+                            format!("`{issuer}` is not a member university's DID"),
+                        )],
+                    )
+                })?;
+            let id = member.university.id.to_string();
+            if !actor.has(Role::AllianceAdmin) && !actor.has_for(Role::Registrar, &id) {
+                return Err(PlatformError::Forbidden(format!(
+                    "only a registrar of `{id}` may sign as it"
+                )));
+            }
+            id
+        };
+        let mut c = self.store.connection().await?;
+        let key = self.signing_key(&mut c, &owner).await?;
+        let options = ProofOptions::assertion(
+            suite,
+            key.verification_method.clone(),
+            DateTime::now().to_string(),
+        );
+        let mut signed = add_proof(&credential, &key.key, &options).map_err(|e| {
+            PlatformError::invalid(
+                "the credential cannot be signed",
+                vec![Problem::new("credential", e.to_string())],
+            )
+        })?;
+        if credential
+            .get("type")
+            .is_some_and(|t| t.to_string().contains("OpenBadgeCredential"))
+        {
+            proof_as_array(&mut signed);
+        }
+        let id = credential
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or("(no id)");
+        audit::append(
+            &mut c,
+            &actor.id,
+            "credential.signed",
+            &format!("credential:{id}"),
+            &serde_json::json!({ "issuer": issuer, "via": "vc-api" }),
+        )
+        .await?;
+        Ok(signed)
+    }
+}

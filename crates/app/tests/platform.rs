@@ -1,0 +1,469 @@
+//! The platform's whole life, at the level of its use cases, on both databases: set up an
+//! alliance, write, submit, advise on and approve a specification, import results, issue,
+//! verify, suspend, revoke, correct; and who may not do what.
+//!
+//! PostgreSQL runs when `MICROCRED_TEST_POSTGRES` names a server (required under `CI=true`).
+
+use std::path::Path;
+
+use microcred_app::Checker;
+use microcred_app::platform::auth::NewAccount;
+use microcred_app::platform::catalogue::{Decision, Recommendation};
+use microcred_app::platform::{Config, Platform, PlatformError};
+use microcred_app::results::ResultsReader;
+use microcred_credentials::verify::Verdict;
+use microcred_model::Alliance;
+use microcred_store::accounts::{Account, Grant, Role};
+use microcred_store::credentials::{CredentialState, Filter};
+use microcred_store::{Store, testing};
+
+const SPEC: &str = "enhance-certificate-sustainable-entrepreneurship";
+
+fn root() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+}
+
+struct World {
+    platform: Platform,
+    admin: Account,
+    teacher: Account,
+    jury: Account,
+    task_group: Account,
+    board: Account,
+    wut: Account,
+    tub: Account,
+}
+
+async fn account(platform: &Platform, admin: &Account, email: &str, grants: Vec<Grant>) -> Account {
+    platform
+        .create_account(
+            Some(admin),
+            NewAccount {
+                email: email.into(),
+                name: email.into(),
+                password: Some("a long password".into()),
+                grants,
+                learner_id: None,
+            },
+        )
+        .await
+        .unwrap()
+}
+
+fn grant(role: Role, university: Option<&str>) -> Vec<Grant> {
+    vec![Grant {
+        role,
+        university: university.map(str::to_owned),
+    }]
+}
+
+async fn world(store: Store) -> World {
+    let checker = Checker::new(None).unwrap();
+    let platform = Platform::new(
+        store,
+        Config {
+            public_url: "https://enhance.example".into(),
+            key_encryption_key: [9; 32],
+        },
+        checker,
+    );
+    let admin = platform
+        .create_account(
+            None,
+            NewAccount {
+                email: "admin@enhance.example".into(),
+                name: "Admin".into(),
+                password: Some("a long password".into()),
+                grants: grant(Role::AllianceAdmin, None),
+                learner_id: None,
+            },
+        )
+        .await
+        .unwrap();
+    let alliance: Alliance =
+        serde_json::from_value(serde_json::json!({ "name": { "en": "ENHANCE" } })).unwrap();
+    platform.set_alliance(Some(&admin), alliance).await.unwrap();
+    let loaded = Checker::new(None)
+        .unwrap()
+        .load(&root().join(format!("examples/{SPEC}.toml")))
+        .unwrap();
+    for university in &loaded.catalogue.universities {
+        platform
+            .add_university(&admin, university.clone())
+            .await
+            .unwrap();
+    }
+    for element in &loaded.catalogue.course_elements {
+        platform
+            .put_course_element(&admin, element.clone())
+            .await
+            .unwrap();
+    }
+    World {
+        teacher: account(
+            &platform,
+            &admin,
+            "teacher@wut.example",
+            grant(Role::Teacher, Some("wut")),
+        )
+        .await,
+        jury: account(
+            &platform,
+            &admin,
+            "jury@enhance.example",
+            grant(Role::Jury, None),
+        )
+        .await,
+        task_group: account(
+            &platform,
+            &admin,
+            "tg@enhance.example",
+            grant(Role::TaskGroup, None),
+        )
+        .await,
+        board: account(
+            &platform,
+            &admin,
+            "board@enhance.example",
+            grant(Role::Board, None),
+        )
+        .await,
+        wut: account(
+            &platform,
+            &admin,
+            "registrar@wut.example",
+            grant(Role::Registrar, Some("wut")),
+        )
+        .await,
+        tub: account(
+            &platform,
+            &admin,
+            "registrar@tub.example",
+            grant(Role::Registrar, Some("tub")),
+        )
+        .await,
+        platform,
+        admin,
+    }
+}
+
+fn results(
+    text: &str,
+) -> Vec<Result<microcred_app::results::ResultRow, microcred_app::results::RowProblem>> {
+    ResultsReader::new("results.csv", text.as_bytes())
+        .unwrap()
+        .collect()
+}
+
+#[tokio::test]
+async fn a_specification_is_reviewed_published_issued_verified_revoked_and_corrected() {
+    for (backend, store) in testing::stores().await {
+        let w = world(store).await;
+        let p = &w.platform;
+        let spec = Checker::new(None)
+            .unwrap()
+            .load(&root().join(format!("examples/{SPEC}.toml")))
+            .unwrap()
+            .specification;
+
+        // Review: draft → submitted → advice → approved (published).
+        p.create_specification(&w.teacher, spec.clone())
+            .await
+            .unwrap();
+        assert!(
+            matches!(
+                p.decide(&w.board, SPEC, Decision::Approve, "").await,
+                Err(PlatformError::Conflict(_))
+            ),
+            "{backend}: not yet submitted"
+        );
+        assert!(
+            matches!(
+                p.submit(&w.jury, SPEC, "").await,
+                Err(PlatformError::Forbidden(_))
+            ),
+            "{backend}"
+        );
+        p.submit(&w.teacher, SPEC, "ready").await.unwrap();
+        assert!(
+            matches!(
+                p.update_specification(&w.teacher, spec.clone()).await,
+                Err(PlatformError::Conflict(_))
+            ),
+            "{backend}: under review"
+        );
+        p.advise(
+            &w.jury,
+            SPEC,
+            Recommendation::Approve,
+            "a meaningful combination",
+        )
+        .await
+        .unwrap();
+        p.advise(&w.task_group, SPEC, Recommendation::Approve, "")
+            .await
+            .unwrap();
+        assert!(matches!(
+            p.decide(&w.teacher, SPEC, Decision::Approve, "").await,
+            Err(PlatformError::Forbidden(_))
+        ));
+        let published = p
+            .decide(&w.board, SPEC, Decision::Approve, "")
+            .await
+            .unwrap();
+        assert_eq!(published.state.name(), "published", "{backend}");
+        let history: Vec<String> = p
+            .history(SPEC)
+            .await
+            .unwrap()
+            .iter()
+            .map(|e| e.kind.clone())
+            .collect();
+        assert_eq!(
+            history,
+            ["created", "submitted", "advice", "advice", "decision"],
+            "{backend}"
+        );
+        assert_eq!(p.catalogue(&Default::default()).await.unwrap().len(), 1);
+
+        // Results: each registrar records their own university's; the other's rows are refused.
+        let csv = "learner,given_names,family_names,date_of_birth,nationality,student_id,element,completed_on,grade,overall_grade\n\
+            s1,Zoë,Łukasiewicz-Παπαδοπούλου,2001-04-12,PL;GR,301234,wut:sustainable-business-models,2026-06-12,5.0,4.5\n\
+            s2,Jan,Kowalski,2000-01-02,PL,301235,wut:sustainable-business-models,2026-06-10,4.0,4.0\n\
+            s1,Zoë,Łukasiewicz-Παπαδοπούλου,2001-04-12,PL;GR,77001,tub:innovation-lab,2026-06-26,1.7,\n";
+        let wut = p
+            .import_results(&w.wut, "wut.csv", results(csv), &mut |_| {})
+            .await
+            .unwrap();
+        assert_eq!(
+            (wut.rows_stored, wut.rows_refused, wut.learners_created),
+            (2, 1, 2),
+            "{backend}"
+        );
+        assert!(
+            wut.problems[0].message.contains("belongs to `tub`"),
+            "{backend}: {:?}",
+            wut.problems
+        );
+        // TUB knows Zoë by her TUB student id only: a new record, merged later by a registrar.
+        let tub = p
+            .import_results(&w.tub, "tub.csv", results(csv), &mut |_| {})
+            .await
+            .unwrap();
+        assert_eq!(
+            (tub.rows_stored, tub.rows_refused, tub.learners_created),
+            (1, 2, 1),
+            "{backend}"
+        );
+        let zoe = p
+            .find_learners(&w.wut, Some("wut"), Some("301234"), None)
+            .await
+            .unwrap()
+            .remove(0);
+        let zoe_at_tub = p
+            .find_learners(&w.tub, Some("tub"), Some("77001"), None)
+            .await
+            .unwrap()
+            .remove(0);
+        assert_ne!(zoe.id, zoe_at_tub.id);
+        p.merge_learners(&w.wut, &zoe.id, &zoe_at_tub.id)
+            .await
+            .unwrap();
+        // Importing the same file again stores the same rows again, duplicating nothing.
+        p.import_results(&w.wut, "wut.csv", results(csv), &mut |_| {})
+            .await
+            .unwrap();
+        assert_eq!(
+            p.learner_results(&w.wut, &zoe.id).await.unwrap().len(),
+            2,
+            "{backend}"
+        );
+
+        // Issue: WUT awards (most workload, tie broken for the lead); TUB's registrar may not.
+        assert!(
+            matches!(
+                p.issue(&w.tub, SPEC, None, &mut |_, _| {}).await,
+                Err(PlatformError::Forbidden(_))
+            ),
+            "{backend}"
+        );
+        let outcome = p.issue(&w.wut, SPEC, None, &mut |_, _| {}).await.unwrap();
+        assert_eq!(outcome.issued.len(), 1, "{backend}: {outcome:?}");
+        assert_eq!(outcome.issued[0].learner, zoe.id);
+        let named = p
+            .issue(
+                &w.wut,
+                SPEC,
+                Some(vec![
+                    zoe.id.clone(),
+                    outcome
+                        .not_eligible
+                        .first()
+                        .map(|n| n.learner.clone())
+                        .unwrap_or_default(),
+                ]),
+                &mut |_, _| {},
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            named.already_held,
+            std::slice::from_ref(&zoe.id),
+            "{backend}: issuing twice issues once"
+        );
+        let credential_id = outcome.issued[0].credential.clone();
+        let record = p.credential(&w.wut, &credential_id).await.unwrap();
+        assert_eq!(record.date_of_issuing, "2026-06-26", "{backend}");
+        assert_eq!(
+            record.document["credentialSubject"]["result"][0]["value"],
+            "4.5"
+        );
+        assert_eq!(
+            record.document["issuer"]["id"],
+            "did:web:enhance.example:u:wut"
+        );
+
+        // Verify, suspend, reinstate, revoke.
+        let (report, statements) = p.verify(&record.document).await.unwrap();
+        assert_eq!(report.verdict, Verdict::Valid, "{backend}: {report:?}");
+        assert!(statements.iter().any(|s| s.value.contains("Zoë")));
+        assert!(
+            matches!(
+                p.revoke(&w.tub, &credential_id, "no").await,
+                Err(PlatformError::Forbidden(_))
+            ),
+            "{backend}"
+        );
+        assert!(matches!(
+            p.revoke(&w.wut, &credential_id, " ").await,
+            Err(PlatformError::Invalid { .. })
+        ));
+        p.suspend(&w.wut, &credential_id, "under investigation")
+            .await
+            .unwrap();
+        assert_eq!(
+            p.verify(&record.document).await.unwrap().0.verdict,
+            Verdict::Suspended,
+            "{backend}"
+        );
+        p.reinstate(&w.wut, &credential_id, "cleared")
+            .await
+            .unwrap();
+        assert_eq!(
+            p.verify(&record.document).await.unwrap().0.verdict,
+            Verdict::Valid,
+            "{backend}"
+        );
+
+        // Correct: a new credential, the old one revoked with the reason.
+        let corrected = p
+            .correct(&w.wut, &credential_id, "name misspelt")
+            .await
+            .unwrap();
+        let new_id = corrected.issued[0].credential.clone();
+        let old = p.credential(&w.wut, &credential_id).await.unwrap();
+        assert_eq!(
+            (old.state, old.current),
+            (CredentialState::Revoked, false),
+            "{backend}"
+        );
+        assert_eq!(
+            p.verify(&old.document).await.unwrap().0.verdict,
+            Verdict::Revoked,
+            "{backend}"
+        );
+        let new = p.credential(&w.wut, &new_id).await.unwrap();
+        assert_eq!(new.replaces.as_deref(), Some(credential_id.as_str()));
+        assert_eq!(
+            p.verify(&new.document).await.unwrap().0.verdict,
+            Verdict::Valid,
+            "{backend}"
+        );
+
+        // Key rotation: old credentials still verify; new ones are signed with the new key.
+        p.rotate_key(&w.admin, "wut").await.unwrap();
+        assert_eq!(
+            p.verify(&new.document).await.unwrap().0.verdict,
+            Verdict::Valid,
+            "{backend}: after rotation"
+        );
+        p.revoke(&w.wut, &new_id, "issued in error").await.unwrap();
+        assert_eq!(
+            p.verify(&new.document).await.unwrap().0.verdict,
+            Verdict::Revoked,
+            "{backend}"
+        );
+
+        // A learner sees their own credentials, and no one else's.
+        let learner = p
+            .learner_account(
+                &w.wut,
+                &zoe.id,
+                "zoe@example.eu",
+                Some("a long password".into()),
+            )
+            .await
+            .unwrap();
+        let mine = p.credentials(&learner, Filter::default()).await.unwrap();
+        assert_eq!(mine.len(), 2, "{backend}: the revoked and the corrected");
+        let jan = p
+            .find_learners(&w.wut, Some("wut"), Some("301235"), None)
+            .await
+            .unwrap()
+            .remove(0);
+        let jan_account = p
+            .learner_account(&w.wut, &jan.id, "jan@example.eu", None)
+            .await
+            .unwrap();
+        assert!(
+            p.credentials(&jan_account, Filter::default())
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            matches!(
+                p.credential(&jan_account, &new_id).await,
+                Err(PlatformError::NotFound(_))
+            ),
+            "{backend}"
+        );
+        assert!(
+            matches!(
+                p.learner(&jan_account, &zoe.id).await,
+                Err(PlatformError::Forbidden(_))
+            ),
+            "{backend}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_specification_with_errors_cannot_be_submitted() {
+    for (backend, store) in testing::stores().await {
+        let w = world(store).await;
+        let p = &w.platform;
+        let bad = Checker::new(None)
+            .unwrap()
+            .load(&root().join("examples/non-conforming/certificate-too-small.toml"))
+            .unwrap()
+            .specification;
+        p.create_specification(&w.teacher, bad.clone())
+            .await
+            .unwrap();
+        match p.submit(&w.teacher, bad.id.as_str(), "").await {
+            Err(PlatformError::Invalid { problems, .. }) => {
+                assert!(
+                    problems.iter().any(|p| p.path == "workload.ects"
+                        && p.message.contains("ENHANCE template §7.6")),
+                    "{backend}: {problems:?}"
+                );
+            }
+            other => panic!("{backend}: {other:?}"),
+        }
+        assert_eq!(
+            p.specification(bad.id.as_str()).await.unwrap().state.name(),
+            "draft"
+        );
+    }
+}
