@@ -3,7 +3,8 @@
 // Open Badges 3.0 JSON Schema. No network: contexts come from npm packages and microcred's
 // repository; status lists and the schema from files the caller names.
 //
-//   node interop.mjs verify-dbz [--status FILE]... FILE...      -> JSON lines {file, verified, error}
+//   node interop.mjs verify-dbz [--status FILE]... [--did-document FILE]... FILE...
+//                                                   -> JSON lines {file, verified, error}
 //   node interop.mjs verify-dcc [--status FILE]... [--schema FILE] FILE...
 //                                                   -> JSON lines {file, verified, log, schemaCheck, error}
 //   node interop.mjs sign-dbz KEY_FILE IN OUT                   -> signs IN with the key, writes OUT
@@ -43,6 +44,8 @@ didKeyDriver.use({ multibaseMultikeyHeader: 'z6Mk', fromMultibase: Ed25519Multik
 
 // Status list credentials given as files, by their id (URL).
 const statusLists = new Map();
+// did:web DID documents given as files, by DID.
+const didDocuments = new Map();
 // Documents verifier-core fetches (the OB 3.0 JSON Schema), by URL.
 const served = new Map();
 const OB3_SCHEMA_URL = 'https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json';
@@ -54,6 +57,17 @@ async function documentLoader(url) {
   if (url.startsWith('did:key:')) {
     const document = await didKeyDriver.get({ url });
     return { contextUrl: null, documentUrl: url, document };
+  }
+  if (url.startsWith('did:web:')) {
+    const [did, fragment] = url.split('#');
+    const document = didDocuments.get(did);
+    if (document) {
+      if (!fragment) return { contextUrl: null, documentUrl: url, document };
+      const method = document.verificationMethod.find((m) => m.id === url);
+      if (method) {
+        return { contextUrl: null, documentUrl: url, document: { '@context': document['@context'], ...method } };
+      }
+    }
   }
   if (statusLists.has(url)) {
     return { contextUrl: null, documentUrl: url, document: statusLists.get(url) };
@@ -90,6 +104,9 @@ function parseArgs(args) {
     if (args[i] === '--status') {
       const list = readJson(args[++i]);
       statusLists.set(list.id, list);
+    } else if (args[i] === '--did-document') {
+      const document = readJson(args[++i]);
+      didDocuments.set(document.id, document);
     } else if (args[i] === '--schema') {
       served.set(OB3_SCHEMA_URL, readJson(args[++i]));
     } else {
@@ -109,7 +126,9 @@ async function verifyDbz(files) {
         documentLoader,
         checkStatus,
       });
-      const error = result.error ? String(result.error.errors?.[0]?.message ?? result.error.message ?? result.error) : undefined;
+      const error = result.error ? String(result.error.errors?.[0]?.message ?? result.error.message ?? result.error)
+        : result.statusResult && !result.statusResult.verified ? `status: ${result.statusResult.error?.message ?? 'not verified'}`
+        : result.results?.find((r) => !r.verified)?.error?.message;
       console.log(JSON.stringify({ file, verified: result.verified, error }));
     } catch (e) {
       console.log(JSON.stringify({ file, verified: false, error: String(e?.message ?? e) }));

@@ -15,10 +15,9 @@
 //! | `grade` | optional | the grade in the element, in its university's scheme |
 //! | `overall_grade` | optional | the micro-credential's grade, in the awarding university's scheme |
 
-use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::io::Read;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
@@ -97,7 +96,7 @@ pub struct ResultsFileError {
 /// Reads rows one at a time from a CSV results file.
 pub struct ResultsReader<R: Read> {
     reader: csv::Reader<LineTracker<R>>,
-    lines: Rc<RefCell<Lines>>,
+    lines: Arc<Mutex<Lines>>,
     record: csv::StringRecord,
     columns: Columns,
     row: u64,
@@ -144,13 +143,15 @@ impl Lines {
 /// Passes bytes through to the CSV parser, noting where lines start.
 struct LineTracker<R> {
     inner: R,
-    lines: Rc<RefCell<Lines>>,
+    lines: Arc<Mutex<Lines>>,
 }
 
 impl<R: Read> Read for LineTracker<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        let mut lines = self.lines.borrow_mut();
+        let Ok(mut lines) = self.lines.lock() else {
+            return Ok(n);
+        };
         for &byte in &buf[..n] {
             lines.offset += 1;
             match byte {
@@ -174,7 +175,7 @@ impl<R: Read> ResultsReader<R> {
             file: name.to_owned(),
             message,
         };
-        let lines = Rc::new(RefCell::new(Lines {
+        let lines = Arc::new(Mutex::new(Lines {
             current: (0, 1, false),
             ..Lines::default()
         }));
@@ -183,7 +184,7 @@ impl<R: Read> ResultsReader<R> {
             .trim(csv::Trim::All)
             .from_reader(LineTracker {
                 inner: input,
-                lines: Rc::clone(&lines),
+                lines: Arc::clone(&lines),
             });
         let header = reader
             .headers()
@@ -345,7 +346,10 @@ impl<R: Read> Iterator for ResultsReader<R> {
             Err(e) => e.position().map(csv::Position::byte),
         };
         self.row = match start {
-            Some(byte) => self.lines.borrow_mut().row_at(byte),
+            Some(byte) => match self.lines.lock() {
+                Ok(mut lines) => lines.row_at(byte),
+                Err(_) => self.row + 1,
+            },
             None => self.row + 1,
         };
         let item = match read {

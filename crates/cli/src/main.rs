@@ -3,6 +3,7 @@
 mod credential;
 mod issue;
 mod keys;
+mod platform;
 mod profiles;
 mod render;
 mod spec;
@@ -55,6 +56,19 @@ enum Command {
     Credential(credential::CredentialCommand),
     /// Issue signed Open Badges 3.0 micro-credentials to the eligible learners of a results file.
     Issue(issue::IssueArgs),
+    /// Run the platform: HTTP API, VC API, DID documents, status lists.
+    Serve(platform::ServerArgs),
+    /// Set up the demonstration alliance (once per data folder) and serve it.
+    Demo {
+        #[command(flatten)]
+        server: platform::ServerArgs,
+        /// Set up and print the logins, but do not serve.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Import data into the platform.
+    #[command(subcommand)]
+    Import(platform::ImportCommand),
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -78,7 +92,7 @@ fn main() -> ExitCode {
         Ok(settings) => settings,
         Err(error) => return fail(&error),
     };
-    let checker = match Checker::new(settings) {
+    let checker = match Checker::new(settings.clone()) {
         Ok(checker) => checker,
         Err(error) => return fail(&error),
     };
@@ -88,6 +102,9 @@ fn main() -> ExitCode {
         Command::Keys(command) => keys::run(command),
         Command::Credential(command) => credential::run(command),
         Command::Issue(args) => issue::run(args, &checker),
+        Command::Serve(server) => platform::serve(server, settings),
+        Command::Demo { server, no_serve } => platform::demo(server, no_serve, settings),
+        Command::Import(command) => platform::import(command, settings),
     };
     ExitCode::from(code)
 }

@@ -64,6 +64,21 @@ pub async fn get(c: &mut AnyConnection, id: &str) -> Result<Option<StatusListRec
     .transpose()
 }
 
+/// A list by the URL it is published at.
+pub async fn by_url(
+    c: &mut AnyConnection,
+    url: &str,
+) -> Result<Option<StatusListRecord>, StoreError> {
+    sqlx::query(composed(format!(
+        "SELECT {COLUMNS} FROM status_lists WHERE url = $1"
+    )))
+    .bind(url)
+    .fetch_optional(&mut *c)
+    .await?
+    .map(|r| read(&r))
+    .transpose()
+}
+
 /// A list of `owner` for `purpose` with fewer than `capacity` entries used, if any.
 pub async fn with_room(
     c: &mut AnyConnection,

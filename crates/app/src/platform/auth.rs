@@ -244,6 +244,28 @@ impl Platform {
         Ok(token)
     }
 
+    /// An account by e-mail, for an operator on the server itself (who holds the data and
+    /// its key, so signing in would prove nothing more): `microcred import results --as`.
+    pub async fn account_by_email(&self, email: &str) -> Result<Account> {
+        let mut c = self.store.connection().await?;
+        accounts::by_email(&mut c, email)
+            .await?
+            .filter(|a| !a.disabled)
+            .ok_or_else(|| PlatformError::NotFound(format!("an account for {email}")))
+    }
+
+    /// The audit log, newest first, optionally about one subject (an administrator).
+    pub async fn audit_log(
+        &self,
+        actor: &Account,
+        subject: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<audit::AuditEntry>> {
+        require(actor, Role::AllianceAdmin, None)?;
+        let mut c = self.store.connection().await?;
+        Ok(audit::list(&mut c, subject, limit.clamp(1, 1000)).await?)
+    }
+
     pub async fn accounts(&self, actor: &Account) -> Result<Vec<Account>> {
         require(actor, Role::AllianceAdmin, None)?;
         let mut c = self.store.connection().await?;

@@ -5,8 +5,10 @@
 pub mod alliance;
 pub mod auth;
 pub mod catalogue;
+pub mod demo;
 pub mod issuance;
 pub mod learners;
+pub mod setup;
 pub mod verification;
 
 use std::sync::Arc;

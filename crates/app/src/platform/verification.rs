@@ -55,9 +55,9 @@ impl Platform {
         Ok(known)
     }
 
-    /// The status lists a credential points to that this platform publishes.
+    /// The status lists a credential points to that this platform publishes (looked up by
+    /// their URL, so a list is found even if the platform's address has changed since).
     async fn own_status_lists(&self, credential: &Value) -> Result<Vec<Value>> {
-        let prefix = format!("{}/status/", self.config.base());
         let entries: Vec<&Value> = match credential.get("credentialStatus") {
             Some(Value::Array(list)) => list.iter().collect(),
             Some(one) => vec![one],
@@ -69,9 +69,7 @@ impl Platform {
             let Some(url) = entry.get("statusListCredential").and_then(Value::as_str) else {
                 continue;
             };
-            if let Some(id) = url.strip_prefix(&prefix)
-                && let Some(signed) = status::get(&mut c, id).await?.and_then(|l| l.signed)
-            {
+            if let Some(signed) = status::by_url(&mut c, url).await?.and_then(|l| l.signed) {
                 lists.push(signed);
             }
         }

@@ -1,0 +1,382 @@
+//! The demonstration alliance `microcred demo` sets up: three member universities of ENHANCE
+//! with their course elements, the seed examples' specifications in different review states,
+//! learners with results at two universities, credentials issued, one revoked, one suspended,
+//! and an account for each role. The examples are compiled in, so the demo runs anywhere.
+
+use serde::Serialize;
+
+use microcred_model::Alliance;
+use microcred_specfile::{
+    ResolvedSpecification, SourceFile, parse_catalogue, parse_specification, resolve,
+};
+use microcred_store::accounts::{Grant, Role};
+
+use super::auth::NewAccount;
+use super::catalogue::{Decision, Recommendation};
+use super::{Platform, PlatformError, Result};
+use crate::results::ResultsReader;
+
+/// Every demo account's password.
+pub const PASSWORD: &str = "microcred-demo";
+/// The universities the demo alliance has.
+pub const MEMBERS: [&str; 3] = ["wut", "tub", "rwth"];
+
+const CATALOGUE: &str = include_str!("../../../../examples/catalogues/enhance.toml");
+const SPECIFICATIONS: [(&str, &str); 3] = [
+    (
+        "enhance-certificate-sustainable-entrepreneurship.toml",
+        include_str!("../../../../examples/enhance-certificate-sustainable-entrepreneurship.toml"),
+    ),
+    (
+        "enhance-badge-data-literacy.toml",
+        include_str!("../../../../examples/enhance-badge-data-literacy.toml"),
+    ),
+    (
+        "enhance-certificate-digital-transformation.toml",
+        include_str!("../../../../examples/enhance-certificate-digital-transformation.toml"),
+    ),
+];
+
+/// Twelve learners: (given names, family names, date of birth, nationality, e-mail).
+const LEARNERS: [(&str, &str, &str, &str, &str); 12] = [
+    (
+        "Zoë",
+        "Łukasiewicz-Παπαδοπούλου",
+        "2001-04-12",
+        "PL;GR",
+        "zoe@learner.example",
+    ),
+    ("Jan", "Kowalski", "2000-01-02", "PL", "jan@learner.example"),
+    ("Lena", "Müller", "1999-11-23", "DE", "lena@learner.example"),
+    (
+        "Sofía",
+        "García López",
+        "2000-07-30",
+        "ES",
+        "sofia@learner.example",
+    ),
+    (
+        "Matteo",
+        "Rossi",
+        "2001-02-14",
+        "IT",
+        "matteo@learner.example",
+    ),
+    (
+        "Ingrid",
+        "Hansen",
+        "1998-09-05",
+        "NO",
+        "ingrid@learner.example",
+    ),
+    (
+        "Aoife",
+        "Ní Bhriain",
+        "2000-03-17",
+        "IE",
+        "aoife@learner.example",
+    ),
+    (
+        "Jūratė",
+        "Petrauskienė",
+        "1999-06-21",
+        "LT",
+        "jurate@learner.example",
+    ),
+    (
+        "Dimitrios",
+        "Georgiou",
+        "2001-10-08",
+        "GR",
+        "dimitrios@learner.example",
+    ),
+    (
+        "Émilie",
+        "Dubois",
+        "2000-12-01",
+        "FR",
+        "emilie@learner.example",
+    ),
+    (
+        "Tomáš",
+        "Novák",
+        "1999-04-30",
+        "CZ",
+        "tomas@learner.example",
+    ),
+    ("Eva", "Svensson", "2001-08-19", "SE", "eva@learner.example"),
+];
+
+/// Who can sign in to the demo, and as what.
+#[derive(Clone, Debug, Serialize)]
+pub struct Login {
+    pub role: String,
+    pub email: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Demo {
+    /// False when the data folder already held the demo (nothing was added).
+    pub created: bool,
+    pub logins: Vec<Login>,
+    pub password: &'static str,
+    /// A credential to try the verification with.
+    pub example_credential: Option<String>,
+}
+
+fn logins() -> Vec<Login> {
+    [
+        ("alliance administrator", "admin@enhance.example"),
+        ("teacher (WUT)", "teacher@wut.example"),
+        ("registrar (WUT)", "registrar@wut.example"),
+        ("registrar (TU Berlin)", "registrar@tub.example"),
+        ("registrar (RWTH)", "registrar@rwth.example"),
+        ("Teaching Fund jury", "jury@enhance.example"),
+        ("task group", "task-group@enhance.example"),
+        ("management board", "board@enhance.example"),
+        ("learner (Zoë)", "zoe@learner.example"),
+    ]
+    .into_iter()
+    .map(|(role, email)| Login {
+        role: role.into(),
+        email: email.into(),
+    })
+    .collect()
+}
+
+fn parse(name: &str, text: &str) -> Result<ResolvedSpecification> {
+    let failed =
+        |e: microcred_specfile::ParseError| PlatformError::Internal(format!("demo data {e}"));
+    let specification =
+        parse_specification(SourceFile::new(name, text.to_owned())).map_err(failed)?;
+    let catalogue = parse_catalogue(SourceFile::new(
+        "catalogues/enhance.toml",
+        CATALOGUE.to_owned(),
+    ))
+    .map_err(failed)?;
+    resolve(specification, vec![catalogue]).map_err(failed)
+}
+
+fn grant(role: Role, university: Option<&str>) -> Vec<Grant> {
+    vec![Grant {
+        role,
+        university: university.map(str::to_owned),
+    }]
+}
+
+impl Platform {
+    /// Sets up the demo alliance, unless the database already has accounts.
+    pub async fn demo(&self) -> Result<Demo> {
+        let mut demo = Demo {
+            created: false,
+            logins: logins(),
+            password: PASSWORD,
+            example_credential: None,
+        };
+        let account = |email: &str, grants: Vec<Grant>| NewAccount {
+            email: email.into(),
+            name: email
+                .split('@')
+                .next()
+                .unwrap_or(email)
+                .replace(['-', '.'], " "),
+            password: Some(PASSWORD.into()),
+            grants,
+            learner_id: None,
+        };
+        let admin = match self
+            .create_account(
+                None,
+                account("admin@enhance.example", grant(Role::AllianceAdmin, None)),
+            )
+            .await
+        {
+            Ok(admin) => admin,
+            Err(PlatformError::Unauthenticated) => return Ok(demo),
+            Err(e) => return Err(e),
+        };
+        demo.created = true;
+        let alliance: Alliance = serde_json::from_value(
+            serde_json::json!({ "name": { "en": "ENHANCE – European University of Technology" } }),
+        )
+        .map_err(|e| PlatformError::Internal(e.to_string()))?;
+        self.set_alliance(Some(&admin), alliance).await?;
+        let first = parse(SPECIFICATIONS[0].0, SPECIFICATIONS[0].1)?;
+        for university in first
+            .catalogue
+            .universities
+            .iter()
+            .filter(|u| MEMBERS.contains(&u.id.as_str()))
+        {
+            self.add_university(&admin, university.clone()).await?;
+        }
+        for element in first
+            .catalogue
+            .course_elements
+            .iter()
+            .filter(|e| MEMBERS.contains(&e.university.as_str()))
+        {
+            self.put_course_element(&admin, element.clone()).await?;
+        }
+        for (university, name, role) in [
+            ("wut", "Prof. Maria Nowak", "Vice-Rector for Education"),
+            (
+                "tub",
+                "Prof. Thomas Weber",
+                "Vice President for Studies and Teaching",
+            ),
+            ("rwth", "Prof. Katrin Schulz", "Vice-Rector for Teaching"),
+        ] {
+            self.add_signatory(&admin, university, name, role).await?;
+        }
+        let teacher = self
+            .create_account(
+                Some(&admin),
+                account("teacher@wut.example", grant(Role::Teacher, Some("wut"))),
+            )
+            .await?;
+        let wut = self
+            .create_account(
+                Some(&admin),
+                account("registrar@wut.example", grant(Role::Registrar, Some("wut"))),
+            )
+            .await?;
+        let tub = self
+            .create_account(
+                Some(&admin),
+                account("registrar@tub.example", grant(Role::Registrar, Some("tub"))),
+            )
+            .await?;
+        self.create_account(
+            Some(&admin),
+            account(
+                "registrar@rwth.example",
+                grant(Role::Registrar, Some("rwth")),
+            ),
+        )
+        .await?;
+        let jury = self
+            .create_account(
+                Some(&admin),
+                account("jury@enhance.example", grant(Role::Jury, None)),
+            )
+            .await?;
+        let task_group = self
+            .create_account(
+                Some(&admin),
+                account("task-group@enhance.example", grant(Role::TaskGroup, None)),
+            )
+            .await?;
+        let board = self
+            .create_account(
+                Some(&admin),
+                account("board@enhance.example", grant(Role::Board, None)),
+            )
+            .await?;
+
+        // Published, with credentials: the certificate in sustainable entrepreneurship.
+        let entrepreneurship = first.specification.id.to_string();
+        self.create_specification(&teacher, first.specification.clone())
+            .await?;
+        self.submit(
+            &teacher,
+            &entrepreneurship,
+            "WUT and TU Berlin courses, ready for review",
+        )
+        .await?;
+        self.advise(
+            &jury,
+            &entrepreneurship,
+            Recommendation::Approve,
+            "A meaningful combination: analysis at WUT, application in the Berlin lab.",
+        )
+        .await?;
+        self.advise(&task_group, &entrepreneurship, Recommendation::Approve, "")
+            .await?;
+        self.decide(
+            &board,
+            &entrepreneurship,
+            Decision::Approve,
+            "Approved at the board meeting of 2026-02-10.",
+        )
+        .await?;
+        // In review: the data literacy badge, with the jury's advice.
+        let badge = parse(SPECIFICATIONS[1].0, SPECIFICATIONS[1].1)?.specification;
+        let badge_id = badge.id.to_string();
+        self.create_specification(&teacher, badge).await?;
+        self.submit(&teacher, &badge_id, "").await?;
+        self.advise(
+            &jury,
+            &badge_id,
+            Recommendation::Changes,
+            "Say how task completion is verified.",
+        )
+        .await?;
+        // A draft: the certificate in digital transformation (its courses are not yet in the catalogue).
+        let draft = parse(SPECIFICATIONS[2].0, SPECIFICATIONS[2].1)?.specification;
+        self.create_specification(&teacher, draft).await?;
+
+        // Results: WUT's course for all twelve, TU Berlin's lab for ten of them.
+        let mut wut_rows = String::from(
+            "learner,given_names,family_names,date_of_birth,nationality,email,student_id,element,completed_on,grade,overall_grade\n",
+        );
+        let mut tub_rows = wut_rows.clone();
+        for (i, (given, family, born, nationality, email)) in LEARNERS.iter().enumerate() {
+            let grade = ["5.0", "4.5", "4.0", "3.5", "5.0", "4.0"][i % 6];
+            wut_rows.push_str(&format!("{email},{given},{family},{born},{nationality},{email},30{:04},wut:sustainable-business-models,2026-06-1{},{grade},{grade}\n", 1200 + i, i % 10));
+            if i < 10 {
+                tub_rows.push_str(&format!("{email},{given},{family},{born},{nationality},{email},77{:03},tub:innovation-lab,2026-06-2{},{},\n", 100 + i, i % 10, ["1.0", "1.3", "1.7", "2.0", "2.3"][i % 5]));
+            }
+        }
+        let rows = |text: &str| -> Result<Vec<_>> {
+            Ok(ResultsReader::new("demo.csv", text.as_bytes())
+                .map_err(|e| PlatformError::Internal(e.to_string()))?
+                .collect::<Vec<_>>())
+        };
+        self.import_results(&wut, "wut-results.csv", rows(&wut_rows)?, &mut |_| {})
+            .await?;
+        self.import_results(&tub, "tub-results.csv", rows(&tub_rows)?, &mut |_| {})
+            .await?;
+
+        let outcome = self
+            .issue(&wut, &entrepreneurship, None, &mut |_, _| {})
+            .await?;
+        let mut by_name = Vec::new();
+        for issued in &outcome.issued {
+            let record = self.credential(&wut, &issued.credential).await?;
+            let name = record.document["credentialSubject"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            by_name.push((name, issued.credential.clone(), issued.learner.clone()));
+        }
+        let find = |given: &str| {
+            by_name
+                .iter()
+                .find(|(n, _, _)| n.starts_with(given))
+                .cloned()
+        };
+        if let Some((_, id, _)) = find("Jan ") {
+            self.revoke(
+                &wut,
+                &id,
+                "Issued in error: the project grade was recorded for the wrong course.",
+            )
+            .await?;
+        }
+        if let Some((_, id, _)) = find("Matteo ") {
+            self.suspend(
+                &wut,
+                &id,
+                "Under review by the academic integrity committee.",
+            )
+            .await?;
+        }
+        if let Some((_, id, learner)) = find("Zoë ") {
+            self.learner_account(&wut, &learner, "zoe@learner.example", Some(PASSWORD.into()))
+                .await?;
+            demo.example_credential = Some(id);
+        }
+        Ok(demo)
+    }
+}

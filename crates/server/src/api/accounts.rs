@@ -1,0 +1,136 @@
+//! Signing in and out, API tokens, accounts, the audit log.
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use microcred_app::platform::auth::{NewAccount, SESSION_SECONDS};
+use microcred_store::accounts::{Account, Grant};
+
+use crate::AppState;
+use crate::auth::{Actor, SESSION_COOKIE};
+use crate::problem::{ApiError, JsonBody};
+
+#[derive(Deserialize)]
+pub struct SignIn {
+    email: String,
+    password: String,
+}
+
+pub async fn sign_in(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody<SignIn>,
+) -> Result<Response, ApiError> {
+    let session = state.platform.sign_in(&body.email, &body.password).await?;
+    let secure = if state.platform.config().base().starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={SESSION_SECONDS}{secure}",
+        session.token
+    );
+    let mut response = (StatusCode::CREATED, Json(&session)).into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    Ok(response)
+}
+
+pub async fn sign_out(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+) -> Result<Response, ApiError> {
+    let (parts, _) = request.into_parts();
+    if let Some(token) = crate::auth::token(&parts) {
+        state.platform.sign_out(&token).await?;
+    }
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("microcred_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
+    );
+    Ok(response)
+}
+
+pub async fn me(Actor(actor): Actor) -> Json<Account> {
+    Json(actor)
+}
+
+#[derive(Deserialize)]
+pub struct TokenRequest {
+    name: String,
+}
+
+pub async fn create_token(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    JsonBody(body): JsonBody<TokenRequest>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let token = state.platform.create_api_token(&actor, &body.name).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "token": token, "name": body.name })),
+    ))
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+) -> Result<Json<Vec<Account>>, ApiError> {
+    Ok(Json(state.platform.accounts(&actor).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountRequest {
+    email: String,
+    name: String,
+    #[serde(default)]
+    password: Option<String>,
+    #[serde(default)]
+    grants: Vec<Grant>,
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    JsonBody(body): JsonBody<AccountRequest>,
+) -> Result<(StatusCode, Json<Account>), ApiError> {
+    let account = state
+        .platform
+        .create_account(
+            Some(&actor),
+            NewAccount {
+                email: body.email,
+                name: body.name,
+                password: body.password,
+                grants: body.grants,
+                learner_id: None,
+            },
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(account)))
+}
+
+#[derive(Deserialize)]
+pub struct AuditQuery {
+    subject: Option<String>,
+    limit: Option<i64>,
+}
+
+pub async fn audit(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    Query(query): Query<AuditQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let entries = state
+        .platform
+        .audit_log(&actor, query.subject.as_deref(), query.limit.unwrap_or(100))
+        .await?;
+    Ok(Json(json!({ "entries": entries })))
+}

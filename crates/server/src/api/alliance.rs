@@ -1,0 +1,184 @@
+//! The alliance, its universities, their keys, signatories and grading schemes.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use microcred_credentials::trust::TrustList;
+use microcred_model::{Alliance, University};
+use microcred_store::keys::KeyRecord;
+use microcred_store::universities::{Signatory, UniversityRecord};
+
+use crate::AppState;
+use crate::auth::Actor;
+use crate::problem::{ApiError, JsonBody};
+
+fn university_json(record: &UniversityRecord) -> Value {
+    json!({ "university": record.university, "did": record.did })
+}
+
+fn key_json(key: &KeyRecord) -> Value {
+    json!({
+        "id": key.id,
+        "did": key.did,
+        "publicKeyMultibase": key.public_key_multibase,
+        "createdAt": key.created_at,
+        "retiredAt": key.retired_at,
+    })
+}
+
+pub async fn set_alliance(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    JsonBody(alliance): JsonBody<Alliance>,
+) -> Result<Json<Value>, ApiError> {
+    let record = state.platform.set_alliance(Some(&actor), alliance).await?;
+    Ok(Json(
+        json!({ "alliance": record.alliance, "did": record.did }),
+    ))
+}
+
+pub async fn trust_list(State(state): State<AppState>) -> Result<Json<TrustList>, ApiError> {
+    Ok(Json(state.platform.trust_list().await?))
+}
+
+pub async fn universities(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let list: Vec<Value> = state
+        .platform
+        .universities()
+        .await?
+        .iter()
+        .map(university_json)
+        .collect();
+    Ok(Json(json!({ "universities": list })))
+}
+
+pub async fn university(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(university_json(
+        &state.platform.university(&id).await?,
+    )))
+}
+
+pub async fn add_university(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    JsonBody(university): JsonBody<University>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let record = state.platform.add_university(&actor, university).await?;
+    Ok((StatusCode::CREATED, Json(university_json(&record))))
+}
+
+pub async fn update_university(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    Path(id): Path<String>,
+    JsonBody(university): JsonBody<University>,
+) -> Result<Json<Value>, ApiError> {
+    if university.id.as_str() != id {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "the university's id cannot change",
+        )
+        .with_problems(vec![microcred_app::platform::Problem::new(
+            "id",
+            format!("is `{}`, the URL says `{id}`", university.id),
+        )]));
+    }
+    state.platform.update_university(&actor, university).await?;
+    Ok(Json(university_json(
+        &state.platform.university(&id).await?,
+    )))
+}
+
+pub async fn keys(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    state.platform.university(&id).await?;
+    let keys: Vec<Value> = state
+        .platform
+        .keys(&id)
+        .await?
+        .iter()
+        .map(key_json)
+        .collect();
+    Ok(Json(json!({ "keys": keys })))
+}
+
+pub async fn rotate_key(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    Path(id): Path<String>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let key = state.platform.rotate_key(&actor, &id).await?;
+    Ok((StatusCode::CREATED, Json(key_json(&key))))
+}
+
+pub async fn signatories(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    state.platform.university(&id).await?;
+    Ok(Json(
+        json!({ "signatories": state.platform.signatories(&id).await? }),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewSignatory {
+    name: String,
+    role: String,
+}
+
+pub async fn add_signatory(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<NewSignatory>,
+) -> Result<(StatusCode, Json<Signatory>), ApiError> {
+    let signatory = state
+        .platform
+        .add_signatory(&actor, &id, &body.name, &body.role)
+        .await?;
+    Ok((StatusCode::CREATED, Json(signatory)))
+}
+
+pub async fn grading_schemes(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    state.platform.university(&id).await?;
+    let schemes: Vec<Value> = state
+        .platform
+        .grading_schemes(&id)
+        .await?
+        .into_iter()
+        .map(|(scheme, document)| json!({ "id": scheme, "scheme": document }))
+        .collect();
+    Ok(Json(json!({ "gradingSchemes": schemes })))
+}
+
+pub async fn set_grading_scheme(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    Path((id, scheme)): Path<(String, String)>,
+    JsonBody(body): JsonBody<Value>,
+) -> Result<StatusCode, ApiError> {
+    if !body.is_object() {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a grading scheme is a JSON object (its grades best first, and their meaning)",
+        ));
+    }
+    state
+        .platform
+        .set_grading_scheme(&actor, &id, &scheme, &body)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

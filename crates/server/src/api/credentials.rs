@@ -1,0 +1,176 @@
+//! Issuing, reading, revoking, suspending, reinstating and correcting credentials.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use microcred_app::platform::issuance::IssueOutcome;
+use microcred_store::credentials::{CredentialRecord, Filter};
+
+use super::catalogue::Reason;
+use crate::AppState;
+use crate::auth::Actor;
+use crate::problem::{ApiError, JsonBody};
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct IssueRequest {
+    #[serde(default)]
+    learners: Option<Vec<String>>,
+}
+
+pub async fn issue(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    Path(id): Path<String>,
+    body: Option<JsonBody<IssueRequest>>,
+) -> Result<Json<IssueOutcome>, ApiError> {
+    let learners = body.and_then(|b| b.0.learners);
+    Ok(Json(
+        state
+            .platform
+            .issue(&actor, &id, learners, &mut |_, _| {})
+            .await?,
+    ))
+}
+
+fn record_json(record: &CredentialRecord, verification: String) -> Value {
+    json!({
+        "id": record.id,
+        "specification": record.specification_id,
+        "version": record.version,
+        "learner": record.learner_id,
+        "issuer": record.issuer,
+        "state": record.state,
+        "current": record.current,
+        "dateOfIssuing": record.date_of_issuing,
+        "issuedAt": record.issued_at,
+        "replaces": record.replaces,
+        "reason": record.reason,
+        "verification": verification,
+        "credential": record.document,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    specification: Option<String>,
+    learner: Option<String>,
+    issuer: Option<String>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let filter = Filter {
+        specification: query.specification,
+        learner: query.learner,
+        issuer: query.issuer,
+        limit: query.limit.unwrap_or(100),
+        offset: query.offset.unwrap_or(0),
+    };
+    let config = state.platform.config();
+    let list: Vec<Value> = state
+        .platform
+        .credentials(&actor, filter)
+        .await?
+        .iter()
+        .map(|r| {
+            let mut summary = record_json(r, config.verification_url(&r.id));
+            summary.as_object_mut().map(|o| o.remove("credential"));
+            summary
+        })
+        .collect();
+    Ok(Json(json!({ "credentials": list })))
+}
+
+pub async fn credential(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let record = state.platform.credential(&actor, &id).await?;
+    Ok(Json(record_json(
+        &record,
+        state.platform.config().verification_url(&id),
+    )))
+}
+
+pub async fn download(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let record = state.platform.credential(&actor, &id).await?;
+    let mut response = Json(&record.document).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/vc+ld+json"),
+    );
+    let file = format!(
+        "attachment; filename=\"{}.json\"",
+        id.trim_start_matches("urn:uuid:")
+    );
+    if let Ok(value) = HeaderValue::from_str(&file) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
+}
+
+pub async fn revoke(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<Reason>,
+) -> Result<Json<Value>, ApiError> {
+    let record = state.platform.revoke(&actor, &id, &body.reason).await?;
+    Ok(Json(record_json(
+        &record,
+        state.platform.config().verification_url(&id),
+    )))
+}
+
+pub async fn suspend(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<Reason>,
+) -> Result<Json<Value>, ApiError> {
+    let record = state.platform.suspend(&actor, &id, &body.reason).await?;
+    Ok(Json(record_json(
+        &record,
+        state.platform.config().verification_url(&id),
+    )))
+}
+
+pub async fn reinstate(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<Reason>,
+) -> Result<Json<Value>, ApiError> {
+    let record = state.platform.reinstate(&actor, &id, &body.reason).await?;
+    Ok(Json(record_json(
+        &record,
+        state.platform.config().verification_url(&id),
+    )))
+}
+
+pub async fn correct(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<Reason>,
+) -> Result<Json<IssueOutcome>, ApiError> {
+    Ok(Json(
+        state.platform.correct(&actor, &id, &body.reason).await?,
+    ))
+}

@@ -1,0 +1,205 @@
+//! Learners and their results: found, merged, given accounts; results recorded as JSON rows or
+//! imported as CSV or XLSX files.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use microcred_app::platform::learners::ImportReport;
+use microcred_app::results::{Columns, ResultsReader, read_xlsx};
+use microcred_store::accounts::Account;
+use microcred_store::learners::LearnerRecord;
+
+use crate::AppState;
+use crate::auth::Actor;
+use crate::problem::{ApiError, JsonBody};
+
+/// Largest results file accepted, in bytes.
+pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
+
+fn learner_json(record: &LearnerRecord) -> Value {
+    json!({ "id": record.id, "learner": record.learner })
+}
+
+#[derive(Deserialize)]
+pub struct FindQuery {
+    university: Option<String>,
+    student_id: Option<String>,
+    email: Option<String>,
+}
+
+pub async fn find(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    Query(query): Query<FindQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let found = state
+        .platform
+        .find_learners(
+            &actor,
+            query.university.as_deref(),
+            query.student_id.as_deref(),
+            query.email.as_deref(),
+        )
+        .await?;
+    Ok(Json(
+        json!({ "learners": found.iter().map(learner_json).collect::<Vec<_>>() }),
+    ))
+}
+
+pub async fn learner(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(learner_json(
+        &state.platform.learner(&actor, &id).await?,
+    )))
+}
+
+pub async fn results(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(
+        json!({ "results": state.platform.learner_results(&actor, &id).await? }),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Merge {
+    other: String,
+}
+
+pub async fn merge(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<Merge>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(learner_json(
+        &state
+            .platform
+            .merge_learners(&actor, &id, &body.other)
+            .await?,
+    )))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountRequest {
+    email: String,
+    #[serde(default)]
+    password: Option<String>,
+}
+
+pub async fn account(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<AccountRequest>,
+) -> Result<(StatusCode, Json<Account>), ApiError> {
+    let account = state
+        .platform
+        .learner_account(&actor, &id, &body.email, body.password)
+        .await?;
+    Ok((StatusCode::CREATED, Json(account)))
+}
+
+/// Rows as JSON objects with the columns of a results file as their keys.
+pub async fn record(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    JsonBody(rows): JsonBody<Vec<serde_json::Map<String, Value>>>,
+) -> Result<(StatusCode, Json<ImportReport>), ApiError> {
+    let mut names: Vec<String> = Vec::new();
+    for row in &rows {
+        for key in row.keys() {
+            if !names.contains(key) {
+                names.push(key.clone());
+            }
+        }
+    }
+    let header: Vec<&str> = names.iter().map(String::as_str).collect();
+    let columns = Columns::from_header("the request", &header)
+        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.message))?;
+    let parsed: Vec<_> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let cells: Vec<String> = names
+                .iter()
+                .map(|n| match row.get(n) {
+                    Some(Value::String(s)) => s.clone(),
+                    Some(Value::Null) | None => String::new(),
+                    Some(other) => other.to_string(),
+                })
+                .collect();
+            let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
+            // Rows are numbered from 1, as in a file whose header is row 0.
+            columns.parse(i as u64 + 1, &refs)
+        })
+        .collect();
+    let report = state
+        .platform
+        .import_results(&actor, "api", parsed, &mut |_| {})
+        .await?;
+    Ok((StatusCode::CREATED, Json(report)))
+}
+
+#[derive(Deserialize)]
+pub struct ImportQuery {
+    name: Option<String>,
+}
+
+pub async fn import(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    Query(query): Query<ImportQuery>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<(StatusCode, Json<ImportReport>), ApiError> {
+    let kind = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .unwrap_or_default();
+    let name = query.name.unwrap_or_else(|| "upload".into());
+    let refused = |e: microcred_app::results::ResultsFileError| {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
+    };
+    let report = match kind.as_str() {
+        "text/csv" | "application/csv" => {
+            let reader = ResultsReader::new(&name, body.as_ref()).map_err(refused)?;
+            state
+                .platform
+                .import_results(&actor, &name, reader, &mut |_| {})
+                .await?
+        }
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => {
+            let rows = read_xlsx(&name, &body).map_err(refused)?;
+            state
+                .platform
+                .import_results(&actor, &name, rows, &mut |_| {})
+                .await?
+        }
+        _ => {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "send a CSV file (Content-Type: text/csv) or an XLSX workbook (Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet)",
+            ));
+        }
+    };
+    Ok((StatusCode::CREATED, Json(report)))
+}

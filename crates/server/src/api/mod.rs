@@ -1,0 +1,247 @@
+//! The endpoints, each declared once: its route, handler and what the OpenAPI document says of
+//! it. The router and the document are both made from [`endpoints`], so they cannot disagree.
+
+mod accounts;
+mod alliance;
+mod catalogue;
+mod credentials;
+mod learners;
+mod public;
+mod vc_api;
+
+use axum::http::Method;
+use axum::routing::MethodRouter;
+use serde_json::{Value, json};
+
+use crate::AppState;
+
+/// The body limit of the results import (files are larger than JSON bodies).
+pub fn learners_import_limit() -> usize {
+    learners::MAX_IMPORT_BYTES
+}
+
+/// Who may call an endpoint (for the document; each use case checks it itself).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    Public,
+    /// Any signed-in account.
+    Account,
+    /// Accounts holding one of these roles.
+    Roles(&'static [&'static str]),
+}
+
+pub struct Endpoint {
+    pub method: Method,
+    pub path: &'static str,
+    pub summary: &'static str,
+    pub tag: &'static str,
+    pub access: Access,
+    /// The request body's JSON Schema, if it takes one.
+    pub body: Option<Value>,
+    /// The success status and what it returns.
+    pub success: (u16, &'static str),
+    pub router: MethodRouter<AppState>,
+}
+
+impl Endpoint {
+    fn new(
+        method: Method,
+        path: &'static str,
+        router: MethodRouter<AppState>,
+        summary: &'static str,
+    ) -> Endpoint {
+        Endpoint {
+            method,
+            path,
+            summary,
+            tag: "",
+            access: Access::Public,
+            body: None,
+            success: (200, "OK"),
+            router,
+        }
+    }
+
+    fn tag(mut self, tag: &'static str) -> Endpoint {
+        self.tag = tag;
+        self
+    }
+
+    fn access(mut self, access: Access) -> Endpoint {
+        self.access = access;
+        self
+    }
+
+    fn body(mut self, schema: Value) -> Endpoint {
+        self.body = Some(schema);
+        self
+    }
+
+    fn success(mut self, status: u16, description: &'static str) -> Endpoint {
+        self.success = (status, description);
+        self
+    }
+}
+
+fn get(path: &'static str, router: MethodRouter<AppState>, summary: &'static str) -> Endpoint {
+    Endpoint::new(Method::GET, path, router, summary)
+}
+
+fn post(path: &'static str, router: MethodRouter<AppState>, summary: &'static str) -> Endpoint {
+    Endpoint::new(Method::POST, path, router, summary)
+}
+
+fn put(path: &'static str, router: MethodRouter<AppState>, summary: &'static str) -> Endpoint {
+    Endpoint::new(Method::PUT, path, router, summary)
+}
+
+fn delete(path: &'static str, router: MethodRouter<AppState>, summary: &'static str) -> Endpoint {
+    Endpoint::new(Method::DELETE, path, router, summary)
+}
+
+/// A JSON object schema with the given required string properties.
+fn object(required: &[&str], properties: Value) -> Value {
+    json!({ "type": "object", "required": required, "properties": properties })
+}
+
+const ADMIN: Access = Access::Roles(&["alliance-admin"]);
+const REGISTRAR: Access = Access::Roles(&["registrar", "alliance-admin"]);
+const TEACHER: Access = Access::Roles(&["teacher", "alliance-admin"]);
+
+/// Every endpoint of the platform.
+pub fn endpoints() -> Vec<Endpoint> {
+    use axum::routing;
+    let reason = object(&["reason"], json!({ "reason": { "type": "string" } }));
+    vec![
+        get("/api/v1", routing::get(public::index), "What the API offers, with links").tag("public"),
+        get("/api/v1/openapi.json", routing::get(public::openapi), "This document").tag("public"),
+        get("/healthz", routing::get(public::health), "Whether the server and its database answer").tag("public"),
+        post("/api/v1/session", routing::post(accounts::sign_in), "Sign in: a session token (also set as a cookie)")
+            .tag("accounts")
+            .body(object(&["email", "password"], json!({ "email": { "type": "string" }, "password": { "type": "string" } })))
+            .success(201, "The session"),
+        delete("/api/v1/session", routing::delete(accounts::sign_out), "Sign out").tag("accounts").access(Access::Account).success(204, "Signed out"),
+        get("/api/v1/me", routing::get(accounts::me), "The signed-in account").tag("accounts").access(Access::Account),
+        post("/api/v1/me/tokens", routing::post(accounts::create_token), "A new API token for programs acting for you (shown once)")
+            .tag("accounts")
+            .access(Access::Account)
+            .body(object(&["name"], json!({ "name": { "type": "string" } })))
+            .success(201, "The token"),
+        get("/api/v1/accounts", routing::get(accounts::list), "Every account").tag("accounts").access(ADMIN),
+        post("/api/v1/accounts", routing::post(accounts::create), "Create an account with its roles")
+            .tag("accounts")
+            .access(ADMIN)
+            .body(object(&["email", "name"], json!({ "email": { "type": "string" }, "name": { "type": "string" }, "password": { "type": "string" }, "grants": { "type": "array", "items": object(&["role"], json!({ "role": { "type": "string" }, "university": { "type": "string" } })) } })))
+            .success(201, "The account"),
+        get("/api/v1/audit", routing::get(accounts::audit), "The audit log, newest first (?subject=, ?limit=)").tag("accounts").access(ADMIN),
+        put("/api/v1/alliance", routing::put(alliance::set_alliance), "Describe the alliance").tag("alliance").access(ADMIN).body(json!({ "type": "object" })),
+        get("/api/v1/trust-list", routing::get(alliance::trust_list), "The alliance's trust list: its members' DIDs and documents").tag("alliance"),
+        get("/api/v1/universities", routing::get(alliance::universities), "The member universities").tag("alliance"),
+        post("/api/v1/universities", routing::post(alliance::add_university), "Add a member university (with a DID and a signing key)")
+            .tag("alliance")
+            .access(ADMIN)
+            .body(json!({ "$ref": "#/components/schemas/University" }))
+            .success(201, "The university and its DID"),
+        get("/api/v1/universities/{id}", routing::get(alliance::university), "A member university").tag("alliance"),
+        put("/api/v1/universities/{id}", routing::put(alliance::update_university), "Change a university's description").tag("alliance").access(ADMIN).body(json!({ "$ref": "#/components/schemas/University" })),
+        get("/api/v1/universities/{id}/keys", routing::get(alliance::keys), "A university's public keys, retired ones too").tag("alliance"),
+        post("/api/v1/universities/{id}/keys", routing::post(alliance::rotate_key), "Rotate a university's signing key").tag("alliance").access(ADMIN).success(201, "The new key"),
+        get("/api/v1/universities/{id}/signatories", routing::get(alliance::signatories), "Who signs printed certificates").tag("alliance"),
+        post("/api/v1/universities/{id}/signatories", routing::post(alliance::add_signatory), "Add a signatory")
+            .tag("alliance")
+            .access(ADMIN)
+            .body(object(&["name", "role"], json!({ "name": { "type": "string" }, "role": { "type": "string" } })))
+            .success(201, "The signatory"),
+        get("/api/v1/universities/{id}/grading-schemes", routing::get(alliance::grading_schemes), "A university's grading schemes").tag("alliance"),
+        put("/api/v1/universities/{id}/grading-schemes/{scheme}", routing::put(alliance::set_grading_scheme), "Set a grading scheme").tag("alliance").access(REGISTRAR).body(json!({ "type": "object" })),
+        get("/api/v1/course-elements", routing::get(catalogue::course_elements), "Course elements (?university=)").tag("catalogue"),
+        put("/api/v1/course-elements/{id}", routing::put(catalogue::put_course_element), "Add or change a course element")
+            .tag("catalogue")
+            .access(Access::Roles(&["teacher", "registrar", "alliance-admin"]))
+            .body(json!({ "$ref": "#/components/schemas/CourseElement" })),
+        get("/api/v1/catalogue", routing::get(catalogue::catalogue), "Published specifications (?q=, typology, min_ects, max_ects, eqf, mode, language, university, subject)").tag("catalogue"),
+        get("/api/v1/catalogue/{id}", routing::get(catalogue::published), "A published specification").tag("catalogue"),
+        get("/api/v1/specifications", routing::get(catalogue::specifications), "Every specification's newest version").tag("review").access(Access::Account),
+        post("/api/v1/specifications", routing::post(catalogue::create_specification), "Create a specification (a draft)")
+            .tag("review")
+            .access(TEACHER)
+            .body(json!({ "$ref": "#/components/schemas/Specification" }))
+            .success(201, "The draft"),
+        get("/api/v1/specifications/{id}", routing::get(catalogue::specification), "A specification's newest version").tag("review").access(Access::Account),
+        put("/api/v1/specifications/{id}", routing::put(catalogue::update_specification), "Change a specification (a published one gets a new version)")
+            .tag("review")
+            .access(TEACHER)
+            .body(json!({ "$ref": "#/components/schemas/Specification" })),
+        get("/api/v1/specifications/{id}/versions", routing::get(catalogue::versions), "Every version").tag("review").access(Access::Account),
+        get("/api/v1/specifications/{id}/versions/{version}", routing::get(catalogue::version), "One version").tag("review").access(Access::Account),
+        get("/api/v1/specifications/{id}/history", routing::get(catalogue::history), "Who did what, when and why").tag("review").access(Access::Account),
+        post("/api/v1/specifications/{id}/check", routing::post(catalogue::check), "The rules' findings for the newest version").tag("review").access(Access::Account),
+        post("/api/v1/specifications/{id}/submit", routing::post(catalogue::submit), "Submit for review (refused while an obligation is not met)")
+            .tag("review")
+            .access(TEACHER)
+            .body(object(&[], json!({ "comment": { "type": "string" } }))),
+        post("/api/v1/specifications/{id}/advice", routing::post(catalogue::advise), "Preliminary advice of the jury or the task group")
+            .tag("review")
+            .access(Access::Roles(&["jury", "task-group"]))
+            .body(object(&["recommendation"], json!({ "recommendation": { "enum": ["approve", "reject", "changes"] }, "comment": { "type": "string" } })))
+            .success(204, "Recorded"),
+        post("/api/v1/specifications/{id}/decision", routing::post(catalogue::decide), "The board's decision")
+            .tag("review")
+            .access(Access::Roles(&["board"]))
+            .body(object(&["decision"], json!({ "decision": { "enum": ["approve", "reject", "request-changes"] }, "reason": { "type": "string" } }))),
+        post("/api/v1/specifications/{id}/retire", routing::post(catalogue::retire), "Retire the published version").tag("review").access(Access::Roles(&["board"])).body(reason.clone()),
+        get("/api/v1/review-queue", routing::get(catalogue::queue), "Versions waiting for advice or a decision").tag("review").access(Access::Roles(&["jury", "task-group", "board", "alliance-admin"])),
+        get("/api/v1/learners", routing::get(learners::find), "Learners (?university=&student_id=, or ?email=)").tag("learners").access(REGISTRAR),
+        get("/api/v1/learners/{id}", routing::get(learners::learner), "A learner").tag("learners").access(Access::Account),
+        get("/api/v1/learners/{id}/results", routing::get(learners::results), "A learner's results").tag("learners").access(Access::Account),
+        post("/api/v1/learners/{id}/merge", routing::post(learners::merge), "Merge another record of the same person into this one")
+            .tag("learners")
+            .access(REGISTRAR)
+            .body(object(&["other"], json!({ "other": { "type": "string" } }))),
+        post("/api/v1/learners/{id}/account", routing::post(learners::account), "An account for the learner")
+            .tag("learners")
+            .access(REGISTRAR)
+            .body(object(&["email"], json!({ "email": { "type": "string" }, "password": { "type": "string" } })))
+            .success(201, "The account"),
+        post("/api/v1/results", routing::post(learners::record), "Record results (rows as in a results file)")
+            .tag("learners")
+            .access(REGISTRAR)
+            .body(json!({ "type": "array", "items": { "$ref": "#/components/schemas/ResultRow" } }))
+            .success(201, "What was stored, row by row"),
+        post("/api/v1/results/import", routing::post(learners::import), "Import a results file: CSV (text/csv) or XLSX (?name=file)")
+            .tag("learners")
+            .access(REGISTRAR)
+            .body(json!({ "type": "string", "format": "binary" }))
+            .success(201, "What was stored, row by row"),
+        post("/api/v1/specifications/{id}/issue", routing::post(credentials::issue), "Issue to the given learners, or to every eligible one")
+            .tag("credentials")
+            .access(REGISTRAR)
+            .body(object(&[], json!({ "learners": { "type": "array", "items": { "type": "string" } } }))),
+        get("/api/v1/credentials", routing::get(credentials::list), "Credentials you may see (?specification=, learner=, issuer=, limit=, offset=)").tag("credentials").access(Access::Account),
+        get("/api/v1/credentials/{id}", routing::get(credentials::credential), "A credential and its state").tag("credentials").access(Access::Account),
+        get("/api/v1/credentials/{id}/credential.json", routing::get(credentials::download), "The signed credential, to download").tag("credentials").access(Access::Account),
+        post("/api/v1/credentials/{id}/revoke", routing::post(credentials::revoke), "Revoke, with the reason").tag("credentials").access(REGISTRAR).body(reason.clone()),
+        post("/api/v1/credentials/{id}/suspend", routing::post(credentials::suspend), "Suspend, with the reason").tag("credentials").access(REGISTRAR).body(reason.clone()),
+        post("/api/v1/credentials/{id}/reinstate", routing::post(credentials::reinstate), "Lift a suspension").tag("credentials").access(REGISTRAR).body(reason.clone()),
+        post("/api/v1/credentials/{id}/correct", routing::post(credentials::correct), "Issue again from corrected data; the old one is revoked").tag("credentials").access(REGISTRAR).body(reason),
+        post("/api/v1/verify", routing::post(public::verify), "Verify a credential (anyone): a verdict, the checks, and what it says")
+            .tag("public")
+            .body(json!({ "type": "object", "description": "the credential" })),
+        get("/status/{id}", routing::get(public::status_list), "A status list credential").tag("public"),
+        get("/.well-known/did.json", routing::get(public::alliance_did), "The alliance's DID document").tag("public"),
+        get("/u/{id}/did.json", routing::get(public::university_did), "A university's DID document").tag("public"),
+        get("/catalogue/{id}/{version}", routing::get(public::achievement), "A published specification version: the achievement credentials name").tag("public"),
+        get("/contexts/microcred-v1.jsonld", routing::get(public::context), "microcred's JSON-LD context for the EU elements").tag("public"),
+        post("/credentials/issue", routing::post(vc_api::issue), "VC API: sign a credential as its issuer")
+            .tag("vc-api")
+            .access(REGISTRAR)
+            .body(object(&["credential"], json!({ "credential": { "type": "object" }, "options": { "type": "object" } })))
+            .success(201, "{\"verifiableCredential\": …}"),
+        post("/credentials/verify", routing::post(vc_api::verify_credential), "VC API: verify a credential (400 when not verified)")
+            .tag("vc-api")
+            .body(object(&["verifiableCredential"], json!({ "verifiableCredential": { "type": "object" }, "options": { "type": "object" } }))),
+        post("/presentations/verify", routing::post(vc_api::verify_presentation), "VC API: verify a presentation and its credentials (400 when not verified)")
+            .tag("vc-api")
+            .body(object(&["verifiablePresentation"], json!({ "verifiablePresentation": { "type": "object" }, "options": { "type": "object" } }))),
+    ]
+}

@@ -1,0 +1,146 @@
+//! What anyone may ask: the API's index and document, verification, status lists, DID
+//! documents, published specification versions, our JSON-LD context.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use microcred_app::platform::alliance::ALLIANCE;
+use microcred_credentials::jsonld::bundled::{self, MICROCRED_V1};
+
+use crate::AppState;
+use crate::problem::{ApiError, JsonBody};
+
+/// A JSON response with its own media type.
+fn typed(body: &Value, media_type: &'static str) -> Response {
+    let mut response = Json(body).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
+    response
+}
+
+pub async fn index(State(state): State<AppState>) -> Json<Value> {
+    let base = state.platform.config().base().to_owned();
+    Json(json!({
+        "name": "microcred",
+        "description": "Micro-credentials for European university alliances",
+        "openapi": format!("{base}/api/v1/openapi.json"),
+        "catalogue": format!("{base}/api/v1/catalogue"),
+        "verify": format!("{base}/api/v1/verify"),
+        "trustList": format!("{base}/api/v1/trust-list"),
+        "vcApi": {
+            "issue": format!("{base}/credentials/issue"),
+            "verifyCredential": format!("{base}/credentials/verify"),
+            "verifyPresentation": format!("{base}/presentations/verify"),
+        },
+    }))
+}
+
+pub async fn openapi(State(state): State<AppState>) -> Json<Value> {
+    Json(crate::openapi::document(state.platform.config().base()))
+}
+
+pub async fn health(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    state.platform.alliance().await?;
+    Ok(Json(json!({ "status": "ok" })))
+}
+
+/// The report of a verification, for people and programs.
+pub fn report_json(
+    report: &microcred_credentials::verify::Report,
+    statements: &[microcred_credentials::open_badges::Statement],
+) -> Value {
+    json!({
+        "verified": report.verified,
+        "verdict": report.verdict,
+        "summary": report.verdict.sentence(),
+        "checks": report.checks,
+        "statements": statements,
+    })
+}
+
+pub async fn verify(
+    State(state): State<AppState>,
+    JsonBody(credential): JsonBody<Value>,
+) -> Result<Json<Value>, ApiError> {
+    let (report, statements) = state.platform.verify(&credential).await?;
+    Ok(Json(report_json(&report, &statements)))
+}
+
+pub async fn status_list(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let list = state.platform.status_list(&id).await?;
+    let mut response = typed(&list, "application/vc+ld+json");
+    // Verifiers may cache a list briefly; a revocation shows within a minute.
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=60"),
+    );
+    Ok(response)
+}
+
+pub async fn alliance_did(State(state): State<AppState>) -> Result<Response, ApiError> {
+    Ok(typed(
+        &state.platform.did_document(ALLIANCE).await?,
+        "application/did+ld+json",
+    ))
+}
+
+pub async fn university_did(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    if id == ALLIANCE {
+        return Err(ApiError::not_found(format!("university `{id}`")));
+    }
+    Ok(typed(
+        &state.platform.did_document(&id).await?,
+        "application/did+ld+json",
+    ))
+}
+
+pub async fn achievement(
+    State(state): State<AppState>,
+    Path((id, version)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let number: i64 = version
+        .strip_prefix('v')
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                format!("`{version}` is not a version (v1, v2, …)"),
+            )
+        })?;
+    let record = state.platform.specification_version(&id, number).await?;
+    if !matches!(record.state.name(), "published" | "retired") {
+        return Err(ApiError::not_found(format!(
+            "published version {number} of `{id}`"
+        )));
+    }
+    Ok(Json(json!({
+        "id": state.platform.config().achievement_url(&id, number),
+        "specification": record.specification,
+        "version": record.version,
+        "state": record.state,
+    })))
+}
+
+pub async fn context() -> Response {
+    let text = bundled::document(MICROCRED_V1).unwrap_or("{}");
+    let mut response = text.to_owned().into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/ld+json"),
+    );
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=86400"),
+    );
+    response
+}
