@@ -467,3 +467,214 @@ async fn a_specification_with_errors_cannot_be_submitted() {
         );
     }
 }
+
+/// Rows for `n` learners passing both elements of the certificate: WUT's rows then TU Berlin's.
+fn many_results(n: usize) -> (String, String) {
+    let header =
+        "learner,given_names,family_names,email,student_id,element,completed_on,overall_grade\n";
+    let mut wut = String::from(header);
+    let mut tub = String::from(header);
+    for i in 0..n {
+        wut.push_str(&format!("l{i},Learner,Number {i},l{i}@learner.example,{},wut:sustainable-business-models,2026-06-12,4.0\n", 100_000 + i));
+        tub.push_str(&format!(
+            "l{i},Learner,Number {i},l{i}@learner.example,{},tub:innovation-lab,2026-06-20,\n",
+            500_000 + i
+        ));
+    }
+    (wut, tub)
+}
+
+async fn published(w: &World) {
+    let spec = Checker::new(None)
+        .unwrap()
+        .load(&root().join(format!("examples/{SPEC}.toml")))
+        .unwrap()
+        .specification;
+    w.platform
+        .create_specification(&w.teacher, spec)
+        .await
+        .unwrap();
+    w.platform.submit(&w.teacher, SPEC, "").await.unwrap();
+    w.platform
+        .decide(&w.board, SPEC, Decision::Approve, "")
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn issuing_at_the_same_moment_from_four_requests_issues_once() {
+    for (backend, store) in testing::stores().await {
+        let w = world(store).await;
+        published(&w).await;
+        let (wut, tub) = many_results(40);
+        w.platform
+            .import_results(&w.wut, "wut.csv", results(&wut), &mut |_| {})
+            .await
+            .unwrap();
+        w.platform
+            .import_results(&w.tub, "tub.csv", results(&tub), &mut |_| {})
+            .await
+            .unwrap();
+        let mut tasks = Vec::new();
+        for _ in 0..4 {
+            let platform = w.platform.clone();
+            let registrar = w.wut.clone();
+            tasks.push(tokio::spawn(async move {
+                platform.issue(&registrar, SPEC, None, &mut |_, _| {}).await
+            }));
+        }
+        let mut issued = 0;
+        let mut held = 0;
+        for task in tasks {
+            let outcome = task.await.unwrap().unwrap();
+            issued += outcome.issued.len();
+            held += outcome.already_held.len();
+        }
+        assert_eq!(issued, 40, "{backend}: each learner once");
+        assert_eq!(
+            held, 120,
+            "{backend}: the other three requests found them issued"
+        );
+        let all = w
+            .platform
+            .credentials(
+                &w.admin,
+                Filter {
+                    specification: Some(SPEC.into()),
+                    limit: 1000,
+                    ..Filter::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(all.len(), 40, "{backend}");
+    }
+}
+
+#[tokio::test]
+async fn an_import_cut_short_keeps_its_committed_batches_and_resuming_duplicates_nothing() {
+    for (backend, store) in testing::stores().await {
+        let w = world(store).await;
+        let (wut, _) = many_results(1200);
+        let rows = results(&wut);
+        // The import dies (here: panics) after the first batch of 500 rows was committed.
+        let platform = w.platform.clone();
+        let registrar = w.wut.clone();
+        let cut: Vec<_> = rows.clone().into_iter().take(700).collect();
+        let crashed = tokio::spawn(async move {
+            let rows = cut.into_iter().enumerate().map(|(i, row)| {
+                assert!(i < 650, "the process dies here");
+                row
+            });
+            platform
+                .import_results(&registrar, "wut.csv", rows, &mut |_| {})
+                .await
+        })
+        .await;
+        assert!(crashed.is_err(), "{backend}: the import was cut short");
+        let stored = |platform: Platform, _admin: Account| async move {
+            let mut c = platform.store().connection().await.unwrap();
+            microcred_store::results::count(&mut c).await.unwrap()
+        };
+        assert_eq!(
+            stored(w.platform.clone(), w.admin.clone()).await,
+            500,
+            "{backend}: the acknowledged batch is there"
+        );
+        // Resuming with the whole file stores the rest and duplicates nothing.
+        let report = w
+            .platform
+            .import_results(&w.wut, "wut.csv", rows, &mut |_| {})
+            .await
+            .unwrap();
+        assert_eq!(report.rows_stored, 1200, "{backend}");
+        assert_eq!(
+            report.learners_created, 700,
+            "{backend}: the first 500 were known"
+        );
+        assert_eq!(
+            stored(w.platform.clone(), w.admin.clone()).await,
+            1200,
+            "{backend}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn results_import_from_an_xlsx_workbook() {
+    let store = testing::sqlite().await;
+    let w = world(store).await;
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    let header = [
+        "learner",
+        "given_names",
+        "family_names",
+        "date_of_birth",
+        "student_id",
+        "element",
+        "completed_on",
+        "overall_grade",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    let date = rust_xlsxwriter::ExcelDateTime::from_ymd(2026, 6, 12).unwrap();
+    let format = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+    for (r, (given, family, student)) in [
+        ("Zoë", "Łukasiewicz-Παπαδοπούλου", 301234.0),
+        ("Jan", "Kowalski", 301235.0),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let row = r as u32 + 1;
+        sheet.write_string(row, 0, format!("s{row}")).unwrap();
+        sheet.write_string(row, 1, *given).unwrap();
+        sheet.write_string(row, 2, *family).unwrap();
+        sheet.write_string(row, 3, "2001-04-12").unwrap();
+        sheet.write_number(row, 4, *student).unwrap();
+        sheet
+            .write_string(row, 5, "wut:sustainable-business-models")
+            .unwrap();
+        sheet
+            .write_datetime_with_format(row, 6, &date, &format)
+            .unwrap();
+        sheet.write_number(row, 7, 4.5).unwrap();
+    }
+    sheet.write_string(3, 0, "s3").unwrap();
+    sheet.write_string(3, 1, "No").unwrap();
+    sheet.write_string(3, 2, "Date").unwrap();
+    sheet
+        .write_string(3, 5, "wut:sustainable-business-models")
+        .unwrap();
+    let bytes = workbook.save_to_buffer().unwrap();
+    let rows = microcred_app::results::read_xlsx("results.xlsx", &bytes).unwrap();
+    let report = w
+        .platform
+        .import_results(&w.wut, "results.xlsx", rows, &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!((report.rows_stored, report.rows_refused), (2, 1));
+    assert_eq!(report.problems[0].row, 4, "spreadsheet row numbers");
+    assert_eq!(report.problems[0].column.as_deref(), Some("completed_on"));
+    let zoe = w
+        .platform
+        .find_learners(&w.wut, Some("wut"), Some("301234"), None)
+        .await
+        .unwrap();
+    assert_eq!(zoe.len(), 1, "the student id kept all its digits");
+    let results = w
+        .platform
+        .learner_results(&w.wut, &zoe[0].id)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            results[0].completed_on.as_str(),
+            results[0].overall_grade.as_deref()
+        ),
+        ("2026-06-12", Some("4.5"))
+    );
+    assert!(microcred_app::results::read_xlsx("x.xlsx", b"not a workbook").is_err());
+}

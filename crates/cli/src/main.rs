@@ -66,6 +66,18 @@ enum Command {
         #[arg(long)]
         no_serve: bool,
     },
+    /// Set up a new platform: the alliance and its first administrator (password from
+    /// MICROCRED_ADMIN_PASSWORD, or made and shown once).
+    Setup {
+        #[command(flatten)]
+        server: platform::ServerArgs,
+        /// The alliance's name.
+        #[arg(long, value_name = "NAME")]
+        alliance_name: String,
+        /// The first administrator's e-mail.
+        #[arg(long, value_name = "EMAIL")]
+        admin: String,
+    },
     /// Import data into the platform.
     #[command(subcommand)]
     Import(platform::ImportCommand),
@@ -104,6 +116,11 @@ fn main() -> ExitCode {
         Command::Issue(args) => issue::run(args, &checker),
         Command::Serve(server) => platform::serve(server, settings),
         Command::Demo { server, no_serve } => platform::demo(server, no_serve, settings),
+        Command::Setup {
+            server,
+            alliance_name,
+            admin,
+        } => platform::setup(server, alliance_name, admin, settings),
         Command::Import(command) => platform::import(command, settings),
     };
     ExitCode::from(code)

@@ -204,6 +204,50 @@ pub fn demo(args: ServerArgs, no_serve: bool, settings: Option<AllianceSettings>
     })
 }
 
+/// `microcred setup`: the alliance and its first administrator, on an empty database.
+pub fn setup(
+    args: ServerArgs,
+    alliance: String,
+    admin: String,
+    settings: Option<AllianceSettings>,
+) -> u8 {
+    let Some(runtime) = runtime() else {
+        return exit::UNREADABLE;
+    };
+    runtime.block_on(async {
+        let setup = args.setup("microcred-data", settings, args.listen);
+        let Some(platform) = open(&setup).await else {
+            return exit::UNREADABLE;
+        };
+        let (password, generated) = match std::env::var("MICROCRED_ADMIN_PASSWORD") {
+            Ok(p) if !p.is_empty() => (p, false),
+            _ => match microcred_app::platform::auth::random_password() {
+                Ok(p) => (p, true),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return exit::UNREADABLE;
+                }
+            },
+        };
+        match platform.setup(&alliance, &admin, &password).await {
+            Ok(record) => {
+                println!(
+                    "set up {} ({}) with administrator {admin}",
+                    alliance, record.did
+                );
+                if generated {
+                    println!("the administrator's password (shown once; change it): {password}");
+                }
+                exit::OK
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                exit::UNREADABLE
+            }
+        }
+    })
+}
+
 /// `microcred import …`
 pub fn import(command: ImportCommand, settings: Option<AllianceSettings>) -> u8 {
     let ImportCommand::Results {

@@ -155,6 +155,14 @@ pub async fn of_learners(
     query.fetch_all(&mut *c).await?.iter().map(read).collect()
 }
 
+/// How many results are stored.
+pub async fn count(c: &mut AnyConnection) -> Result<i64, StoreError> {
+    let row = sqlx::query("SELECT COUNT(*) FROM results")
+        .fetch_one(&mut *c)
+        .await?;
+    Ok(row.try_get(0)?)
+}
+
 /// An import of a results file, and what became of its rows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ImportRecord {

@@ -28,6 +28,14 @@ fn random_token() -> Result<String> {
     Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
 }
 
+/// A password for a new account, to be shown once (20 characters of base64url).
+pub fn random_password() -> Result<String> {
+    let mut bytes = [0u8; 15];
+    getrandom::fill(&mut bytes)
+        .map_err(|_| PlatformError::Internal("no random bytes for a password".into()))?;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+}
+
 /// What a token is stored as.
 pub fn token_hash(token: &str) -> String {
     let digest = Sha256::digest(token.as_bytes());
@@ -92,6 +100,42 @@ impl Platform {
         }
         self.insert_account(actor.map_or("setup", |a| a.id.as_str()), new)
             .await
+    }
+
+    /// A new installation: the alliance and its first administrator (refused once any account
+    /// exists).
+    pub async fn setup(
+        &self,
+        alliance: &str,
+        admin_email: &str,
+        password: &str,
+    ) -> Result<microcred_store::universities::AllianceRecord> {
+        let alliance: microcred_model::Alliance = super::from_json(
+            "alliance",
+            serde_json::json!({ "name": { "en": alliance } }),
+        )?;
+        let admin = self
+            .create_account(
+                None,
+                NewAccount {
+                    email: admin_email.to_owned(),
+                    name: "Alliance administrator".into(),
+                    password: Some(password.to_owned()),
+                    grants: vec![Grant {
+                        role: Role::AllianceAdmin,
+                        university: None,
+                    }],
+                    learner_id: None,
+                },
+            )
+            .await
+            .map_err(|e| match e {
+                PlatformError::Unauthenticated => PlatformError::Conflict(
+                    "this platform is already set up: its administrators add accounts".into(),
+                ),
+                other => other,
+            })?;
+        self.set_alliance(Some(&admin), alliance).await
     }
 
     /// Stores a new account once the caller has checked who may create it.
