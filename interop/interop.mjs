@@ -10,6 +10,10 @@
 //   node interop.mjs sign-dbz KEY_FILE IN OUT                   -> signs IN with the key, writes OUT
 //   node interop.mjs schema SCHEMA FILE...                      -> JSON lines {file, valid, errors}
 //   node interop.mjs bench FILE KEY_FILE SECONDS                -> JSON {signPerSecond, verifyPerSecond}
+//   node interop.mjs serve-dbz PORT [--status FILE]... [--did-document FILE]...
+//                    -> a verification service on 127.0.0.1:PORT: POST /verify a credential,
+//                       200 {verified: true} or 400 {verified: false, error} (the peer of
+//                       microcred's endpoint in scripts/bench-verify-endpoint.sh)
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -119,17 +123,7 @@ function parseArgs(args) {
 async function verifyDbz(files) {
   for (const file of files) {
     try {
-      const credential = readJson(file);
-      const result = await vc.verifyCredential({
-        credential,
-        suite: new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 }),
-        documentLoader,
-        checkStatus,
-      });
-      const error = result.error ? String(result.error.errors?.[0]?.message ?? result.error.message ?? result.error)
-        : result.statusResult && !result.statusResult.verified ? `status: ${result.statusResult.error?.message ?? 'not verified'}`
-        : result.results?.find((r) => !r.verified)?.error?.message;
-      console.log(JSON.stringify({ file, verified: result.verified, error }));
+      console.log(JSON.stringify({ file, ...(await verifyWithDbz(readJson(file))) }));
     } catch (e) {
       console.log(JSON.stringify({ file, verified: false, error: String(e?.message ?? e) }));
     }
@@ -229,6 +223,39 @@ async function bench(file, keyFile, seconds) {
   console.log(JSON.stringify({ signPerSecond, verifyPerSecond }));
 }
 
+// The verification a service built on @digitalbazaar/vc would run for each request.
+async function verifyWithDbz(credential) {
+  const result = await vc.verifyCredential({
+    credential,
+    suite: new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 }),
+    documentLoader,
+    checkStatus,
+  });
+  const error = result.error ? String(result.error.errors?.[0]?.message ?? result.error.message ?? result.error)
+    : result.statusResult && !result.statusResult.verified ? `status: ${result.statusResult.error?.message ?? 'not verified'}`
+    : result.results?.find((r) => !r.verified)?.error?.message;
+  return { verified: result.verified, error };
+}
+
+async function serveDbz(port) {
+  const http = await import('node:http');
+  const server = http.createServer((request, response) => {
+    const chunks = [];
+    request.on('data', (chunk) => chunks.push(chunk));
+    request.on('end', async () => {
+      let answer;
+      try {
+        answer = await verifyWithDbz(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      } catch (e) {
+        answer = { verified: false, error: String(e?.message ?? e) };
+      }
+      response.writeHead(answer.verified ? 200 : 400, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(answer));
+    });
+  });
+  server.listen(port, '127.0.0.1', () => console.log(`listening on 127.0.0.1:${port}`));
+}
+
 const [command, ...args] = process.argv.slice(2);
 switch (command) {
   case 'verify-dbz': await verifyDbz(parseArgs(args)); break;
@@ -236,7 +263,8 @@ switch (command) {
   case 'sign-dbz': await signDbz(args[0], args[1], args[2]); break;
   case 'schema': await schema(args[0], args.slice(1)); break;
   case 'bench': await bench(args[0], args[1], Number(args[2] ?? 3)); break;
+  case 'serve-dbz': { const [port, ...rest] = args; parseArgs(rest); await serveDbz(Number(port)); break; }
   default:
-    console.error('usage: node interop.mjs verify-dbz|verify-dcc|sign-dbz|schema|bench …');
+    console.error('usage: node interop.mjs verify-dbz|verify-dcc|sign-dbz|schema|bench|serve-dbz …');
     process.exit(2);
 }

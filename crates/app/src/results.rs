@@ -7,8 +7,8 @@
 //! | `given_names`, `family_names` | required | in any script |
 //! | `date_of_birth` | optional | `YYYY-MM-DD` |
 //! | `nationality` | optional | ISO 3166-1 alpha-2 codes, several separated by `;` |
-//! | `student_id` | optional | the learner's id at the university delivering `element` |
-//! | `email` | optional | |
+//! | `student_id` | optional | the learner's id at the university delivering `element`; else `learner` if it has no `@` |
+//! | `email` | optional | else `learner` if it has an `@` |
 //! | `element` | required | a course element id of the specification |
 //! | `completed_on` | required | `YYYY-MM-DD`, the day the result was obtained |
 //! | `result` | optional | `passed` (default) or `failed` |
@@ -317,6 +317,15 @@ impl Columns {
                 ));
             }
         };
+        // Without the columns, the key is what the header says it is: an e-mail when it has an
+        // `@`, else the student id; so importing the file again finds its learners.
+        let key_is_email = learner.contains('@');
+        let student_id = field("student_id")?
+            .map(str::to_owned)
+            .or_else(|| (!key_is_email).then(|| learner.clone()));
+        let email = field("email")?
+            .map(str::to_owned)
+            .or_else(|| key_is_email.then(|| learner.clone()));
         Ok(ResultRow {
             row,
             learner,
@@ -324,8 +333,8 @@ impl Columns {
             family_names,
             date_of_birth,
             nationality,
-            student_id: field("student_id")?.map(str::to_owned),
-            email: field("email")?.map(str::to_owned),
+            student_id,
+            email,
             element,
             completed_on,
             passed,

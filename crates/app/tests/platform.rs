@@ -601,6 +601,68 @@ async fn an_import_cut_short_keeps_its_committed_batches_and_resuming_duplicates
 }
 
 #[tokio::test]
+async fn a_file_keyed_only_by_learner_finds_its_learners_when_imported_again() {
+    for (backend, store) in testing::stores().await {
+        let w = world(store).await;
+        let file = "learner,given_names,family_names,element,completed_on\n\
+                    30001,Jan,Kowalski,wut:sustainable-business-models,2026-06-12\n\
+                    lena@learner.example,Lena,Müller,wut:sustainable-business-models,2026-06-13\n";
+        let first = w
+            .platform
+            .import_results(&w.wut, "keys.csv", results(file), &mut |_| {})
+            .await
+            .unwrap();
+        let again = w
+            .platform
+            .import_results(&w.wut, "keys.csv", results(file), &mut |_| {})
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                first.learners_created,
+                again.learners_created,
+                again.rows_stored
+            ),
+            (2, 0, 2),
+            "{backend}: the student id and the e-mail found them"
+        );
+        let found = w
+            .platform
+            .find_learners(&w.wut, None, None, Some("lena@learner.example"))
+            .await;
+        assert!(found.is_ok_and(|l| l.len() == 1), "{backend}");
+    }
+}
+
+#[tokio::test]
+async fn one_learner_key_in_different_batches_stays_one_learner() {
+    for (backend, store) in testing::stores().await {
+        let w = world(store).await;
+        // k1's rows are 501 rows apart (batches hold 500), with a student id at each university
+        // and no e-mail: only the file's key says they are one person.
+        let mut file =
+            String::from("learner,given_names,family_names,student_id,element,completed_on\n");
+        file.push_str("k1,Ada,Lovelace,W1,wut:sustainable-business-models,2026-06-12\n");
+        for i in 0..500 {
+            file.push_str(&format!(
+                "f{i},Filler,Number {i},F{i},wut:sustainable-business-models,2026-06-12\n"
+            ));
+        }
+        file.push_str("k1,Ada,Lovelace,T1,tub:innovation-lab,2026-06-20\n");
+        let report = w
+            .platform
+            .import_results(&w.admin, "alliance.csv", results(&file), &mut |_| {})
+            .await
+            .unwrap();
+        assert_eq!(
+            (report.rows_stored, report.learners_created),
+            (502, 501),
+            "{backend}: {report:?}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn results_import_from_an_xlsx_workbook() {
     let store = testing::sqlite().await;
     let w = world(store).await;

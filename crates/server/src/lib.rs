@@ -11,8 +11,11 @@ pub mod problem;
 use std::net::SocketAddr;
 
 use axum::Router;
+use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
@@ -49,6 +52,7 @@ pub fn router(platform: Platform) -> Router {
         app = app.route(path, route);
     }
     app.fallback(not_found)
+        .layer(middleware::from_fn(read_declared_body))
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
         .layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static("x-content-type-options"),
@@ -60,6 +64,35 @@ pub fn router(platform: Platform) -> Router {
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(AppState { platform })
+}
+
+/// Reads a body whose declared length is within the JSON limit before anything answers. A
+/// request refused before its body is read (not signed in, say) would leave bytes unread; hyper
+/// then closes the connection, and a client that reuses it sees its next request cut off.
+async fn read_declared_body(request: Request, next: Next) -> Response {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    match declared {
+        Some(length) if length > 0 && length <= MAX_JSON_BYTES => {
+            let (parts, body) = request.into_parts();
+            match axum::body::to_bytes(body, MAX_JSON_BYTES).await {
+                Ok(bytes) => {
+                    next.run(Request::from_parts(parts, Body::from(bytes)))
+                        .await
+                }
+                Err(_) => ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "the request's body could not be read",
+                )
+                .detail("it ended before its declared length")
+                .into_response(),
+            }
+        }
+        _ => next.run(request).await,
+    }
 }
 
 async fn not_found(request: Request) -> ApiError {

@@ -401,13 +401,19 @@ fn whole_life(backend: &'static str) {
     );
     let issued = expect(&issued, 200).clone();
     assert_eq!(issued["issued"].as_array().unwrap().len(), 1, "{issued}");
+    assert_eq!(
+        (&issued["issued_count"], &issued["complete"]),
+        (&json!(1), &json!(true))
+    );
     let again = http.send(
         "POST",
         &format!("/api/v1/specifications/{SPEC}/issue"),
         Some(&wut),
         None,
     );
-    assert_eq!(expect(&again, 200)["issued"].as_array().unwrap().len(), 0);
+    let again = expect(&again, 200);
+    assert_eq!(again["issued"].as_array().unwrap().len(), 0);
+    assert_eq!(again["already_held_count"], 1, "{again}");
     let id = issued["issued"][0]["credential"]
         .as_str()
         .unwrap()
@@ -750,4 +756,43 @@ fn the_openapi_document_lists_every_route_and_is_served() {
             "{target} does not resolve"
         );
     }
+}
+
+/// A request refused before its body arrives whole leaves the connection usable: the server
+/// reads the declared body before answering, so the client's next request on the same
+/// connection is answered (hyper would otherwise close it with bytes unread).
+#[test]
+fn a_refused_request_keeps_its_connection_alive() {
+    use std::io::{Read, Write};
+    let Some(base) = start("sqlite") else { return };
+    let address = base.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    let body = br#"{"id":"wut","legal_name":{"en":"Warsaw"},"country":"PL"}"#;
+    // Not signed in: refused with 401. The body comes in two parts, the second one late.
+    write!(
+        stream,
+        "POST /api/v1/universities HTTP/1.1\r\nhost: {address}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    stream.write_all(&body[..10]).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    stream.write_all(&body[10..]).unwrap();
+    write!(stream, "GET /healthz HTTP/1.1\r\nhost: {address}\r\n\r\n").unwrap();
+    let mut answers = String::new();
+    let mut buffer = [0u8; 4096];
+    while answers.matches("HTTP/1.1 ").count() < 2 {
+        match stream.read(&mut buffer) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => answers.push_str(&String::from_utf8_lossy(&buffer[..n])),
+        }
+    }
+    assert!(answers.starts_with("HTTP/1.1 401"), "{answers}");
+    assert!(
+        answers.contains("HTTP/1.1 200"),
+        "the second request was answered on the same connection: {answers}"
+    );
 }

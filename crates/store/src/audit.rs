@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
 
-use crate::{StoreError, composed, from_json, now, to_json};
+use crate::{StoreError, composed, from_json, now, rows_per_statement, to_json, value_rows};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AuditEntry {
@@ -47,13 +47,10 @@ pub async fn append_many(
     entries: &[(String, serde_json::Value)],
 ) -> Result<(), StoreError> {
     let at = now();
-    for chunk in entries.chunks(500) {
-        let marks: Vec<String> = (0..chunk.len())
-            .map(|i| format!("($1, $2, $3, ${}, ${})", 2 * i + 4, 2 * i + 5))
-            .collect();
+    for chunk in entries.chunks(rows_per_statement(2)) {
         let sql = format!(
             "INSERT INTO audit_log (at, actor, action, subject, details) VALUES {}",
-            marks.join(", ")
+            value_rows(chunk.len(), 2, 4, "$1, $2, $3, ")
         );
         let mut query = sqlx::query(composed(sql)).bind(at).bind(actor).bind(action);
         for (subject, details) in chunk {

@@ -4,7 +4,9 @@
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
 
-use crate::{StoreError, composed, from_json, now, to_json};
+use crate::{
+    StoreError, composed, from_json, now, placeholders, rows_per_statement, to_json, value_rows,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -122,16 +124,10 @@ pub async fn insert_many(
     c: &mut AnyConnection,
     records: &[CredentialRecord],
 ) -> Result<(), StoreError> {
-    for chunk in records.chunks(200) {
-        let marks: Vec<String> = (0..chunk.len())
-            .map(|i| {
-                let p: Vec<String> = (1..=13).map(|k| format!("${}", i * 13 + k)).collect();
-                format!("({})", p.join(", "))
-            })
-            .collect();
+    for chunk in records.chunks(rows_per_statement(13)) {
         let sql = format!(
             "INSERT INTO credentials ({COLUMNS}) VALUES {}",
-            marks.join(", ")
+            value_rows(chunk.len(), 13, 1, "")
         );
         let mut query = sqlx::query(composed(sql));
         for record in chunk {
@@ -199,17 +195,21 @@ pub async fn holders(
     if learners.is_empty() {
         return Ok(Vec::new());
     }
-    let marks: Vec<String> = (0..learners.len()).map(|i| format!("${}", i + 2)).collect();
-    let sql = format!(
-        "SELECT learner_id FROM credentials WHERE specification_id = $1 AND is_current = 1 AND learner_id IN ({})",
-        marks.join(", ")
-    );
-    let mut query = sqlx::query(composed(sql)).bind(specification_id);
-    for l in learners {
-        query = query.bind(l);
+    let mut out = Vec::new();
+    for learners in learners.chunks(rows_per_statement(1)) {
+        let sql = format!(
+            "SELECT learner_id FROM credentials WHERE specification_id = $1 AND is_current = 1 AND learner_id IN ({})",
+            placeholders(2, learners.len())
+        );
+        let mut query = sqlx::query(composed(sql)).bind(specification_id);
+        for l in learners {
+            query = query.bind(l);
+        }
+        for row in query.fetch_all(&mut *c).await? {
+            out.push(row.try_get(0)?);
+        }
     }
-    let rows = query.fetch_all(&mut *c).await?;
-    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+    Ok(out)
 }
 
 /// A filter for listing credentials.

@@ -4,7 +4,9 @@
 use microcred_model::{Learner, StudentId};
 use sqlx::{AnyConnection, Row};
 
-use crate::{StoreError, composed, from_json, now, to_json};
+use crate::{
+    StoreError, composed, from_json, now, placeholders, rows_per_statement, to_json, value_rows,
+};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct LearnerRecord {
@@ -135,27 +137,35 @@ pub async fn find_many(
 > {
     let mut by_student = std::collections::HashMap::new();
     let mut by_email = std::collections::HashMap::new();
-    for chunk in student_ids.chunks(500) {
-        let marks: Vec<String> = (0..chunk.len())
-            .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
-            .collect();
-        let sql = format!(
-            "SELECT university_id, student_id, learner_id FROM learner_student_ids WHERE (university_id, student_id) IN ({})",
-            marks.join(", ")
-        );
-        let mut query = sqlx::query(composed(sql));
-        for (university, student) in chunk {
-            query = query.bind(university).bind(student);
-        }
-        for row in query.fetch_all(&mut *c).await? {
-            by_student.insert((row.try_get(0)?, row.try_get(1)?), row.try_get(2)?);
+    // One university at a time, so that the lookup walks the primary key (university_id,
+    // student_id): SQLite scans the whole table for a list of (university, student) pairs.
+    let mut by_university: std::collections::BTreeMap<&str, Vec<&str>> =
+        std::collections::BTreeMap::new();
+    for (university, student) in student_ids {
+        by_university
+            .entry(university.as_str())
+            .or_default()
+            .push(student.as_str());
+    }
+    for (university, students) in by_university {
+        for chunk in students.chunks(rows_per_statement(1)) {
+            let sql = format!(
+                "SELECT student_id, learner_id FROM learner_student_ids WHERE university_id = $1 AND student_id IN ({})",
+                placeholders(2, chunk.len())
+            );
+            let mut query = sqlx::query(composed(sql)).bind(university);
+            for student in chunk {
+                query = query.bind(*student);
+            }
+            for row in query.fetch_all(&mut *c).await? {
+                by_student.insert((university.to_owned(), row.try_get(0)?), row.try_get(1)?);
+            }
         }
     }
-    for chunk in emails.chunks(500) {
-        let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 1)).collect();
+    for chunk in emails.chunks(rows_per_statement(1)) {
         let sql = format!(
             "SELECT email, id FROM learners WHERE merged_into IS NULL AND email IN ({}) ORDER BY created_at DESC, id DESC",
-            marks.join(", ")
+            placeholders(1, chunk.len())
         );
         let mut query = sqlx::query(composed(sql));
         for email in chunk {
@@ -175,22 +185,10 @@ pub async fn insert_many(
     learners: &[(String, Learner)],
 ) -> Result<(), StoreError> {
     let at = now();
-    for chunk in learners.chunks(500) {
-        let marks: Vec<String> = (0..chunk.len())
-            .map(|i| {
-                format!(
-                    "(${}, ${}, ${}, ${}, ${})",
-                    5 * i + 1,
-                    5 * i + 2,
-                    5 * i + 3,
-                    5 * i + 4,
-                    5 * i + 5
-                )
-            })
-            .collect();
+    for chunk in learners.chunks(rows_per_statement(5)) {
         let sql = format!(
             "INSERT INTO learners (id, document, email, created_at, updated_at) VALUES {}",
-            marks.join(", ")
+            value_rows(chunk.len(), 5, 1, "")
         );
         let mut query = sqlx::query(composed(sql));
         for (id, learner) in chunk {
@@ -206,13 +204,10 @@ pub async fn insert_many(
             .iter()
             .flat_map(|(id, l)| l.student_ids.iter().map(move |s| (id.as_str(), s)))
             .collect();
-        for ids in ids.chunks(500) {
-            let marks: Vec<String> = (0..ids.len())
-                .map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
-                .collect();
+        for ids in ids.chunks(rows_per_statement(3)) {
             let sql = format!(
                 "INSERT INTO learner_student_ids (university_id, student_id, learner_id) VALUES {}",
-                marks.join(", ")
+                value_rows(ids.len(), 3, 1, "")
             );
             let mut query = sqlx::query(composed(sql));
             for (id, student) in ids {
@@ -240,11 +235,10 @@ pub async fn get_many(
     ids: &[String],
 ) -> Result<Vec<LearnerRecord>, StoreError> {
     let mut out = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(500) {
-        let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 1)).collect();
+    for chunk in ids.chunks(rows_per_statement(1)) {
         let sql = format!(
             "SELECT id, document FROM learners WHERE id IN ({})",
-            marks.join(", ")
+            placeholders(1, chunk.len())
         );
         let mut query = sqlx::query(composed(sql));
         for id in chunk {

@@ -131,7 +131,7 @@ CREATE TABLE results (
     recorded_at BIGINT NOT NULL,
     PRIMARY KEY (learner_id, element_id, completed_on)
 );
-CREATE INDEX results_element ON results(element_id);
+CREATE INDEX results_element ON results(element_id, learner_id);
 CREATE TABLE imports (
     id TEXT PRIMARY KEY,
     file_name TEXT NOT NULL,
@@ -141,6 +141,12 @@ CREATE TABLE imports (
     rows_ok BIGINT NOT NULL DEFAULT 0,
     rows_bad BIGINT NOT NULL DEFAULT 0,
     problems TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE import_learner_keys (
+    import_id TEXT NOT NULL,
+    learner_key TEXT NOT NULL,
+    learner_id TEXT NOT NULL,
+    PRIMARY KEY (import_id, learner_key)
 );
 CREATE TABLE credentials (
     id TEXT PRIMARY KEY,
@@ -166,6 +172,7 @@ CREATE TABLE status_lists (
     url TEXT NOT NULL UNIQUE,
     bits TEXT NOT NULL,
     used BIGINT NOT NULL DEFAULT 0,
+    allocated TEXT NOT NULL,
     signed TEXT,
     updated_at BIGINT NOT NULL
 );

@@ -6,7 +6,9 @@
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
 
-use crate::{StoreError, composed, from_json, now, to_json};
+use crate::{
+    StoreError, composed, from_json, now, placeholders, rows_per_statement, to_json, value_rows,
+};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResultRecord {
@@ -21,35 +23,15 @@ pub struct ResultRecord {
     pub recorded_by: String,
 }
 
-/// Rows per INSERT: 9 parameters each stays far below both databases' limits.
-const BATCH: usize = 500;
-
 /// Stores results in as few statements as fit; a result already there for the same learner,
 /// element and day is replaced.
 pub async fn upsert(c: &mut AnyConnection, results: &[ResultRecord]) -> Result<(), StoreError> {
     let at = now();
-    for chunk in results.chunks(BATCH) {
-        let mut sql = String::from(
-            "INSERT INTO results (learner_id, element_id, completed_on, passed, grade, overall_grade, import_id, recorded_by, recorded_at) VALUES ",
+    for chunk in results.chunks(rows_per_statement(9)) {
+        let mut sql = format!(
+            "INSERT INTO results (learner_id, element_id, completed_on, passed, grade, overall_grade, import_id, recorded_by, recorded_at) VALUES {}",
+            value_rows(chunk.len(), 9, 1, "")
         );
-        for i in 0..chunk.len() {
-            let p = i * 9;
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&format!(
-                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                p + 1,
-                p + 2,
-                p + 3,
-                p + 4,
-                p + 5,
-                p + 6,
-                p + 7,
-                p + 8,
-                p + 9
-            ));
-        }
         sql.push_str(
             " ON CONFLICT (learner_id, element_id, completed_on) DO UPDATE SET passed = excluded.passed, grade = excluded.grade, overall_grade = excluded.overall_grade, import_id = excluded.import_id, recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at",
         );
@@ -110,17 +92,27 @@ pub async fn learners_who_passed_all(
     after: &str,
     limit: i64,
 ) -> Result<Vec<String>, StoreError> {
-    if elements.is_empty() {
+    let Some((first, others)) = elements.split_first() else {
         return Ok(Vec::new());
-    }
-    let placeholders: Vec<String> = (0..elements.len()).map(|i| format!("${}", i + 3)).collect();
+    };
+    // The page is read along the index (element_id, learner_id) of the first element, and each
+    // other element is looked up by primary key: a page costs its size, not the table's.
+    let others: String = (0..others.len())
+        .map(|i| {
+            format!(
+                " AND EXISTS (SELECT 1 FROM results o WHERE o.learner_id = r.learner_id AND o.element_id = ${} AND o.passed = 1)",
+                i + 4
+            )
+        })
+        .collect();
     let sql = format!(
-        "SELECT learner_id FROM results WHERE passed = 1 AND learner_id > $1 AND element_id IN ({}) GROUP BY learner_id HAVING COUNT(DISTINCT element_id) = {} ORDER BY learner_id LIMIT $2",
-        placeholders.join(", "),
-        elements.len()
+        "SELECT DISTINCT r.learner_id FROM results r WHERE r.element_id = $3 AND r.learner_id > $1 AND r.passed = 1{others} ORDER BY r.learner_id LIMIT $2"
     );
-    let mut query = sqlx::query(composed(sql)).bind(after).bind(limit);
-    for element in elements {
+    let mut query = sqlx::query(composed(sql))
+        .bind(after)
+        .bind(limit)
+        .bind(first);
+    for element in &elements[1..] {
         query = query.bind(element);
     }
     let rows = query.fetch_all(&mut *c).await?;
@@ -136,23 +128,25 @@ pub async fn of_learners(
     if learners.is_empty() || elements.is_empty() {
         return Ok(Vec::new());
     }
-    let learner_marks: Vec<String> = (0..learners.len()).map(|i| format!("${}", i + 1)).collect();
-    let element_marks: Vec<String> = (0..elements.len())
-        .map(|i| format!("${}", learners.len() + i + 1))
-        .collect();
-    let sql = format!(
-        "SELECT {COLUMNS} FROM results WHERE learner_id IN ({}) AND element_id IN ({})",
-        learner_marks.join(", "),
-        element_marks.join(", ")
-    );
-    let mut query = sqlx::query(composed(sql));
-    for l in learners {
-        query = query.bind(l);
+    let mut out = Vec::new();
+    for learners in learners.chunks(rows_per_statement(1)) {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM results WHERE learner_id IN ({}) AND element_id IN ({})",
+            placeholders(1, learners.len()),
+            placeholders(learners.len() + 1, elements.len())
+        );
+        let mut query = sqlx::query(composed(sql));
+        for l in learners {
+            query = query.bind(l);
+        }
+        for e in elements {
+            query = query.bind(e);
+        }
+        for row in query.fetch_all(&mut *c).await? {
+            out.push(read(&row)?);
+        }
     }
-    for e in elements {
-        query = query.bind(e);
-    }
-    query.fetch_all(&mut *c).await?.iter().map(read).collect()
+    Ok(out)
 }
 
 /// How many results are stored.
@@ -194,6 +188,51 @@ pub async fn start_import(
     Ok(())
 }
 
+/// The learners an import has already resolved these keys of its file to (the file's
+/// `learner` column), so that one learner's rows in different batches stay one person without
+/// the import holding every key in memory.
+pub async fn learner_keys(
+    c: &mut AnyConnection,
+    import_id: &str,
+    keys: &[&str],
+) -> Result<std::collections::HashMap<String, String>, StoreError> {
+    let mut found = std::collections::HashMap::new();
+    for chunk in keys.chunks(rows_per_statement(1)) {
+        let sql = format!(
+            "SELECT learner_key, learner_id FROM import_learner_keys WHERE import_id = $1 AND learner_key IN ({})",
+            placeholders(2, chunk.len())
+        );
+        let mut query = sqlx::query(composed(sql)).bind(import_id);
+        for key in chunk {
+            query = query.bind(*key);
+        }
+        for row in query.fetch_all(&mut *c).await? {
+            found.insert(row.try_get(0)?, row.try_get(1)?);
+        }
+    }
+    Ok(found)
+}
+
+/// Remembers which learner each new key of an import's file was resolved to.
+pub async fn remember_learner_keys(
+    c: &mut AnyConnection,
+    import_id: &str,
+    keys: &[(String, String)],
+) -> Result<(), StoreError> {
+    for chunk in keys.chunks(rows_per_statement(2)) {
+        let sql = format!(
+            "INSERT INTO import_learner_keys (import_id, learner_key, learner_id) VALUES {}",
+            value_rows(chunk.len(), 2, 2, "$1, ")
+        );
+        let mut query = sqlx::query(composed(sql)).bind(import_id);
+        for (key, learner) in chunk {
+            query = query.bind(key).bind(learner);
+        }
+        query.execute(&mut *c).await?;
+    }
+    Ok(())
+}
+
 /// Adds to an import's counts (called as each batch is committed).
 pub async fn count_import(
     c: &mut AnyConnection,
@@ -220,6 +259,11 @@ pub async fn finish_import(
     sqlx::query("UPDATE imports SET finished_at = $1, problems = $2 WHERE id = $3")
         .bind(now())
         .bind(to_json(problems))
+        .bind(id)
+        .execute(&mut *c)
+        .await?;
+    // The keys served while the file was read; the results now name their learners.
+    sqlx::query("DELETE FROM import_learner_keys WHERE import_id = $1")
         .bind(id)
         .execute(&mut *c)
         .await?;

@@ -3,7 +3,7 @@
 
 use sqlx::{AnyConnection, Row};
 
-use crate::{StoreError, composed, from_json, now, to_json};
+use crate::{StoreError, composed, from_json, now, rows_per_statement, to_json, value_rows};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct StatusListRecord {
@@ -17,11 +17,14 @@ pub struct StatusListRecord {
     pub bits: String,
     /// Entries allocated so far.
     pub used: i64,
+    /// Which entries are allocated, encoded like `bits`: allocating reads this one value
+    /// instead of every entry of the list.
+    pub allocated: String,
     /// The signed status list credential, re-signed whenever a bit changes.
     pub signed: Option<serde_json::Value>,
 }
 
-const COLUMNS: &str = "id, owner, purpose, url, bits, used, signed";
+const COLUMNS: &str = "id, owner, purpose, url, bits, used, allocated, signed";
 
 fn read(row: &sqlx::any::AnyRow) -> Result<StatusListRecord, StoreError> {
     let signed: Option<String> = row.try_get("signed")?;
@@ -32,13 +35,14 @@ fn read(row: &sqlx::any::AnyRow) -> Result<StatusListRecord, StoreError> {
         url: row.try_get("url")?,
         bits: row.try_get("bits")?,
         used: row.try_get("used")?,
+        allocated: row.try_get("allocated")?,
         signed: signed.map(|s| from_json("status list", &s)).transpose()?,
     })
 }
 
 pub async fn insert(c: &mut AnyConnection, list: &StatusListRecord) -> Result<(), StoreError> {
     sqlx::query(composed(format!(
-        "INSERT INTO status_lists ({COLUMNS}, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        "INSERT INTO status_lists ({COLUMNS}, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
     )))
     .bind(&list.id)
     .bind(&list.owner)
@@ -46,6 +50,7 @@ pub async fn insert(c: &mut AnyConnection, list: &StatusListRecord) -> Result<()
     .bind(&list.url)
     .bind(&list.bits)
     .bind(list.used)
+    .bind(&list.allocated)
     .bind(list.signed.as_ref().map(to_json))
     .bind(now())
     .execute(&mut *c)
@@ -109,31 +114,21 @@ pub async fn all(c: &mut AnyConnection) -> Result<Vec<StatusListRecord>, StoreEr
     .collect()
 }
 
-/// The entries already allocated in a list.
-pub async fn allocated(c: &mut AnyConnection, list_id: &str) -> Result<Vec<i64>, StoreError> {
-    let rows = sqlx::query("SELECT entry FROM status_entries WHERE list_id = $1")
-        .bind(list_id)
-        .fetch_all(&mut *c)
-        .await?;
-    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
-}
-
-/// Allocates entries to credentials in one statement; `Conflict` if one is taken.
+/// Allocates entries to credentials, and stores the list's `allocated` value that now
+/// includes them; `Conflict` if an entry is taken. The caller holds the list's lock.
 pub async fn allocate(
     c: &mut AnyConnection,
     list_id: &str,
     entries: &[(i64, String)],
+    allocated: &str,
 ) -> Result<(), StoreError> {
     if entries.is_empty() {
         return Ok(());
     }
-    for chunk in entries.chunks(1000) {
-        let marks: Vec<String> = (0..chunk.len())
-            .map(|i| format!("($1, ${}, ${})", 2 * i + 2, 2 * i + 3))
-            .collect();
+    for chunk in entries.chunks(rows_per_statement(2)) {
         let sql = format!(
             "INSERT INTO status_entries (list_id, entry, credential_id) VALUES {}",
-            marks.join(", ")
+            value_rows(chunk.len(), 2, 2, "$1, ")
         );
         let mut query = sqlx::query(composed(sql)).bind(list_id);
         for (entry, credential) in chunk {
@@ -147,13 +142,16 @@ pub async fn allocate(
                 error
             });
         }
-        sqlx::query("UPDATE status_lists SET used = used + $1, updated_at = $2 WHERE id = $3")
-            .bind(chunk.len() as i64)
-            .bind(now())
-            .bind(list_id)
-            .execute(&mut *c)
-            .await?;
     }
+    sqlx::query(
+        "UPDATE status_lists SET used = used + $1, allocated = $2, updated_at = $3 WHERE id = $4",
+    )
+    .bind(entries.len() as i64)
+    .bind(allocated)
+    .bind(now())
+    .bind(list_id)
+    .execute(&mut *c)
+    .await?;
     Ok(())
 }
 

@@ -361,6 +361,7 @@ async fn status_entries_are_allocated_once_and_changes_are_audited() {
             url: "https://a.eu/status/wut-revocation-1".into(),
             bits: "u…".into(),
             used: 0,
+            allocated: "u…".into(),
             signed: None,
         };
         status::insert(&mut c, &list).await.unwrap();
@@ -368,14 +369,18 @@ async fn status_entries_are_allocated_once_and_changes_are_audited() {
             &mut c,
             &list.id,
             &[(5, "urn:uuid:1".into()), (9, "urn:uuid:2".into())],
+            "u-five-and-nine",
         )
         .await
         .unwrap();
-        let taken = status::allocate(&mut c, &list.id, &[(5, "urn:uuid:3".into())]).await;
+        let taken =
+            status::allocate(&mut c, &list.id, &[(5, "urn:uuid:3".into())], "u-again").await;
         assert!(matches!(taken, Err(StoreError::Conflict(_))), "{backend}");
-        let mut allocated = status::allocated(&mut c, &list.id).await.unwrap();
-        allocated.sort_unstable();
-        assert_eq!(allocated, [5, 9]);
+        let stored = status::get(&mut c, &list.id).await.unwrap().unwrap();
+        assert_eq!(
+            (stored.used, stored.allocated.as_str()),
+            (2, "u-five-and-nine")
+        );
         assert_eq!(
             status::with_room(&mut c, "wut", "revocation", 3)
                 .await

@@ -30,6 +30,7 @@ use microcred_store::status::{self, StatusListRecord};
 use microcred_store::{Connection, Tx, audit, catalogue, learners, new_id, now, universities};
 
 use super::alliance::ALLIANCE;
+use super::learners::ANALYZE_AFTER;
 use super::{Platform, PlatformError, Problem, Result, require_any};
 use crate::issue::sign;
 
@@ -49,15 +50,58 @@ pub struct NotEligible {
     pub missing: Vec<String>,
 }
 
-/// What an issuance did, learner by learner.
+/// Learners listed per kind in an outcome: the counts are exact, the lists stop here, so that
+/// issuing to 100,000 learners keeps its memory flat (list the credentials page by page).
+pub const LISTED_AT_MOST: usize = 1_000;
+
+/// What an issuance did, learner by learner (the first `LISTED_AT_MOST` of each kind).
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct IssueOutcome {
     pub specification: String,
     pub version: i64,
+    pub issued_count: u64,
+    pub already_held_count: u64,
+    pub not_eligible_count: u64,
     pub issued: Vec<Issued>,
     /// Learners who already hold a current credential for it (issuing twice issues once).
     pub already_held: Vec<String>,
     pub not_eligible: Vec<NotEligible>,
+    /// False when a list was cut at `LISTED_AT_MOST`.
+    pub complete: bool,
+}
+
+impl IssueOutcome {
+    fn new(specification: &str, version: i64) -> IssueOutcome {
+        IssueOutcome {
+            specification: specification.to_owned(),
+            version,
+            complete: true,
+            ..IssueOutcome::default()
+        }
+    }
+
+    fn add_issued(&mut self, issued: Issued) {
+        self.issued_count += 1;
+        listed(&mut self.issued, issued, &mut self.complete);
+    }
+
+    fn add_already_held(&mut self, learner: String) {
+        self.already_held_count += 1;
+        listed(&mut self.already_held, learner, &mut self.complete);
+    }
+
+    fn add_not_eligible(&mut self, learner: NotEligible) {
+        self.not_eligible_count += 1;
+        listed(&mut self.not_eligible, learner, &mut self.complete);
+    }
+}
+
+fn listed<T>(list: &mut Vec<T>, item: T, complete: &mut bool) {
+    if list.len() < LISTED_AT_MOST {
+        list.push(item);
+    } else {
+        *complete = false;
+    }
 }
 
 /// Everything the credentials of one specification version need, gathered once.
@@ -166,11 +210,7 @@ impl Platform {
             let mut c = self.store.connection().await?;
             self.prepare_issuing(&mut c, actor, specification).await?
         };
-        let mut outcome = IssueOutcome {
-            specification: specification.to_owned(),
-            version: issuing.version.version,
-            ..IssueOutcome::default()
-        };
+        let mut outcome = IssueOutcome::new(specification, issuing.version.version);
         match learners {
             Some(ids) => {
                 let total = ids.len() as u64;
@@ -188,6 +228,7 @@ impl Platform {
             None => {
                 let mut after = String::new();
                 let mut done = 0u64;
+                let mut next_analyze = ANALYZE_AFTER;
                 loop {
                     let page = {
                         let mut c = self.store.connection().await?;
@@ -210,10 +251,17 @@ impl Platform {
                         .await?;
                     microcred_store::commit(tx).await?;
                     done += page.len() as u64;
+                    if outcome.issued_count >= next_analyze {
+                        self.store.analyze().await?;
+                        next_analyze *= 2;
+                    }
                     progress(done, 0);
                     after = last;
                 }
             }
+        }
+        if outcome.issued_count >= ANALYZE_AFTER {
+            self.store.analyze().await?;
         }
         Ok(outcome)
     }
@@ -245,7 +293,7 @@ impl Platform {
                         ids.push(record.id);
                     }
                 }
-                None => outcome.not_eligible.push(NotEligible {
+                None => outcome.add_not_eligible(NotEligible {
                     learner: id.clone(),
                     missing: vec!["(no such learner)".into()],
                 }),
@@ -266,7 +314,7 @@ impl Platform {
         let mut eligible: Vec<(String, Date, Option<String>)> = Vec::new();
         for id in &ids {
             if held.contains(id) {
-                outcome.already_held.push(id.clone());
+                outcome.add_already_held(id.clone());
                 continue;
             }
             let learner_rows = by_learner.get(id.as_str()).cloned().unwrap_or_default();
@@ -288,7 +336,7 @@ impl Platform {
                 .cloned()
                 .collect();
             if !missing.is_empty() {
-                outcome.not_eligible.push(NotEligible {
+                outcome.add_not_eligible(NotEligible {
                     learner: id.clone(),
                     missing,
                 });
@@ -397,15 +445,19 @@ impl Platform {
             })
             .collect();
         audit::append_many(tx, &actor.id, "credential.issued", &entries).await?;
-        outcome.issued.extend(records.iter().map(|r| Issued {
-            learner: r.learner_id.clone(),
-            credential: r.id.clone(),
-        }));
+        for r in &records {
+            outcome.add_issued(Issued {
+                learner: r.learner_id.clone(),
+                credential: r.id.clone(),
+            });
+        }
         Ok(())
     }
 
     /// Allocates one entry per credential in `owner`'s lists for `purpose`, at random, making
     /// a new list when the current ones are full; returns the credentials' status entries.
+    /// The owner's lists are locked until `tx` ends: issuing for two specifications at once
+    /// must not pick the same entries.
     async fn allocate(
         &self,
         tx: &mut Tx,
@@ -413,6 +465,9 @@ impl Platform {
         purpose: StatusPurpose,
         credentials: &[String],
     ) -> Result<Vec<Value>> {
+        self.store
+            .lock(tx, &format!("status:{owner}:{}", purpose.name()))
+            .await?;
         let capacity = MIN_ENTRIES as i64;
         let mut entries = Vec::with_capacity(credentials.len());
         let mut remaining = credentials;
@@ -423,17 +478,21 @@ impl Platform {
             };
             let room = (capacity - list.used).max(0) as usize;
             let (now_part, rest) = remaining.split_at(room.min(remaining.len()));
-            let mut taken: HashSet<i64> =
-                status::allocated(tx, &list.id).await?.into_iter().collect();
+            let mut allocated = Bitstring::decode(&list.allocated).map_err(|e| {
+                PlatformError::Internal(format!("status list {} allocation: {e}", list.id))
+            })?;
             let mut chosen = Vec::with_capacity(now_part.len());
             for credential in now_part {
-                let index = random_free_index(capacity as usize, |i| taken.contains(&(i as i64)))
+                let index =
+                    random_free_index(allocated.len(), |i| allocated.get(i).unwrap_or(true))
+                        .map_err(|e| PlatformError::Internal(e.to_string()))?;
+                allocated
+                    .set(index, true)
                     .map_err(|e| PlatformError::Internal(e.to_string()))?;
-                taken.insert(index as i64);
                 chosen.push((index as i64, credential.clone()));
                 entries.push(status_entry(&list.url, index, purpose));
             }
-            status::allocate(tx, &list.id, &chosen).await?;
+            status::allocate(tx, &list.id, &chosen, &allocated.encode()).await?;
             remaining = rest;
         }
         Ok(entries)
@@ -446,7 +505,8 @@ impl Platform {
         owner: &str,
         purpose: StatusPurpose,
     ) -> Result<StatusListRecord> {
-        let id = format!("{owner}-{}-{}", purpose.name(), &new_id()[..8]);
+        // The random tail of an id: its head is the time, the same for lists made together.
+        let id = format!("{owner}-{}-{}", purpose.name(), &new_id()[28..]);
         let url = self.config.status_list_url(&id);
         let bits = Bitstring::new(MIN_ENTRIES);
         let key = self.signing_key(tx, owner).await?;
@@ -458,6 +518,7 @@ impl Platform {
             url,
             bits: bits.encode(),
             used: 0,
+            allocated: bits.encode(),
             signed: Some(signed),
         };
         status::insert(tx, &record).await?;
@@ -654,11 +715,7 @@ impl Platform {
             &serde_json::json!({ "reason": format!("corrected: {reason}") }),
         )
         .await?;
-        let mut outcome = IssueOutcome {
-            specification: old.specification_id.clone(),
-            version: issuing.version.version,
-            ..IssueOutcome::default()
-        };
+        let mut outcome = IssueOutcome::new(&old.specification_id, issuing.version.version);
         self.issue_batch(
             &mut tx,
             actor,
@@ -815,4 +872,30 @@ async fn sign_in_parallel(unsigned: Vec<Value>, keys: Vec<IssuerKey>) -> Result<
     })
     .await
     .map_err(|e| PlatformError::Internal(format!("signing: {e}")))?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_outcome_counts_every_learner_and_lists_the_first_thousand() {
+        let mut outcome = IssueOutcome::new("spec", 1);
+        for i in 0..LISTED_AT_MOST + 5 {
+            outcome.add_issued(Issued {
+                learner: format!("l{i}"),
+                credential: format!("c{i}"),
+            });
+        }
+        outcome.add_already_held("h".into());
+        assert_eq!(outcome.issued_count, LISTED_AT_MOST as u64 + 5);
+        assert_eq!(outcome.issued.len(), LISTED_AT_MOST);
+        assert_eq!(outcome.issued[0].learner, "l0");
+        assert_eq!(
+            (outcome.already_held_count, outcome.already_held.len()),
+            (1, 1)
+        );
+        assert!(!outcome.complete);
+        assert!(IssueOutcome::new("spec", 1).complete);
+    }
 }

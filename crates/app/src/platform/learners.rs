@@ -20,6 +20,9 @@ use crate::results::{ResultRow, RowProblem};
 
 /// Rows committed together.
 pub const IMPORT_BATCH: usize = 500;
+/// Rows (or credentials) after which the database's statistics are refreshed, and again at
+/// each doubling (see `Store::analyze`).
+pub const ANALYZE_AFTER: u64 = 5_000;
 
 /// What an import did, row by row.
 #[derive(Clone, Debug, Default, Serialize)]
@@ -61,10 +64,10 @@ impl Platform {
             import_id: import_id.clone(),
             ..ImportReport::default()
         };
-        // The file's learner key → the learner it was resolved to, across batches.
-        let mut resolved: HashMap<String, String> = HashMap::new();
         let mut batch: Vec<ResultRow> = Vec::with_capacity(IMPORT_BATCH);
         let mut done = 0u64;
+        // Statistics are refreshed each time the import doubles, so plans follow the growth.
+        let mut next_analyze = ANALYZE_AFTER;
         for row in rows {
             done += 1;
             match row {
@@ -86,27 +89,17 @@ impl Platform {
                 },
             }
             if batch.len() >= IMPORT_BATCH {
-                self.store_batch(
-                    actor,
-                    &import_id,
-                    &elements,
-                    &mut batch,
-                    &mut resolved,
-                    &mut report,
-                )
-                .await?;
+                self.store_batch(actor, &import_id, &elements, &mut batch, &mut report)
+                    .await?;
+                if report.rows_stored >= next_analyze {
+                    self.store.analyze().await?;
+                    next_analyze *= 2;
+                }
                 progress(done);
             }
         }
-        self.store_batch(
-            actor,
-            &import_id,
-            &elements,
-            &mut batch,
-            &mut resolved,
-            &mut report,
-        )
-        .await?;
+        self.store_batch(actor, &import_id, &elements, &mut batch, &mut report)
+            .await?;
         progress(done);
         report.rows_refused = report.problems.len() as u64;
         let mut tx = self.store.begin().await?;
@@ -125,18 +118,21 @@ impl Platform {
         )
         .await?;
         microcred_store::commit(tx).await?;
+        if report.rows_stored >= ANALYZE_AFTER {
+            self.store.analyze().await?;
+        }
         Ok(report)
     }
 
-    /// Stores one batch in one transaction: finds or creates its learners (one query each way),
-    /// then upserts its results.
+    /// Stores one batch in one transaction: finds or creates its learners (by the keys earlier
+    /// batches of the file resolved, then by student id and e-mail: one query each), then
+    /// upserts its results.
     async fn store_batch(
         &self,
         actor: &Account,
         import_id: &str,
         elements: &HashMap<String, String>,
         batch: &mut Vec<ResultRow>,
-        resolved: &mut HashMap<String, String>,
         report: &mut ImportReport,
     ) -> Result<()> {
         if batch.is_empty() {
@@ -150,6 +146,12 @@ impl Platform {
                 .unwrap_or_default()
         };
         let mut tx = self.store.begin().await?;
+        let mut keys: Vec<&str> = rows.iter().map(|r| r.learner.as_str()).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        // The file's learner key → the learner it was resolved to.
+        let mut resolved = results::learner_keys(&mut tx, import_id, &keys).await?;
+        let mut new_keys: Vec<(String, String)> = Vec::new();
         let student_ids: Vec<(String, String)> = rows
             .iter()
             .filter(|r| !resolved.contains_key(&r.learner))
@@ -179,6 +181,7 @@ impl Platform {
             match known {
                 Some(id) => {
                     resolved.insert(row.learner.clone(), id.clone());
+                    new_keys.push((row.learner.clone(), id.clone()));
                 }
                 None => {
                     let id = new_id();
@@ -207,7 +210,8 @@ impl Platform {
                             email: row.email.clone(),
                         },
                     ));
-                    resolved.insert(row.learner.clone(), id);
+                    resolved.insert(row.learner.clone(), id.clone());
+                    new_keys.push((row.learner.clone(), id));
                 }
             }
         }
@@ -226,6 +230,7 @@ impl Platform {
             }
         }
         learners::insert_many(&mut tx, &created).await?;
+        results::remember_learner_keys(&mut tx, import_id, &new_keys).await?;
         let records: Vec<ResultRecord> = rows
             .iter()
             .map(|row| ResultRecord {

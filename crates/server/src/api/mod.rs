@@ -216,7 +216,8 @@ pub fn endpoints() -> Vec<Endpoint> {
         post("/api/v1/specifications/{id}/issue", routing::post(credentials::issue), "Issue to the given learners, or to every eligible one")
             .tag("credentials")
             .access(REGISTRAR)
-            .body(object(&[], json!({ "learners": { "type": "array", "items": { "type": "string" } } }))),
+            .body(object(&[], json!({ "learners": { "type": "array", "items": { "type": "string" } } })))
+            .success(200, "Counts of issued, already held and not eligible learners, and the first 1,000 of each (complete: false when cut)"),
         get("/api/v1/credentials", routing::get(credentials::list), "Credentials you may see (?specification=, learner=, issuer=, limit=, offset=)").tag("credentials").access(Access::Account),
         get("/api/v1/credentials/{id}", routing::get(credentials::credential), "A credential and its state").tag("credentials").access(Access::Account),
         get("/api/v1/credentials/{id}/credential.json", routing::get(credentials::download), "The signed credential, to download").tag("credentials").access(Access::Account),
