@@ -263,6 +263,7 @@ fn issuers(
                         .unwrap_or_else(|| id.to_string()),
                     country: university.map(|u| u.country),
                     url: university.and_then(|u| u.homepage.clone()),
+                    image: None,
                 })
             }
             AwardingBody::Alliance => {
@@ -272,6 +273,7 @@ fn issuers(
                     name: alliance.name.en().to_owned(),
                     country: alliance.country,
                     url: None,
+                    image: None,
                 })
             }
         })

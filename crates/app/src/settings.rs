@@ -8,7 +8,11 @@
 //! profiles = ["eu-2022", "enhance-2021"]   # when a specification names none
 //! profile_dirs = ["profiles"]             # the alliance's own rule profiles (*.toml)
 //! catalogues = ["catalogue.toml"]         # course elements every specification may use
+//! suspension = true                       # credentials can be suspended (see below)
 //! ```
+//!
+//! `suspension = false` issues credentials with a revocation entry only: strictly conformant to
+//! the Open Badges 3.0 JSON Schema, which allows one `credentialStatus`, but not suspendable.
 
 use std::path::{Path, PathBuf};
 
@@ -31,6 +35,8 @@ pub struct AllianceSettings {
     /// Catalogue files every specification may draw course elements from.
     #[serde(default)]
     pub catalogues: Vec<PathBuf>,
+    /// Whether credentials the platform issues can be suspended (default: yes).
+    pub suspension: Option<bool>,
     /// The folder of the settings file, against which the paths above are read.
     #[serde(skip)]
     pub base: PathBuf,

@@ -58,12 +58,17 @@ fn grant(role: Role, university: Option<&str>) -> Vec<Grant> {
 }
 
 async fn world(store: Store) -> World {
+    world_with(store, true).await
+}
+
+async fn world_with(store: Store, suspension: bool) -> World {
     let checker = Checker::new(None).unwrap();
     let platform = Platform::new(
         store,
         Config {
             public_url: "https://enhance.example".into(),
             key_encryption_key: [9; 32],
+            suspension,
         },
         checker,
     );
@@ -660,6 +665,43 @@ async fn one_learner_key_in_different_batches_stays_one_learner() {
             "{backend}: {report:?}"
         );
     }
+}
+
+#[tokio::test]
+async fn without_suspension_a_credential_has_one_status_entry_and_cannot_be_suspended() {
+    let w = world_with(testing::sqlite().await, false).await;
+    published(&w).await;
+    let (wut, tub) = many_results(1);
+    for (registrar, file) in [(&w.wut, &wut), (&w.tub, &tub)] {
+        w.platform
+            .import_results(registrar, "results.csv", results(file), &mut |_| {})
+            .await
+            .unwrap();
+    }
+    let outcome = w
+        .platform
+        .issue(&w.wut, SPEC, None, &mut |_, _| {})
+        .await
+        .unwrap();
+    let id = outcome.issued[0].credential.clone();
+    let record = w.platform.credential(&w.wut, &id).await.unwrap();
+    let status = &record.document["credentialStatus"];
+    assert!(status.is_object(), "one entry, not a list: {status}");
+    assert_eq!(status["statusPurpose"], "revocation");
+    let refused = w.platform.suspend(&w.wut, &id, "an inquiry").await;
+    assert!(
+        matches!(&refused, Err(PlatformError::Conflict(why)) if why.contains("revoke it instead")),
+        "{refused:?}"
+    );
+    assert_eq!(
+        w.platform.credential(&w.wut, &id).await.unwrap().state,
+        microcred_store::credentials::CredentialState::Active,
+        "nothing changed"
+    );
+    w.platform
+        .revoke(&w.wut, &id, "issued in error")
+        .await
+        .unwrap();
 }
 
 #[tokio::test]

@@ -22,6 +22,8 @@ pub struct IssuerProfile {
     pub name: String,
     pub country: Option<CountryCode>,
     pub url: Option<String>,
+    /// Where its logo is (PNG or JPEG), named as the profile's `image`.
+    pub image: Option<String>,
 }
 
 /// Everything the credential states, gathered by the issuing use case.
@@ -80,6 +82,12 @@ fn issuer_profile(profile: &IssuerProfile) -> Value {
     issuer.insert("type".into(), json!(["Profile"]));
     issuer.insert("name".into(), profile.name.clone().into());
     insert(&mut issuer, "url", profile.url.clone());
+    if let Some(image) = &profile.image {
+        issuer.insert(
+            "image".into(),
+            json!({ "id": image, "type": "Image", "caption": format!("Logo of {}", profile.name) }),
+        );
+    }
     if let Some(country) = profile.country {
         issuer.insert(
             "address".into(),

@@ -53,6 +53,7 @@ fn start(backend: &'static str) -> Option<String> {
                 Config {
                     public_url: base.clone(),
                     key_encryption_key: [3; 32],
+                    suspension: true,
                 },
                 Checker::new(None).unwrap(),
             );
@@ -84,10 +85,11 @@ struct Client {
     agent: ureq::Agent,
 }
 
-/// A response: status and JSON body (or the text as a JSON string).
+/// A response: status and JSON body (or the text as a JSON string), and its bytes.
 struct Reply {
     status: u16,
     body: Value,
+    bytes: Vec<u8>,
     content_type: String,
 }
 
@@ -130,12 +132,14 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_owned();
-        let text = response.into_body().read_to_string().unwrap_or_default();
-        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        let bytes = response.into_body().read_to_vec().unwrap_or_default();
+        let body = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
         assert!(status < 500, "{method} {path}: {status} {body}");
         Reply {
             status,
             body,
+            bytes,
             content_type,
         }
     }
@@ -163,6 +167,11 @@ impl Client {
         assert_eq!(reply.status, 201, "{}", reply.body);
         reply.body["token"].as_str().unwrap().to_owned()
     }
+}
+
+/// The demo's logo of WUT: a real PNG.
+fn demo_logo() -> Vec<u8> {
+    std::fs::read(root().join("crates/app/src/platform/demo-logos/wut.png")).unwrap()
 }
 
 fn expect(reply: &Reply, status: u16) -> &Value {
@@ -205,6 +214,42 @@ fn interop() -> Option<PathBuf> {
         eprintln!("@digitalbazaar/vc not tried: run `npm ci --prefix interop`");
         None
     }
+}
+
+/// What the Open Badges 3.0 JSON Schema (from the shared fixtures) finds wrong with a
+/// credential, by ajv in `interop/`.
+fn ob3_schema_errors(dir: &Path, credential: &Value) -> Option<Vec<String>> {
+    let script = interop()?;
+    let schema =
+        root().join("../shared/fixtures/openbadges/ob_v3p0_achievementcredential_schema.json");
+    if !schema.is_file() {
+        assert!(
+            !std::env::var("CI").is_ok_and(|v| v == "true"),
+            "the fixtures are missing: {} (CI needs ../shared)",
+            schema.display()
+        );
+        eprintln!(
+            "OB 3.0 JSON Schema not tried: {} is absent",
+            schema.display()
+        );
+        return None;
+    }
+    let file = dir.join("schema-credential.json");
+    std::fs::write(&file, serde_json::to_vec(credential).unwrap()).unwrap();
+    let output = Command::new("node")
+        .arg(script)
+        .arg("schema")
+        .arg(schema)
+        .arg(&file)
+        .output()
+        .expect("node runs");
+    let result: Value = serde_json::from_slice(&output.stdout).expect("one JSON line");
+    Some(
+        result["errors"]
+            .as_array()
+            .map(|e| e.iter().map(|e| e.as_str().unwrap().to_owned()).collect())
+            .unwrap_or_default(),
+    )
 }
 
 fn digitalbazaar_verifies(
@@ -301,6 +346,33 @@ fn whole_life(backend: &'static str) {
     let teacher = http.sign_in("teacher@wut.example");
     let wut = http.sign_in("registrar@wut.example");
     let tub = http.sign_in("registrar@tub.example");
+
+    // WUT's registrar gives it a logo; TU Berlin's may not; anyone may fetch it.
+    let logo = demo_logo();
+    let put_logo = |token: &str| {
+        http.send(
+            "PUT",
+            "/api/v1/universities/wut/logo",
+            Some(token),
+            Some(("image/png", logo.clone())),
+        )
+    };
+    expect(&put_logo(&tub), 403);
+    let set = expect(&put_logo(&wut), 200).clone();
+    assert_eq!((&set["width"], &set["height"]), (&json!(128), &json!(128)));
+    let fetched = http.get("/u/wut/logo", None);
+    assert_eq!(
+        (fetched.status, fetched.content_type.as_str()),
+        (200, "image/png")
+    );
+    assert_eq!(fetched.bytes, logo);
+    let logo_url = format!("{base}/u/wut/logo");
+    assert_eq!(
+        expect(&http.get("/api/v1/universities/wut", None), 200)["logo"],
+        logo_url.as_str()
+    );
+    expect(&http.get("/u/tub/logo", None), 404);
+
     let jury = http.sign_in("jury@enhance.example");
     let task_group = http.sign_in("tg@enhance.example");
     let board = http.sign_in("board@enhance.example");
@@ -428,6 +500,11 @@ fn whole_life(backend: &'static str) {
         credential["credentialSubject"]["name"],
         "Zoë Łukasiewicz-Παπαδοπούλου"
     );
+    assert_eq!(
+        credential["issuer"]["image"],
+        json!({ "id": logo_url, "type": "Image", "caption": "Logo of Warsaw University of Technology" }),
+        "the issuer's logo is named in what it signs"
+    );
 
     // Verify: ours (public endpoint and VC API) and @digitalbazaar/vc's.
     let ours = http.json("POST", "/api/v1/verify", None, &credential);
@@ -453,6 +530,17 @@ fn whole_life(backend: &'static str) {
     };
     if let Some(verified) = digitalbazaar_verifies(&dir, &credential, &did, &lists()) {
         assert!(verified, "@digitalbazaar/vc refuses what we issued");
+    }
+    // With suspension on, two status entries: VC 2.0 allows the list, the OB 3.0 JSON Schema
+    // (one status at most) does not, and that is all it finds (README: strict conformance).
+    if let Some(errors) = ob3_schema_errors(&dir, &credential) {
+        assert_eq!(errors, ["/credentialStatus must be object"]);
+        let mut one_status = credential.clone();
+        one_status["credentialStatus"] = credential["credentialStatus"][0].clone();
+        assert_eq!(
+            ob3_schema_errors(&dir, &one_status).unwrap(),
+            Vec::<String>::new()
+        );
     }
 
     // Revoke: TU Berlin may not; WUT may; then every verifier says it is revoked.
@@ -654,6 +742,50 @@ fn bad_requests_get_problem_documents_never_a_500() {
             "verifiableCredential",
         ),
         (http.get("/no/such/route", None), 404, "nothing at"),
+        (
+            http.send(
+                "PUT",
+                "/api/v1/universities/wut/logo",
+                Some(&admin),
+                Some((
+                    "image/svg+xml",
+                    b"<svg xmlns='http://www.w3.org/2000/svg'/>".to_vec(),
+                )),
+            ),
+            422,
+            "SVG",
+        ),
+        (
+            http.send(
+                "PUT",
+                "/api/v1/universities/wut/logo",
+                Some(&admin),
+                Some(("image/jpeg", demo_logo())),
+            ),
+            422,
+            "image/png",
+        ),
+        (
+            http.send(
+                "PUT",
+                "/api/v1/universities/wut/logo",
+                Some(&admin),
+                Some(("image/png", [demo_logo(), vec![0; 600 * 1024]].concat())),
+            ),
+            422,
+            "at most",
+        ),
+        (
+            http.send(
+                "PUT",
+                "/api/v1/universities/nowhere/logo",
+                Some(&admin),
+                Some(("image/png", demo_logo())),
+            ),
+            404,
+            "nowhere",
+        ),
+        (http.get("/alliance/logo", None), 404, "logo"),
     ];
     for (reply, status, needle) in cases {
         assert_eq!(reply.status, status, "{}", reply.body);
@@ -695,6 +827,7 @@ fn oversized_bodies_are_refused_with_413() {
             Config {
                 public_url: "http://127.0.0.1".into(),
                 key_encryption_key: [3; 32],
+                suspension: true,
             },
             Checker::new(None).unwrap(),
         );

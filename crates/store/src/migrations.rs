@@ -1,6 +1,6 @@
 //! The schema, as numbered migrations applied in order, each in its own transaction. SQL both
-//! databases understand; `{serial}` is the one word that differs. Add migrations, never edit
-//! one that has shipped.
+//! databases understand; `{serial}` and `{bytes}` are the words that differ. Add migrations,
+//! never edit one that has shipped.
 
 use sqlx::Executor;
 
@@ -184,6 +184,14 @@ CREATE TABLE status_entries (
     PRIMARY KEY (list_id, entry)
 );
 CREATE INDEX status_entries_credential ON status_entries(credential_id);
+CREATE TABLE logos (
+    owner TEXT PRIMARY KEY,
+    media_type TEXT NOT NULL,
+    image {bytes} NOT NULL,
+    width BIGINT NOT NULL,
+    height BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
 CREATE TABLE audit_log (
     seq {serial},
     at BIGINT NOT NULL,
@@ -221,7 +229,11 @@ pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {
             Backend::Sqlite => "INTEGER PRIMARY KEY AUTOINCREMENT",
             Backend::Postgres => "BIGSERIAL PRIMARY KEY",
         };
-        let sql = sql.replace("{serial}", serial);
+        let bytes = match store.backend() {
+            Backend::Sqlite => "BLOB",
+            Backend::Postgres => "BYTEA",
+        };
+        let sql = sql.replace("{serial}", serial).replace("{bytes}", bytes);
         for statement in sql.split(';').map(str::trim).filter(|s| !s.is_empty()) {
             tx.execute(sqlx::AssertSqlSafe(statement.to_owned()))
                 .await?;

@@ -1,4 +1,4 @@
-//! The alliance, its member universities, their signatories and grading schemes.
+//! The alliance, its member universities, their logos, signatories and grading schemes.
 
 use microcred_model::{Alliance, University};
 use serde::{Deserialize, Serialize};
@@ -214,4 +214,61 @@ pub async fn grading_schemes(
             ))
         })
         .collect()
+}
+
+/// A logo of the alliance or of a university, as it was uploaded (already checked).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Logo {
+    /// The university's id, or `alliance`.
+    pub owner: String,
+    pub media_type: String,
+    pub image: Vec<u8>,
+    pub width: i64,
+    pub height: i64,
+    pub updated_at: i64,
+}
+
+/// Sets an owner's logo, replacing the one before.
+pub async fn set_logo(c: &mut AnyConnection, logo: &Logo) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO logos (owner, media_type, image, width, height, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (owner) DO UPDATE SET media_type = excluded.media_type, image = excluded.image, width = excluded.width, height = excluded.height, updated_at = excluded.updated_at",
+    )
+    .bind(&logo.owner)
+    .bind(&logo.media_type)
+    .bind(&logo.image)
+    .bind(logo.width)
+    .bind(logo.height)
+    .bind(logo.updated_at)
+    .execute(&mut *c)
+    .await?;
+    Ok(())
+}
+
+pub async fn logo(c: &mut AnyConnection, owner: &str) -> Result<Option<Logo>, StoreError> {
+    let row = sqlx::query(
+        "SELECT owner, media_type, image, width, height, updated_at FROM logos WHERE owner = $1",
+    )
+    .bind(owner)
+    .fetch_optional(&mut *c)
+    .await?;
+    row.map(|r| {
+        Ok(Logo {
+            owner: r.try_get("owner")?,
+            media_type: r.try_get("media_type")?,
+            image: r.try_get("image")?,
+            width: r.try_get("width")?,
+            height: r.try_get("height")?,
+            updated_at: r.try_get("updated_at")?,
+        })
+    })
+    .transpose()
+}
+
+/// The owners that have a logo.
+pub async fn owners_with_logos(c: &mut AnyConnection) -> Result<Vec<String>, StoreError> {
+    let rows = sqlx::query("SELECT owner FROM logos ORDER BY owner")
+        .fetch_all(&mut *c)
+        .await?;
+    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
 }

@@ -351,6 +351,44 @@ async fn one_current_credential_even_when_issued_concurrently() {
 }
 
 #[tokio::test]
+async fn logos_keep_their_bytes_and_are_replaced() {
+    for (backend, store) in testing::stores().await {
+        let mut c = store.connection().await.unwrap();
+        let mut logo = universities::Logo {
+            owner: "wut".into(),
+            media_type: "image/png".into(),
+            image: vec![0x89, b'P', b'N', b'G', 0, 0xff, 0xfe, 13, 10],
+            width: 64,
+            height: 32,
+            updated_at: 1,
+        };
+        universities::set_logo(&mut c, &logo).await.unwrap();
+        assert_eq!(
+            universities::logo(&mut c, "wut").await.unwrap().as_ref(),
+            Some(&logo),
+            "{backend}"
+        );
+        logo.image = vec![0xff, 0xd8, 0xff, 0];
+        logo.media_type = "image/jpeg".into();
+        universities::set_logo(&mut c, &logo).await.unwrap();
+        assert_eq!(
+            universities::logo(&mut c, "wut")
+                .await
+                .unwrap()
+                .unwrap()
+                .image,
+            logo.image,
+            "{backend}"
+        );
+        assert_eq!(
+            universities::owners_with_logos(&mut c).await.unwrap(),
+            ["wut"]
+        );
+        assert!(universities::logo(&mut c, "tub").await.unwrap().is_none());
+    }
+}
+
+#[tokio::test]
 async fn status_entries_are_allocated_once_and_changes_are_audited() {
     for (backend, store) in testing::stores().await {
         let mut c = store.connection().await.unwrap();

@@ -1,7 +1,8 @@
 //! The demonstration alliance `microcred demo` sets up: three member universities of ENHANCE
-//! with their course elements, the seed examples' specifications in different review states,
-//! learners with results at two universities, credentials issued, one revoked, one suspended,
-//! and an account for each role. The examples are compiled in, so the demo runs anywhere.
+//! with their course elements and logos, the seed examples' specifications in different review
+//! states, learners with results at two universities, credentials issued, one revoked, one
+//! suspended, and an account for each role. The examples are compiled in, so the demo runs
+//! anywhere.
 
 use serde::Serialize;
 
@@ -35,6 +36,14 @@ const SPECIFICATIONS: [(&str, &str); 3] = [
         "enhance-certificate-digital-transformation.toml",
         include_str!("../../../../examples/enhance-certificate-digital-transformation.toml"),
     ),
+];
+
+/// Plain emblems in each member's colour (drawn by `scripts/demo-logos.py`), and the alliance's.
+const LOGOS: [(&str, &[u8]); 4] = [
+    ("wut", include_bytes!("demo-logos/wut.png")),
+    ("tub", include_bytes!("demo-logos/tub.png")),
+    ("rwth", include_bytes!("demo-logos/rwth.png")),
+    ("alliance", include_bytes!("demo-logos/alliance.png")),
 ];
 
 /// Twelve learners: (given names, family names, date of birth, nationality, e-mail).
@@ -217,6 +226,10 @@ impl Platform {
             .filter(|e| MEMBERS.contains(&e.university.as_str()))
         {
             self.put_course_element(&admin, element.clone()).await?;
+        }
+        for (owner, logo) in LOGOS {
+            self.set_logo(&admin, owner, Some("image/png"), logo)
+                .await?;
         }
         for (university, name, role) in [
             ("wut", "Prof. Maria Nowak", "Vice-Rector for Education"),

@@ -154,6 +154,7 @@ impl Platform {
             )));
         }
         let alliance = universities::alliance(c).await?;
+        let logos = universities::owners_with_logos(c).await?;
         let mut prepared = Vec::new();
         for owner in owners {
             let key = self.signing_key(c, &owner).await?;
@@ -168,6 +169,7 @@ impl Platform {
                     name: record.alliance.name.en().to_owned(),
                     country: record.alliance.country,
                     url: Some(self.config.base().to_owned()),
+                    image: logos.contains(&owner).then(|| self.config.logo_url(&owner)),
                 }
             } else {
                 let record = universities::get(c, &owner)
@@ -178,6 +180,7 @@ impl Platform {
                     name: record.university.display_name().to_owned(),
                     country: Some(record.university.country),
                     url: record.university.homepage.clone(),
+                    image: logos.contains(&owner).then(|| self.config.logo_url(&owner)),
                 }
             };
             prepared.push((owner, profile, key));
@@ -372,9 +375,12 @@ impl Platform {
         let revocation = self
             .allocate(tx, issuer_owner, StatusPurpose::Revocation, &credential_ids)
             .await?;
-        let suspension = self
-            .allocate(tx, issuer_owner, StatusPurpose::Suspension, &credential_ids)
-            .await?;
+        let suspension = if self.config.suspension {
+            self.allocate(tx, issuer_owner, StatusPurpose::Suspension, &credential_ids)
+                .await?
+        } else {
+            Vec::new()
+        };
         let profiles: Vec<IssuerProfile> =
             issuing.bodies.iter().map(|(_, p, _)| p.clone()).collect();
         let achievement = self
@@ -394,7 +400,8 @@ impl Platform {
                 awarding_bodies: Vec::new(),
                 grade: grade.clone(),
             };
-            let status = [revocation[i].clone(), suspension[i].clone()];
+            let mut status = vec![revocation[i].clone()];
+            status.extend(suspension.get(i).cloned());
             let credential = open_badge_credential(&AwardedMicroCredential {
                 specification: &issuing.version.specification,
                 catalogue: &issuing.catalogue,
@@ -526,6 +533,7 @@ impl Platform {
     }
 
     /// Sets or clears a credential's bit in its list for `purpose`, and re-signs the list.
+    /// A credential issued without an entry for `purpose` cannot change in that way.
     async fn set_status(
         &self,
         tx: &mut Tx,
@@ -533,10 +541,24 @@ impl Platform {
         purpose: StatusPurpose,
         value: bool,
     ) -> Result<()> {
-        for (list, entry) in status::entries_of(tx, credential).await? {
-            if list.purpose != purpose.name() {
-                continue;
-            }
+        let entries: Vec<_> = status::entries_of(tx, credential)
+            .await?
+            .into_iter()
+            .filter(|(list, _)| list.purpose == purpose.name())
+            .collect();
+        if entries.is_empty() {
+            return Err(PlatformError::Conflict(format!(
+                "credential {credential} was issued without a {} entry, so verifiers could not \
+                 see the change{}",
+                purpose.name(),
+                if purpose == StatusPurpose::Suspension {
+                    ": revoke it instead (the alliance issues without suspension)"
+                } else {
+                    ""
+                }
+            )));
+        }
+        for (list, entry) in entries {
             let mut bits = Bitstring::decode(&list.bits)
                 .map_err(|e| PlatformError::Internal(format!("status list {}: {e}", list.id)))?;
             bits.set(entry as usize, value)

@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod demo;
 pub mod issuance;
 pub mod learners;
+pub mod logos;
 pub mod setup;
 pub mod verification;
 
@@ -29,6 +30,11 @@ pub struct Config {
     /// Encrypts signing keys at rest (from configuration or the environment, never stored
     /// beside them).
     pub key_encryption_key: [u8; 32],
+    /// Whether credentials carry a suspension entry beside their revocation entry. Two entries
+    /// make `credentialStatus` a list, which VC 2.0 and both independent verifiers accept but
+    /// the Open Badges 3.0 JSON Schema (at most one status) does not: an alliance that needs
+    /// strict Open Badges conformance turns suspension off (`suspension = false`).
+    pub suspension: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -79,6 +85,15 @@ impl Config {
     /// The public page verifying a credential (what a QR code opens).
     pub fn verification_url(&self, credential: &str) -> String {
         format!("{}/verify?credential={}", self.base(), credential)
+    }
+
+    /// Where the logo of a university (or of the alliance, `alliance`) is served.
+    pub fn logo_url(&self, owner: &str) -> String {
+        if owner == alliance::ALLIANCE {
+            format!("{}/alliance/logo", self.base())
+        } else {
+            format!("{}/u/{owner}/logo", self.base())
+        }
     }
 
     /// A published specification version, the achievement of its credentials.
@@ -228,6 +243,7 @@ mod tests {
         let config = |url: &str| Config {
             public_url: url.into(),
             key_encryption_key: [0; 32],
+            suspension: true,
         };
         assert_eq!(
             config("https://enhance.eu").alliance_did(),

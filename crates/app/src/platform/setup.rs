@@ -100,6 +100,11 @@ impl Setup {
         let config = Config {
             public_url: self.public_url.trim_end_matches('/').to_owned(),
             key_encryption_key: key,
+            suspension: self
+                .settings
+                .as_ref()
+                .and_then(|s| s.suspension)
+                .unwrap_or(true),
         };
         Ok((Platform::new(store, config, checker), source))
     }

@@ -1,11 +1,16 @@
-//! The alliance, its universities, their keys, signatories and grading schemes.
+//! The alliance, its universities, their keys, logos, signatories and grading schemes.
+
+use std::collections::HashMap;
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use microcred_app::platform::alliance::ALLIANCE;
+use microcred_app::platform::logos::LogoInfo;
 use microcred_credentials::trust::TrustList;
 use microcred_model::{Alliance, University};
 use microcred_store::keys::KeyRecord;
@@ -15,8 +20,12 @@ use crate::AppState;
 use crate::auth::Actor;
 use crate::problem::{ApiError, JsonBody};
 
-fn university_json(record: &UniversityRecord) -> Value {
-    json!({ "university": record.university, "did": record.did })
+fn university_json(record: &UniversityRecord, logos: &HashMap<String, String>) -> Value {
+    json!({
+        "university": record.university,
+        "did": record.did,
+        "logo": logos.get(record.university.id.as_str()),
+    })
 }
 
 fn key_json(key: &KeyRecord) -> Value {
@@ -45,12 +54,13 @@ pub async fn trust_list(State(state): State<AppState>) -> Result<Json<TrustList>
 }
 
 pub async fn universities(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let logos = state.platform.logo_urls().await?;
     let list: Vec<Value> = state
         .platform
         .universities()
         .await?
         .iter()
-        .map(university_json)
+        .map(|u| university_json(u, &logos))
         .collect();
     Ok(Json(json!({ "universities": list })))
 }
@@ -61,6 +71,7 @@ pub async fn university(
 ) -> Result<Json<Value>, ApiError> {
     Ok(Json(university_json(
         &state.platform.university(&id).await?,
+        &state.platform.logo_urls().await?,
     )))
 }
 
@@ -70,7 +81,10 @@ pub async fn add_university(
     JsonBody(university): JsonBody<University>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let record = state.platform.add_university(&actor, university).await?;
-    Ok((StatusCode::CREATED, Json(university_json(&record))))
+    Ok((
+        StatusCode::CREATED,
+        Json(university_json(&record, &HashMap::new())),
+    ))
 }
 
 pub async fn update_university(
@@ -92,7 +106,55 @@ pub async fn update_university(
     state.platform.update_university(&actor, university).await?;
     Ok(Json(university_json(
         &state.platform.university(&id).await?,
+        &state.platform.logo_urls().await?,
     )))
+}
+
+/// The media type a request declares, without parameters.
+fn declared_type(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .filter(|v| !v.is_empty())
+}
+
+pub async fn set_university_logo(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<LogoInfo>, ApiError> {
+    if id == ALLIANCE {
+        return Err(ApiError::not_found(format!("university `{id}`")));
+    }
+    Ok(Json(
+        state
+            .platform
+            .set_logo(&actor, &id, declared_type(&headers).as_deref(), &body)
+            .await?,
+    ))
+}
+
+pub async fn set_alliance_logo(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<LogoInfo>, ApiError> {
+    Ok(Json(
+        state
+            .platform
+            .set_logo(&actor, ALLIANCE, declared_type(&headers).as_deref(), &body)
+            .await?,
+    ))
 }
 
 pub async fn keys(

@@ -144,6 +144,14 @@ pub fn endpoints() -> Vec<Endpoint> {
             .success(201, "The university and its DID"),
         get("/api/v1/universities/{id}", routing::get(alliance::university), "A member university").tag("alliance"),
         put("/api/v1/universities/{id}", routing::put(alliance::update_university), "Change a university's description").tag("alliance").access(ADMIN).body(json!({ "$ref": "#/components/schemas/University" })),
+        put("/api/v1/universities/{id}/logo", routing::put(alliance::set_university_logo), "Set a university's logo: a PNG or JPEG body (Content-Type image/png or image/jpeg), at most 512 KiB and 4096 pixels a side")
+            .tag("alliance")
+            .access(REGISTRAR)
+            .body(json!({ "type": "string", "format": "binary" })),
+        put("/api/v1/alliance/logo", routing::put(alliance::set_alliance_logo), "Set the alliance's logo (as a university's)")
+            .tag("alliance")
+            .access(ADMIN)
+            .body(json!({ "type": "string", "format": "binary" })),
         get("/api/v1/universities/{id}/keys", routing::get(alliance::keys), "A university's public keys, retired ones too").tag("alliance"),
         post("/api/v1/universities/{id}/keys", routing::post(alliance::rotate_key), "Rotate a university's signing key").tag("alliance").access(ADMIN).success(201, "The new key"),
         get("/api/v1/universities/{id}/signatories", routing::get(alliance::signatories), "Who signs printed certificates").tag("alliance"),
@@ -231,6 +239,8 @@ pub fn endpoints() -> Vec<Endpoint> {
         get("/status/{id}", routing::get(public::status_list), "A status list credential").tag("public"),
         get("/.well-known/did.json", routing::get(public::alliance_did), "The alliance's DID document").tag("public"),
         get("/u/{id}/did.json", routing::get(public::university_did), "A university's DID document").tag("public"),
+        get("/u/{id}/logo", routing::get(public::university_logo), "A university's logo").tag("public"),
+        get("/alliance/logo", routing::get(public::alliance_logo), "The alliance's logo").tag("public"),
         get("/catalogue/{id}/{version}", routing::get(public::achievement), "A published specification version: the achievement credentials name").tag("public"),
         get("/contexts/microcred-v1.jsonld", routing::get(public::context), "microcred's JSON-LD context for the EU elements").tag("public"),
         post("/credentials/issue", routing::post(vc_api::issue), "VC API: sign a credential as its issuer")

@@ -144,3 +144,31 @@ pub async fn context() -> Response {
     );
     response
 }
+
+/// A logo as uploaded (PNG or JPEG, checked when it was set).
+fn logo_response(logo: microcred_store::universities::Logo) -> Response {
+    let mut response = logo.image.into_response();
+    let headers = response.headers_mut();
+    if let Ok(media_type) = HeaderValue::from_str(&logo.media_type) {
+        headers.insert(header::CONTENT_TYPE, media_type);
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    response
+}
+
+pub async fn university_logo(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    if id == ALLIANCE {
+        return Err(ApiError::not_found(format!("a logo of university `{id}`")));
+    }
+    Ok(logo_response(state.platform.logo(&id).await?))
+}
+
+pub async fn alliance_logo(State(state): State<AppState>) -> Result<Response, ApiError> {
+    Ok(logo_response(state.platform.logo(ALLIANCE).await?))
+}
