@@ -235,7 +235,7 @@ async fn a_specification_is_reviewed_published_issued_verified_revoked_and_corre
         let csv = "learner,given_names,family_names,date_of_birth,nationality,student_id,element,completed_on,grade,overall_grade\n\
             s1,Zoë,Łukasiewicz-Παπαδοπούλου,2001-04-12,PL;GR,301234,wut:sustainable-business-models,2026-06-12,5.0,4.5\n\
             s2,Jan,Kowalski,2000-01-02,PL,301235,wut:sustainable-business-models,2026-06-10,4.0,4.0\n\
-            s1,Zoë,Łukasiewicz-Παπαδοπούλου,2001-04-12,PL;GR,77001,tub:innovation-lab,2026-06-26,1.7,\n";
+            s1,Zoë,Łukasiewicz-Παπαδοπούλου,2001-04-12,PL;GR,77001,tub:innovation-lab,2026-06-26,1.7,1.3\n";
         let wut = p
             .import_results(&w.wut, "wut.csv", results(csv), &mut |_| {})
             .await
@@ -321,7 +321,8 @@ async fn a_specification_is_reviewed_published_issued_verified_revoked_and_corre
         assert_eq!(record.date_of_issuing, "2026-06-26", "{backend}");
         assert_eq!(
             record.document["credentialSubject"]["result"][0]["value"],
-            "4.5"
+            "4.5",
+            "{backend}: the awarding WUT's grade, not TU Berlin's later one in its own scheme"
         );
         assert_eq!(
             record.document["issuer"]["id"],

@@ -112,6 +112,9 @@ struct Issuing {
     bodies: Vec<(String, IssuerProfile, IssuerKey)>,
     alliance: Option<microcred_model::Alliance>,
     elements: Vec<String>,
+    /// The university whose grading scheme the grade is in (ENHANCE §7.14: the awarding
+    /// university's), and the course elements it delivers: only their rows' overall grades count.
+    grading_elements: HashSet<String>,
 }
 
 fn subject(credential: &str) -> String {
@@ -191,12 +194,33 @@ impl Platform {
             .iter()
             .map(ToString::to_string)
             .collect();
+        // The awarding university; for the alliance, the university that led the development.
+        let grading_university = match bodies.first() {
+            Some(AwardingBody::University(id)) => Some(id.clone()),
+            _ => version
+                .specification
+                .awarding
+                .as_ref()
+                .and_then(|a| a.lead.clone()),
+        };
+        let grading_elements = version
+            .specification
+            .elements
+            .iter()
+            .filter(|e| {
+                catalogue
+                    .element(e)
+                    .is_some_and(|e| Some(&e.university) == grading_university.as_ref())
+            })
+            .map(ToString::to_string)
+            .collect();
         Ok(Issuing {
             version,
             catalogue,
             bodies: prepared,
             alliance: alliance.map(|a| a.alliance),
             elements,
+            grading_elements,
         })
     }
 
@@ -348,10 +372,13 @@ impl Platform {
             let Some(date) = passed.values().max().copied() else {
                 continue;
             };
-            // The overall grade is the awarding university's: the latest one recorded.
+            // The overall grade is in the awarding university's scheme: the latest one its
+            // registrars recorded with its course elements.
             let grade = learner_rows
                 .iter()
-                .filter(|r| r.overall_grade.is_some())
+                .filter(|r| {
+                    r.overall_grade.is_some() && issuing.grading_elements.contains(&r.element_id)
+                })
                 .max_by(|a, b| a.completed_on.cmp(&b.completed_on))
                 .and_then(|r| r.overall_grade.clone());
             eligible.push((id.clone(), date, grade));
