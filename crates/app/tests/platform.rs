@@ -320,8 +320,7 @@ async fn a_specification_is_reviewed_published_issued_verified_revoked_and_corre
         let record = p.credential(&w.wut, &credential_id).await.unwrap();
         assert_eq!(record.date_of_issuing, "2026-06-26", "{backend}");
         assert_eq!(
-            record.document["credentialSubject"]["result"][0]["value"],
-            "4.5",
+            record.document["credentialSubject"]["result"][0]["value"], "4.5",
             "{backend}: the awarding WUT's grade, not TU Berlin's later one in its own scheme"
         );
         assert_eq!(

@@ -891,6 +891,38 @@ fn the_openapi_document_lists_every_route_and_is_served() {
     }
 }
 
+/// The served document is valid OpenAPI 3.1 to an independent validator
+/// (`openapi-spec-validator`, installed into `interop/.venv` by `.ci/run`).
+#[test]
+fn the_openapi_document_is_valid_to_an_independent_validator() {
+    let validator = root().join("interop/.venv/bin/openapi-spec-validator");
+    if !validator.is_file() {
+        assert!(
+            !std::env::var("CI").is_ok_and(|v| v == "true"),
+            "{} is missing: see .ci/run",
+            validator.display()
+        );
+        eprintln!(
+            "OpenAPI validator not tried: {} is absent",
+            validator.display()
+        );
+        return;
+    }
+    let Some(base) = start("sqlite") else { return };
+    let http = Client::new(&base);
+    let document = expect(&http.get("/api/v1/openapi.json", None), 200).clone();
+    let file = std::env::temp_dir().join(format!("microcred-openapi-{}.json", std::process::id()));
+    std::fs::write(&file, serde_json::to_vec(&document).unwrap()).unwrap();
+    let output = Command::new(validator)
+        .arg(&file)
+        .output()
+        .expect("the validator runs");
+    let said = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{said}");
+    assert!(said.contains(": OK"), "{said}");
+}
+
 /// A request refused before its body arrives whole leaves the connection usable: the server
 /// reads the declared body before answering, so the client's next request on the same
 /// connection is answered (hyper would otherwise close it with bytes unread).
