@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -18,7 +18,7 @@ use microcred_store::universities::{Signatory, UniversityRecord};
 
 use crate::AppState;
 use crate::auth::Actor;
-use crate::problem::{ApiError, JsonBody};
+use crate::problem::{ApiError, JsonBody, declared_media_type};
 
 fn university_json(record: &UniversityRecord, logos: &HashMap<String, String>) -> Value {
     json!({
@@ -110,21 +110,6 @@ pub async fn update_university(
     )))
 }
 
-/// The media type a request declares, without parameters.
-fn declared_type(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
-        })
-        .filter(|v| !v.is_empty())
-}
-
 pub async fn set_university_logo(
     State(state): State<AppState>,
     Actor(actor): Actor,
@@ -138,7 +123,7 @@ pub async fn set_university_logo(
     Ok(Json(
         state
             .platform
-            .set_logo(&actor, &id, declared_type(&headers).as_deref(), &body)
+            .set_logo(&actor, &id, declared_media_type(&headers).as_deref(), &body)
             .await?,
     ))
 }
@@ -152,7 +137,12 @@ pub async fn set_alliance_logo(
     Ok(Json(
         state
             .platform
-            .set_logo(&actor, ALLIANCE, declared_type(&headers).as_deref(), &body)
+            .set_logo(
+                &actor,
+                ALLIANCE,
+                declared_media_type(&headers).as_deref(),
+                &body,
+            )
             .await?,
     ))
 }

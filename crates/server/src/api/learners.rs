@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -15,7 +15,7 @@ use microcred_store::learners::LearnerRecord;
 
 use crate::AppState;
 use crate::auth::Actor;
-use crate::problem::{ApiError, JsonBody};
+use crate::problem::{ApiError, JsonBody, declared_media_type};
 
 /// Largest results file accepted, in bytes.
 pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
@@ -164,17 +164,7 @@ pub async fn import(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<(StatusCode, Json<ImportReport>), ApiError> {
-    let kind = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
-        })
-        .unwrap_or_default();
+    let kind = declared_media_type(&headers).unwrap_or_default();
     let name = query.name.unwrap_or_else(|| "upload".into());
     let refused = |e: microcred_app::results::ResultsFileError| {
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
