@@ -34,3 +34,41 @@ def emblem(colour):
 
 for name, colour in COLOURS.items():
     (OUT / f"{name}.png").write_bytes(png(128, 128, emblem(colour)))
+
+
+# Signatures of the demo signatories: a looping pen stroke in blue-black ink, each its own.
+SIGNATURES = {"wut": (5, 0.9, 1.0), "tub": (4, 1.15, 2.1), "rwth": (6, 0.8, 0.4)}
+
+
+def signature(loops, slant, phase, width=360, height=120):
+    points = []
+    steps = 900
+    for i in range(steps + 1):
+        t = i / steps * (loops * 2 * math.pi + math.pi)
+        # A prolate trochoid loops like joined cursive; a slow wave keeps it from looking ruled.
+        x = 18 + t * (width - 60) / (loops * 2 * math.pi + math.pi) - 16 * math.sin(t)
+        y = height * 0.55 - 26 * math.cos(t) * (0.7 + 0.3 * math.sin(t / 3 + phase)) - 8 * math.sin(t / 5)
+        points.append((x + slant * (height * 0.55 - y) * 0.35, y))
+    # A final underline flourish.
+    for i in range(121):
+        s = i / 120
+        points.append((width * (0.2 + 0.7 * s), height * 0.86 - 10 * math.sin(math.pi * s)))
+
+    cells = {}
+    for x, y in points:
+        cells.setdefault((int(x) // 8, int(y) // 8), []).append((x, y))
+
+    def pixel(px, py):
+        best = 99.0
+        cx, cy = px // 8, py // 8
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                for x, y in cells.get((cx + dx, cy + dy), ()):
+                    best = min(best, math.hypot(px - x, py - y))
+        alpha = max(0.0, min(1.0, 2.2 - best))
+        return (0x1A, 0x23, 0x5C, int(alpha * 255))
+    return pixel
+
+
+for name, (loops, slant, phase) in SIGNATURES.items():
+    (OUT / f"signature-{name}.png").write_bytes(png(360, 120, signature(loops, slant, phase)))

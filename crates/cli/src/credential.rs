@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Subcommand, ValueEnum};
 use serde_json::{Value, json};
 
+use microcred_app::certificate::read_credential_file;
 use microcred_app::keys::read_key_file;
 use microcred_app::verify::Verifier;
 use microcred_app::{parse_json, read_bytes};
@@ -53,7 +54,8 @@ pub enum CredentialCommand {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
-    /// Verify credentials: proofs, issuer, validity, status, schema. Exit 0 when all are
+    /// Verify credentials: proofs, issuer, validity, status, schema. A FILE is a credential
+    /// (JSON) or a printed certificate (PDF) with its credential attached. Exit 0 when all are
     /// verified, 1 when some are not, 2 when a file cannot be read.
     Verify {
         #[arg(required = true, value_name = "FILE")]
@@ -185,8 +187,8 @@ fn verify(
     let mut results = Vec::new();
     let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     for path in &files {
-        let read: Result<Value, _> =
-            read_bytes(path, MAX_CREDENTIAL_BYTES).and_then(|b| parse_json(path, &b));
+        // A JSON credential, or a printed certificate with the credential attached.
+        let read = read_credential_file(path);
         match read {
             Ok(credential) => {
                 let notes = if fetch_status {

@@ -120,6 +120,24 @@ async fn listen(address: SocketAddr) -> Option<tokio::net::TcpListener> {
     }
 }
 
+/// Opens the platform of `server`'s data and does `work` with it.
+pub fn open_platform(
+    server: &ServerArgs,
+    settings: Option<AllianceSettings>,
+    work: impl AsyncFnOnce(&Platform) -> u8,
+) -> u8 {
+    let Some(runtime) = runtime() else {
+        return exit::UNREADABLE;
+    };
+    runtime.block_on(async {
+        let setup = server.setup("microcred-data", settings, server.listen);
+        let Some(platform) = open(&setup).await else {
+            return exit::UNREADABLE;
+        };
+        work(&platform).await
+    })
+}
+
 /// `microcred serve`
 pub fn serve(args: ServerArgs, settings: Option<AllianceSettings>) -> u8 {
     init_logging();

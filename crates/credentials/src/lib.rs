@@ -13,6 +13,7 @@ pub mod keys;
 pub mod open_badges;
 pub mod rdfc;
 pub mod sealed;
+pub mod statement;
 pub mod status_list;
 pub mod trust;
 pub mod vc;

@@ -13,6 +13,7 @@ use serde_json::{Map, Value, json};
 
 use crate::datetime::DateTime;
 use crate::jsonld::bundled::{CREDENTIALS_V2, MICROCRED_V1, OPEN_BADGES_V3};
+use crate::statement::read_statement;
 
 /// An awarding body as a credential names it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -656,241 +657,57 @@ pub struct Statement {
     pub value: String,
 }
 
-fn list(value: Option<&Value>) -> Vec<&Value> {
-    match value {
-        Some(Value::Array(items)) => items.iter().collect(),
-        Some(one) => vec![one],
-        None => Vec::new(),
-    }
-}
-
 /// What an Open Badges micro-credential states, read from the credential itself (so only what
 /// was signed), in the order of the EU standard's elements. Unknown or absent parts are left out.
 pub fn describe(credential: &Value) -> Vec<Statement> {
-    let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
-    // The English text of a language map, else any text.
-    let localized = |v: Option<&Value>| -> Option<String> {
-        match v? {
-            Value::String(s) => Some(s.clone()),
-            Value::Object(map) => {
-                map.get("en")
-                    .or_else(|| map.values().next())
-                    .and_then(|t| match t {
-                        Value::String(s) => Some(s.clone()),
-                        Value::Array(items) => Some(
-                            items
-                                .iter()
-                                .filter_map(Value::as_str)
-                                .collect::<Vec<_>>()
-                                .join("; "),
-                        ),
-                        _ => None,
-                    })
-            }
-            _ => None,
-        }
+    let s = read_statement(credential);
+    let awarded_by = if s.issuer_country.is_empty() {
+        s.issuer_name.clone()
+    } else {
+        format!("{} ({})", s.issuer_name, s.issuer_country)
     };
-    let subject = credential
-        .get("credentialSubject")
-        .and_then(|s| list(Some(s)).into_iter().next());
-    let achievement = subject.and_then(|s| s.get("achievement"));
-    let eu = achievement.and_then(|a| a.get("euMicroCredential"));
-    let eu_field = |name: &str| eu.and_then(|e| e.get(name));
-    let learner = subject.and_then(|s| s.get("learner"));
-    let mut out = Vec::new();
-    let mut say = |label: &'static str, value: Option<String>| {
-        if let Some(value) = value.filter(|v| !v.is_empty()) {
-            out.push(Statement { label, value });
-        }
-    };
-
-    say(
-        "Title",
-        text(achievement.and_then(|a| a.get("name"))).or_else(|| text(credential.get("name"))),
-    );
-    say(
-        "Type",
-        text(eu_field("typology")).map(|t| format!("micro-credential: {}", t.replace('-', " "))),
-    );
-    say(
-        "Description",
-        text(achievement.and_then(|a| a.get("description"))),
-    );
-    say("Awarded to", text(subject.and_then(|s| s.get("name"))));
-    say(
-        "Date of birth",
-        text(learner.and_then(|l| l.get("birthDate"))),
-    );
-    say(
-        "Nationality",
-        Some(
-            list(learner.and_then(|l| l.get("nationality")))
-                .into_iter()
-                .filter_map(Value::as_str)
-                .collect::<Vec<_>>()
-                .join(", "),
+    let student_ids = s
+        .student_ids
+        .iter()
+        .map(|(id, university)| format!("{id} at {university}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let lines = [
+        ("Title", s.title.clone()),
+        (
+            "Type",
+            s.typology
+                .map(|t| format!("micro-credential: {}", t.name().replace('-', " ")))
+                .unwrap_or_default(),
         ),
-    );
-    say(
-        "Student ids",
-        Some(
-            list(learner.and_then(|l| l.get("studentId")))
-                .into_iter()
-                .filter_map(|id| {
-                    Some(format!(
-                        "{} at {}",
-                        id.get("identifier")?.as_str()?,
-                        id.get("university")?.as_str()?
-                    ))
-                })
-                .collect::<Vec<_>>()
-                .join("; "),
+        ("Description", s.description.clone()),
+        ("Awarded to", s.learner_name.clone()),
+        ("Date of birth", s.birth_date.clone()),
+        ("Nationality", s.nationality.join(", ")),
+        ("Student ids", student_ids),
+        ("Awarded by", awarded_by),
+        ("Date of issuing", s.date_of_issuing.clone()),
+        ("Workload", s.workload_line()),
+        ("Level", s.level_line()),
+        ("Learning outcomes", s.learning_outcomes.join(" ")),
+        ("Form of participation", s.participation.join(", ")),
+        ("Prerequisites", s.prerequisites.clone()),
+        ("Assessment", s.assessment_line()),
+        (
+            "Supervision and identity verification",
+            s.supervision.clone(),
         ),
-    );
-    let issuer = credential.get("issuer");
-    let country = issuer
-        .and_then(|i| i.get("address"))
-        .and_then(|a| {
-            a.get("addressCountry")
-                .or_else(|| a.get("addressCountryCode"))
-        })
-        .and_then(Value::as_str);
-    say(
-        "Awarded by",
-        text(issuer.and_then(|i| i.get("name"))).map(|name| match country {
-            Some(c) => format!("{name} ({c})"),
-            None => name,
-        }),
-    );
-    say(
-        "Date of issuing",
-        text(credential.get("awardedDate"))
-            .or_else(|| text(credential.get("validFrom")))
-            .map(|d| d.get(..10).unwrap_or(&d).to_owned()),
-    );
-    let ects = text(eu_field("ectsCredits")).or_else(|| {
-        achievement
-            .and_then(|a| a.get("creditsAvailable"))
-            .map(|c| c.to_string())
-    });
-    let hours = eu_field("workloadHours").and_then(Value::as_u64);
-    say(
-        "Workload",
-        match (ects, hours) {
-            (Some(e), Some(h)) => Some(format!("{e} ECTS ({h} hours)")),
-            (Some(e), None) => Some(format!("{e} ECTS")),
-            (None, Some(h)) => Some(format!("{h} hours")),
-            (None, None) => None,
-        },
-    );
-    let eqf = text(eu_field("eqfLevel"))
-        .and_then(|uri| uri.rsplit('/').next().map(|l| format!("EQF level {l}")));
-    let cycle =
-        text(eu_field("qfEheaCycle")).map(|c| format!("QF-EHEA {} cycle", c.replace('-', " ")));
-    say(
-        "Level",
-        match (eqf, cycle) {
-            (Some(e), Some(c)) => Some(format!("{e}, {c}")),
-            (e, c) => e
-                .or(c)
-                .or_else(|| localized(eu_field("levelNotApplicable"))),
-        },
-    );
-    say(
-        "Learning outcomes",
-        Some(
-            list(eu_field("learningOutcome"))
-                .into_iter()
-                .filter_map(|o| localized(o.get("text")))
-                .collect::<Vec<_>>()
-                .join(" "),
-        ),
-    );
-    say(
-        "Form of participation",
-        Some(
-            [
-                "participationMode",
-                "participationOrganisation",
-                "participationTimeframe",
-            ]
-            .iter()
-            .filter_map(|f| text(eu_field(f)).map(|v| v.replace('-', " ")))
-            .collect::<Vec<_>>()
-            .join(", "),
-        ),
-    );
-    say("Prerequisites", localized(eu_field("prerequisites")));
-    say(
-        "Assessment",
-        Some(
-            list(eu_field("assessmentMethod"))
-                .into_iter()
-                .filter_map(Value::as_str)
-                .map(|m| m.replace('-', " "))
-                .collect::<Vec<_>>()
-                .join(", "),
-        ),
-    );
-    say(
-        "Supervision and identity verification",
-        text(eu_field("supervision")).map(|s| s.replace('-', " ")),
-    );
-    let qa = eu_field("qualityAssurance");
-    say(
-        "Quality assurance",
-        text(qa.and_then(|q| q.get("qualityAssuranceType"))).map(|kind| {
-            match text(qa.and_then(|q| q.get("responsibleBody"))) {
-                Some(body) => format!("{kind}: {body}"),
-                None => kind,
-            }
-        }),
-    );
-    let grade = list(subject.and_then(|s| s.get("result")))
+        ("Quality assurance", s.quality_assurance.clone()),
+        ("Grade", s.grade_line()),
+        ("Stackability", s.stackability_line()),
+        ("Course elements", s.course_elements_line()),
+        ("Languages", s.languages.join(", ")),
+        ("Valid until", s.valid_until.clone()),
+        ("Credential id", s.id.clone()),
+    ];
+    lines
         .into_iter()
-        .find_map(|r| text(r.get("value")));
-    say(
-        "Grade",
-        grade.map(|g| match text(eu_field("gradingScheme")) {
-            Some(scheme) => format!("{g} ({scheme})"),
-            None => g,
-        }),
-    );
-    say(
-        "Stackability",
-        text(eu_field("stackability")).map(|s| match localized(eu_field("stackableTowards")) {
-            Some(towards) => format!("{}, towards {towards}", s.replace('-', " ")),
-            None => s.replace('-', " "),
-        }),
-    );
-    say(
-        "Course elements",
-        Some(
-            list(eu_field("courseElement"))
-                .into_iter()
-                .filter_map(|e| {
-                    let title = localized(e.get("title"))?;
-                    let by = text(e.get("deliveredBy")).unwrap_or_default();
-                    let ects = text(e.get("ectsCredits"))
-                        .map(|c| format!(", {c} ECTS"))
-                        .unwrap_or_default();
-                    Some(format!("{title} ({by}{ects})"))
-                })
-                .collect::<Vec<_>>()
-                .join("; "),
-        ),
-    );
-    say(
-        "Languages",
-        Some(
-            list(eu_field("instructionLanguage"))
-                .into_iter()
-                .filter_map(Value::as_str)
-                .collect::<Vec<_>>()
-                .join(", "),
-        ),
-    );
-    say("Valid until", text(credential.get("validUntil")));
-    say("Credential id", text(credential.get("id")));
-    out
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(label, value)| Statement { label, value })
+        .collect()
 }

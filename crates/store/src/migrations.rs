@@ -6,10 +6,11 @@ use sqlx::Executor;
 
 use crate::{Backend, Store, StoreError, now};
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "the platform: alliance, universities, keys, accounts, catalogue, review, learners, results, credentials, status lists, audit",
-    r#"
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "the platform: alliance, universities, keys, accounts, catalogue, review, learners, results, credentials, status lists, audit",
+        r#"
 CREATE TABLE alliance (
     id TEXT PRIMARY KEY,
     document TEXT NOT NULL,
@@ -201,7 +202,27 @@ CREATE TABLE audit_log (
     details TEXT NOT NULL DEFAULT '{}'
 );
 "#,
-)];
+    ),
+    (
+        2,
+        "printed certificates: signatories' signature images, the alliance's certificate template",
+        r#"
+CREATE TABLE signatures (
+    owner TEXT PRIMARY KEY REFERENCES signatories(id),
+    media_type TEXT NOT NULL,
+    image {bytes} NOT NULL,
+    width BIGINT NOT NULL,
+    height BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+CREATE TABLE certificate_templates (
+    id TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+"#,
+    ),
+];
 
 pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {
     let mut connection = store.connection().await?;

@@ -153,6 +153,16 @@ pub async fn add_signatory(
     Ok(signatory)
 }
 
+fn read_signatory(r: &sqlx::any::AnyRow) -> Result<Signatory, StoreError> {
+    Ok(Signatory {
+        id: r.try_get("id")?,
+        university_id: r.try_get("university_id")?,
+        name: r.try_get("name")?,
+        role: r.try_get("role")?,
+        active: r.try_get::<i64, _>("active")? != 0,
+    })
+}
+
 pub async fn signatories(
     c: &mut AnyConnection,
     university_id: &str,
@@ -163,17 +173,16 @@ pub async fn signatories(
     .bind(university_id)
     .fetch_all(&mut *c)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Signatory {
-                id: r.try_get("id")?,
-                university_id: r.try_get("university_id")?,
-                name: r.try_get("name")?,
-                role: r.try_get("role")?,
-                active: r.try_get::<i64, _>("active")? != 0,
-            })
-        })
-        .collect()
+    rows.iter().map(read_signatory).collect()
+}
+
+pub async fn signatory(c: &mut AnyConnection, id: &str) -> Result<Option<Signatory>, StoreError> {
+    let row =
+        sqlx::query("SELECT id, university_id, name, role, active FROM signatories WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *c)
+            .await?;
+    row.as_ref().map(read_signatory).transpose()
 }
 
 /// A university's grading scheme, as the university describes it (JSON).
@@ -216,10 +225,19 @@ pub async fn grading_schemes(
         .collect()
 }
 
-/// A logo of the alliance or of a university, as it was uploaded (already checked).
+/// Which images: logos (of the alliance or a university) or handwritten signatures (of a
+/// signatory), both printed on certificates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImageKind {
+    /// Owner: a university's id, or `alliance`.
+    Logo,
+    /// Owner: a signatory's id.
+    Signature,
+}
+
+/// A PNG or JPEG image as it was uploaded (already checked).
 #[derive(Clone, Debug, PartialEq)]
-pub struct Logo {
-    /// The university's id, or `alliance`.
+pub struct StoredImage {
     pub owner: String,
     pub media_type: String,
     pub image: Vec<u8>,
@@ -228,32 +246,50 @@ pub struct Logo {
     pub updated_at: i64,
 }
 
-/// Sets an owner's logo, replacing the one before.
-pub async fn set_logo(c: &mut AnyConnection, logo: &Logo) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO logos (owner, media_type, image, width, height, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (owner) DO UPDATE SET media_type = excluded.media_type, image = excluded.image, width = excluded.width, height = excluded.height, updated_at = excluded.updated_at",
-    )
-    .bind(&logo.owner)
-    .bind(&logo.media_type)
-    .bind(&logo.image)
-    .bind(logo.width)
-    .bind(logo.height)
-    .bind(logo.updated_at)
-    .execute(&mut *c)
-    .await?;
+/// Sets an owner's image, replacing the one before.
+pub async fn set_image(
+    c: &mut AnyConnection,
+    kind: ImageKind,
+    image: &StoredImage,
+) -> Result<(), StoreError> {
+    let sql = match kind {
+        ImageKind::Logo => {
+            "INSERT INTO logos (owner, media_type, image, width, height, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (owner) DO UPDATE SET media_type = excluded.media_type, image = excluded.image, width = excluded.width, height = excluded.height, updated_at = excluded.updated_at"
+        }
+        ImageKind::Signature => {
+            "INSERT INTO signatures (owner, media_type, image, width, height, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (owner) DO UPDATE SET media_type = excluded.media_type, image = excluded.image, width = excluded.width, height = excluded.height, updated_at = excluded.updated_at"
+        }
+    };
+    sqlx::query(sql)
+        .bind(&image.owner)
+        .bind(&image.media_type)
+        .bind(&image.image)
+        .bind(image.width)
+        .bind(image.height)
+        .bind(image.updated_at)
+        .execute(&mut *c)
+        .await?;
     Ok(())
 }
 
-pub async fn logo(c: &mut AnyConnection, owner: &str) -> Result<Option<Logo>, StoreError> {
-    let row = sqlx::query(
-        "SELECT owner, media_type, image, width, height, updated_at FROM logos WHERE owner = $1",
-    )
-    .bind(owner)
-    .fetch_optional(&mut *c)
-    .await?;
+pub async fn image(
+    c: &mut AnyConnection,
+    kind: ImageKind,
+    owner: &str,
+) -> Result<Option<StoredImage>, StoreError> {
+    let sql = match kind {
+        ImageKind::Logo => {
+            "SELECT owner, media_type, image, width, height, updated_at FROM logos WHERE owner = $1"
+        }
+        ImageKind::Signature => {
+            "SELECT owner, media_type, image, width, height, updated_at FROM signatures WHERE owner = $1"
+        }
+    };
+    let row = sqlx::query(sql).bind(owner).fetch_optional(&mut *c).await?;
     row.map(|r| {
-        Ok(Logo {
+        Ok(StoredImage {
             owner: r.try_get("owner")?,
             media_type: r.try_get("media_type")?,
             image: r.try_get("image")?,
@@ -263,6 +299,39 @@ pub async fn logo(c: &mut AnyConnection, owner: &str) -> Result<Option<Logo>, St
         })
     })
     .transpose()
+}
+
+/// The alliance's certificate template (Typst source), if it has its own.
+pub async fn certificate_template(c: &mut AnyConnection) -> Result<Option<String>, StoreError> {
+    let row = sqlx::query("SELECT source FROM certificate_templates WHERE id = 'alliance'")
+        .fetch_optional(&mut *c)
+        .await?;
+    row.map(|r| Ok(r.try_get("source")?)).transpose()
+}
+
+/// Sets the alliance's certificate template (already checked); `None` goes back to the default.
+pub async fn set_certificate_template(
+    c: &mut AnyConnection,
+    source: Option<&str>,
+) -> Result<(), StoreError> {
+    match source {
+        Some(source) => {
+            sqlx::query(
+                "INSERT INTO certificate_templates (id, source, updated_at) VALUES ('alliance', $1, $2)
+                 ON CONFLICT (id) DO UPDATE SET source = excluded.source, updated_at = excluded.updated_at",
+            )
+            .bind(source)
+            .bind(now())
+            .execute(&mut *c)
+            .await?;
+        }
+        None => {
+            sqlx::query("DELETE FROM certificate_templates WHERE id = 'alliance'")
+                .execute(&mut *c)
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// The owners that have a logo.

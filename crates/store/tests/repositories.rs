@@ -354,7 +354,7 @@ async fn one_current_credential_even_when_issued_concurrently() {
 async fn logos_keep_their_bytes_and_are_replaced() {
     for (backend, store) in testing::stores().await {
         let mut c = store.connection().await.unwrap();
-        let mut logo = universities::Logo {
+        let mut logo = universities::StoredImage {
             owner: "wut".into(),
             media_type: "image/png".into(),
             image: vec![0x89, b'P', b'N', b'G', 0, 0xff, 0xfe, 13, 10],
@@ -362,17 +362,24 @@ async fn logos_keep_their_bytes_and_are_replaced() {
             height: 32,
             updated_at: 1,
         };
-        universities::set_logo(&mut c, &logo).await.unwrap();
+        universities::set_image(&mut c, universities::ImageKind::Logo, &logo)
+            .await
+            .unwrap();
         assert_eq!(
-            universities::logo(&mut c, "wut").await.unwrap().as_ref(),
+            universities::image(&mut c, universities::ImageKind::Logo, "wut")
+                .await
+                .unwrap()
+                .as_ref(),
             Some(&logo),
             "{backend}"
         );
         logo.image = vec![0xff, 0xd8, 0xff, 0];
         logo.media_type = "image/jpeg".into();
-        universities::set_logo(&mut c, &logo).await.unwrap();
+        universities::set_image(&mut c, universities::ImageKind::Logo, &logo)
+            .await
+            .unwrap();
         assert_eq!(
-            universities::logo(&mut c, "wut")
+            universities::image(&mut c, universities::ImageKind::Logo, "wut")
                 .await
                 .unwrap()
                 .unwrap()

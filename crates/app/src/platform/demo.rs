@@ -38,7 +38,8 @@ const SPECIFICATIONS: [(&str, &str); 3] = [
     ),
 ];
 
-/// Plain emblems in each member's colour (drawn by `scripts/demo-logos.py`), and the alliance's.
+/// Plain emblems in each member's colour (drawn by `scripts/demo-logos.py`, as are the
+/// signatories' signatures), and the alliance's.
 const LOGOS: [(&str, &[u8]); 4] = [
     ("wut", include_bytes!("demo-logos/wut.png")),
     ("tub", include_bytes!("demo-logos/tub.png")),
@@ -231,16 +232,35 @@ impl Platform {
             self.set_logo(&admin, owner, Some("image/png"), logo)
                 .await?;
         }
-        for (university, name, role) in [
-            ("wut", "Prof. Maria Nowak", "Vice-Rector for Education"),
+        for (university, name, role, signature) in [
+            (
+                "wut",
+                "Prof. Maria Nowak",
+                "Vice-Rector for Education",
+                include_bytes!("demo-logos/signature-wut.png").as_slice(),
+            ),
             (
                 "tub",
                 "Prof. Thomas Weber",
                 "Vice President for Studies and Teaching",
+                include_bytes!("demo-logos/signature-tub.png").as_slice(),
             ),
-            ("rwth", "Prof. Katrin Schulz", "Vice-Rector for Teaching"),
+            (
+                "rwth",
+                "Prof. Katrin Schulz",
+                "Vice-Rector for Teaching",
+                include_bytes!("demo-logos/signature-rwth.png").as_slice(),
+            ),
         ] {
-            self.add_signatory(&admin, university, name, role).await?;
+            let signatory = self.add_signatory(&admin, university, name, role).await?;
+            self.set_signature(
+                &admin,
+                university,
+                &signatory.id,
+                Some("image/png"),
+                signature,
+            )
+            .await?;
         }
         let teacher = self
             .create_account(

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use microcred_store::accounts::{Account, Role};
-use microcred_store::universities::{self, Logo};
+use microcred_store::universities::{self, ImageKind, StoredImage};
 use microcred_store::{audit, now};
 
 use super::alliance::ALLIANCE;
@@ -29,6 +29,16 @@ pub struct ImageFacts {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LogoInfo {
     pub url: String,
+    pub media_type: String,
+    pub width: i64,
+    pub height: i64,
+}
+
+/// A stored signature image (not served: it is printed, never handed out).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SignatureInfo {
+    pub signatory: String,
+    pub university: String,
     pub media_type: String,
     pub width: i64,
     pub height: i64,
@@ -103,6 +113,53 @@ fn jpeg_size(bytes: &[u8]) -> std::result::Result<(u32, u32), String> {
     }
 }
 
+/// Checks an uploaded logo or signature: PNG or JPEG by its bytes, as declared, within the
+/// limits. `title` says what is refused.
+pub(crate) fn checked_image(
+    title: &str,
+    declared: Option<&str>,
+    bytes: &[u8],
+) -> Result<ImageFacts> {
+    let refused = |path: &str, message: String| {
+        PlatformError::invalid(title, vec![Problem::new(path, message)])
+    };
+    if bytes.len() > MAX_LOGO_BYTES {
+        return Err(refused(
+            "body",
+            format!(
+                "{} bytes: an image may have at most {MAX_LOGO_BYTES}",
+                bytes.len()
+            ),
+        ));
+    }
+    let facts = image_facts(bytes).map_err(|e| refused("body", e))?;
+    if let Some(declared) = declared
+        && declared != facts.media_type
+    {
+        return Err(refused(
+            "Content-Type",
+            format!(
+                "says {declared}, but the bytes are {}: send it as {}",
+                facts.media_type, facts.media_type
+            ),
+        ));
+    }
+    if facts.width == 0
+        || facts.height == 0
+        || facts.width > MAX_LOGO_SIDE
+        || facts.height > MAX_LOGO_SIDE
+    {
+        return Err(refused(
+            "body",
+            format!(
+                "{}×{} pixels: each side must be 1 to {MAX_LOGO_SIDE}",
+                facts.width, facts.height
+            ),
+        ));
+    }
+    Ok(facts)
+}
+
 impl Platform {
     /// Sets the logo of a university (its registrars or an administrator) or of the alliance
     /// (an administrator). `declared` is the Content-Type it was sent with, if any.
@@ -124,46 +181,7 @@ impl Platform {
                 (owner != ALLIANCE).then_some(owner),
             )?;
         }
-        let refused = |path: &str, message: String| {
-            PlatformError::invalid(
-                "the logo is not accepted",
-                vec![Problem::new(path, message)],
-            )
-        };
-        if bytes.len() > MAX_LOGO_BYTES {
-            return Err(refused(
-                "body",
-                format!(
-                    "{} bytes: a logo may have at most {MAX_LOGO_BYTES}",
-                    bytes.len()
-                ),
-            ));
-        }
-        let facts = image_facts(bytes).map_err(|e| refused("body", e))?;
-        if let Some(declared) = declared
-            && declared != facts.media_type
-        {
-            return Err(refused(
-                "Content-Type",
-                format!(
-                    "says {declared}, but the bytes are {}: send it as {}",
-                    facts.media_type, facts.media_type
-                ),
-            ));
-        }
-        if facts.width == 0
-            || facts.height == 0
-            || facts.width > MAX_LOGO_SIDE
-            || facts.height > MAX_LOGO_SIDE
-        {
-            return Err(refused(
-                "body",
-                format!(
-                    "{}×{} pixels: each side must be 1 to {MAX_LOGO_SIDE}",
-                    facts.width, facts.height
-                ),
-            ));
-        }
+        let facts = checked_image("the logo is not accepted", declared, bytes)?;
         let mut tx = self.store.begin().await?;
         let exists = if owner == ALLIANCE {
             universities::alliance(&mut tx).await?.is_some()
@@ -177,7 +195,7 @@ impl Platform {
                 format!("university `{owner}`")
             }));
         }
-        let logo = Logo {
+        let logo = StoredImage {
             owner: owner.to_owned(),
             media_type: facts.media_type.to_owned(),
             image: bytes.to_vec(),
@@ -185,7 +203,7 @@ impl Platform {
             height: i64::from(facts.height),
             updated_at: now(),
         };
-        universities::set_logo(&mut tx, &logo).await?;
+        universities::set_image(&mut tx, ImageKind::Logo, &logo).await?;
         let subject = if owner == ALLIANCE {
             ALLIANCE.to_owned()
         } else {
@@ -208,10 +226,62 @@ impl Platform {
         })
     }
 
-    /// A logo, to serve.
-    pub async fn logo(&self, owner: &str) -> Result<Logo> {
+    /// Sets the image of a signatory's handwritten signature, printed above their name (a
+    /// registrar of the signatory's university, or an administrator).
+    pub async fn set_signature(
+        &self,
+        actor: &Account,
+        university: &str,
+        signatory: &str,
+        declared: Option<&str>,
+        bytes: &[u8],
+    ) -> Result<SignatureInfo> {
         let mut c = self.store.connection().await?;
-        universities::logo(&mut c, owner)
+        let found = universities::signatory(&mut c, signatory)
+            .await?
+            .filter(|s| s.university_id == university)
+            .ok_or_else(|| {
+                PlatformError::NotFound(format!(
+                    "signatory `{signatory}` of university `{university}`"
+                ))
+            })?;
+        drop(c);
+        if !actor.has(Role::AllianceAdmin) {
+            require(actor, Role::Registrar, Some(&found.university_id))?;
+        }
+        let facts = checked_image("the signature is not accepted", declared, bytes)?;
+        let image = StoredImage {
+            owner: found.id.clone(),
+            media_type: facts.media_type.to_owned(),
+            image: bytes.to_vec(),
+            width: i64::from(facts.width),
+            height: i64::from(facts.height),
+            updated_at: now(),
+        };
+        let mut tx = self.store.begin().await?;
+        universities::set_image(&mut tx, ImageKind::Signature, &image).await?;
+        audit::append(
+            &mut tx,
+            &actor.id,
+            "signature.set",
+            &format!("signatory:{}", found.id),
+            &serde_json::json!({ "media_type": image.media_type, "bytes": bytes.len(), "width": image.width, "height": image.height }),
+        )
+        .await?;
+        microcred_store::commit(tx).await?;
+        Ok(SignatureInfo {
+            signatory: found.id,
+            university: found.university_id,
+            media_type: image.media_type,
+            width: image.width,
+            height: image.height,
+        })
+    }
+
+    /// A logo, to serve.
+    pub async fn logo(&self, owner: &str) -> Result<StoredImage> {
+        let mut c = self.store.connection().await?;
+        universities::image(&mut c, ImageKind::Logo, owner)
             .await?
             .ok_or_else(|| PlatformError::NotFound(format!("a logo of `{owner}`")))
     }

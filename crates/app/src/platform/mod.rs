@@ -9,6 +9,7 @@ pub mod demo;
 pub mod issuance;
 pub mod learners;
 pub mod logos;
+pub mod printing;
 pub mod setup;
 pub mod verification;
 

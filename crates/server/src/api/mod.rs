@@ -4,6 +4,7 @@
 mod accounts;
 mod alliance;
 mod catalogue;
+mod certificates;
 mod credentials;
 mod learners;
 mod public;
@@ -160,6 +161,16 @@ pub fn endpoints() -> Vec<Endpoint> {
             .access(ADMIN)
             .body(object(&["name", "role"], json!({ "name": { "type": "string" }, "role": { "type": "string" } })))
             .success(201, "The signatory"),
+        put("/api/v1/universities/{id}/signatories/{signatory}/signature", routing::put(certificates::set_signature), "Set a signatory's signature image, printed above their name: a PNG or JPEG body, as a logo (it is never served)")
+            .tag("certificates")
+            .access(REGISTRAR)
+            .body(json!({ "type": "string", "format": "binary" })),
+        get("/api/v1/alliance/certificate-template", routing::get(certificates::template), "The certificate template (Typst source): the alliance's own, or the built-in one").tag("certificates").access(Access::Account),
+        put("/api/v1/alliance/certificate-template", routing::put(certificates::set_template), "Set the alliance's certificate template (Typst source, UTF-8); a sample certificate is laid out with it first, and its errors come back with line and column")
+            .tag("certificates")
+            .access(ADMIN)
+            .body(json!({ "type": "string" })),
+        delete("/api/v1/alliance/certificate-template", routing::delete(certificates::reset_template), "Go back to the built-in certificate template").tag("certificates").access(ADMIN).success(204, "Reset"),
         get("/api/v1/universities/{id}/grading-schemes", routing::get(alliance::grading_schemes), "A university's grading schemes").tag("alliance"),
         put("/api/v1/universities/{id}/grading-schemes/{scheme}", routing::put(alliance::set_grading_scheme), "Set a grading scheme").tag("alliance").access(REGISTRAR).body(json!({ "type": "object" })),
         get("/api/v1/course-elements", routing::get(catalogue::course_elements), "Course elements (?university=)").tag("catalogue"),
@@ -229,6 +240,8 @@ pub fn endpoints() -> Vec<Endpoint> {
         get("/api/v1/credentials", routing::get(credentials::list), "Credentials you may see (?specification=, learner=, issuer=, limit=, offset=)").tag("credentials").access(Access::Account),
         get("/api/v1/credentials/{id}", routing::get(credentials::credential), "A credential and its state").tag("credentials").access(Access::Account),
         get("/api/v1/credentials/{id}/credential.json", routing::get(credentials::download), "The signed credential, to download").tag("credentials").access(Access::Account),
+        get("/api/v1/credentials/{id}/certificate.pdf", routing::get(certificates::certificate_pdf), "The printed certificate: A4 PDF/A-3 with the signed credential attached (?language=en|de)").tag("certificates").access(Access::Account),
+        get("/api/v1/credentials/{id}/certificate.png", routing::get(certificates::certificate_png), "One page of the printed certificate as PNG, 144 dpi (?page=1, ?language=); X-Page-Count says how many").tag("certificates").access(Access::Account),
         post("/api/v1/credentials/{id}/revoke", routing::post(credentials::revoke), "Revoke, with the reason").tag("credentials").access(REGISTRAR).body(reason.clone()),
         post("/api/v1/credentials/{id}/suspend", routing::post(credentials::suspend), "Suspend, with the reason").tag("credentials").access(REGISTRAR).body(reason.clone()),
         post("/api/v1/credentials/{id}/reinstate", routing::post(credentials::reinstate), "Lift a suspension").tag("credentials").access(REGISTRAR).body(reason.clone()),

@@ -146,7 +146,7 @@ pub async fn context() -> Response {
 }
 
 /// A logo as uploaded (PNG or JPEG, checked when it was set).
-fn logo_response(logo: microcred_store::universities::Logo) -> Response {
+fn logo_response(logo: microcred_store::universities::StoredImage) -> Response {
     let mut response = logo.image.into_response();
     let headers = response.headers_mut();
     if let Ok(media_type) = HeaderValue::from_str(&logo.media_type) {
