@@ -54,9 +54,9 @@ pub struct RenderArgs {
     logo: Option<PathBuf>,
     /// The alliance's name.
     #[arg(long, value_name = "NAME")]
-    alliance: Option<String>,
+    alliance_name: Option<String>,
     /// The alliance's logo (PNG or JPEG).
-    #[arg(long, value_name = "FILE", requires = "alliance")]
+    #[arg(long, value_name = "FILE", requires = "alliance_name")]
     alliance_logo: Option<PathBuf>,
     /// Who signs for the awarding university: "Name, Role".
     #[arg(long, value_name = "NAME, ROLE")]
@@ -161,7 +161,7 @@ fn from_file(args: &RenderArgs) -> u8 {
     };
     let images = (|| -> Result<(), String> {
         presentation.issuer_logo = args.logo.as_deref().map(read_image).transpose()?;
-        if let Some(name) = &args.alliance {
+        if let Some(name) = &args.alliance_name {
             presentation.alliance = Some(PrintedParty {
                 name: name.clone(),
                 country: String::new(),

@@ -543,6 +543,146 @@ fn whole_life(backend: &'static str) {
         );
     }
 
+    // The printed certificate: WUT's signatory with a signature image, the PDF with the signed
+    // credential attached, PNG pages; TU Berlin's registrar does not see it.
+    let signatory = http.json(
+        "POST",
+        "/api/v1/universities/wut/signatories",
+        Some(&admin),
+        &json!({ "name": "Prof. Maria Nowak", "role": "Vice-Rector for Education" }),
+    );
+    let signatory = expect(&signatory, 201)["id"].as_str().unwrap().to_owned();
+    let signature =
+        std::fs::read(root().join("crates/app/src/platform/demo-logos/signature-wut.png")).unwrap();
+    let path = format!("/api/v1/universities/wut/signatories/{signatory}/signature");
+    expect(
+        &http.send(
+            "PUT",
+            &path,
+            Some(&tub),
+            Some(("image/png", signature.clone())),
+        ),
+        403,
+    );
+    let wrong = format!("/api/v1/universities/tub/signatories/{signatory}/signature");
+    expect(
+        &http.send(
+            "PUT",
+            &wrong,
+            Some(&admin),
+            Some(("image/png", signature.clone())),
+        ),
+        404,
+    );
+    expect(
+        &http.send(
+            "PUT",
+            &path,
+            Some(&wut),
+            Some(("image/png", b"GIF89a".to_vec())),
+        ),
+        422,
+    );
+    expect(
+        &http.send("PUT", &path, Some(&wut), Some(("image/png", signature))),
+        200,
+    );
+    let pdf = http.get(
+        &format!("/api/v1/credentials/{id}/certificate.pdf"),
+        Some(&wut),
+    );
+    assert_eq!(
+        (pdf.status, pdf.content_type.as_str()),
+        (200, "application/pdf")
+    );
+    let attached = microcred_render::attached_credential(&pdf.bytes).unwrap();
+    assert_eq!(
+        serde_json::from_slice::<Value>(&attached).unwrap(),
+        credential
+    );
+    expect(
+        &http.get(
+            &format!("/api/v1/credentials/{id}/certificate.pdf"),
+            Some(&tub),
+        ),
+        404,
+    );
+    let page = http.get(
+        &format!("/api/v1/credentials/{id}/certificate.png?page=2&language=de"),
+        Some(&wut),
+    );
+    assert_eq!(
+        (page.status, page.content_type.as_str()),
+        (200, "image/png")
+    );
+    assert!(page.bytes.starts_with(b"\x89PNG"));
+    let beyond = http.get(
+        &format!("/api/v1/credentials/{id}/certificate.png?page=3"),
+        Some(&wut),
+    );
+    assert_eq!(expect(&beyond, 422)["errors"][0]["path"], "page");
+    expect(
+        &http.get(
+            &format!("/api/v1/credentials/{id}/certificate.png?page=two"),
+            Some(&wut),
+        ),
+        422,
+    );
+    expect(
+        &http.get(
+            &format!("/api/v1/credentials/{id}/certificate.pdf?language=Deutsch"),
+            Some(&wut),
+        ),
+        422,
+    );
+
+    // The alliance's own template: refused with the place of its fault, then set, then reset.
+    let template = "/api/v1/alliance/certificate-template";
+    let broken = "#let c = json(\"/certificate.json\")\n#c.learner.nickname\n";
+    let refused = http.send(
+        "PUT",
+        template,
+        Some(&admin),
+        Some(("text/plain", broken.as_bytes().to_vec())),
+    );
+    let refused = expect(&refused, 422);
+    assert_eq!(
+        refused["errors"][0]["path"], "template, line 2, column 12",
+        "{refused}"
+    );
+    expect(
+        &http.send(
+            "PUT",
+            template,
+            Some(&wut),
+            Some(("text/plain", b"x".to_vec())),
+        ),
+        403,
+    );
+    let own = microcred_render::DEFAULT_TEMPLATE.replace("#1d3b6e", "#6e1d3b");
+    expect(
+        &http.send(
+            "PUT",
+            template,
+            Some(&admin),
+            Some(("text/plain", own.as_bytes().to_vec())),
+        ),
+        200,
+    );
+    assert_eq!(http.get(template, Some(&wut)).body, Value::String(own));
+    expect(
+        &http.get(
+            &format!("/api/v1/credentials/{id}/certificate.pdf"),
+            Some(&wut),
+        ),
+        200,
+    );
+    expect(&http.send("DELETE", template, Some(&admin), None), 204);
+    assert_eq!(
+        http.get(template, Some(&wut)).body,
+        Value::String(microcred_render::DEFAULT_TEMPLATE.into())
+    );
+
     // Revoke: TU Berlin may not; WUT may; then every verifier says it is revoked.
     expect(
         &http.json(
@@ -574,6 +714,16 @@ fn whole_life(backend: &'static str) {
     if let Some(verified) = digitalbazaar_verifies(&dir, &credential, &did, &lists()) {
         assert!(!verified, "@digitalbazaar/vc does not see the revocation");
     }
+    let revoked = http.get(
+        &format!("/api/v1/credentials/{id}/certificate.pdf"),
+        Some(&wut),
+    );
+    assert!(
+        expect(&revoked, 409)["title"]
+            .as_str()
+            .unwrap()
+            .contains("revoked")
+    );
     let audit = http.get(
         &format!("/api/v1/audit?subject=credential:{id}"),
         Some(&admin),

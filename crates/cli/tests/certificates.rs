@@ -1,0 +1,341 @@
+//! `microcred render` and `microcred credential verify certificate.pdf` on a credential issued
+//! here, checked by independent tools: Poppler's `pdftotext` and `pdfdetach` (Debian
+//! `poppler-utils`) read the text and the attachment, ZBar's `zbarimg` (`zbar-tools`) reads the
+//! QR code. Where a tool is missing the test says so and skips; under CI (`CI=true`) it fails.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn repository() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "microcred-certificates-{}-{name}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    dir
+}
+
+fn microcred(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_microcred"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("MICROCRED_ALLIANCE")
+        .env_remove("MICROCRED_KEY_PASSPHRASE")
+        .output()
+        .expect("microcred runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// An independent tool, or `None` (skip) outside CI.
+fn tool(name: &str, package: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(name))
+            .find(|path| path.is_file())
+    });
+    if found.is_none() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{name} is needed (Debian package {package}): .ci/run installs it");
+        }
+        eprintln!("skipped: {name} is not installed (Debian package {package})");
+    }
+    found
+}
+
+const RESULTS: &str = "learner,given_names,family_names,date_of_birth,nationality,element,completed_on,overall_grade\n\
+    s1,Zoë,Łukasiewicz-Παπαδοπούλου,2001-04-12,PL;GR,wut:sustainable-business-models,2026-06-12,4.5\n\
+    s1,Zoë,Łukasiewicz-Παπαδοπούλου,2001-04-12,PL;GR,tub:innovation-lab,2026-06-26,\n";
+
+const VERIFY_URL: &str = "https://enhance.example/verify?credential=urn:uuid:1";
+
+/// Issues Zoë's credential (did:key) into `dir`; its file.
+fn issued(dir: &Path) -> PathBuf {
+    assert!(
+        microcred(dir, &["keys", "generate", "--out", "key.json"])
+            .status
+            .success()
+    );
+    std::fs::write(dir.join("results.csv"), RESULTS).unwrap();
+    let spec = repository().join("examples/enhance-certificate-sustainable-entrepreneurship.toml");
+    let out = microcred(
+        dir,
+        &[
+            "issue",
+            "--spec",
+            &spec.display().to_string(),
+            "--results",
+            "results.csv",
+            "--key",
+            "key.json",
+            "--out",
+            "out",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    dir.join(report["issued"][0]["file"].as_str().unwrap())
+}
+
+fn render(dir: &Path, credential: &Path, extra: &[&str]) -> Output {
+    let logos = repository().join("crates/app/src/platform/demo-logos");
+    let credential = credential.display().to_string();
+    let logo = logos.join("wut.png").display().to_string();
+    let alliance_logo = logos.join("alliance.png").display().to_string();
+    let signature = logos.join("signature-wut.png").display().to_string();
+    let mut args = vec![
+        "render",
+        &credential,
+        "--verification-url",
+        VERIFY_URL,
+        "--logo",
+        &logo,
+        "--alliance-name",
+        "ENHANCE – European University of Technology",
+        "--alliance-logo",
+        &alliance_logo,
+        "--signatory",
+        "Prof. Maria Nowak, Vice-Rector for Education",
+        "--signature",
+        &signature,
+    ];
+    args.extend_from_slice(extra);
+    microcred(dir, &args)
+}
+
+#[test]
+fn the_certificate_pdf_has_every_element_as_text_and_the_credential_attached() {
+    let dir = scratch("pdf");
+    let credential = issued(&dir);
+    let out = render(&dir, &credential, &["--out", "certificate.pdf"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let pdf = dir.join("certificate.pdf");
+
+    // What we read back ourselves verifies: the very credential that was issued.
+    let verified = microcred(&dir, &["credential", "verify", "certificate.pdf"]);
+    assert_eq!(
+        verified.status.code(),
+        Some(0),
+        "{}{}",
+        text(&verified.stdout),
+        text(&verified.stderr)
+    );
+    assert!(text(&verified.stdout).contains("VERIFIED"));
+
+    let Some(pdftotext) = tool("pdftotext", "poppler-utils") else {
+        return;
+    };
+    let extracted = Command::new(pdftotext).arg(&pdf).arg("-").output().unwrap();
+    let extracted = text(&extracted.stdout);
+    for expected in [
+        "MICRO-CREDENTIAL · CERTIFICATE OF ACADEMIC ACHIEVEMENT",
+        "It is not a degree or a diploma",
+        "Zoë Łukasiewicz-Παπαδοπούλου",
+        "ENHANCE Certificate in Sustainable Entrepreneurship and",
+        "Warsaw University of Technology",
+        "Prof. Maria Nowak",
+        "Vice-Rector for Education",
+        "6 ECTS (160 hours)",
+        "EQF level 7, QF-EHEA second cycle",
+        "4.5 (Polish scale 2.0–5.0 (WUT))",
+        "Sustainable business models",
+        "Innovation lab: from idea to venture",
+        "Supplement",
+    ] {
+        assert!(
+            extracted.contains(expected),
+            "{expected:?} missing from:\n{extracted}"
+        );
+    }
+    // The link, which a line break may split.
+    let joined: String = extracted.split_whitespace().collect();
+    assert!(
+        joined.contains(VERIFY_URL),
+        "{VERIFY_URL} missing from:\n{extracted}"
+    );
+    // The 16 elements, by their names in the EU standard (pdftotext may break a long name).
+    let flat = extracted.split_whitespace().collect::<Vec<_>>().join(" ");
+    for name in [
+        "Identification of the learner",
+        "Title of the micro-credential",
+        "Country(ies)/Region(s) of the issuer",
+        "Awarding body(ies)",
+        "Date of issuing",
+        "Notional workload needed to achieve the learning outcomes",
+        "Level (and cycle) of the learning experience",
+        "Learning outcomes",
+        "Form of participation in the learning activity",
+        "Prerequisites needed to enrol in the learning activity",
+        "Type of assessment",
+        "Supervision and identity verification during assessment",
+        "Type of quality assurance",
+        "Grade achieved",
+        "Integration/stackability options",
+        "Further information",
+    ] {
+        assert!(
+            flat.contains(name),
+            "element {name:?} missing from:\n{extracted}"
+        );
+    }
+
+    // Poppler finds the attachment too, and it is the issued file's credential.
+    let Some(pdfdetach) = tool("pdfdetach", "poppler-utils") else {
+        return;
+    };
+    let listed = Command::new(&pdfdetach)
+        .arg("-list")
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    assert!(
+        text(&listed.stdout).contains("credential.json"),
+        "{}",
+        text(&listed.stdout)
+    );
+    let saved = dir.join("detached.json");
+    let detached = Command::new(&pdfdetach)
+        .args(["-savefile", "credential.json", "-o"])
+        .arg(&saved)
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    assert!(detached.status.success(), "{}", text(&detached.stderr));
+    let attached: Value = serde_json::from_slice(&std::fs::read(&saved).unwrap()).unwrap();
+    let original: Value = serde_json::from_slice(&std::fs::read(&credential).unwrap()).unwrap();
+    assert_eq!(attached, original);
+}
+
+#[test]
+fn the_qr_code_on_the_png_page_opens_the_verification_page() {
+    let dir = scratch("png");
+    let credential = issued(&dir);
+    let out = render(
+        &dir,
+        &credential,
+        &["--format", "png", "--out", "certificate.png"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("certificate-2.png"),
+        "the supplement is page two"
+    );
+    let page = std::fs::read(dir.join("certificate.png")).unwrap();
+    assert!(page.starts_with(b"\x89PNG"));
+
+    let Some(zbarimg) = tool("zbarimg", "zbar-tools") else {
+        return;
+    };
+    let decoded = Command::new(zbarimg)
+        .args(["--quiet", "--raw"])
+        .arg(dir.join("certificate.png"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        text(&decoded.stdout).trim(),
+        VERIFY_URL,
+        "{}",
+        text(&decoded.stderr)
+    );
+}
+
+#[test]
+fn a_tampered_attachment_or_a_foreign_pdf_is_not_verified() {
+    let dir = scratch("tampered");
+    let credential = issued(&dir);
+    // The learner edits the grade in the credential, then prints it.
+    let mut changed: Value = serde_json::from_slice(&std::fs::read(&credential).unwrap()).unwrap();
+    changed["credentialSubject"]["result"][0]["value"] = "5.0".into();
+    std::fs::write(
+        dir.join("changed.json"),
+        serde_json::to_vec(&changed).unwrap(),
+    )
+    .unwrap();
+    let out = render(&dir, &dir.join("changed.json"), &["--out", "changed.pdf"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let verified = microcred(&dir, &["credential", "verify", "changed.pdf"]);
+    assert_eq!(
+        verified.status.code(),
+        Some(1),
+        "{}",
+        text(&verified.stdout)
+    );
+    assert!(text(&verified.stdout).contains("NOT VERIFIED"));
+
+    // A PDF with no credential attached: unreadable, and it says why.
+    std::fs::write(dir.join("foreign.pdf"), b"%PDF-1.4\n%%EOF\n").unwrap();
+    let foreign = microcred(&dir, &["credential", "verify", "foreign.pdf"]);
+    assert_eq!(foreign.status.code(), Some(2));
+    assert!(
+        text(&foreign.stderr).contains("foreign.pdf"),
+        "{}",
+        text(&foreign.stderr)
+    );
+}
+
+#[test]
+fn render_refuses_what_it_cannot_print_with_the_reason() {
+    let dir = scratch("refused");
+    let credential = issued(&dir);
+    // A template with a fault: its file, line and column.
+    std::fs::write(
+        dir.join("bad.typ"),
+        "#let c = json(\"/certificate.json\")\n#c.nothing\n",
+    )
+    .unwrap();
+    let out = render(
+        &dir,
+        &credential,
+        &["--template", "bad.typ", "--out", "x.pdf"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let said = text(&out.stderr);
+    assert!(
+        said.contains("line 2, column 4") && said.contains("nothing"),
+        "{said}"
+    );
+    assert!(!dir.join("x.pdf").exists());
+
+    // Not a credential.
+    std::fs::write(dir.join("other.json"), "{\"hello\": 1}").unwrap();
+    let out = render(&dir, &dir.join("other.json"), &["--out", "y.pdf"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("only Open Badges 3.0 micro-credentials"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // A logo that is not an image.
+    let out = microcred(
+        &dir,
+        &[
+            "render",
+            &credential.display().to_string(),
+            "--verification-url",
+            VERIFY_URL,
+            "--logo",
+            "results.csv",
+            "--out",
+            "z.pdf",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("neither a PNG nor a JPEG"),
+        "{}",
+        text(&out.stderr)
+    );
+}
