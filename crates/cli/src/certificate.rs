@@ -46,9 +46,10 @@ pub struct RenderArgs {
     /// A certificate template (Typst) instead of the built-in one.
     #[arg(long, value_name = "FILE")]
     template: Option<PathBuf>,
-    /// The page the QR code opens; by default the did:web issuer's /verify page.
+    /// The verification page: the QR code opens URL?credential=ID. By default the did:web
+    /// issuer's host's /verify page.
     #[arg(long, value_name = "URL")]
-    verification_url: Option<String>,
+    verify_page: Option<String>,
     /// The issuer's logo (PNG or JPEG).
     #[arg(long, value_name = "FILE")]
     logo: Option<PathBuf>,
@@ -145,13 +146,17 @@ fn from_file(args: &RenderArgs) -> u8 {
         Ok(t) => t,
         Err(e) => return fail(e),
     };
-    let Some(verification_url) = args
-        .verification_url
-        .clone()
-        .or_else(|| default_verification_url(&credential))
-    else {
+    let page = args.verify_page.as_deref().map(|page| {
+        let id = credential
+            .get("id")
+            .and_then(|i| i.as_str())
+            .unwrap_or_default();
+        let joiner = if page.contains('?') { '&' } else { '?' };
+        format!("{page}{joiner}credential={id}")
+    });
+    let Some(verification_url) = page.or_else(|| default_verification_url(&credential)) else {
         return fail(
-            "the issuer is not a did:web: say where the credential is verified with --verification-url",
+            "the issuer is not a did:web: say where the credential is verified with --verify-page",
         );
     };
     let mut presentation = Presentation {

@@ -58,7 +58,7 @@ enum Command {
     /// Issue signed Open Badges 3.0 micro-credentials to the eligible learners of a results file.
     Issue(issue::IssueArgs),
     /// Print a signed credential as a certificate: A4 PDF (the credential attached) or PNG pages.
-    Render(certificate::RenderArgs),
+    Render(Box<certificate::RenderArgs>),
     /// Run the platform: HTTP API, VC API, DID documents, status lists.
     Serve(platform::ServerArgs),
     /// Set up the demonstration alliance (once per data folder) and serve it.
@@ -125,7 +125,7 @@ fn main() -> ExitCode {
             admin,
         } => platform::setup(server, alliance_name, admin, settings),
         Command::Import(command) => platform::import(command, settings),
-        Command::Render(args) => certificate::run(args, settings),
+        Command::Render(args) => certificate::run(*args, settings),
     };
     ExitCode::from(code)
 }

@@ -57,7 +57,13 @@ const RESULTS: &str = "learner,given_names,family_names,date_of_birth,nationalit
     s1,Zoë,Łukasiewicz-Παπαδοπούλου,2001-04-12,PL;GR,wut:sustainable-business-models,2026-06-12,4.5\n\
     s1,Zoë,Łukasiewicz-Παπαδοπούλου,2001-04-12,PL;GR,tub:innovation-lab,2026-06-26,\n";
 
-const VERIFY_URL: &str = "https://enhance.example/verify?credential=urn:uuid:1";
+const VERIFY_PAGE: &str = "https://enhance.example/verify";
+
+/// Where the QR code of `credential` leads.
+fn verification_url(credential: &Path) -> String {
+    let value: Value = serde_json::from_slice(&std::fs::read(credential).unwrap()).unwrap();
+    format!("{VERIFY_PAGE}?credential={}", value["id"].as_str().unwrap())
+}
 
 /// Issues Zoë's credential (did:key) into `dir`; its file.
 fn issued(dir: &Path) -> PathBuf {
@@ -98,8 +104,8 @@ fn render(dir: &Path, credential: &Path, extra: &[&str]) -> Output {
     let mut args = vec![
         "render",
         &credential,
-        "--verification-url",
-        VERIFY_URL,
+        "--verify-page",
+        VERIFY_PAGE,
         "--logo",
         &logo,
         "--alliance-name",
@@ -161,10 +167,8 @@ fn the_certificate_pdf_has_every_element_as_text_and_the_credential_attached() {
     }
     // The link, which a line break may split.
     let joined: String = extracted.split_whitespace().collect();
-    assert!(
-        joined.contains(VERIFY_URL),
-        "{VERIFY_URL} missing from:\n{extracted}"
-    );
+    let link = verification_url(&credential);
+    assert!(joined.contains(&link), "{link} missing from:\n{extracted}");
     // The 16 elements, by their names in the EU standard (pdftotext may break a long name).
     let flat = extracted.split_whitespace().collect::<Vec<_>>().join(" ");
     for name in [
@@ -245,7 +249,7 @@ fn the_qr_code_on_the_png_page_opens_the_verification_page() {
         .unwrap();
     assert_eq!(
         text(&decoded.stdout).trim(),
-        VERIFY_URL,
+        verification_url(&credential),
         "{}",
         text(&decoded.stderr)
     );
@@ -324,8 +328,8 @@ fn render_refuses_what_it_cannot_print_with_the_reason() {
         &[
             "render",
             &credential.display().to_string(),
-            "--verification-url",
-            VERIFY_URL,
+            "--verify-page",
+            VERIFY_PAGE,
             "--logo",
             "results.csv",
             "--out",

@@ -37,6 +37,11 @@ const MAIN: &str = r#"#let certificate = json("/certificate.json")
 )
 "#;
 
+/// How many compilations a memoized result survives unused. Certificates share little beyond
+/// what `SHARED` holds, and a large memo cache costs more to search than it saves (measured
+/// with `benches/certificates.rs`: keeping everything made laying out about 40 % slower).
+const MEMO_GENERATIONS: usize = 1;
+
 /// Fonts and the standard library: loaded once, shared by every compilation.
 struct Shared {
     library: LazyHash<Library>,
@@ -136,6 +141,9 @@ pub(crate) fn compile(
         files,
     };
     let warned = typst::compile::<PagedDocument>(&world);
+    // Typst memoizes across compilations: drop what the last one did not use, so that a server
+    // printing all day does not grow.
+    typst::comemo::evict(MEMO_GENERATIONS);
     warned
         .output
         .map_err(|errors| RenderError::Template(template_error(&template.source, &errors)))

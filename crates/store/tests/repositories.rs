@@ -391,7 +391,12 @@ async fn logos_keep_their_bytes_and_are_replaced() {
             universities::owners_with_logos(&mut c).await.unwrap(),
             ["wut"]
         );
-        assert!(universities::logo(&mut c, "tub").await.unwrap().is_none());
+        assert!(
+            universities::image(&mut c, universities::ImageKind::Logo, "tub")
+                .await
+                .unwrap()
+                .is_none()
+        );
     }
 }
 
