@@ -102,10 +102,21 @@ fn read_template(path: Option<&Path>) -> Result<Template, String> {
     })
 }
 
-/// The file for page `page` of `count`: `out` itself for page one (or the only page).
-fn page_file(out: &Path, page: usize) -> PathBuf {
-    if page == 1 {
-        return out.to_owned();
+impl FormatArg {
+    fn print_format(self) -> PrintFormat {
+        match self {
+            FormatArg::Pdf => PrintFormat::Pdf,
+            FormatArg::Png => PrintFormat::Png,
+        }
+    }
+}
+
+/// The file one output goes to: `--out` for a PDF, a page asked for, or PNG page one; page n of
+/// several PNG pages to `--out`'s name with `-n`.
+fn out_file(args: &RenderArgs, page: usize) -> PathBuf {
+    let out = &args.out;
+    if page == 1 || args.page.is_some() || matches!(args.format, FormatArg::Pdf) {
+        return out.clone();
     }
     let stem = out.file_stem().map_or_else(
         || "certificate".into(),
@@ -118,34 +129,23 @@ fn page_file(out: &Path, page: usize) -> PathBuf {
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    std::fs::write(path, bytes).map_err(|e| format!("{}: cannot write: {e}", path.display()))
+    std::fs::write(path, bytes).map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+    println!("wrote {}", path.display());
+    Ok(())
 }
 
 pub fn run(args: RenderArgs, settings: Option<AllianceSettings>) -> u8 {
     match &args.account {
         Some(account) => from_platform(&args, account, settings),
-        None => from_file(&args),
+        None => match from_file(&args) {
+            Ok(()) => exit::OK,
+            Err(e) => fail(e),
+        },
     }
 }
 
-fn from_file(args: &RenderArgs) -> u8 {
-    let path = Path::new(&args.credential);
-    let signed = match read_bytes(path, MAX_CREDENTIAL_BYTES) {
-        Ok(bytes) => bytes,
-        Err(e) => {
-            return fail(format!(
-                "{e} (without --as, CREDENTIAL is a signed credential file)"
-            ));
-        }
-    };
-    let credential: serde_json::Value = match microcred_app::parse_json(path, &signed) {
-        Ok(value) => value,
-        Err(e) => return fail(e),
-    };
-    let template = match read_template(args.template.as_deref()) {
-        Ok(t) => t,
-        Err(e) => return fail(e),
-    };
+/// What the command line says the certificate shows besides the credential.
+fn presentation(args: &RenderArgs, credential: &serde_json::Value) -> Result<Presentation, String> {
     let page = args.verify_page.as_deref().map(|page| {
         let id = credential
             .get("id")
@@ -154,133 +154,102 @@ fn from_file(args: &RenderArgs) -> u8 {
         let joiner = if page.contains('?') { '&' } else { '?' };
         format!("{page}{joiner}credential={id}")
     });
-    let Some(verification_url) = page.or_else(|| default_verification_url(&credential)) else {
-        return fail(
+    let verification_url = page
+        .or_else(|| default_verification_url(credential))
+        .ok_or(
             "the issuer is not a did:web: say where the credential is verified with --verify-page",
-        );
+        )?;
+    let alliance = match &args.alliance_name {
+        Some(name) => Some(PrintedParty {
+            name: name.clone(),
+            country: String::new(),
+            logo: args.alliance_logo.as_deref().map(read_image).transpose()?,
+        }),
+        None => None,
     };
-    let mut presentation = Presentation {
+    let mut signatories = Vec::new();
+    if let Some(signatory) = &args.signatory {
+        let (name, role) = signatory.split_once(',').unwrap_or((signatory, ""));
+        let university = credential
+            .get("issuer")
+            .and_then(|i| i.get("name"))
+            .and_then(|n| n.as_str())
+            .unwrap_or_default()
+            .to_owned();
+        signatories.push(PrintedSignatory {
+            name: name.trim().to_owned(),
+            role: role.trim().to_owned(),
+            university,
+            signature: args.signature.as_deref().map(read_image).transpose()?,
+        });
+    }
+    Ok(Presentation {
         language: args.language.clone(),
         verification_url,
-        ..Presentation::default()
-    };
-    let images = (|| -> Result<(), String> {
-        presentation.issuer_logo = args.logo.as_deref().map(read_image).transpose()?;
-        if let Some(name) = &args.alliance_name {
-            presentation.alliance = Some(PrintedParty {
-                name: name.clone(),
-                country: String::new(),
-                logo: args.alliance_logo.as_deref().map(read_image).transpose()?,
-            });
-        }
-        if let Some(signatory) = &args.signatory {
-            let (name, role) = signatory.split_once(',').unwrap_or((signatory, ""));
-            let university = credential
-                .get("issuer")
-                .and_then(|i| i.get("name"))
-                .and_then(|n| n.as_str())
-                .unwrap_or_default()
-                .to_owned();
-            presentation.signatories.push(PrintedSignatory {
-                name: name.trim().to_owned(),
-                role: role.trim().to_owned(),
-                university,
-                signature: args.signature.as_deref().map(read_image).transpose()?,
-            });
-        }
-        Ok(())
-    })();
-    if let Err(e) = images {
-        return fail(e);
-    }
-    let laid = match lay_out_certificate(&template, &signed, &presentation) {
-        Ok(laid) => laid,
-        Err(e) => return fail(format!("{}: {e}", path.display())),
-    };
-    let format = match args.format {
-        FormatArg::Pdf => PrintFormat::Pdf,
-        FormatArg::Png => PrintFormat::Png,
-    };
-    let written = match format {
-        PrintFormat::Pdf => laid
-            .pdf()
-            .map_err(|e| e.to_string())
-            .and_then(|pdf| write(&args.out, &pdf))
-            .map(|()| vec![args.out.clone()]),
+        issuer_logo: args.logo.as_deref().map(read_image).transpose()?,
+        co_awarding: Vec::new(),
+        alliance,
+        signatories,
+    })
+}
+
+fn from_file(args: &RenderArgs) -> Result<(), String> {
+    let path = Path::new(&args.credential);
+    let signed = read_bytes(path, MAX_CREDENTIAL_BYTES)
+        .map_err(|e| format!("{e} (without --as, CREDENTIAL is a signed credential file)"))?;
+    let credential: serde_json::Value =
+        microcred_app::parse_json(path, &signed).map_err(|e| e.to_string())?;
+    let template = read_template(args.template.as_deref())?;
+    let presentation = presentation(args, &credential)?;
+    let laid = lay_out_certificate(&template, &signed, &presentation)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    match args.format.print_format() {
+        PrintFormat::Pdf => write(&args.out, &laid.pdf().map_err(|e| e.to_string())?),
         PrintFormat::Png => {
             let pages: Vec<usize> = match args.page {
                 Some(page) => vec![page],
                 None => (1..=laid.page_count()).collect(),
             };
-            pages
-                .into_iter()
-                .map(|page| {
-                    let file = if args.page.is_some() {
-                        args.out.clone()
-                    } else {
-                        page_file(&args.out, page)
-                    };
-                    laid.png(page, DEFAULT_PIXELS_PER_POINT)
-                        .map_err(|e| e.to_string())
-                        .and_then(|png| write(&file, &png))
-                        .map(|()| file)
-                })
-                .collect::<Result<Vec<_>, _>>()
-        }
-    };
-    match written {
-        Ok(files) => {
-            for file in files {
-                println!("wrote {}", file.display());
+            for page in pages {
+                let png = laid
+                    .png(page, DEFAULT_PIXELS_PER_POINT)
+                    .map_err(|e| e.to_string())?;
+                write(&out_file(args, page), &png)?;
             }
-            exit::OK
+            Ok(())
         }
-        Err(e) => fail(e),
     }
 }
 
 fn from_platform(args: &RenderArgs, account: &str, settings: Option<AllianceSettings>) -> u8 {
-    let format = match args.format {
-        FormatArg::Pdf => PrintFormat::Pdf,
-        FormatArg::Png => PrintFormat::Png,
-    };
+    let format = args.format.print_format();
     open_platform(&args.server, settings, async |platform| {
-        let actor = match platform.account_by_email(account).await {
-            Ok(actor) => actor,
-            Err(e) => return fail(e),
-        };
-        let pages: Vec<usize> = match (format, args.page) {
-            (PrintFormat::Pdf, _) => vec![1],
-            (PrintFormat::Png, Some(page)) => vec![page],
-            (PrintFormat::Png, None) => {
-                // The first page says how many there are.
-                match platform
-                    .certificate(&actor, &args.credential, format, 1, &args.language)
+        let printed = async {
+            let actor = platform
+                .account_by_email(account)
+                .await
+                .map_err(|e| e.to_string())?;
+            let print = async |page: usize| {
+                let printed = platform
+                    .certificate(&actor, &args.credential, format, page, &args.language)
                     .await
-                {
-                    Ok(printed) => (1..=printed.page_count).collect(),
-                    Err(e) => return fail(e),
+                    .map_err(|e| e.to_string())?;
+                write(&out_file(args, page), &printed.bytes)?;
+                Ok::<usize, String>(printed.page_count)
+            };
+            // The first output says how many pages there are.
+            let count = print(args.page.unwrap_or(1)).await?;
+            if format == PrintFormat::Png && args.page.is_none() {
+                for page in 2..=count {
+                    print(page).await?;
                 }
             }
-        };
-        for page in pages {
-            let printed = match platform
-                .certificate(&actor, &args.credential, format, page, &args.language)
-                .await
-            {
-                Ok(printed) => printed,
-                Err(e) => return fail(e),
-            };
-            let file = if format == PrintFormat::Pdf || args.page.is_some() {
-                args.out.clone()
-            } else {
-                page_file(&args.out, page)
-            };
-            if let Err(e) = write(&file, &printed.bytes) {
-                return fail(e);
-            }
-            println!("wrote {}", file.display());
+            Ok::<(), String>(())
         }
-        exit::OK
+        .await;
+        match printed {
+            Ok(()) => exit::OK,
+            Err(e) => fail(e),
+        }
     })
 }

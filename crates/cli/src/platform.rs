@@ -229,14 +229,7 @@ pub fn setup(
     admin: String,
     settings: Option<AllianceSettings>,
 ) -> u8 {
-    let Some(runtime) = runtime() else {
-        return exit::UNREADABLE;
-    };
-    runtime.block_on(async {
-        let setup = args.setup("microcred-data", settings, args.listen);
-        let Some(platform) = open(&setup).await else {
-            return exit::UNREADABLE;
-        };
+    open_platform(&args, settings, async |platform| {
         let (password, generated) = match std::env::var("MICROCRED_ADMIN_PASSWORD") {
             Ok(p) if !p.is_empty() => (p, false),
             _ => match microcred_app::platform::auth::random_password() {
@@ -274,14 +267,7 @@ pub fn import(command: ImportCommand, settings: Option<AllianceSettings>) -> u8 
         server,
         format,
     } = command;
-    let Some(runtime) = runtime() else {
-        return exit::UNREADABLE;
-    };
-    runtime.block_on(async {
-        let setup = server.setup("microcred-data", settings, server.listen);
-        let Some(platform) = open(&setup).await else {
-            return exit::UNREADABLE;
-        };
+    open_platform(&server, settings, async |platform| {
         let actor = match platform.account_by_email(&account).await {
             Ok(actor) => actor,
             Err(e) => {

@@ -8,33 +8,12 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn repository() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod common;
+
+use common::{issue, microcred, repository, text};
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "microcred-certificates-{}-{name}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch folder");
-    dir
-}
-
-fn microcred(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_microcred"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("MICROCRED_ALLIANCE")
-        .env_remove("MICROCRED_KEY_PASSPHRASE")
-        .output()
-        .expect("microcred runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    common::scratch("certificates", name)
 }
 
 /// An independent tool, or `None` (skip) outside CI.
@@ -53,10 +32,6 @@ fn tool(name: &str, package: &str) -> Option<PathBuf> {
     found
 }
 
-const RESULTS: &str = "learner,given_names,family_names,date_of_birth,nationality,element,completed_on,overall_grade\n\
-    s1,Zoë,Łukasiewicz-Παπαδοπούλου,2001-04-12,PL;GR,wut:sustainable-business-models,2026-06-12,4.5\n\
-    s1,Zoë,Łukasiewicz-Παπαδοπούλου,2001-04-12,PL;GR,tub:innovation-lab,2026-06-26,\n";
-
 const VERIFY_PAGE: &str = "https://enhance.example/verify";
 
 /// Where the QR code of `credential` leads.
@@ -67,31 +42,7 @@ fn verification_url(credential: &Path) -> String {
 
 /// Issues Zoë's credential (did:key) into `dir`; its file.
 fn issued(dir: &Path) -> PathBuf {
-    assert!(
-        microcred(dir, &["keys", "generate", "--out", "key.json"])
-            .status
-            .success()
-    );
-    std::fs::write(dir.join("results.csv"), RESULTS).unwrap();
-    let spec = repository().join("examples/enhance-certificate-sustainable-entrepreneurship.toml");
-    let out = microcred(
-        dir,
-        &[
-            "issue",
-            "--spec",
-            &spec.display().to_string(),
-            "--results",
-            "results.csv",
-            "--key",
-            "key.json",
-            "--out",
-            "out",
-            "--format",
-            "json",
-        ],
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = issue(dir);
     dir.join(report["issued"][0]["file"].as_str().unwrap())
 }
 

@@ -2,36 +2,20 @@
 //! run them: exit codes, reports, and bad input refused with its reason, never a panic.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::{Value, json};
 
-fn repository() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod common;
+
+use common::{RESULTS, issue, issue_again, microcred, repository, spec, text};
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "microcred-credentials-{}-{name}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch folder");
-    dir
-}
-
-fn microcred(dir: &Path, args: &[&str]) -> Output {
-    microcred_with(dir, args, None)
+    common::scratch("credentials", name)
 }
 
 fn microcred_with(dir: &Path, args: &[&str], passphrase: Option<&str>) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_microcred"));
-    command
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("MICROCRED_ALLIANCE")
-        .env_remove("MICROCRED_KEY_PASSPHRASE");
+    let mut command = common::command(dir, args);
     if let Some(p) = passphrase {
         command.env("MICROCRED_KEY_PASSPHRASE", p);
     }
@@ -47,54 +31,6 @@ fn verify_json(dir: &Path, args: &[&str]) -> (Option<i32>, Value) {
     let report = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}{}", text(&out.stdout), text(&out.stderr)));
     (out.status.code(), report)
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn spec() -> String {
-    repository()
-        .join("examples/enhance-certificate-sustainable-entrepreneurship.toml")
-        .display()
-        .to_string()
-}
-
-const RESULTS: &str = "learner,given_names,family_names,date_of_birth,nationality,element,completed_on,overall_grade\n\
-    s1,Zoë,Łukasiewicz-Παπαδοπούλου,2001-04-12,PL;GR,wut:sustainable-business-models,2026-06-12,4.5\n\
-    s1,Zoë,Łukasiewicz-Παπαδοπούλου,2001-04-12,PL;GR,tub:innovation-lab,2026-06-26,\n\
-    s2,Jan,Kowalski,,PL,wut:sustainable-business-models,2026-06-12,\n";
-
-fn issue(dir: &Path) -> Value {
-    assert!(
-        microcred(dir, &["keys", "generate", "--out", "key.json"])
-            .status
-            .success()
-    );
-    std::fs::write(dir.join("results.csv"), RESULTS).unwrap();
-    issue_again(dir)
-}
-
-/// Issues from the results and key already in `dir`, into `dir/out`; the JSON report.
-fn issue_again(dir: &Path) -> Value {
-    let out = microcred(
-        dir,
-        &[
-            "issue",
-            "--spec",
-            &spec(),
-            "--results",
-            "results.csv",
-            "--key",
-            "key.json",
-            "--out",
-            "out",
-            "--format",
-            "json",
-        ],
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 #[test]

@@ -1,31 +1,13 @@
 //! `microcred demo`, `setup`, `import results` and `serve` as an operator runs them.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
+
+mod common;
+
+use common::{microcred, text};
 
 fn scratch(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("microcred-platform-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch folder");
-    dir
-}
-
-fn microcred(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_microcred"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("DATABASE_URL")
-        .env_remove("MICROCRED_DATA")
-        .env_remove("MICROCRED_KEY_ENCRYPTION_KEY")
-        .env_remove("MICROCRED_ADMIN_PASSWORD")
-        .output()
-        .expect("microcred runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    common::scratch("platform", name)
 }
 
 #[test]

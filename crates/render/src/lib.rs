@@ -52,6 +52,8 @@ pub enum RenderError {
     /// The PDF writer refused the laid-out document.
     #[error("the PDF could not be written: {0}")]
     Pdf(String),
+    #[error("the PNG page could not be written: {0}")]
+    Png(String),
     /// The verification URL is too long for a QR code.
     #[error("the verification link cannot be made a QR code: {0}")]
     QrCode(String),
@@ -90,7 +92,7 @@ impl Laid {
         };
         typst_render::render(&pages[index], &options)
             .encode_png()
-            .map_err(|e| RenderError::Pdf(format!("PNG encoding: {e}")))
+            .map_err(|e| RenderError::Png(e.to_string()))
     }
 }
 
