@@ -134,6 +134,17 @@ pub(crate) fn compile(
     );
     files.insert(path_id("/qr.svg"), Bytes::from_string(qr));
     for image in printable.images {
+        let plain = !image.name.is_empty()
+            && image
+                .name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if !plain {
+            return Err(RenderError::Data(format!(
+                "image name {:?}: only letters, digits and '-'",
+                image.name
+            )));
+        }
         files.insert(path_id(&image.path()), Bytes::new(image.bytes.clone()));
     }
     let world = CertificateWorld {
