@@ -8,6 +8,8 @@ use serde_json::Value;
 
 use crate::{JsonFileError, parse_json, read_bytes};
 use microcred_credentials::verify::MAX_CREDENTIAL_BYTES;
+/// The QR code of a link as SVG (the learner's page shows the one its certificate prints).
+pub use microcred_render::qr_code_svg;
 use microcred_render::{ATTACHED_CREDENTIAL_NAME, attached_credential};
 
 use microcred_credentials::datetime::DateTime;
@@ -279,10 +281,33 @@ pub const MAX_CERTIFICATE_PDF_BYTES: usize = 32 * 1024 * 1024;
 /// credential attached. Errors name the file.
 pub fn read_credential_file(path: &Path) -> Result<Value, JsonFileError> {
     let bytes = read_bytes(path, MAX_CERTIFICATE_PDF_BYTES)?;
-    let shown = path.display().to_string();
+    credential_from(&path.display().to_string(), &bytes)
+}
+
+/// Reads a signed credential from bytes named `name` (an upload): JSON, or a certificate's
+/// PDF. The error says what is wrong, with the line and column of a JSON mistake.
+pub fn credential_from_bytes(name: &str, bytes: &[u8]) -> Result<Value, String> {
+    if bytes.len() > MAX_CERTIFICATE_PDF_BYTES {
+        return Err(format!(
+            "{name}: over {MAX_CERTIFICATE_PDF_BYTES} bytes, too large for a credential"
+        ));
+    }
+    credential_from(name, bytes).map_err(|e| match e {
+        // Said for people, who read "line 3, column 7" more easily than "3:7".
+        JsonFileError::Invalid {
+            path,
+            line,
+            column,
+            message,
+        } => format!("{path}, line {line}, column {column}: {message}"),
+        other => other.to_string(),
+    })
+}
+
+fn credential_from(shown: &str, bytes: &[u8]) -> Result<Value, JsonFileError> {
     if bytes.starts_with(b"%PDF-") {
-        let attached = attached_credential(&bytes).map_err(|e| JsonFileError::Unreadable {
-            path: shown.clone(),
+        let attached = attached_credential(bytes).map_err(|e| JsonFileError::Unreadable {
+            path: shown.to_owned(),
             message: e.to_string(),
         })?;
         return parse_json(
@@ -292,11 +317,11 @@ pub fn read_credential_file(path: &Path) -> Result<Value, JsonFileError> {
     }
     if bytes.len() > MAX_CREDENTIAL_BYTES {
         return Err(JsonFileError::TooLarge {
-            path: shown,
+            path: shown.to_owned(),
             limit: MAX_CREDENTIAL_BYTES,
         });
     }
-    parse_json(path, &bytes)
+    parse_json(Path::new(shown), bytes)
 }
 
 /// Where a credential is verified when no platform says: the did:web issuer's host, under

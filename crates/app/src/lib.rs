@@ -8,6 +8,7 @@ mod files;
 pub mod issue;
 mod json_file;
 pub mod keys;
+pub mod plain;
 pub mod platform;
 pub mod results;
 mod settings;

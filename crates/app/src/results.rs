@@ -454,6 +454,36 @@ pub fn read_xlsx(
     Ok(out)
 }
 
+/// The rows of a results file given whole (an upload): XLSX when it is a ZIP archive (every
+/// workbook is), CSV otherwise.
+pub fn read_results_file<'a>(
+    name: &str,
+    bytes: &'a [u8],
+) -> Result<ResultRows<'a>, ResultsFileError> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        Ok(ResultRows::Xlsx(read_xlsx(name, bytes)?.into_iter()))
+    } else {
+        Ok(ResultRows::Csv(ResultsReader::new(name, bytes)?))
+    }
+}
+
+/// The rows of a CSV (streamed) or XLSX (read whole) results file.
+pub enum ResultRows<'a> {
+    Csv(ResultsReader<&'a [u8]>),
+    Xlsx(std::vec::IntoIter<Result<ResultRow, RowProblem>>),
+}
+
+impl Iterator for ResultRows<'_> {
+    type Item = Result<ResultRow, RowProblem>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            ResultRows::Csv(reader) => reader.next(),
+            ResultRows::Xlsx(rows) => rows.next(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

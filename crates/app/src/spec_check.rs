@@ -166,6 +166,15 @@ impl Checker {
 
     /// The profile ids for a specification: those asked for, else its own, else the
     /// alliance's defaults, else [`DEFAULT_PROFILES`]; and whether the specification named them.
+    /// The profiles a specification that names none is checked against: the alliance's, or
+    /// `eu-2022`.
+    pub fn default_profile_names(&self) -> Vec<String> {
+        match self.settings.as_ref().filter(|s| !s.profiles.is_empty()) {
+            Some(settings) => settings.profiles.clone(),
+            None => DEFAULT_PROFILES.iter().map(|p| p.to_string()).collect(),
+        }
+    }
+
     fn profile_names(
         &self,
         specification: &Specification,
@@ -176,13 +185,8 @@ impl Checker {
             (asked.to_vec(), false)
         } else if !own.is_empty() {
             (own.clone(), true)
-        } else if let Some(settings) = self.settings.as_ref().filter(|s| !s.profiles.is_empty()) {
-            (settings.profiles.clone(), false)
         } else {
-            (
-                DEFAULT_PROFILES.iter().map(|p| p.to_string()).collect(),
-                false,
-            )
+            (self.default_profile_names(), false)
         }
     }
 

@@ -266,7 +266,11 @@ fn print_human(path: &str, credential: &Value, report: &Report, notes: &[String]
     }
     let statements = describe(credential);
     if !statements.is_empty() {
-        println!("  What the credential says (as signed):");
+        if report.verdict.statement_is_authentic() {
+            println!("  What the credential says (as signed):");
+        } else {
+            println!("  What the file claims (no trusted signature: do not rely on it):");
+        }
         let width = statements
             .iter()
             .map(|s| s.label.chars().count() + 1)

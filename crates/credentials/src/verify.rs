@@ -65,6 +65,17 @@ impl Verdict {
         }
     }
 
+    /// Whether what the credential says may be shown as its issuer's words: its signatures
+    /// hold and its issuer is in the trust list (it may still be revoked, suspended or outside
+    /// its dates, which its verdict says beside it). A tampered, malformed or unknown issuer's
+    /// credential says nothing anyone signed for.
+    pub fn statement_is_authentic(self) -> bool {
+        !matches!(
+            self,
+            Verdict::Tampered | Verdict::Malformed | Verdict::UnknownIssuer
+        )
+    }
+
     pub fn sentence(self) -> &'static str {
         match self {
             Verdict::Valid => "Valid: the credential is authentic, unchanged and in force.",

@@ -7,6 +7,7 @@ pub mod api;
 pub mod auth;
 pub mod openapi;
 pub mod problem;
+pub mod web;
 
 use std::net::SocketAddr;
 
@@ -26,6 +27,8 @@ use crate::problem::{ApiError, MAX_JSON_BYTES};
 #[derive(Clone)]
 pub struct AppState {
     pub platform: Platform,
+    /// Uploads waiting for confirmation and issuance under way, for the web pages.
+    pub jobs: web::Jobs,
 }
 
 /// The whole application, routes made from [`api::endpoints`].
@@ -51,7 +54,9 @@ pub fn router(platform: Platform) -> Router {
     for (path, route) in routes {
         app = app.route(path, route);
     }
-    app.fallback(not_found)
+    let pages = web::routes().route_layer(DefaultBodyLimit::max(api::learners_import_limit()));
+    app.merge(pages)
+        .fallback(not_found)
         .layer(middleware::from_fn(read_declared_body))
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -63,7 +68,10 @@ pub fn router(platform: Platform) -> Router {
             HeaderValue::from_static("no-referrer"),
         ))
         .layer(TraceLayer::new_for_http())
-        .with_state(AppState { platform })
+        .with_state(AppState {
+            platform,
+            jobs: web::Jobs::default(),
+        })
 }
 
 /// Reads a body whose declared length is within the JSON limit before anything answers. A

@@ -51,6 +51,15 @@ pub struct CatalogueQuery {
     pub subject: Option<String>,
 }
 
+/// What the editor shows beside a specification.
+#[derive(Clone, Debug)]
+pub struct DraftCheck {
+    pub profiles: Vec<String>,
+    pub findings: Vec<microcred_rules::Finding>,
+    /// (profile's name, its checklist answered).
+    pub checklists: Vec<(String, Vec<microcred_rules::ChecklistAnswer>)>,
+}
+
 fn subject(id: &str) -> String {
     format!("specification:{id}")
 }
@@ -98,11 +107,48 @@ impl Platform {
         Ok(catalogue::elements(&mut c, university).await?)
     }
 
+    /// A specification's 16 elements in plain language (see [`crate::plain`]).
+    pub async fn plain_elements(
+        &self,
+        specification: &Specification,
+    ) -> Result<Vec<(microcred_model::StandardElement, String)>> {
+        let mut c = self.store.connection().await?;
+        let catalogue = catalogue::catalogue(&mut c).await?;
+        drop(c);
+        let alliance = self
+            .alliance()
+            .await?
+            .map(|a| a.alliance.name.en().to_owned())
+            .unwrap_or_else(|| "the alliance".to_owned());
+        Ok(crate::plain::specification_elements(
+            specification,
+            &catalogue,
+            &alliance,
+        ))
+    }
+
+    /// The profiles a new specification starts with: the alliance's defaults, or `eu-2022`.
+    pub fn default_profiles(&self) -> Vec<String> {
+        self.checker.default_profile_names()
+    }
+
+    /// The rule profiles a specification may name: the built-in ones and the alliance's.
+    pub fn profiles(&self) -> &[microcred_rules::Profile] {
+        self.checker.profiles().all()
+    }
+
     /// Checks a specification against its rule profiles, with the stored catalogue.
     pub async fn check(
         &self,
         specification: &Specification,
     ) -> Result<(Vec<String>, Vec<microcred_rules::Finding>)> {
+        let checked = self.check_draft(specification).await?;
+        Ok((checked.profiles, checked.findings))
+    }
+
+    /// Checks a specification as its editor shows it: the findings, and the answers to the
+    /// checklists of its profiles that have one (EuroTeQ's).
+    pub async fn check_draft(&self, specification: &Specification) -> Result<DraftCheck> {
         let mut c = self.store.connection().await?;
         let catalogue = catalogue::catalogue(&mut c).await?;
         drop(c);
@@ -115,7 +161,22 @@ impl Platform {
                         vec![Problem::new("profiles", unknown.to_string())],
                     )
                 })?;
-        Ok((profiles, evaluation.findings))
+        let checklists = profiles
+            .iter()
+            .filter_map(|name| self.checker.profiles().get(name))
+            .filter(|profile| !profile.checklist.is_empty())
+            .map(|profile| {
+                (
+                    profile.name.clone(),
+                    microcred_rules::answer_checklist(profile, &evaluation),
+                )
+            })
+            .collect();
+        Ok(DraftCheck {
+            profiles,
+            findings: evaluation.findings,
+            checklists,
+        })
     }
 
     /// Whether `actor` may write `specification`: a teacher who created it or who teaches at a

@@ -35,7 +35,114 @@ pub struct ImportReport {
     pub problems: Vec<RowProblem>,
 }
 
+/// What a results file would store, read without storing anything: its first rows and every
+/// problem (the first [`PREVIEW_PROBLEMS`] of them listed).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ResultsPreview {
+    pub rows_total: u64,
+    pub rows_refused: u64,
+    pub learners: u64,
+    /// The first rows that would be stored.
+    pub first_rows: Vec<PreviewRow>,
+    pub problems: Vec<RowProblem>,
+}
+
+/// A row of a preview, as a registrar reads it.
+#[derive(Clone, Debug, Serialize)]
+pub struct PreviewRow {
+    pub row: u64,
+    pub learner: String,
+    pub name: String,
+    pub element: String,
+    pub completed_on: String,
+    pub passed: bool,
+    pub grade: String,
+}
+
+/// Problems listed by a preview at most (all are counted).
+pub const PREVIEW_PROBLEMS: usize = 1_000;
+
+/// Whether `actor` may record `row`: its course element is in the catalogue and belongs to a
+/// university they are registrar of (an administrator records any).
+fn may_record(
+    actor: &Account,
+    elements: &HashMap<String, String>,
+    row: ResultRow,
+) -> Result<ResultRow, RowProblem> {
+    match elements.get(row.element.as_str()) {
+        None => Err(RowProblem {
+            row: row.row,
+            column: Some("element".into()),
+            message: format!("`{}` is not a course element of the catalogue", row.element),
+        }),
+        Some(university)
+            if !actor.has(Role::AllianceAdmin) && !actor.has_for(Role::Registrar, university) =>
+        {
+            Err(RowProblem {
+                row: row.row,
+                column: Some("element".into()),
+                message: format!(
+                    "`{}` belongs to `{university}`, whose results only its registrars record",
+                    row.element
+                ),
+            })
+        }
+        Some(_) => Ok(row),
+    }
+}
+
 impl Platform {
+    /// The course elements of the catalogue and their universities.
+    async fn element_universities(&self) -> Result<HashMap<String, String>> {
+        let mut c = self.store.connection().await?;
+        Ok(catalogue::elements(&mut c, None)
+            .await?
+            .into_iter()
+            .map(|e| (e.id.to_string(), e.university.to_string()))
+            .collect())
+    }
+
+    /// Reads results as [`Platform::import_results`] would, storing nothing: what a registrar
+    /// sees before confirming an upload. `shown` rows are kept to show.
+    pub async fn preview_results(
+        &self,
+        actor: &Account,
+        rows: impl IntoIterator<Item = Result<ResultRow, RowProblem>>,
+        shown: usize,
+    ) -> Result<ResultsPreview> {
+        require_any(actor, &[Role::Registrar, Role::AllianceAdmin])?;
+        let elements = self.element_universities().await?;
+        let mut preview = ResultsPreview::default();
+        let mut learners = std::collections::HashSet::new();
+        for row in rows {
+            preview.rows_total += 1;
+            match row.and_then(|row| may_record(actor, &elements, row)) {
+                Err(problem) => {
+                    preview.rows_refused += 1;
+                    if preview.problems.len() < PREVIEW_PROBLEMS {
+                        preview.problems.push(problem);
+                    }
+                }
+                Ok(row) => {
+                    learners.insert(row.learner.clone());
+                    if preview.first_rows.len() < shown {
+                        preview.first_rows.push(PreviewRow {
+                            row: row.row,
+                            name: format!("{} {}", row.given_names, row.family_names),
+                            learner: row.learner,
+                            element: row.element.to_string(),
+                            completed_on: row.completed_on.to_string(),
+                            passed: row.passed,
+                            grade: row.grade.unwrap_or_default(),
+                        });
+                    }
+                }
+            }
+        }
+        preview.learners = learners.len() as u64;
+        Ok(preview)
+    }
+
     /// Stores results: rows as a CSV or XLSX file has them, or as the API receives them.
     /// Rows for course elements of universities the actor is not registrar of are refused
     /// (each with its reason); the others are stored. `progress(rows done)` follows the work.
@@ -47,14 +154,7 @@ impl Platform {
         progress: &mut (dyn FnMut(u64) + Send),
     ) -> Result<ImportReport> {
         require_any(actor, &[Role::Registrar, Role::AllianceAdmin])?;
-        let elements: HashMap<String, String> = {
-            let mut c = self.store.connection().await?;
-            catalogue::elements(&mut c, None)
-                .await?
-                .into_iter()
-                .map(|e| (e.id.to_string(), e.university.to_string()))
-                .collect()
-        };
+        let elements = self.element_universities().await?;
         let import_id = new_id();
         {
             let mut c = self.store.connection().await?;
@@ -70,23 +170,9 @@ impl Platform {
         let mut next_analyze = ANALYZE_AFTER;
         for row in rows {
             done += 1;
-            match row {
+            match row.and_then(|row| may_record(actor, &elements, row)) {
                 Err(problem) => report.problems.push(problem),
-                Ok(row) => match elements.get(row.element.as_str()) {
-                    None => report.problems.push(RowProblem {
-                        row: row.row,
-                        column: Some("element".into()),
-                        message: format!("`{}` is not a course element of the catalogue", row.element),
-                    }),
-                    Some(university) if !actor.has(Role::AllianceAdmin) && !actor.has_for(Role::Registrar, university) => {
-                        report.problems.push(RowProblem {
-                            row: row.row,
-                            column: Some("element".into()),
-                            message: format!("`{}` belongs to `{university}`, whose results only its registrars record", row.element),
-                        })
-                    }
-                    Some(_) => batch.push(row),
-                },
+                Ok(row) => batch.push(row),
             }
             if batch.len() >= IMPORT_BATCH {
                 self.store_batch(actor, &import_id, &elements, &mut batch, &mut report)

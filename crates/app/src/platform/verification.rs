@@ -77,7 +77,8 @@ impl Platform {
     }
 
     /// Verifies a credential against the alliance's trust list and its status lists, and says
-    /// what it states (read from what was signed only).
+    /// what it states (read from what was signed only; nothing when no trusted signature
+    /// covers it).
     pub async fn verify(&self, credential: &Value) -> Result<(Report, Vec<Statement>)> {
         let known = self.known().await?;
         let lists = self.own_status_lists(credential).await?;
@@ -90,8 +91,24 @@ impl Platform {
                 now: DateTime::now(),
             },
         );
-        let statements = describe(credential);
+        let statements = if report.verdict.statement_is_authentic() {
+            describe(credential)
+        } else {
+            Vec::new()
+        };
         Ok((report, statements))
+    }
+
+    /// A credential's signed document, for anyone who has its id: the link a learner shares
+    /// and the QR code of a printed certificate open it. Ids are random (UUID v7: 74 random
+    /// bits), so they cannot be guessed; the page shows only what the learner's credential
+    /// already states to whoever holds it.
+    pub async fn shared_credential(&self, id: &str) -> Result<Value> {
+        let mut c = self.store.connection().await?;
+        microcred_store::credentials::get(&mut c, id)
+            .await?
+            .map(|record| record.document)
+            .ok_or_else(|| PlatformError::NotFound(format!("credential {id}")))
     }
 
     /// Verifies a presentation (the holder's proof with the verifier's challenge and domain)

@@ -1,0 +1,327 @@
+//! The web pages: server-rendered HTML (askama templates in `templates/`, texts in
+//! `messages/en.toml`), one module per kind of user. Like the API's handlers, a page handler
+//! reads the request, calls use cases of `microcred_app::platform`, and renders; a form posts
+//! back to the page that shows it, and a change answers with a redirect (303), so reloading
+//! never repeats it. Pages work without JavaScript; `assets/app.js` only adds the editor's
+//! findings as one types and the import's and issuance's progress without reloading.
+
+mod admin;
+mod forms;
+mod jobs;
+mod learner;
+mod messages;
+mod public;
+mod registrar;
+mod review;
+mod spec_form;
+mod teacher;
+
+use axum::Router;
+use axum::extract::{FromRequestParts, OriginalUri};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+
+use microcred_app::platform::{PlatformError, Problem};
+use microcred_store::accounts::{Account, Role};
+
+use crate::AppState;
+use crate::problem::ApiError;
+
+pub use jobs::Jobs;
+pub use messages::{MESSAGES, Messages, message_keys_used};
+
+/// Every page's route.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(public::catalogue))
+        .route("/catalogue/{id}", get(public::specification))
+        .route(
+            "/verify",
+            get(public::verify_form).post(public::verify_upload),
+        )
+        .route("/sign-in", get(public::sign_in_form).post(public::sign_in))
+        .route("/sign-out", post(public::sign_out))
+        .route("/assets/{name}", get(assets))
+        .route("/home", get(home))
+        .route("/specifications", get(teacher::list))
+        .route(
+            "/specifications/new",
+            get(teacher::new_form).post(teacher::create),
+        )
+        .route("/specifications/check", post(teacher::check_live))
+        .route("/specifications/{id}", get(review::specification))
+        .route(
+            "/specifications/{id}/edit",
+            get(teacher::edit_form).post(teacher::save),
+        )
+        .route("/specifications/{id}/changes", get(review::changes))
+        .route("/specifications/{id}/submit", post(review::submit))
+        .route("/specifications/{id}/advice", post(review::advise))
+        .route("/specifications/{id}/decision", post(review::decide))
+        .route("/review", get(review::queue))
+        .route(
+            "/registrar/import",
+            get(registrar::import_form).post(registrar::preview),
+        )
+        .route("/registrar/import/{upload}", post(registrar::import))
+        .route(
+            "/registrar/issue",
+            get(registrar::issue_form).post(registrar::issue),
+        )
+        .route("/registrar/jobs/{job}", get(registrar::job))
+        .route("/registrar/credentials", get(registrar::credentials))
+        .route(
+            "/registrar/credentials/{id}/state",
+            post(registrar::change_state),
+        )
+        .route("/my/credentials", get(learner::credentials))
+        .route("/my/credentials/{id}", get(learner::credential))
+        .route("/admin", get(admin::overview))
+        .route("/admin/universities/{id}/keys", post(admin::rotate_key))
+        .route(
+            "/admin/universities/{id}/signatories",
+            post(admin::add_signatory),
+        )
+        .route("/admin/universities/{id}/logo", post(admin::upload_logo))
+}
+
+/// What every page shows around its content: the texts, who is signed in, the title.
+pub struct Chrome {
+    pub t: &'static Messages,
+    pub account: Option<Account>,
+    pub title: String,
+    /// A one-line notice after a change ("Saved."), from `?done=`.
+    pub notice: String,
+}
+
+impl Chrome {
+    pub fn new(account: Option<Account>, title: impl Into<String>) -> Chrome {
+        Chrome {
+            t: &MESSAGES,
+            account,
+            title: title.into(),
+            notice: String::new(),
+        }
+    }
+
+    pub fn notice(mut self, key: Option<&str>) -> Chrome {
+        if let Some(key) = key {
+            self.notice = messages::optional_msg("done.", key);
+        }
+        self
+    }
+
+    /// Whether the signed-in account holds a role (by its name, e.g. `registrar`).
+    pub fn has(&self, role: &str) -> bool {
+        let Some(role) = Role::parse(role) else {
+            return false;
+        };
+        self.account.as_ref().is_some_and(|a| a.has(role))
+    }
+
+    pub fn signed_in(&self) -> bool {
+        self.account.is_some()
+    }
+
+    pub fn name(&self) -> &str {
+        self.account.as_ref().map_or("", |a| a.name.as_str())
+    }
+}
+
+/// A page that could not be shown, as the person reads it.
+#[derive(Debug)]
+pub struct PageError {
+    pub status: StatusCode,
+    pub title: String,
+    pub detail: String,
+    pub problems: Vec<Problem>,
+}
+
+impl PageError {
+    pub fn new(status: StatusCode, title: impl Into<String>) -> PageError {
+        PageError {
+            status,
+            title: title.into(),
+            detail: String::new(),
+            problems: Vec::new(),
+        }
+    }
+}
+
+impl From<PlatformError> for PageError {
+    fn from(error: PlatformError) -> PageError {
+        let api = ApiError::from(error);
+        PageError {
+            status: api.status,
+            title: api.title,
+            detail: api.detail.unwrap_or_default(),
+            problems: api.problems,
+        }
+    }
+}
+
+impl From<askama::Error> for PageError {
+    fn from(error: askama::Error) -> PageError {
+        tracing::error!("a page could not be rendered: {error}");
+        PageError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the page could not be shown; the error has been logged",
+        )
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    chrome: Chrome,
+    status: u16,
+    error: PageError,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let status = self.status;
+        let page = ErrorPage {
+            chrome: Chrome::new(None, self.title.clone()),
+            status: status.as_u16(),
+            error: self,
+        };
+        match askama::Template::render(&page) {
+            Ok(html) => (status, html_headers(), Html(html)).into_response(),
+            Err(_) => (status, "error").into_response(),
+        }
+    }
+}
+
+pub type PageResult = Result<Response, PageError>;
+
+/// Headers of every page: no caching of what may be personal, a strict content policy (no
+/// outside scripts, styles, fonts or frames: the pages work offline).
+fn html_headers() -> [(header::HeaderName, HeaderValue); 2] {
+    [
+        (
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        ),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+            ),
+        ),
+    ]
+}
+
+/// Renders a page.
+pub fn page(template: &impl askama::Template) -> PageResult {
+    let html = template.render()?;
+    Ok((html_headers(), Html(html)).into_response())
+}
+
+/// After a change: back to a page, with a notice key (`?done=saved`).
+pub fn see_other(to: &str, done: &str) -> PageResult {
+    let separator = if to.contains('?') { '&' } else { '?' };
+    Ok(Redirect::to(&format!("{to}{separator}done={done}")).into_response())
+}
+
+/// The signed-in account, or a redirect to the sign-in page that comes back here.
+pub struct Viewer(pub Account);
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let here = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map_or_else(|| parts.uri.to_string(), |u| u.0.to_string());
+        let to_sign_in = || {
+            let next: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
+            Redirect::to(&format!("/sign-in?next={next}")).into_response()
+        };
+        let Some(token) = crate::auth::token(parts) else {
+            return Err(to_sign_in());
+        };
+        match state.platform.authenticate(&token).await {
+            Ok(account) => Ok(Viewer(account)),
+            Err(PlatformError::Unauthenticated) => Err(to_sign_in()),
+            Err(other) => Err(PageError::from(other).into_response()),
+        }
+    }
+}
+
+/// Where an account starts: the page of its main role.
+async fn home(Viewer(account): Viewer) -> Redirect {
+    let to = if account.has(Role::AllianceAdmin) {
+        "/admin"
+    } else if account.has(Role::Registrar) {
+        "/registrar/credentials"
+    } else if account.has(Role::Board) || account.has(Role::Jury) || account.has(Role::TaskGroup) {
+        "/review"
+    } else if account.has(Role::Teacher) {
+        "/specifications"
+    } else if account.has(Role::Learner) {
+        "/my/credentials"
+    } else {
+        "/"
+    };
+    Redirect::to(to)
+}
+
+/// The style sheet and script, compiled in.
+async fn assets(axum::extract::Path(name): axum::extract::Path<String>) -> Response {
+    let (body, kind) = match name.as_str() {
+        "app.css" => (
+            include_str!("../../assets/app.css"),
+            "text/css; charset=utf-8",
+        ),
+        "app.js" => (
+            include_str!("../../assets/app.js"),
+            "text/javascript; charset=utf-8",
+        ),
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(kind)),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=300"),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The templates' own filters (askama finds them as `filters::…` where a page is derived).
+pub mod filters {
+    /// A vocabulary word as words: `changes-requested` → `changes requested`.
+    #[askama::filter_fn]
+    pub fn words(value: impl std::fmt::Display, _: &dyn askama::Values) -> askama::Result<String> {
+        Ok(value.to_string().replace('-', " "))
+    }
+}
+
+/// A timestamp (seconds since 1970) as `YYYY-MM-DD HH:MM` UTC.
+pub fn when(seconds: i64) -> String {
+    let instant = microcred_credentials::datetime::DateTime::from_unix(seconds).to_string();
+    // `2026-06-21T00:00:00Z` → `2026-06-21 00:00`
+    instant
+        .get(..16)
+        .map_or(instant.clone(), |s| s.replace('T', " "))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn timestamps_read_as_utc_dates() {
+        assert_eq!(super::when(0), "1970-01-01 00:00");
+        assert_eq!(super::when(1_782_000_000), "2026-06-21 00:00");
+    }
+}

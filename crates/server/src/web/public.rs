@@ -1,0 +1,410 @@
+//! Pages for everyone: the catalogue, a specification in plain language, verification, and
+//! signing in.
+
+use askama::Template;
+use axum::extract::{Multipart, Path, Query, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect};
+use serde::Deserialize;
+use serde_json::Value;
+
+use microcred_app::platform::catalogue::CatalogueQuery;
+use microcred_app::platform::{PlatformError, Problem};
+use microcred_credentials::statement::{MicroCredentialStatement, read_statement};
+use microcred_credentials::verify::{Report, Status};
+use microcred_model::vocabulary::{Mode, Typology};
+use microcred_model::{CourseElement, StandardElement};
+use microcred_store::specifications::VersionRecord;
+use microcred_store::universities::UniversityRecord;
+
+use super::filters;
+use super::forms::{FormData, same_origin};
+use super::messages::msg;
+use super::{Chrome, PageError, PageResult, page, see_other};
+use crate::AppState;
+use crate::auth::{MaybeActor, SESSION_COOKIE};
+
+#[derive(Template)]
+#[template(path = "catalogue.html")]
+struct CataloguePage {
+    chrome: Chrome,
+    query: FormData,
+    results: Vec<VersionRecord>,
+    universities: Vec<UniversityRecord>,
+    typologies: &'static [&'static str],
+    modes: &'static [&'static str],
+}
+
+/// The catalogue of published specifications, searched and filtered.
+pub async fn catalogue(
+    State(state): State<AppState>,
+    MaybeActor(account): MaybeActor,
+    RawQuery(raw): RawQuery,
+) -> PageResult {
+    let form = FormData::parse(raw.unwrap_or_default().as_bytes());
+    let mut problems = Vec::new();
+    let number = |name: &str, problems: &mut Vec<Problem>| -> Option<f64> {
+        let text = form.text(name);
+        if text.is_empty() {
+            return None;
+        }
+        text.replace(',', ".").parse().ok().or_else(|| {
+            problems.push(Problem::new(name, format!("`{text}` is not a number")));
+            None
+        })
+    };
+    let query = CatalogueQuery {
+        q: Some(form.text("q").to_owned()).filter(|s| !s.is_empty()),
+        typology: serde_json::from_value::<Typology>(form.text("typology").into()).ok(),
+        min_ects: number("min_ects", &mut problems),
+        max_ects: number("max_ects", &mut problems),
+        eqf: number("eqf", &mut problems).map(|n| n as u8),
+        mode: Some(form.text("mode").to_owned()).filter(|s| !s.is_empty()),
+        language: Some(form.text("language").to_lowercase()).filter(|s| !s.is_empty()),
+        university: Some(form.text("university").to_owned()).filter(|s| !s.is_empty()),
+        subject: Some(form.text("subject").to_owned()).filter(|s| !s.is_empty()),
+    };
+    if !problems.is_empty() {
+        let mut error = PageError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            msg("catalogue.bad_filter"),
+        );
+        error.problems = problems;
+        return Err(error);
+    }
+    let results = state.platform.catalogue(&query).await?;
+    let universities = state.platform.universities().await?;
+    page(&CataloguePage {
+        chrome: Chrome::new(account, msg("catalogue.title")).notice(Some(form.text("done"))),
+        query: form,
+        results,
+        universities,
+        typologies: Typology::names(),
+        modes: Mode::names(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "specification.html")]
+struct SpecificationPage {
+    chrome: Chrome,
+    record: VersionRecord,
+    elements: Vec<(StandardElement, String)>,
+    course_elements: Vec<(CourseElement, String)>,
+}
+
+/// A published specification: its 16 elements in plain language, its course elements.
+pub async fn specification(
+    State(state): State<AppState>,
+    MaybeActor(account): MaybeActor,
+    Path(id): Path<String>,
+) -> PageResult {
+    let record = state
+        .platform
+        .catalogue(&CatalogueQuery::default())
+        .await?
+        .into_iter()
+        .find(|r| r.specification_id == id)
+        .ok_or_else(|| PlatformError::NotFound(format!("published specification {id}")))?;
+    let elements = state.platform.plain_elements(&record.specification).await?;
+    let course_elements = course_elements_of(&state, &record).await?;
+    page(&SpecificationPage {
+        chrome: Chrome::new(
+            account,
+            record
+                .specification
+                .title
+                .as_ref()
+                .map_or(id.clone(), |t| t.en().to_owned()),
+        ),
+        record,
+        elements,
+        course_elements,
+    })
+}
+
+/// A specification's course elements in its order, each with its university's name.
+pub async fn course_elements_of(
+    state: &AppState,
+    record: &VersionRecord,
+) -> Result<Vec<(CourseElement, String)>, PageError> {
+    let all = state.platform.course_elements(None).await?;
+    let universities = state.platform.universities().await?;
+    Ok(record
+        .specification
+        .elements
+        .iter()
+        .filter_map(|id| all.iter().find(|e| &e.id == id))
+        .map(|e| {
+            let name = universities
+                .iter()
+                .find(|u| u.university.id == e.university)
+                .map_or_else(
+                    || e.university.to_string(),
+                    |u| u.university.display_name().to_owned(),
+                );
+            (e.clone(), name)
+        })
+        .collect())
+}
+
+/// What the verification page shows: the verdict, each check, and the credential's
+/// statements, read from what was signed.
+pub struct Verification {
+    pub verified: bool,
+    /// Whether the statements are shown: only what a trusted issuer's signature covers
+    /// ([`microcred_credentials::verify::Verdict::statement_is_authentic`]).
+    pub authentic: bool,
+    /// `valid`, `revoked`, `tampered`, … (the verdict's name).
+    pub verdict: String,
+    pub sentence: String,
+    /// (check, ok|failed|skipped, detail).
+    pub checks: Vec<(String, String, String)>,
+    pub elements: Vec<(StandardElement, String)>,
+    pub title: String,
+    pub learner: String,
+    pub issuer: String,
+    pub document: String,
+}
+
+impl Verification {
+    fn new(report: &Report, credential: &Value) -> Verification {
+        let authentic = report.verdict.statement_is_authentic();
+        let statement = if authentic {
+            read_statement(credential)
+        } else {
+            MicroCredentialStatement::default()
+        };
+        Verification {
+            verified: report.verified,
+            authentic,
+            verdict: serde_json::to_value(report.verdict)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            sentence: report.verdict.sentence().to_owned(),
+            checks: report
+                .checks
+                .iter()
+                .map(|c| {
+                    let status = match c.status {
+                        Status::Ok => "ok",
+                        Status::Failed => "failed",
+                        Status::Skipped => "skipped",
+                    };
+                    (c.name.to_owned(), status.to_owned(), c.detail.clone())
+                })
+                .collect(),
+            elements: statement
+                .elements()
+                .into_iter()
+                .filter(|(_, v)| !v.is_empty())
+                .collect(),
+            title: statement.title.clone(),
+            learner: statement.learner_name.clone(),
+            issuer: statement.issuer_name.clone(),
+            document: if authentic {
+                serde_json::to_string_pretty(credential).unwrap_or_default()
+            } else {
+                String::new()
+            },
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "verify.html")]
+struct VerifyPage {
+    chrome: Chrome,
+    pasted: String,
+    result: Option<Verification>,
+    problem: String,
+}
+
+#[derive(Deserialize)]
+pub struct VerifyQuery {
+    credential: Option<String>,
+}
+
+/// The verification page: a form, or (from a shared link or a QR code) a credential's result.
+pub async fn verify_form(
+    State(state): State<AppState>,
+    MaybeActor(account): MaybeActor,
+    Query(query): Query<VerifyQuery>,
+) -> PageResult {
+    let mut result = None;
+    let mut problem = String::new();
+    if let Some(id) = query.credential.filter(|id| !id.is_empty()) {
+        match state.platform.shared_credential(&id).await {
+            Ok(credential) => {
+                let (report, _) = state.platform.verify(&credential).await?;
+                result = Some(Verification::new(&report, &credential));
+            }
+            Err(PlatformError::NotFound(_)) => problem = msg("verify.unknown_link").to_owned(),
+            Err(other) => return Err(other.into()),
+        }
+    }
+    page(&VerifyPage {
+        chrome: Chrome::new(account, msg("verify.title")),
+        pasted: String::new(),
+        result,
+        problem,
+    })
+}
+
+/// Largest credential file accepted on the page (as the API's JSON limit).
+const MAX_CREDENTIAL_UPLOAD: usize = 2 * 1024 * 1024;
+
+/// A pasted or uploaded credential (JSON, or a printed certificate's PDF), verified.
+pub async fn verify_upload(
+    State(state): State<AppState>,
+    MaybeActor(account): MaybeActor,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> PageResult {
+    same_origin(&headers)?;
+    let mut pasted = String::new();
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name = field.file_name().unwrap_or_default().to_owned();
+        let Ok(bytes) = field.bytes().await else {
+            break;
+        };
+        if bytes.len() > MAX_CREDENTIAL_UPLOAD {
+            return Err(PageError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                msg("verify.too_large"),
+            ));
+        }
+        match name.as_str() {
+            "credential" => pasted = String::from_utf8_lossy(&bytes).into_owned(),
+            "file" if !bytes.is_empty() => file = Some((file_name, bytes.to_vec())),
+            _ => {}
+        }
+    }
+    let read = match &file {
+        Some((name, bytes)) => microcred_app::certificate::credential_from_bytes(name, bytes),
+        None if pasted.trim().is_empty() => Err(msg("verify.nothing").to_owned()),
+        None => {
+            microcred_app::certificate::credential_from_bytes("the pasted text", pasted.as_bytes())
+        }
+    };
+    let (result, problem) = match read {
+        Ok(credential) => {
+            let (report, _) = state.platform.verify(&credential).await?;
+            (Some(Verification::new(&report, &credential)), String::new())
+        }
+        Err(why) => (None, why),
+    };
+    let status = if result.is_some() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut response = page(&VerifyPage {
+        chrome: Chrome::new(account, msg("verify.title")),
+        pasted,
+        result,
+        problem,
+    })?;
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+#[derive(Template)]
+#[template(path = "sign_in.html")]
+struct SignInPage {
+    chrome: Chrome,
+    email: String,
+    next: String,
+    problem: String,
+}
+
+#[derive(Deserialize)]
+pub struct SignInQuery {
+    next: Option<String>,
+}
+
+pub async fn sign_in_form(
+    MaybeActor(account): MaybeActor,
+    Query(query): Query<SignInQuery>,
+) -> PageResult {
+    page(&SignInPage {
+        chrome: Chrome::new(account, msg("sign_in.title")),
+        email: String::new(),
+        next: query.next.unwrap_or_default(),
+        problem: String::new(),
+    })
+}
+
+/// Only a path on this site is followed after signing in (never another site).
+fn local_path(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/home"
+    }
+}
+
+pub async fn sign_in(State(state): State<AppState>, form: FormData) -> PageResult {
+    let email = form.text("email");
+    match state.platform.sign_in(email, form.text("password")).await {
+        Ok(session) => {
+            let secure = if state.platform.config().base().starts_with("https://") {
+                "; Secure"
+            } else {
+                ""
+            };
+            let cookie = format!(
+                "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+                session.token,
+                microcred_app::platform::auth::SESSION_SECONDS
+            );
+            let mut response = Redirect::to(local_path(form.text("next"))).into_response();
+            if let Ok(value) = HeaderValue::from_str(&cookie) {
+                response.headers_mut().insert(header::SET_COOKIE, value);
+            }
+            Ok(response)
+        }
+        Err(PlatformError::Unauthenticated | PlatformError::Forbidden(_)) => {
+            let mut response = page(&SignInPage {
+                chrome: Chrome::new(None, msg("sign_in.title")),
+                email: email.to_owned(),
+                next: form.text("next").to_owned(),
+                problem: msg("sign_in.refused").to_owned(),
+            })?;
+            *response.status_mut() = StatusCode::UNAUTHORIZED;
+            Ok(response)
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub async fn sign_out(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+) -> PageResult {
+    let (parts, _) = request.into_parts();
+    same_origin(&parts.headers)?;
+    if let Some(token) = crate::auth::token(&parts) {
+        state.platform.sign_out(&token).await?;
+    }
+    let mut response = see_other("/", "signed_out")?;
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("microcred_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
+    );
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_local_paths_are_followed_after_signing_in() {
+        assert_eq!(super::local_path("/review"), "/review");
+        assert_eq!(super::local_path("//evil.example/"), "/home");
+        assert_eq!(super::local_path("https://evil.example/"), "/home");
+        assert_eq!(super::local_path("/\\evil.example"), "/home");
+    }
+}

@@ -1,0 +1,290 @@
+//! Registrars' pages: importing results (upload, preview with each refused row, confirm),
+//! issuing with its progress, and the credentials of their university with revocation and
+//! suspension.
+
+use askama::Template;
+use axum::extract::{Multipart, Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+
+use microcred_app::platform::catalogue::CatalogueQuery;
+use microcred_app::platform::learners::{ImportReport, ResultsPreview};
+use microcred_app::results::read_results_file;
+use microcred_store::credentials::{CredentialRecord, Filter};
+use microcred_store::specifications::VersionRecord;
+
+use super::forms::{FormData, same_origin};
+use super::jobs::Progress;
+use super::messages::msg;
+use super::{Chrome, PageError, PageResult, Viewer, page, see_other};
+use crate::AppState;
+
+/// Rows the preview shows.
+const PREVIEW_ROWS: usize = 20;
+
+#[derive(Template)]
+#[template(path = "import.html")]
+struct ImportPage {
+    chrome: Chrome,
+    problem: String,
+    file_name: String,
+    upload: String,
+    preview: Option<ResultsPreview>,
+    report: Option<ImportReport>,
+}
+
+pub async fn import_form(Viewer(account): Viewer) -> PageResult {
+    page(&ImportPage {
+        chrome: Chrome::new(Some(account), msg("import.title")),
+        problem: String::new(),
+        file_name: String::new(),
+        upload: String::new(),
+        preview: None,
+        report: None,
+    })
+}
+
+/// An uploaded results file, read and checked but not stored: the preview.
+pub async fn preview(
+    State(state): State<AppState>,
+    Viewer(account): Viewer,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> PageResult {
+    same_origin(&headers)?;
+    let mut file = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) if field.name() == Some("file") => {
+                let name = field.file_name().unwrap_or("upload").to_owned();
+                let bytes = field.bytes().await.map_err(|e| {
+                    PageError::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        format!("{}: {e}", msg("import.unreadable")),
+                    )
+                })?;
+                file = Some((name, bytes));
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(e) => {
+                return Err(PageError::new(
+                    StatusCode::BAD_REQUEST,
+                    format!("{}: {e}", msg("import.unreadable")),
+                ));
+            }
+        }
+    }
+    let mut shown = ImportPage {
+        chrome: Chrome::new(Some(account.clone()), msg("import.title")),
+        problem: String::new(),
+        file_name: String::new(),
+        upload: String::new(),
+        preview: None,
+        report: None,
+    };
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        shown.problem = msg("import.no_file").to_owned();
+        return unprocessable(&shown);
+    };
+    shown.file_name = name.clone();
+    let rows = match read_results_file(&name, &bytes) {
+        Ok(rows) => rows,
+        Err(error) => {
+            shown.problem = error.to_string();
+            return unprocessable(&shown);
+        }
+    };
+    let preview = state
+        .platform
+        .preview_results(&account, rows, PREVIEW_ROWS)
+        .await?;
+    shown.upload = state.jobs.keep_upload(&account.id, &name, bytes);
+    shown.preview = Some(preview);
+    page(&shown)
+}
+
+fn unprocessable(shown: &ImportPage) -> PageResult {
+    let mut response = page(shown)?;
+    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(response)
+}
+
+/// The previewed file, stored.
+pub async fn import(
+    State(state): State<AppState>,
+    Viewer(account): Viewer,
+    Path(upload): Path<String>,
+    _form: FormData,
+) -> PageResult {
+    let Some(upload) = state.jobs.take_upload(&account.id, &upload) else {
+        return Err(PageError::new(StatusCode::GONE, msg("import.expired")));
+    };
+    let rows = read_results_file(&upload.name, &upload.bytes)
+        .map_err(|e| PageError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
+    let report = state
+        .platform
+        .import_results(&account, &upload.name, rows, &mut |_| {})
+        .await?;
+    page(&ImportPage {
+        chrome: Chrome::new(Some(account), msg("import.title")),
+        problem: String::new(),
+        file_name: upload.name,
+        upload: String::new(),
+        preview: None,
+        report: Some(report),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "issue.html")]
+struct IssuePage {
+    chrome: Chrome,
+    published: Vec<VersionRecord>,
+}
+
+pub async fn issue_form(State(state): State<AppState>, Viewer(account): Viewer) -> PageResult {
+    let published = state.platform.catalogue(&CatalogueQuery::default()).await?;
+    page(&IssuePage {
+        chrome: Chrome::new(Some(account), msg("issue.title")),
+        published,
+    })
+}
+
+/// Starts issuing a specification to every eligible learner; its page shows the progress.
+pub async fn issue(
+    State(state): State<AppState>,
+    Viewer(account): Viewer,
+    form: FormData,
+) -> PageResult {
+    let specification = form.text("specification").to_owned();
+    if specification.is_empty() {
+        return Err(PageError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            msg("issue.choose"),
+        ));
+    }
+    let job = state.jobs.start(&account.id, &specification);
+    let jobs = state.jobs.clone();
+    let platform = state.platform.clone();
+    let running = job.clone();
+    tokio::spawn(async move {
+        let progress_jobs = jobs.clone();
+        let progress_job = running.clone();
+        let outcome = platform
+            .issue(&account, &specification, None, &mut |done, total| {
+                progress_jobs.update(&progress_job, |p| {
+                    p.done = done;
+                    p.total = total;
+                });
+            })
+            .await;
+        jobs.update(&running, |p| {
+            p.finished = true;
+            match outcome {
+                Ok(outcome) => {
+                    p.issued = outcome.issued_count;
+                    p.already_held = outcome.already_held_count;
+                    p.not_eligible = outcome.not_eligible_count;
+                }
+                Err(error) => p.error = crate::problem::ApiError::from(error).title,
+            }
+        });
+    });
+    see_other(&format!("/registrar/jobs/{job}"), "started")
+}
+
+#[derive(Template)]
+#[template(path = "job.html")]
+struct JobPage {
+    chrome: Chrome,
+    progress: Progress,
+}
+
+pub async fn job(
+    State(state): State<AppState>,
+    Viewer(account): Viewer,
+    Path(job): Path<String>,
+) -> PageResult {
+    let progress = state
+        .jobs
+        .progress(&account.id, &job)
+        .ok_or_else(|| PageError::new(StatusCode::NOT_FOUND, msg("issue.no_job")))?;
+    page(&JobPage {
+        chrome: Chrome::new(Some(account), msg("issue.progress")),
+        progress,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "credentials.html")]
+struct CredentialsPage {
+    chrome: Chrome,
+    credentials: Vec<(CredentialRecord, String, String)>,
+    query: FormData,
+}
+
+/// The credentials a registrar's university issued (?specification=, ?issuer=).
+pub async fn credentials(
+    State(state): State<AppState>,
+    Viewer(account): Viewer,
+    RawQuery(raw): RawQuery,
+) -> PageResult {
+    let query = FormData::parse(raw.unwrap_or_default().as_bytes());
+    let filter = Filter {
+        specification: Some(query.text("specification").to_owned()).filter(|s| !s.is_empty()),
+        issuer: Some(query.text("issuer").to_owned()).filter(|s| !s.is_empty()),
+        limit: 200,
+        ..Filter::default()
+    };
+    let records = state.platform.credentials(&account, filter).await?;
+    let credentials = records
+        .into_iter()
+        .map(|r| {
+            let statement = microcred_credentials::statement::read_statement(&r.document);
+            (r, statement.learner_name, statement.title)
+        })
+        .collect();
+    page(&CredentialsPage {
+        chrome: Chrome::new(Some(account), msg("credentials.title"))
+            .notice(Some(query.text("done"))),
+        credentials,
+        query,
+    })
+}
+
+/// Revokes, suspends or reinstates a credential, with the reason.
+pub async fn change_state(
+    State(state): State<AppState>,
+    Viewer(account): Viewer,
+    Path(id): Path<String>,
+    form: FormData,
+) -> PageResult {
+    let reason = form.text("reason");
+    if reason.is_empty() {
+        return Err(PageError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            msg("credentials.reason_needed"),
+        ));
+    }
+    let done = match form.text("action") {
+        "revoke" => {
+            state.platform.revoke(&account, &id, reason).await?;
+            "revoked"
+        }
+        "suspend" => {
+            state.platform.suspend(&account, &id, reason).await?;
+            "suspended"
+        }
+        "reinstate" => {
+            state.platform.reinstate(&account, &id, reason).await?;
+            "reinstated"
+        }
+        _ => {
+            return Err(PageError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                msg("credentials.unknown_action"),
+            ));
+        }
+    };
+    see_other("/registrar/credentials", done)
+}
