@@ -199,14 +199,15 @@ pub fn demo(args: ServerArgs, no_serve: bool, settings: Option<AllianceSettings>
             if demo.created { "" } else { " (already set up in this data folder)" }
         );
         println!("  data        {} ({})", setup.data.display(), redact(&setup.database()));
+        println!("  web pages   {base}/   (sign in: {base}/sign-in; verify a credential: {base}/verify)");
         println!("  API         {base}/api/v1   (OpenAPI: {base}/api/v1/openapi.json)");
         println!("  catalogue   {base}/api/v1/catalogue");
         println!("  trust list  {base}/api/v1/trust-list");
         println!("  VC API      {base}/credentials/issue, {base}/credentials/verify, {base}/presentations/verify");
         if let Some(id) = &demo.example_credential {
-            println!("  a credential: sign in as zoe@learner.example, then GET {base}/api/v1/credentials/{id}/credential.json");
+            println!("  a credential: {base}/verify?credential={id} (Zoë's, shared); signed in as zoe@learner.example, GET {base}/api/v1/credentials/{id}/credential.json");
         }
-        println!("Sign in with POST {base}/api/v1/session {{\"email\", \"password\"}}; every password is \"{}\":", demo.password);
+        println!("Sign in on {base}/sign-in, or with POST {base}/api/v1/session {{\"email\", \"password\"}}; every password is \"{}\":", demo.password);
         for login in &demo.logins {
             println!("  {:<24} {}", login.role, login.email);
         }

@@ -284,6 +284,16 @@ impl Browser {
             .unwrap_or_default()
     }
 
+    /// The verification page's verdict (`valid`, `tampered`, …).
+    async fn verdict(&self) -> String {
+        let sentence = self.find("#result .sentence").await;
+        sentence
+            .attr("data-verdict")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+    }
+
     async fn body(&self) -> String {
         self.text("body").await
     }
@@ -418,6 +428,7 @@ async fn every_role_journeys_through_the_pages_in_chromium() {
     let (zoe, lena) = registrar_imports_and_issues(&browser, &spec).await;
     let file = learner_downloads(&browser, &zoe, &lena).await;
     stranger_verifies(&browser, &zoe, &lena, &file).await;
+    registrar_revokes(&browser, &lena).await;
     administrator_rotates_and_adds(&browser).await;
 
     browser.client.close().await.unwrap();
@@ -509,6 +520,19 @@ async fn teacher_writes_and_submits(b: &Browser) -> String {
     b.wait_for_text("[data-field='workload.ects']", "0.5 ECTS", true)
         .await;
     b.page("editor-with-errors").await;
+
+    // EuroTeQ's checklist, answered by its rules, appears when its profile is chosen.
+    b.click("[name='profiles'][value='euroteq-2022']").await;
+    b.wait_for_text("#findings", "Checklist of", true).await;
+    assert!(
+        b.find("#findings .checklist li")
+            .await
+            .is_displayed()
+            .await
+            .unwrap()
+    );
+    b.click("[name='profiles'][value='euroteq-2022']").await;
+    b.wait_for_text("#findings", "Checklist of", false).await;
 
     // Fixed: the rest of the form, as a teacher fills it in.
     b.fill("[name='workload.ects']", "4").await;
@@ -830,6 +854,23 @@ async fn change_state(b: &Browser, credential: &str, action: &str, reason: &str)
     assert!(state.text().await.unwrap().contains(reason));
 }
 
+/// The registrar revokes a suspended credential; its link then says revoked.
+async fn registrar_revokes(b: &Browser, credential: &str) {
+    b.sign_in("registrar@rwth.example").await;
+    b.go("/registrar/credentials").await;
+    change_state(
+        b,
+        credential,
+        "revoke",
+        "Issued in error: the result was another learner's.",
+    )
+    .await;
+    b.sign_out().await;
+    b.go(&format!("/verify?credential={credential}")).await;
+    assert_eq!(b.verdict().await, "revoked");
+    b.page("verify-revoked").await;
+}
+
 /// The learner sees her credentials, shares one, downloads it as JSON and as a PDF, and cannot
 /// open somebody else's.
 async fn learner_downloads(b: &Browser, credential: &str, someone_elses: &str) -> PathBuf {
@@ -921,15 +962,7 @@ async fn stranger_verifies(b: &Browser, credential: &str, suspended: &str, file:
         .await
         .unwrap();
     b.click_and_load("form[action='/verify'] button").await;
-    assert_eq!(
-        b.find("#result .sentence")
-            .await
-            .attr("data-verdict")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("valid")
-    );
+    assert_eq!(b.verdict().await, "valid");
 
     let mut tampered: Value = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
     tampered["credentialSubject"]["name"] = json!("Zoë Mallory");
@@ -946,33 +979,44 @@ async fn stranger_verifies(b: &Browser, credential: &str, suspended: &str, file:
         .await
         .unwrap();
     b.click_and_load("form[action='/verify'] button").await;
-    assert_eq!(
-        b.find("#result .sentence")
-            .await
-            .attr("data-verdict")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("tampered"),
-        "{}",
-        b.body().await
-    );
+    assert_eq!(b.verdict().await, "tampered", "{}", b.body().await);
     assert!(b.text("#verdict").await.contains("Not verified"));
     // Only what was signed is shown: nothing of the tampered file.
     let page = b.body().await;
-    assert!(!page.contains("Mallory") && b.text("#not-shown").await.contains("Nothing this file claims"), "{page}");
+    assert!(
+        !page.contains("Mallory")
+            && b.text("#not-shown")
+                .await
+                .contains("Nothing this file claims"),
+        "{page}"
+    );
     b.page("verify-tampered").await;
 
-    b.go(&format!("/verify?credential={suspended}")).await;
-    assert_eq!(
-        b.find("#result .sentence")
-            .await
-            .attr("data-verdict")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("suspended")
+    // Signed well, but by a key no member holds.
+    let mut foreign: Value = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
+    let key = microcred_credentials::keys::SigningKey::generate().unwrap();
+    // Its own issuer, with no status list (a credential that named another issuer's lists
+    // would be a forgery, which the verifier calls tampered).
+    foreign.as_object_mut().unwrap().remove("proof");
+    foreign.as_object_mut().unwrap().remove("credentialStatus");
+    foreign["issuer"]["id"] = json!(key.public_key().did_key());
+    let options = microcred_credentials::data_integrity::ProofOptions::assertion(
+        microcred_credentials::data_integrity::Cryptosuite::EddsaRdfc2022,
+        key.public_key().did_key_verification_method(),
+        "2026-07-01T00:00:00Z",
     );
+    let foreign =
+        microcred_credentials::data_integrity::add_proof(&foreign, &key, &options).unwrap();
+    b.go("/verify").await;
+    b.fill("#credential", &serde_json::to_string(&foreign).unwrap())
+        .await;
+    b.click_and_load("form[action='/verify'] button").await;
+    assert_eq!(b.verdict().await, "unknown-issuer", "{}", b.body().await);
+    assert!(b.find("#not-shown").await.is_displayed().await.unwrap());
+
+    b.go(&format!("/verify?credential={suspended}")).await;
+    assert_eq!(b.verdict().await, "suspended");
+    b.page("verify-suspended").await;
     b.go("/verify?credential=urn:uuid:00000000-0000-0000-0000-000000000000")
         .await;
     assert!(
@@ -1010,6 +1054,70 @@ async fn administrator_rotates_and_adds(b: &Browser) {
             .await
             .contains("Dr. Anna Zielińska, Dean of Studies")
     );
+    let wut = "section[aria-labelledby='u-wut']";
+    let signature = root()
+        .join("crates/app/src/platform/demo-logos/signature-wut.png")
+        .canonicalize()
+        .unwrap();
+    let forms = b
+        .client
+        .find_all(Locator::Css(&format!("{wut} .signatories form")))
+        .await
+        .unwrap();
+    let last = forms.last().unwrap();
+    last.find(Locator::Css("input[type='file']"))
+        .await
+        .unwrap()
+        .send_keys(&signature.display().to_string())
+        .await
+        .unwrap();
+    b.client
+        .execute("window.__before = true;", vec![])
+        .await
+        .unwrap();
+    last.find(Locator::Css("button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait_for_load().await;
+    assert!(
+        b.text(".notice")
+            .await
+            .contains("signature image is stored"),
+        "{}",
+        b.body().await
+    );
+
+    // A new member: its DID and first key are made with it. A wrong country is explained.
+    for country in ["XX", "se"] {
+        b.fill("#nu-id", "chalmers").await;
+        b.fill("#nu-legal", "Chalmers tekniska högskola").await;
+        b.fill("#nu-name", "Chalmers University of Technology")
+            .await;
+        b.fill("#nu-country", country).await;
+        b.click_and_load("form[action='/admin/universities'] button")
+            .await;
+        if country == "XX" {
+            let refused = b.body().await;
+            assert!(
+                refused.contains("country") && refused.contains("XX"),
+                "{refused}"
+            );
+            b.go("/admin").await;
+        }
+    }
+    let chalmers = b.text("section[aria-labelledby='u-chalmers']").await;
+    assert!(
+        chalmers.contains("Chalmers University of Technology") && chalmers.contains("in use"),
+        "{chalmers}"
+    );
     b.page("admin").await;
+
+    b.click_and_load("a[href='/admin/profiles/enhance-2021']")
+        .await;
+    assert!(b.text("#rules").await.contains("certificate-ects-minimum"));
+    b.page("profile").await;
     b.sign_out().await;
 }

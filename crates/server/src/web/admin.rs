@@ -1,11 +1,16 @@
-//! The alliance administrator's page: member universities with their DIDs, signing keys
-//! (rotated here), signatories and logos, and the rule profiles specifications are checked
-//! against.
+//! The alliance administrator's pages: member universities (added here) with their DIDs,
+//! signing keys (made when a university is added, rotated here), signatories with their
+//! signature images, logos, and the rule profiles specifications are checked against, each
+//! with its rules.
 
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 
+use microcred_app::platform::from_json;
+use microcred_model::University;
+use microcred_rules::Profile;
+use microcred_store::accounts::Role;
 use microcred_store::keys::KeyRecord;
 use microcred_store::universities::{Signatory, UniversityRecord};
 
@@ -104,29 +109,106 @@ pub async fn upload_logo(
     Viewer(account): Viewer,
     Path(id): Path<String>,
     headers: HeaderMap,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> PageResult {
     same_origin(&headers)?;
-    let mut logo = None;
-    while let Ok(Some(field)) = multipart.next_field().await {
-        if field.name() == Some("logo") {
-            let kind = field.content_type().map(str::to_owned);
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|e| PageError::new(StatusCode::PAYLOAD_TOO_LARGE, e.to_string()))?;
-            logo = Some((kind, bytes));
-        }
-    }
-    let Some((kind, bytes)) = logo.filter(|(_, b)| !b.is_empty()) else {
-        return Err(PageError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            msg("admin.no_logo"),
-        ));
-    };
+    let (kind, bytes) = image_field(multipart, "logo").await?;
     state
         .platform
         .set_logo(&account, &id, kind.as_deref(), &bytes)
         .await?;
     see_other("/admin", "logo_set")
+}
+
+/// The uploaded image of a form's `name` field, with its declared media type (the platform
+/// checks the bytes).
+async fn image_field(
+    mut multipart: Multipart,
+    name: &str,
+) -> Result<(Option<String>, axum::body::Bytes), PageError> {
+    let mut image = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) if field.name() == Some(name) => {
+                let kind = field.content_type().map(str::to_owned);
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| PageError::new(StatusCode::PAYLOAD_TOO_LARGE, e.to_string()))?;
+                image = Some((kind, bytes));
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(e) => return Err(PageError::new(StatusCode::BAD_REQUEST, e.to_string())),
+        }
+    }
+    image
+        .filter(|(_, bytes)| !bytes.is_empty())
+        .ok_or_else(|| PageError::new(StatusCode::UNPROCESSABLE_ENTITY, msg("admin.no_image")))
+}
+
+/// A new member university, from the page's form (its signing key is made with it).
+pub async fn add_university(
+    State(state): State<AppState>,
+    Viewer(account): Viewer,
+    form: FormData,
+) -> PageResult {
+    let mut university = serde_json::json!({
+        "id": form.text("id"),
+        "legal_name": form.text("legal_name"),
+        "country": form.text("country").to_uppercase(),
+    });
+    if !form.text("name").is_empty() {
+        university["name"] = form.text("name").into();
+    }
+    if !form.text("homepage").is_empty() {
+        university["homepage"] = form.text("homepage").into();
+    }
+    let university: University = from_json("university", university)?;
+    state.platform.add_university(&account, university).await?;
+    see_other("/admin", "university_added")
+}
+
+/// A signatory's signature image, printed on certificates (PNG or JPEG; never served).
+pub async fn upload_signature(
+    State(state): State<AppState>,
+    Viewer(account): Viewer,
+    Path((university, signatory)): Path<(String, String)>,
+    headers: HeaderMap,
+    multipart: Multipart,
+) -> PageResult {
+    same_origin(&headers)?;
+    let (kind, bytes) = image_field(multipart, "signature").await?;
+    state
+        .platform
+        .set_signature(&account, &university, &signatory, kind.as_deref(), &bytes)
+        .await?;
+    see_other("/admin", "signature_set")
+}
+
+#[derive(Template)]
+#[template(path = "profile.html")]
+struct ProfilePage {
+    chrome: Chrome,
+    profile: Profile,
+}
+
+/// A rule profile: its rules (severity, element, source and message) and checklist.
+pub async fn profile(
+    State(state): State<AppState>,
+    Viewer(account): Viewer,
+    Path(id): Path<String>,
+) -> PageResult {
+    microcred_app::platform::require(&account, Role::AllianceAdmin, None)?;
+    let profile = state
+        .platform
+        .profiles()
+        .iter()
+        .find(|p| p.id == id)
+        .cloned()
+        .ok_or_else(|| PageError::new(StatusCode::NOT_FOUND, msg("admin.no_profile")))?;
+    page(&ProfilePage {
+        chrome: Chrome::new(Some(account), profile.name.clone()),
+        profile,
+    })
 }

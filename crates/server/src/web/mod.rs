@@ -79,12 +79,18 @@ pub fn routes() -> Router<AppState> {
         .route("/my/credentials", get(learner::credentials))
         .route("/my/credentials/{id}", get(learner::credential))
         .route("/admin", get(admin::overview))
+        .route("/admin/universities", post(admin::add_university))
+        .route("/admin/profiles/{id}", get(admin::profile))
         .route("/admin/universities/{id}/keys", post(admin::rotate_key))
         .route(
             "/admin/universities/{id}/signatories",
             post(admin::add_signatory),
         )
         .route("/admin/universities/{id}/logo", post(admin::upload_logo))
+        .route(
+            "/admin/universities/{id}/signatories/{signatory}/signature",
+            post(admin::upload_signature),
+        )
 }
 
 /// What every page shows around its content: the texts, who is signed in, the title.
@@ -94,6 +100,8 @@ pub struct Chrome {
     pub title: String,
     /// A one-line notice after a change ("Saved."), from `?done=`.
     pub notice: String,
+    /// Error pages do not know who asks: they link to the asker's own pages instead.
+    pub anyone: bool,
 }
 
 impl Chrome {
@@ -103,6 +111,7 @@ impl Chrome {
             account,
             title: title.into(),
             notice: String::new(),
+            anyone: false,
         }
     }
 
@@ -183,8 +192,10 @@ struct ErrorPage {
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let status = self.status;
+        let mut chrome = Chrome::new(None, self.title.clone());
+        chrome.anyone = true;
         let page = ErrorPage {
-            chrome: Chrome::new(None, self.title.clone()),
+            chrome,
             status: status.as_u16(),
             error: self,
         };
