@@ -423,6 +423,8 @@ async fn every_role_journeys_through_the_pages_in_chromium() {
     let browser = Browser::open(&driver, &chromium, &base, &shots).await;
 
     public_catalogue(&browser).await;
+    browser.go("/sign-in").await;
+    browser.page("sign-in").await;
     let spec = teacher_writes_and_submits(&browser).await;
     review_approves(&browser, &spec).await;
     let (zoe, lena) = registrar_imports_and_issues(&browser, &spec).await;
@@ -772,6 +774,13 @@ async fn registrar_imports_and_issues(b: &Browser, id: &str) -> (String, String)
     b.page("import-report").await;
 
     b.click_and_load("#import-report a.button").await;
+    // Only what RWTH awards is offered (not WUT's certificate in entrepreneurship).
+    let offered = b
+        .client
+        .find_all(Locator::Css("#specification option[value]:not([value=''])"))
+        .await
+        .unwrap();
+    assert_eq!(offered.len(), 1, "{}", b.text("#specification").await);
     b.find("#specification")
         .await
         .select_by_value(id)

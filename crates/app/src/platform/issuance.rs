@@ -121,7 +121,46 @@ fn subject(credential: &str) -> String {
     format!("credential:{credential}")
 }
 
+/// A published version's awarding bodies, by its policy (ENHANCE §7.4).
+fn awarding_bodies_of(version: &VersionRecord, catalogue: &Catalogue) -> Result<Vec<AwardingBody>> {
+    awarding_bodies(&version.specification, catalogue).map_err(|e| {
+        PlatformError::Conflict(format!(
+            "the awarding bodies of `{}` cannot be determined: {e}",
+            version.specification_id
+        ))
+    })
+}
+
+/// Who owns an awarding body's key: its university's id, or `alliance`.
+fn key_owner(body: &AwardingBody) -> String {
+    match body {
+        AwardingBody::University(id) => id.to_string(),
+        AwardingBody::Alliance => ALLIANCE.to_owned(),
+    }
+}
+
+/// Whether `actor` may issue for these awarding bodies: a registrar of one of them, or an
+/// administrator.
+fn may_issue(actor: &Account, bodies: &[AwardingBody]) -> bool {
+    actor.has(Role::AllianceAdmin)
+        || bodies
+            .iter()
+            .any(|b| actor.has_for(Role::Registrar, &key_owner(b)))
+}
+
 impl Platform {
+    /// The published specifications `actor` may issue (see [`Platform::issue`]).
+    pub async fn issuable_specifications(&self, actor: &Account) -> Result<Vec<VersionRecord>> {
+        require_any(actor, &[Role::Registrar, Role::AllianceAdmin])?;
+        let mut c = self.store.connection().await?;
+        let published = specifications::catalogue(&mut c).await?;
+        let catalogue = catalogue::catalogue(&mut c).await?;
+        Ok(published
+            .into_iter()
+            .filter(|v| awarding_bodies_of(v, &catalogue).is_ok_and(|b| may_issue(actor, &b)))
+            .collect())
+    }
+
     async fn prepare_issuing(
         &self,
         c: &mut Connection,
@@ -136,21 +175,9 @@ impl Platform {
                 ))
             })?;
         let catalogue = catalogue::catalogue(c).await?;
-        let bodies = awarding_bodies(&version.specification, &catalogue).map_err(|e| {
-            PlatformError::Conflict(format!(
-                "the awarding bodies of `{specification}` cannot be determined: {e}"
-            ))
-        })?;
-        let owners: Vec<String> = bodies
-            .iter()
-            .map(|b| match b {
-                AwardingBody::University(id) => id.to_string(),
-                AwardingBody::Alliance => ALLIANCE.to_owned(),
-            })
-            .collect();
-        let allowed = actor.has(Role::AllianceAdmin)
-            || owners.iter().any(|o| actor.has_for(Role::Registrar, o));
-        if !allowed {
+        let bodies = awarding_bodies_of(&version, &catalogue)?;
+        let owners: Vec<String> = bodies.iter().map(key_owner).collect();
+        if !may_issue(actor, &bodies) {
             return Err(PlatformError::Forbidden(format!(
                 "only a registrar of an awarding body of `{specification}` ({}) may issue it",
                 owners.join(", ")

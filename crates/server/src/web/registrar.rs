@@ -6,7 +6,6 @@ use askama::Template;
 use axum::extract::{Multipart, Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 
-use microcred_app::platform::catalogue::CatalogueQuery;
 use microcred_app::platform::learners::{ImportReport, ResultsPreview};
 use microcred_app::results::read_results_file;
 use microcred_store::credentials::{CredentialRecord, Filter};
@@ -143,7 +142,7 @@ struct IssuePage {
 }
 
 pub async fn issue_form(State(state): State<AppState>, Viewer(account): Viewer) -> PageResult {
-    let published = state.platform.catalogue(&CatalogueQuery::default()).await?;
+    let published = state.platform.issuable_specifications(&account).await?;
     page(&IssuePage {
         chrome: Chrome::new(Some(account), msg("issue.title")),
         published,
