@@ -13,7 +13,8 @@
     var body = new URLSearchParams(new FormData(form));
     body.set("action", "check");
     fetch(form.getAttribute("data-check"), { method: "POST", body: body, credentials: "same-origin" })
-      .then(function (response) { return response.ok ? response.text() : null; })
+      // A redirect is the sign-in page (the session ended): keep the panel as it is.
+      .then(function (response) { return response.ok && !response.redirected ? response.text() : null; })
       .then(function (html) {
         if (html === null || mine !== sent) { return; }
         panel.innerHTML = html;

@@ -636,6 +636,16 @@ fn whole_life(backend: &'static str) {
         422,
     );
 
+    // The signatory leaves office: an administrator says so, once.
+    let retire = format!("/api/v1/universities/wut/signatories/{signatory}/retire");
+    expect(&http.send("POST", &retire, Some(&wut), None), 403);
+    let retired = expect(&http.send("POST", &retire, Some(&admin), None), 200).clone();
+    assert_eq!(retired["active"], false);
+    assert!(retired["until"].as_i64().unwrap() >= retired["since"].as_i64().unwrap());
+    expect(&http.send("POST", &retire, Some(&admin), None), 409);
+    let other = "/api/v1/universities/tub/signatories/nobody/retire";
+    expect(&http.send("POST", other, Some(&admin), None), 404);
+
     // The alliance's own template: refused with the place of its fault, then set, then reset.
     let template = "/api/v1/alliance/certificate-template";
     let broken = "#let c = json(\"/certificate.json\")\n#c.learner.nickname\n";

@@ -1070,7 +1070,7 @@ async fn administrator_rotates_and_adds(b: &Browser) {
         .unwrap();
     let forms = b
         .client
-        .find_all(Locator::Css(&format!("{wut} .signatories form")))
+        .find_all(Locator::Css(&format!("{wut} .signatories form[enctype]")))
         .await
         .unwrap();
     let last = forms.last().unwrap();
@@ -1098,6 +1098,27 @@ async fn administrator_rotates_and_adds(b: &Browser) {
         "{}",
         b.body().await
     );
+
+    // Prof. Nowak leaves office: certificates issued before still print her.
+    let nowak = b.find(&format!("{wut} .signatories li:first-child")).await;
+    assert!(nowak.text().await.unwrap().contains("Prof. Maria Nowak"));
+    let retire = nowak
+        .find(Locator::Css("form.retire button"))
+        .await
+        .unwrap();
+    b.client
+        .execute("window.__before = true;", vec![])
+        .await
+        .unwrap();
+    retire.click().await.unwrap();
+    b.wait_for_load().await;
+    assert!(
+        b.text(".notice")
+            .await
+            .contains("no longer signs new certificates")
+    );
+    let nowak = b.text(&format!("{wut} .signatories li:first-child")).await;
+    assert!(nowak.contains("until"), "{nowak}");
 
     // A new member: its DID and first key are made with it. A wrong country is explained.
     for country in ["XX", "se"] {

@@ -222,6 +222,13 @@ CREATE TABLE certificate_templates (
 );
 "#,
     ),
+    (
+        3,
+        "signatories leave office: a certificate prints who signed when it was issued",
+        r#"
+ALTER TABLE signatories ADD COLUMN retired_at BIGINT;
+"#,
+    ),
 ];
 
 pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {

@@ -124,7 +124,19 @@ pub struct Signatory {
     pub name: String,
     /// e.g. "Vice-Rector for Education".
     pub role: String,
+    /// False once retired: no longer signs new certificates.
     pub active: bool,
+    /// In office from (seconds since 1970) …
+    pub since: i64,
+    /// … until, once retired.
+    pub until: Option<i64>,
+}
+
+impl Signatory {
+    /// Whether they were in office at `at` (seconds since 1970).
+    pub fn in_office_at(&self, at: i64) -> bool {
+        self.since <= at && self.until.is_none_or(|until| at < until)
+    }
 }
 
 pub async fn add_signatory(
@@ -139,6 +151,8 @@ pub async fn add_signatory(
         name: name.to_owned(),
         role: role.to_owned(),
         active: true,
+        since: now(),
+        until: None,
     };
     sqlx::query(
         "INSERT INTO signatories (id, university_id, name, role, active, created_at) VALUES ($1, $2, $3, $4, 1, $5)",
@@ -147,10 +161,27 @@ pub async fn add_signatory(
     .bind(university_id)
     .bind(name)
     .bind(role)
-    .bind(now())
+    .bind(signatory.since)
     .execute(&mut *c)
     .await?;
     Ok(signatory)
+}
+
+/// A signatory leaves office: certificates issued before `at` still print them, later ones
+/// their successor. False if there is no such active signatory.
+pub async fn retire_signatory(
+    c: &mut AnyConnection,
+    id: &str,
+    at: i64,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE signatories SET active = 0, retired_at = $1 WHERE id = $2 AND active = 1",
+    )
+    .bind(at)
+    .bind(id)
+    .execute(&mut *c)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 fn read_signatory(r: &sqlx::any::AnyRow) -> Result<Signatory, StoreError> {
@@ -160,6 +191,8 @@ fn read_signatory(r: &sqlx::any::AnyRow) -> Result<Signatory, StoreError> {
         name: r.try_get("name")?,
         role: r.try_get("role")?,
         active: r.try_get::<i64, _>("active")? != 0,
+        since: r.try_get("created_at")?,
+        until: r.try_get("retired_at")?,
     })
 }
 
@@ -168,7 +201,7 @@ pub async fn signatories(
     university_id: &str,
 ) -> Result<Vec<Signatory>, StoreError> {
     let rows = sqlx::query(
-        "SELECT id, university_id, name, role, active FROM signatories WHERE university_id = $1 ORDER BY created_at, id",
+        "SELECT id, university_id, name, role, active, created_at, retired_at FROM signatories WHERE university_id = $1 ORDER BY created_at, id",
     )
     .bind(university_id)
     .fetch_all(&mut *c)
@@ -178,7 +211,9 @@ pub async fn signatories(
 
 pub async fn signatory(c: &mut AnyConnection, id: &str) -> Result<Option<Signatory>, StoreError> {
     let row =
-        sqlx::query("SELECT id, university_id, name, role, active FROM signatories WHERE id = $1")
+        sqlx::query(
+            "SELECT id, university_id, name, role, active, created_at, retired_at FROM signatories WHERE id = $1",
+        )
             .bind(id)
             .fetch_optional(&mut *c)
             .await?;

@@ -303,6 +303,44 @@ impl Platform {
         Ok(signatory)
     }
 
+    /// A signatory leaves office (an administrator): new certificates are signed by the
+    /// university's next active signatory; those issued while they were in office still
+    /// print them.
+    pub async fn retire_signatory(
+        &self,
+        actor: &Account,
+        university: &str,
+        signatory: &str,
+    ) -> Result<Signatory> {
+        require(actor, Role::AllianceAdmin, None)?;
+        let mut tx = self.store.begin().await?;
+        let found = universities::signatory(&mut tx, signatory)
+            .await?
+            .filter(|s| s.university_id == university)
+            .ok_or_else(|| {
+                PlatformError::NotFound(format!("signatory {signatory} of `{university}`"))
+            })?;
+        if !universities::retire_signatory(&mut tx, signatory, now()).await? {
+            return Err(PlatformError::Conflict(format!(
+                "{} no longer signs: retired already",
+                found.name
+            )));
+        }
+        audit::append(
+            &mut tx,
+            &actor.id,
+            "signatory.retired",
+            &format!("university:{university}"),
+            &serde_json::json!({ "signatory": signatory, "name": found.name }),
+        )
+        .await?;
+        microcred_store::commit(tx).await?;
+        let mut c = self.store.connection().await?;
+        universities::signatory(&mut c, signatory)
+            .await?
+            .ok_or_else(|| PlatformError::NotFound(format!("signatory {signatory}")))
+    }
+
     pub async fn signatories(&self, university: &str) -> Result<Vec<Signatory>> {
         let mut c = self.store.connection().await?;
         Ok(universities::signatories(&mut c, university).await?)

@@ -5,7 +5,7 @@
 use microcred_render::{Template, TemplateError};
 use microcred_store::accounts::{Account, Role};
 use microcred_store::credentials::CredentialState;
-use microcred_store::universities::{self, ImageKind, StoredImage};
+use microcred_store::universities::{self, ImageKind, Signatory, StoredImage};
 use microcred_store::{Connection as AnyConnection, audit};
 
 use super::alliance::ALLIANCE;
@@ -45,6 +45,14 @@ fn template_problems(error: &TemplateError) -> Vec<Problem> {
         .collect()
 }
 
+/// Who signs a certificate issued at `issued_at`: the first signatory in office then; for a
+/// credential issued before the university named any, its first active one now.
+fn signatory_for(signatories: Vec<Signatory>, issued_at: i64) -> Option<Signatory> {
+    let in_office = signatories.iter().position(|s| s.in_office_at(issued_at));
+    let chosen = in_office.or_else(|| signatories.iter().position(|s| s.active))?;
+    signatories.into_iter().nth(chosen)
+}
+
 impl Platform {
     /// The certificate of a credential, for whoever may see the credential. Revoked, suspended
     /// or replaced credentials are not printed: paper would outlive the withdrawal.
@@ -70,7 +78,13 @@ impl Platform {
         }
         let mut c = self.store.connection().await?;
         let presentation = self
-            .presentation(&mut c, &record.issuer, &record.document, language)
+            .presentation(
+                &mut c,
+                &record.issuer,
+                record.issued_at,
+                &record.document,
+                language,
+            )
             .await?;
         let template = match universities::certificate_template(&mut c).await? {
             Some(text) => Template::new(&text).map_err(|e| {
@@ -105,6 +119,7 @@ impl Platform {
         &self,
         c: &mut AnyConnection,
         issuer: &str,
+        issued_at: i64,
         credential: &serde_json::Value,
         language: &str,
     ) -> Result<Presentation> {
@@ -141,15 +156,13 @@ impl Platform {
             }),
             None => None,
         };
-        // One eligible person per awarding university signs: its first active signatory.
+        // One eligible person per awarding university signs: who was in office when the
+        // credential was issued (a reprint years later shows the same person).
         let mut signatories = Vec::new();
         for u in &awarding {
             let id = u.university.id.as_str();
-            if let Some(s) = universities::signatories(c, id)
-                .await?
-                .into_iter()
-                .find(|s| s.active)
-            {
+            let all = universities::signatories(c, id).await?;
+            if let Some(s) = signatory_for(all, issued_at) {
                 let signature = universities::image(c, ImageKind::Signature, &s.id)
                     .await?
                     .map(print_image);
@@ -246,5 +259,38 @@ fn print_failure(error: PrintError) -> PlatformError {
             PlatformError::Conflict(e.to_string())
         }
         other => PlatformError::Internal(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signatory(name: &str, since: i64, until: Option<i64>) -> Signatory {
+        Signatory {
+            id: name.into(),
+            university_id: "wut".into(),
+            name: name.into(),
+            role: "Vice-Rector".into(),
+            active: until.is_none(),
+            since,
+            until,
+        }
+    }
+
+    #[test]
+    fn a_certificate_is_signed_by_who_was_in_office_when_it_was_issued() {
+        let all = || {
+            vec![
+                signatory("Nowak", 100, Some(200)),
+                signatory("Zielińska", 200, None),
+            ]
+        };
+        assert_eq!(signatory_for(all(), 150).unwrap().name, "Nowak");
+        assert_eq!(signatory_for(all(), 200).unwrap().name, "Zielińska");
+        assert_eq!(signatory_for(all(), 900).unwrap().name, "Zielińska");
+        // Issued before anyone was named: whoever signs now.
+        assert_eq!(signatory_for(all(), 50).unwrap().name, "Zielińska");
+        assert!(signatory_for(vec![signatory("Nowak", 100, Some(200))], 300).is_none());
     }
 }

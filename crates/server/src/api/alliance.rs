@@ -201,6 +201,19 @@ pub async fn add_signatory(
     Ok((StatusCode::CREATED, Json(signatory)))
 }
 
+pub async fn retire_signatory(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    Path((id, signatory)): Path<(String, String)>,
+) -> Result<Json<Signatory>, ApiError> {
+    Ok(Json(
+        state
+            .platform
+            .retire_signatory(&actor, &id, &signatory)
+            .await?,
+    ))
+}
+
 pub async fn grading_schemes(
     State(state): State<AppState>,
     Path(id): Path<String>,

@@ -161,6 +161,10 @@ pub fn endpoints() -> Vec<Endpoint> {
             .access(ADMIN)
             .body(object(&["name", "role"], json!({ "name": { "type": "string" }, "role": { "type": "string" } })))
             .success(201, "The signatory"),
+        post("/api/v1/universities/{id}/signatories/{signatory}/retire", routing::post(alliance::retire_signatory), "A signatory leaves office: new certificates are signed by the next active one, those issued before still print them")
+            .tag("alliance")
+            .access(ADMIN)
+            .success(200, "The signatory, with the end of their office"),
         put("/api/v1/universities/{id}/signatories/{signatory}/signature", routing::put(certificates::set_signature), "Set a signatory's signature image, printed above their name: a PNG or JPEG body, as a logo (it is never served)")
             .tag("certificates")
             .access(REGISTRAR)

@@ -169,6 +169,20 @@ pub async fn add_university(
     see_other("/admin", "university_added")
 }
 
+/// A signatory leaves office.
+pub async fn retire_signatory(
+    State(state): State<AppState>,
+    Viewer(account): Viewer,
+    Path((university, signatory)): Path<(String, String)>,
+    _form: FormData,
+) -> PageResult {
+    state
+        .platform
+        .retire_signatory(&account, &university, &signatory)
+        .await?;
+    see_other("/admin", "signatory_retired")
+}
+
 /// A signatory's signature image, printed on certificates (PNG or JPEG; never served).
 pub async fn upload_signature(
     State(state): State<AppState>,

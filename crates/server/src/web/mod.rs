@@ -91,6 +91,10 @@ pub fn routes() -> Router<AppState> {
             "/admin/universities/{id}/signatories/{signatory}/signature",
             post(admin::upload_signature),
         )
+        .route(
+            "/admin/universities/{id}/signatories/{signatory}/retire",
+            post(admin::retire_signatory),
+        )
 }
 
 /// What every page shows around its content: the texts, who is signed in, the title.
