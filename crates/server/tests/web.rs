@@ -239,6 +239,11 @@ impl Browser {
         element.send_keys(text).await.unwrap();
     }
 
+    /// Chooses an option of a `<select>` by its value.
+    async fn select(&self, css: &str, value: &str) {
+        self.find(css).await.select_by_value(value).await.unwrap();
+    }
+
     async fn click(&self, css: &str) {
         self.find(css).await.click().await.unwrap();
     }
@@ -452,11 +457,7 @@ async fn public_catalogue(b: &Browser) {
     assert_eq!(focused.attr("id").await.unwrap().as_deref(), Some("main"));
 
     b.fill("#q", "entrepreneurship").await;
-    b.find("#typology")
-        .await
-        .select_by_value("academic-certificate")
-        .await
-        .unwrap();
+    b.select("#typology", "academic-certificate").await;
     b.click_and_load(".filters button").await;
     assert_eq!(
         b.find("#result-count")
@@ -498,6 +499,49 @@ async fn public_catalogue(b: &Browser) {
     b.page("specification").await;
 }
 
+/// The rest of the teacher's form, input by input ("tick:" ticks a checkbox of a group).
+const SPECIFICATION_FORM: &[(&str, &str)] = &[
+    (
+        "description",
+        "Students learn to judge a business model's sustainability with data.",
+    ),
+    ("elements", "tick:wut:sustainable-business-models"),
+    ("elements", "tick:rwth:data-literacy-mooc"),
+    (
+        "combination_rationale",
+        "The RWTH MOOC teaches reading data; the WUT course applies it to business models.",
+    ),
+    (
+        "learning_outcomes",
+        "Interpret sustainability data about a company.\nAnalyse a business model against environmental criteria.",
+    ),
+    ("workload.hours", "100"),
+    ("level.eqf", "6"),
+    ("level.qf_ehea_cycle", "first"),
+    ("participation.mode", "online"),
+    ("participation.organisation", "group-of-courses"),
+    ("participation.timeframe", "self-paced"),
+    ("prerequisites", "None."),
+    ("assessment.methods", "tick:online-test"),
+    ("assessment.methods", "tick:project"),
+    ("assessment.supervision", "supervised-with-id-verification"),
+    (
+        "assessment.description",
+        "An online test and a graded project.",
+    ),
+    ("awarding.rule", "lead-university"),
+    ("awarding.lead", "rwth"),
+    ("quality_assurance.type", "internal"),
+    ("quality_assurance.body", "RWTH Quality Management"),
+    ("grading.scheme", "German scale 1.0–5.0 (RWTH)"),
+    ("stackability.option", "stackable"),
+    ("further_information.languages", "en"),
+    (
+        "further_information.target_group",
+        "Bachelor's students of ENHANCE universities",
+    ),
+];
+
 /// A teacher's new specification: errors beside the form as they type, fixed, submitted.
 async fn teacher_writes_and_submits(b: &Browser) -> String {
     let id = "enhance-certificate-data-driven-sustainability";
@@ -509,11 +553,7 @@ async fn teacher_writes_and_submits(b: &Browser) -> String {
         "ENHANCE Certificate in Data-Driven Sustainability",
     )
     .await;
-    b.find("[name='typology']")
-        .await
-        .select_by_value("academic-certificate")
-        .await
-        .unwrap();
+    b.select("[name='typology']", "academic-certificate").await;
     b.click("[name='profiles'][value='enhance-2021']").await;
     b.fill("[name='workload.ects']", "0.5").await;
     // The findings arrive while typing, without pressing Check: the panel, and beside the input.
@@ -540,96 +580,17 @@ async fn teacher_writes_and_submits(b: &Browser) -> String {
     b.fill("[name='workload.ects']", "4").await;
     b.wait_for_text("#findings", "certificate-ects-minimum", false)
         .await;
-    b.fill(
-        "[name='description']",
-        "Students learn to judge a business model's sustainability with data.",
-    )
-    .await;
-    b.click("[name='elements'][value='wut:sustainable-business-models']")
-        .await;
-    b.click("[name='elements'][value='rwth:data-literacy-mooc']")
-        .await;
-    b.fill(
-        "[name='combination_rationale']",
-        "The RWTH MOOC teaches reading data; the WUT course applies it to business models.",
-    )
-    .await;
-    b.fill(
-        "[name='learning_outcomes']",
-        "Interpret sustainability data about a company.\nAnalyse a business model against environmental criteria.",
-    )
-    .await;
-    b.fill("[name='workload.hours']", "100").await;
-    b.find("[name='level.eqf']")
-        .await
-        .select_by_value("6")
-        .await
-        .unwrap();
-    b.find("[name='level.qf_ehea_cycle']")
-        .await
-        .select_by_value("first")
-        .await
-        .unwrap();
-    b.find("[name='participation.mode']")
-        .await
-        .select_by_value("online")
-        .await
-        .unwrap();
-    b.find("[name='participation.organisation']")
-        .await
-        .select_by_value("group-of-courses")
-        .await
-        .unwrap();
-    b.find("[name='participation.timeframe']")
-        .await
-        .select_by_value("self-paced")
-        .await
-        .unwrap();
-    b.fill("[name='prerequisites']", "None.").await;
-    b.click("[name='assessment.methods'][value='online-test']")
-        .await;
-    b.click("[name='assessment.methods'][value='project']")
-        .await;
-    b.find("[name='assessment.supervision']")
-        .await
-        .select_by_value("supervised-with-id-verification")
-        .await
-        .unwrap();
-    b.fill(
-        "[name='assessment.description']",
-        "An online test and a graded project.",
-    )
-    .await;
-    b.find("[name='awarding.rule']")
-        .await
-        .select_by_value("lead-university")
-        .await
-        .unwrap();
-    b.find("[name='awarding.lead']")
-        .await
-        .select_by_value("rwth")
-        .await
-        .unwrap();
-    b.find("[name='quality_assurance.type']")
-        .await
-        .select_by_value("internal")
-        .await
-        .unwrap();
-    b.fill("[name='quality_assurance.body']", "RWTH Quality Management")
-        .await;
-    b.fill("[name='grading.scheme']", "German scale 1.0–5.0 (RWTH)")
-        .await;
-    b.find("[name='stackability.option']")
-        .await
-        .select_by_value("stackable")
-        .await
-        .unwrap();
-    b.fill("[name='further_information.languages']", "en").await;
-    b.fill(
-        "[name='further_information.target_group']",
-        "Bachelor's students of ENHANCE universities",
-    )
-    .await;
+    for (input, value) in SPECIFICATION_FORM {
+        let css = format!("[name='{input}']");
+        match b.find(&css).await.tag_name().await.unwrap().as_str() {
+            "select" => b.select(&css, value).await,
+            // A checkbox group: tick the one with this value.
+            "input" if value.starts_with("tick:") => {
+                b.click(&format!("{css}[value='{}']", &value[5..])).await
+            }
+            _ => b.fill(&css, value).await,
+        }
+    }
     b.click_and_load("button[value='check']").await;
     let findings = b.text("#findings").await;
     assert!(
@@ -781,11 +742,7 @@ async fn registrar_imports_and_issues(b: &Browser, id: &str) -> (String, String)
         .await
         .unwrap();
     assert_eq!(offered.len(), 1, "{}", b.text("#specification").await);
-    b.find("#specification")
-        .await
-        .select_by_value(id)
-        .await
-        .unwrap();
+    b.select("#specification", id).await;
     b.page("issue").await;
     b.click_and_load("#start-issue").await;
     // The job's page refreshes itself until the issuing is done.
@@ -840,11 +797,8 @@ async fn registrar_imports_and_issues(b: &Browser, id: &str) -> (String, String)
 async fn change_state(b: &Browser, credential: &str, action: &str, reason: &str) {
     let row = format!("#credential-list tr[data-credential='{credential}']");
     b.fill(&format!("{row} input[name='reason']"), reason).await;
-    b.find(&format!("{row} select[name='action']"))
-        .await
-        .select_by_value(action)
-        .await
-        .unwrap();
+    b.select(&format!("{row} select[name='action']"), action)
+        .await;
     b.click_and_load(&format!("{row} button")).await;
     let state = b
         .find(&format!(

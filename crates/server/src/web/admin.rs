@@ -17,7 +17,7 @@ use microcred_store::universities::{Signatory, UniversityRecord};
 use super::forms::{FormData, same_origin};
 use super::messages::msg;
 use super::teacher::Done;
-use super::{Chrome, PageError, PageResult, Viewer, page, see_other, when};
+use super::{Chrome, PageError, PageResult, Viewer, page, see_other};
 use crate::AppState;
 
 pub struct UniversityView {
@@ -33,12 +33,6 @@ struct AdminPage {
     universities: Vec<UniversityView>,
     /// (id, name, rules, checklist questions).
     profiles: Vec<(String, String, usize, usize)>,
-}
-
-impl AdminPage {
-    fn when(&self, seconds: &i64) -> String {
-        when(*seconds)
-    }
 }
 
 pub async fn overview(

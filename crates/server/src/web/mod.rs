@@ -134,6 +134,11 @@ impl Chrome {
         self.account.as_ref().is_some_and(|a| a.has(role))
     }
 
+    /// A timestamp as the pages show it (see [`when`]).
+    pub fn when(&self, seconds: &i64) -> String {
+        when(*seconds)
+    }
+
     pub fn signed_in(&self) -> bool {
         self.account.is_some()
     }

@@ -18,7 +18,7 @@ use super::forms::FormData;
 use super::messages::msg;
 use super::public::course_elements_of;
 use super::teacher::Done;
-use super::{Chrome, PageError, PageResult, Viewer, page, see_other, when};
+use super::{Chrome, PageError, PageResult, Viewer, page, see_other};
 use crate::AppState;
 
 #[derive(Template)]
@@ -26,12 +26,6 @@ use crate::AppState;
 struct QueuePage {
     chrome: Chrome,
     waiting: Vec<VersionRecord>,
-}
-
-impl QueuePage {
-    fn when(&self, seconds: &i64) -> String {
-        when(*seconds)
-    }
 }
 
 pub async fn queue(
@@ -66,12 +60,6 @@ struct ReviewPage {
     may_edit: bool,
     may_advise: bool,
     may_decide: bool,
-}
-
-impl ReviewPage {
-    fn when(&self, seconds: &i64) -> String {
-        when(*seconds)
-    }
 }
 
 pub async fn specification(

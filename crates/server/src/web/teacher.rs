@@ -8,8 +8,8 @@ use axum::response::IntoResponse;
 use serde::Deserialize;
 use serde_json::Value;
 
-use microcred_app::platform::Problem;
 use microcred_app::platform::catalogue::DraftCheck;
+use microcred_app::platform::{PlatformError, Problem};
 use microcred_model::vocabulary::{
     AssessmentMethod, AwardingRule, LearningDimension, Mode, Organisation, QfEheaCycle,
     QualityAssuranceType, StackabilityOption, Supervision, Timeframe, Typology,
@@ -22,7 +22,7 @@ use super::filters;
 use super::forms::FormData;
 use super::messages::{msg, optional_msg, prefixed_msg};
 use super::spec_form::{form_value, input_for, specification_from_form};
-use super::{Chrome, PageResult, Viewer, page, see_other, when};
+use super::{Chrome, PageResult, Viewer, page, see_other};
 use crate::AppState;
 
 #[derive(Template)]
@@ -35,12 +35,6 @@ struct ListPage {
 #[derive(Deserialize)]
 pub struct Done {
     pub done: Option<String>,
-}
-
-impl ListPage {
-    fn when(&self, seconds: &i64) -> String {
-        when(*seconds)
-    }
 }
 
 /// The specifications an account may see, newest version of each.
@@ -334,14 +328,46 @@ pub async fn create(
             let id = spec.id.to_string();
             match state.platform.create_specification(&account, spec).await {
                 Ok(_) => see_other(&format!("/specifications/{id}/edit"), "created"),
-                Err(microcred_app::platform::PlatformError::Invalid { problems, .. }) => {
+                Err(error) => {
+                    let problems = invalid(error)?;
                     again(&state, account, None, "", document, problems, None).await
                 }
-                Err(other) => Err(other.into()),
             }
         }
         Ok((_, check)) => again(&state, account, None, "", document, Vec::new(), Some(check)).await,
         Err(problems) => again(&state, account, None, "", document, problems, None).await,
+    }
+}
+
+/// Saves an edited draft, and submits it with a comment for the reviewers when asked. The
+/// page to go to, or the problems to show beside the form.
+async fn store_draft(
+    state: &AppState,
+    account: &Account,
+    id: &str,
+    spec: Specification,
+    submit: Option<&str>,
+) -> Result<Result<String, Vec<Problem>>, super::PageError> {
+    if spec.id.as_str() != id {
+        return Ok(Err(vec![Problem::new("id", msg("editor.id_fixed"))]));
+    }
+    if let Err(error) = state.platform.update_specification(account, spec).await {
+        return invalid(error).map(Err);
+    }
+    let Some(comment) = submit else {
+        return Ok(Ok(format!("/specifications/{id}/edit")));
+    };
+    match state.platform.submit(account, id, comment).await {
+        Ok(_) => Ok(Ok(format!("/specifications/{id}"))),
+        Err(error) => invalid(error).map(Err),
+    }
+}
+
+/// The problems of a refused change, to show beside the form; any other failure as a page.
+fn invalid(error: PlatformError) -> Result<Vec<Problem>, super::PageError> {
+    match error {
+        PlatformError::Invalid { problems, .. } => Ok(problems),
+        other => Err(other.into()),
     }
 }
 
@@ -388,59 +414,29 @@ pub async fn save(
     let action = form.text("action");
     match checked {
         Ok((spec, check)) if action == "save" || action == "submit" => {
-            if spec.id.as_str() != id {
-                let problems = vec![Problem::new("id", msg("editor.id_fixed"))];
-                return again(
-                    &state,
-                    account,
-                    Some(id),
-                    record_state,
-                    document,
-                    problems,
-                    Some(check),
-                )
-                .await;
-            }
-            if let Err(error) = state.platform.update_specification(&account, spec).await {
-                return match error {
-                    microcred_app::platform::PlatformError::Invalid { problems, .. } => {
-                        again(
-                            &state,
-                            account,
-                            Some(id),
-                            record_state,
-                            document,
-                            problems,
-                            Some(check),
-                        )
-                        .await
-                    }
-                    other => Err(other.into()),
-                };
-            }
-            if action == "submit" {
-                match state
-                    .platform
-                    .submit(&account, &id, form.text("comment"))
+            let submit = (action == "submit").then(|| form.text("comment"));
+            match store_draft(&state, &account, &id, spec, submit).await? {
+                Ok(to) => see_other(
+                    &to,
+                    if submit.is_some() {
+                        "submitted"
+                    } else {
+                        "saved"
+                    },
+                ),
+                Err(problems) => {
+                    again(
+                        &state,
+                        account,
+                        Some(id),
+                        record_state,
+                        document,
+                        problems,
+                        Some(check),
+                    )
                     .await
-                {
-                    Ok(_) => return see_other(&format!("/specifications/{id}"), "submitted"),
-                    Err(microcred_app::platform::PlatformError::Invalid { problems, .. }) => {
-                        return again(
-                            &state,
-                            account,
-                            Some(id),
-                            record_state,
-                            document,
-                            problems,
-                            Some(check),
-                        )
-                        .await;
-                    }
-                    Err(other) => return Err(other.into()),
                 }
             }
-            see_other(&format!("/specifications/{id}/edit"), "saved")
         }
         Ok((_, check)) => {
             again(
