@@ -1094,7 +1094,9 @@ async fn administrator_rotates_and_adds(b: &Browser) {
     }
     let chalmers = b.text("section[aria-labelledby='u-chalmers']").await;
     assert!(
-        chalmers.contains("Chalmers University of Technology") && chalmers.contains("in use"),
+        chalmers.contains("Chalmers University of Technology")
+            && chalmers.contains("in use")
+            && chalmers.contains("No logo yet"),
         "{chalmers}"
     );
     b.page("admin").await;

@@ -22,6 +22,8 @@ use crate::AppState;
 
 pub struct UniversityView {
     pub record: UniversityRecord,
+    /// Where its logo is served, if it has one.
+    pub logo: Option<String>,
     pub keys: Vec<KeyRecord>,
     pub signatories: Vec<Signatory>,
 }
@@ -46,9 +48,11 @@ pub async fn overview(
         None,
     )?;
     let mut universities = Vec::new();
+    let logos = state.platform.logo_urls().await?;
     for record in state.platform.universities().await? {
         let id = record.university.id.to_string();
         universities.push(UniversityView {
+            logo: logos.get(&id).cloned(),
             keys: state.platform.keys(&id).await?,
             signatories: state.platform.signatories(&id).await?,
             record,

@@ -233,7 +233,15 @@ async fn editor(
         .filter(|(_, e)| !e.is_empty())
         .collect();
     let title = match &id {
-        Some(id) => format!("{} · {id}", msg("editor.title_edit")),
+        Some(id) => {
+            let title = form_value(&document, "title");
+            let name = if title.is_empty() {
+                id.as_str()
+            } else {
+                title.as_str()
+            };
+            format!("{} · {name}", msg("editor.title_edit"))
+        }
         None => msg("editor.title_new").to_owned(),
     };
     Ok(EditorPage {
