@@ -782,3 +782,93 @@ async fn results_import_from_an_xlsx_workbook() {
     );
     assert!(microcred_app::results::read_xlsx("x.xlsx", b"not a workbook").is_err());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_the_web_pages_hand_over_is_shared_by_every_server() {
+    for (backend, store) in testing::stores().await {
+        let w = world(store).await;
+        published(&w).await;
+        // A second server over the same database, as behind a load balancer.
+        let other = Platform::new(
+            w.platform.store().clone(),
+            Config {
+                public_url: "https://enhance.example".into(),
+                key_encryption_key: [9; 32],
+                suspension: true,
+            },
+            Checker::new(None).unwrap(),
+        );
+        let (wut, tub) = many_results(30);
+        let held = w
+            .platform
+            .hold_results_file(&w.wut, "wut.csv", wut.as_bytes())
+            .await
+            .unwrap();
+        assert!(
+            matches!(
+                other.take_results_file(&w.tub, &held).await,
+                Err(PlatformError::NotFound(_))
+            ),
+            "{backend}: another registrar's file"
+        );
+        let (name, bytes) = other.take_results_file(&w.wut, &held).await.unwrap();
+        assert_eq!(
+            (name.as_str(), bytes.as_slice()),
+            ("wut.csv", wut.as_bytes()),
+            "{backend}"
+        );
+        assert!(
+            matches!(
+                other.take_results_file(&w.wut, &held).await,
+                Err(PlatformError::NotFound(_))
+            ),
+            "{backend}: stored once"
+        );
+        other
+            .import_results(
+                &w.wut,
+                &name,
+                results(std::str::from_utf8(&bytes).unwrap()),
+                &mut |_| {},
+            )
+            .await
+            .unwrap();
+        w.platform
+            .import_results(&w.tub, "tub.csv", results(&tub), &mut |_| {})
+            .await
+            .unwrap();
+
+        assert!(
+            matches!(
+                w.platform.issue_in_background(&w.teacher, SPEC).await,
+                Err(PlatformError::Forbidden(_))
+            ),
+            "{backend}: only a registrar of an awarding body starts a run"
+        );
+        let run = w.platform.issue_in_background(&w.wut, SPEC).await.unwrap();
+        assert!(
+            matches!(
+                other.issuing_run(&w.tub, &run).await,
+                Err(PlatformError::NotFound(_))
+            ),
+            "{backend}: a run is its starter's"
+        );
+        let started = std::time::Instant::now();
+        let finished = loop {
+            let seen = other.issuing_run(&w.wut, &run).await.unwrap();
+            if seen.finished {
+                break seen;
+            }
+            assert!(
+                started.elapsed().as_secs() < 60,
+                "{backend}: the run never finished"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        };
+        assert_eq!(
+            (finished.issued, finished.error.as_str()),
+            (30, ""),
+            "{backend}: {finished:?}"
+        );
+    }
+}

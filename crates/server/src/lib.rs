@@ -27,8 +27,6 @@ use crate::problem::{ApiError, MAX_JSON_BYTES};
 #[derive(Clone)]
 pub struct AppState {
     pub platform: Platform,
-    /// Uploads waiting for confirmation and issuance under way, for the web pages.
-    pub jobs: web::Jobs,
 }
 
 /// The whole application, routes made from [`api::endpoints`].
@@ -68,10 +66,7 @@ pub fn router(platform: Platform) -> Router {
             HeaderValue::from_static("no-referrer"),
         ))
         .layer(TraceLayer::new_for_http())
-        .with_state(AppState {
-            platform,
-            jobs: web::Jobs::default(),
-        })
+        .with_state(AppState { platform })
 }
 
 /// Reads a body whose declared length is within the JSON limit before anything answers. A

@@ -12,6 +12,8 @@ pub mod accounts;
 pub mod audit;
 pub mod catalogue;
 pub mod credentials;
+pub mod held_files;
+pub mod issuing_runs;
 pub mod keys;
 pub mod learners;
 pub mod results;

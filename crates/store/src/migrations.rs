@@ -229,6 +229,34 @@ CREATE TABLE certificate_templates (
 ALTER TABLE signatories ADD COLUMN retired_at BIGINT;
 "#,
     ),
+    (
+        4,
+        "work the web pages hand over between requests, shared by every server: results files held for confirmation, issuing runs and their progress",
+        r#"
+CREATE TABLE held_files (
+    id TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    name TEXT NOT NULL,
+    bytes {bytes} NOT NULL,
+    held_at BIGINT NOT NULL
+);
+CREATE INDEX held_files_owner ON held_files(owner, held_at);
+CREATE TABLE issuing_runs (
+    id TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    specification_id TEXT NOT NULL,
+    done BIGINT NOT NULL DEFAULT 0,
+    total BIGINT NOT NULL DEFAULT 0,
+    finished BIGINT NOT NULL DEFAULT 0,
+    issued BIGINT NOT NULL DEFAULT 0,
+    already_held BIGINT NOT NULL DEFAULT 0,
+    not_eligible BIGINT NOT NULL DEFAULT 0,
+    error TEXT NOT NULL DEFAULT '',
+    started_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+"#,
+    ),
 ];
 
 pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {

@@ -13,7 +13,7 @@ use microcred_model::{Learner, StudentId, UniversityId};
 use microcred_store::accounts::{Account, Role};
 use microcred_store::learners::{self, LearnerRecord};
 use microcred_store::results::{self, ResultRecord};
-use microcred_store::{audit, catalogue, new_id};
+use microcred_store::{audit, catalogue, held_files, new_id, now};
 
 use super::{Platform, PlatformError, Result, require_any};
 use crate::results::{ResultRow, RowProblem};
@@ -59,6 +59,11 @@ pub struct PreviewRow {
     pub grade: String,
 }
 
+/// How long an uploaded results file waits for the registrar to confirm it after its preview.
+pub const HOLD_SECONDS: i64 = 30 * 60;
+/// Results files held for one registrar at most (the oldest go first).
+const HELD_PER_ACCOUNT: i64 = 4;
+
 /// Problems listed by a preview at most (all are counted).
 pub const PREVIEW_PROBLEMS: usize = 1_000;
 
@@ -100,6 +105,44 @@ impl Platform {
             .into_iter()
             .map(|e| (e.id.to_string(), e.university.to_string()))
             .collect())
+    }
+
+    /// Holds an uploaded results file until the registrar confirms it (see
+    /// [`Platform::preview_results`]): its id names it in the confirmation. Kept in the
+    /// database, so that any server can take the confirmation.
+    pub async fn hold_results_file(
+        &self,
+        actor: &Account,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<String> {
+        require_any(actor, &[Role::Registrar, Role::AllianceAdmin])?;
+        let id = new_id();
+        let at = now();
+        let file = held_files::HeldFile {
+            id: &id,
+            owner: &actor.id,
+            name,
+            bytes,
+            held_at: at,
+        };
+        let mut tx = self.store.begin().await?;
+        held_files::hold(&mut tx, &file, at - HOLD_SECONDS, HELD_PER_ACCOUNT).await?;
+        microcred_store::commit(tx).await?;
+        Ok(id)
+    }
+
+    /// Takes back a results file this account holds (its name and bytes), once.
+    pub async fn take_results_file(&self, actor: &Account, id: &str) -> Result<(String, Vec<u8>)> {
+        let mut c = self.store.connection().await?;
+        held_files::take(&mut c, id, &actor.id, now() - HOLD_SECONDS)
+            .await?
+            .ok_or_else(|| {
+                PlatformError::NotFound(format!(
+                    "results file {id} (files are held {} minutes, and stored once)",
+                    HOLD_SECONDS / 60
+                ))
+            })
     }
 
     /// Reads results as [`Platform::import_results`] would, storing nothing: what a registrar

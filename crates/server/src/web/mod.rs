@@ -3,11 +3,11 @@
 //! reads the request, calls use cases of `microcred_app::platform`, and renders; a form posts
 //! back to the page that shows it, and a change answers with a redirect (303), so reloading
 //! never repeats it. Pages work without JavaScript; `assets/app.js` only adds the editor's
-//! findings as one types and the import's and issuance's progress without reloading.
+//! findings as one types. Pages keep nothing in a server's memory between requests (a held
+//! upload, an issuing run are in the database), so any of several servers can answer.
 
 mod admin;
 mod forms;
-mod jobs;
 mod learner;
 mod messages;
 mod public;
@@ -29,7 +29,6 @@ use microcred_store::accounts::{Account, Role};
 use crate::AppState;
 use crate::problem::ApiError;
 
-pub use jobs::Jobs;
 pub use messages::{MESSAGES, Messages, message_keys_used};
 
 /// Every page's route.
@@ -70,7 +69,7 @@ pub fn routes() -> Router<AppState> {
             "/registrar/issue",
             get(registrar::issue_form).post(registrar::issue),
         )
-        .route("/registrar/jobs/{job}", get(registrar::job))
+        .route("/registrar/runs/{run}", get(registrar::run))
         .route("/registrar/credentials", get(registrar::credentials))
         .route(
             "/registrar/credentials/{id}/state",

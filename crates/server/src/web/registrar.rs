@@ -1,18 +1,19 @@
-//! Registrars' pages: importing results (upload, preview with each refused row, confirm),
-//! issuing with its progress, and the credentials of their university with revocation and
-//! suspension.
+//! Registrars' pages: importing results (upload, preview with each refused row, confirm; the
+//! file is held in the database in between), issuing with its progress (a run any server can
+//! report on), and the credentials of their university with revocation and suspension.
 
 use askama::Template;
 use axum::extract::{Multipart, Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 
+use microcred_app::platform::PlatformError;
 use microcred_app::platform::learners::{ImportReport, ResultsPreview};
 use microcred_app::results::read_results_file;
 use microcred_store::credentials::{CredentialRecord, Filter};
+use microcred_store::issuing_runs::IssuingRun;
 use microcred_store::specifications::VersionRecord;
 
 use super::forms::{FormData, same_origin};
-use super::jobs::Progress;
 use super::messages::msg;
 use super::{Chrome, PageError, PageResult, Viewer, page, see_other};
 use crate::AppState;
@@ -97,7 +98,10 @@ pub async fn preview(
         .platform
         .preview_results(&account, rows, PREVIEW_ROWS)
         .await?;
-    shown.upload = state.jobs.keep_upload(&account.id, &name, bytes);
+    shown.upload = state
+        .platform
+        .hold_results_file(&account, &name, &bytes)
+        .await?;
     shown.preview = Some(preview);
     page(&shown)
 }
@@ -115,19 +119,23 @@ pub async fn import(
     Path(upload): Path<String>,
     _form: FormData,
 ) -> PageResult {
-    let Some(upload) = state.jobs.take_upload(&account.id, &upload) else {
-        return Err(PageError::new(StatusCode::GONE, msg("import.expired")));
+    let (name, bytes) = match state.platform.take_results_file(&account, &upload).await {
+        Ok(held) => held,
+        Err(PlatformError::NotFound(_)) => {
+            return Err(PageError::new(StatusCode::GONE, msg("import.expired")));
+        }
+        Err(other) => return Err(other.into()),
     };
-    let rows = read_results_file(&upload.name, &upload.bytes)
+    let rows = read_results_file(&name, &bytes)
         .map_err(|e| PageError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
     let report = state
         .platform
-        .import_results(&account, &upload.name, rows, &mut |_| {})
+        .import_results(&account, &name, rows, &mut |_| {})
         .await?;
     page(&ImportPage {
         chrome: Chrome::new(Some(account), msg("import.title")),
         problem: String::new(),
-        file_name: upload.name,
+        file_name: name,
         upload: String::new(),
         preview: None,
         report: Some(report),
@@ -162,55 +170,30 @@ pub async fn issue(
             msg("issue.choose"),
         ));
     }
-    let job = state.jobs.start(&account.id, &specification);
-    let jobs = state.jobs.clone();
-    let platform = state.platform.clone();
-    let running = job.clone();
-    tokio::spawn(async move {
-        let progress_jobs = jobs.clone();
-        let progress_job = running.clone();
-        let outcome = platform
-            .issue(&account, &specification, None, &mut |done, total| {
-                progress_jobs.update(&progress_job, |p| {
-                    p.done = done;
-                    p.total = total;
-                });
-            })
-            .await;
-        jobs.update(&running, |p| {
-            p.finished = true;
-            match outcome {
-                Ok(outcome) => {
-                    p.issued = outcome.issued_count;
-                    p.already_held = outcome.already_held_count;
-                    p.not_eligible = outcome.not_eligible_count;
-                }
-                Err(error) => p.error = crate::problem::ApiError::from(error).title,
-            }
-        });
-    });
-    see_other(&format!("/registrar/jobs/{job}"), "started")
+    let run = state
+        .platform
+        .issue_in_background(&account, &specification)
+        .await?;
+    see_other(&format!("/registrar/runs/{run}"), "started")
 }
 
 #[derive(Template)]
-#[template(path = "job.html")]
-struct JobPage {
+#[template(path = "run.html")]
+struct RunPage {
     chrome: Chrome,
-    progress: Progress,
+    run: IssuingRun,
 }
 
-pub async fn job(
+/// An issuing run's progress; the page reloads itself until it is finished.
+pub async fn run(
     State(state): State<AppState>,
     Viewer(account): Viewer,
-    Path(job): Path<String>,
+    Path(run): Path<String>,
 ) -> PageResult {
-    let progress = state
-        .jobs
-        .progress(&account.id, &job)
-        .ok_or_else(|| PageError::new(StatusCode::NOT_FOUND, msg("issue.no_job")))?;
-    page(&JobPage {
+    let run = state.platform.issuing_run(&account, &run).await?;
+    page(&RunPage {
         chrome: Chrome::new(Some(account), msg("issue.progress")),
-        progress,
+        run,
     })
 }
 
