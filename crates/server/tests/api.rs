@@ -2,7 +2,8 @@
 //! the alliance and a university; a teacher writes a specification and submits it; the jury and
 //! the task group advise; the board approves; registrars import results (CSV and XLSX) and
 //! issue; the credential verifies with us and with @digitalbazaar/vc; it is revoked, and both
-//! then say so. And bad requests get 4xx problem documents, never a 500.
+//! then say so. And bad requests get 4xx problem documents, never a 500; the web pages refuse
+//! forms other sites send and send strangers to sign in.
 //!
 //! PostgreSQL runs when `MICROCRED_TEST_POSTGRES` names a server (required under `CI=true`);
 //! @digitalbazaar/vc when `interop/node_modules` is installed (required under `CI=true`).
@@ -1120,4 +1121,84 @@ fn a_refused_request_keeps_its_connection_alive() {
         answers.contains("HTTP/1.1 200"),
         "the second request was answered on the same connection: {answers}"
     );
+}
+
+#[test]
+fn pages_refuse_forms_from_other_sites_and_send_strangers_to_sign_in() {
+    let Some(base) = start("sqlite") else { return };
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    let location = |r: &ureq::http::Response<ureq::Body>| {
+        r.headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned()
+    };
+    // A page that needs an account sends a stranger to sign in, and back afterwards.
+    let page = agent
+        .get(format!("{base}/registrar/import"))
+        .call()
+        .unwrap();
+    assert_eq!(page.status(), 303);
+    assert_eq!(location(&page), "/sign-in?next=%2Fregistrar%2Fimport");
+
+    // Signing in sets an HttpOnly, SameSite cookie, and never goes on to another site.
+    let signed_in = agent
+        .post(format!("{base}/sign-in"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send("email=admin%40enhance.example&password=a+long+password&next=https%3A%2F%2Fevil.example%2F")
+        .unwrap();
+    assert_eq!(signed_in.status(), 303);
+    assert_eq!(location(&signed_in), "/home");
+    let cookie = signed_in
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap()
+        .to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    let session = cookie.split(';').next().unwrap().to_owned();
+
+    // A form another site makes the browser send is refused, and changes nothing.
+    let form = "id=chalmers&legal_name=Chalmers&country=SE";
+    for (header, value) in [
+        ("sec-fetch-site", "cross-site"),
+        ("origin", "https://evil.example"),
+    ] {
+        let refused = agent
+            .post(format!("{base}/admin/universities"))
+            .header("cookie", &session)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header(header, value)
+            .send(form)
+            .unwrap();
+        assert_eq!(refused.status(), 403, "{header}: {value}");
+        let text = refused.into_body().read_to_string().unwrap();
+        assert!(text.contains("another site"), "{text}");
+    }
+    let members = agent
+        .get(format!("{base}/api/v1/universities"))
+        .call()
+        .unwrap();
+    let members: Value =
+        serde_json::from_str(&members.into_body().read_to_string().unwrap()).unwrap();
+    assert_eq!(members["universities"], json!([]), "nothing was added");
+
+    // From the page itself, it is done.
+    let added = agent
+        .post(format!("{base}/admin/universities"))
+        .header("cookie", &session)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin")
+        .send(form)
+        .unwrap();
+    assert_eq!(added.status(), 303);
+    assert_eq!(location(&added), "/admin?done=university_added");
 }
