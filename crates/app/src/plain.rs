@@ -3,7 +3,7 @@
 //! state (the learner, the date of issuing, the grade) say so.
 
 use microcred_model::{AwardingBody, awarding_bodies};
-use microcred_model::{Catalogue, Specification, StandardElement};
+use microcred_model::{Catalogue, CourseElement, Specification, StandardElement};
 
 fn words(name: &str) -> String {
     name.replace('-', " ")
@@ -22,6 +22,18 @@ fn university_name(catalogue: &Catalogue, id: &microcred_model::UniversityId) ->
     catalogue
         .university(id)
         .map_or_else(|| id.to_string(), |u| u.display_name().to_owned())
+}
+
+/// A specification's course elements in its order, each with its university's name.
+pub fn course_elements(
+    spec: &Specification,
+    catalogue: &Catalogue,
+) -> Vec<(CourseElement, String)> {
+    spec.elements
+        .iter()
+        .filter_map(|id| catalogue.element(id))
+        .map(|e| (e.clone(), university_name(catalogue, &e.university)))
+        .collect()
 }
 
 /// Each of the 16 elements with what the specification says of it (empty: nothing yet).

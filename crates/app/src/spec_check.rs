@@ -164,10 +164,8 @@ impl Checker {
         })
     }
 
-    /// The profile ids for a specification: those asked for, else its own, else the
-    /// alliance's defaults, else [`DEFAULT_PROFILES`]; and whether the specification named them.
     /// The profiles a specification that names none is checked against: the alliance's, or
-    /// `eu-2022`.
+    /// [`DEFAULT_PROFILES`].
     pub fn default_profile_names(&self) -> Vec<String> {
         match self.settings.as_ref().filter(|s| !s.profiles.is_empty()) {
             Some(settings) => settings.profiles.clone(),
@@ -175,6 +173,8 @@ impl Checker {
         }
     }
 
+    /// The profile ids for a specification: those asked for, else its own, else the
+    /// defaults ([`Checker::default_profile_names`]); and whether the specification named them.
     fn profile_names(
         &self,
         specification: &Specification,

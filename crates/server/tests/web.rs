@@ -745,7 +745,7 @@ async fn registrar_imports_and_issues(b: &Browser, id: &str) -> (String, String)
     b.select("#specification", id).await;
     b.page("issue").await;
     b.click_and_load("#start-issue").await;
-    // The job's page refreshes itself until the issuing is done.
+    // The run's page refreshes itself until the issuing is done.
     let started = Instant::now();
     while b.client.find(Locator::Css("#issue-done")).await.is_err() {
         assert!(

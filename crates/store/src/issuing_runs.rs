@@ -35,7 +35,8 @@ pub struct Finished {
     pub error: String,
 }
 
-/// Records a new run; drops finished runs older than `forget_before`.
+/// Records a new run; drops runs last changed before `forget_before` (finished, or long
+/// interrupted).
 pub async fn start(
     c: &mut AnyConnection,
     id: &str,

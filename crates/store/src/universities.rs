@@ -4,7 +4,7 @@ use microcred_model::{Alliance, University};
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
 
-use crate::{StoreError, from_json, new_id, now, to_json};
+use crate::{StoreError, composed, from_json, new_id, now, to_json};
 
 /// The alliance as the platform runs it: its description and its own DID.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -184,6 +184,8 @@ pub async fn retire_signatory(
     Ok(done.rows_affected() == 1)
 }
 
+const SIGNATORY_COLUMNS: &str = "id, university_id, name, role, active, created_at, retired_at";
+
 fn read_signatory(r: &sqlx::any::AnyRow) -> Result<Signatory, StoreError> {
     Ok(Signatory {
         id: r.try_get("id")?,
@@ -200,9 +202,9 @@ pub async fn signatories(
     c: &mut AnyConnection,
     university_id: &str,
 ) -> Result<Vec<Signatory>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT id, university_id, name, role, active, created_at, retired_at FROM signatories WHERE university_id = $1 ORDER BY created_at, id",
-    )
+    let rows = sqlx::query(composed(format!(
+        "SELECT {SIGNATORY_COLUMNS} FROM signatories WHERE university_id = $1 ORDER BY created_at, id"
+    )))
     .bind(university_id)
     .fetch_all(&mut *c)
     .await?;
@@ -210,13 +212,12 @@ pub async fn signatories(
 }
 
 pub async fn signatory(c: &mut AnyConnection, id: &str) -> Result<Option<Signatory>, StoreError> {
-    let row =
-        sqlx::query(
-            "SELECT id, university_id, name, role, active, created_at, retired_at FROM signatories WHERE id = $1",
-        )
-            .bind(id)
-            .fetch_optional(&mut *c)
-            .await?;
+    let row = sqlx::query(composed(format!(
+        "SELECT {SIGNATORY_COLUMNS} FROM signatories WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&mut *c)
+    .await?;
     row.as_ref().map(read_signatory).transpose()
 }
 

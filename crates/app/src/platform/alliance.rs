@@ -320,7 +320,8 @@ impl Platform {
             .ok_or_else(|| {
                 PlatformError::NotFound(format!("signatory {signatory} of `{university}`"))
             })?;
-        if !universities::retire_signatory(&mut tx, signatory, now()).await? {
+        let at = now();
+        if !universities::retire_signatory(&mut tx, signatory, at).await? {
             return Err(PlatformError::Conflict(format!(
                 "{} no longer signs: retired already",
                 found.name
@@ -335,10 +336,11 @@ impl Platform {
         )
         .await?;
         microcred_store::commit(tx).await?;
-        let mut c = self.store.connection().await?;
-        universities::signatory(&mut c, signatory)
-            .await?
-            .ok_or_else(|| PlatformError::NotFound(format!("signatory {signatory}")))
+        Ok(Signatory {
+            active: false,
+            until: Some(at),
+            ..found
+        })
     }
 
     pub async fn signatories(&self, university: &str) -> Result<Vec<Signatory>> {

@@ -60,6 +60,15 @@ pub struct DraftCheck {
     pub checklists: Vec<(String, Vec<microcred_rules::ChecklistAnswer>)>,
 }
 
+/// A specification as people read it (catalogue and review pages).
+#[derive(Clone, Debug)]
+pub struct PlainSpecification {
+    /// The 16 elements, each with what the specification says (empty: nothing yet).
+    pub elements: Vec<(microcred_model::StandardElement, String)>,
+    /// Its course elements in its order, each with its university's name.
+    pub course_elements: Vec<(microcred_model::CourseElement, String)>,
+}
+
 fn subject(id: &str) -> String {
     format!("specification:{id}")
 }
@@ -107,11 +116,12 @@ impl Platform {
         Ok(catalogue::elements(&mut c, university).await?)
     }
 
-    /// A specification's 16 elements in plain language (see [`crate::plain`]).
-    pub async fn plain_elements(
+    /// A specification in plain language (see [`crate::plain`]): its 16 elements, and its
+    /// course elements with their universities' names, from one reading of the catalogue.
+    pub async fn plain_specification(
         &self,
         specification: &Specification,
-    ) -> Result<Vec<(microcred_model::StandardElement, String)>> {
+    ) -> Result<PlainSpecification> {
         let mut c = self.store.connection().await?;
         let catalogue = catalogue::catalogue(&mut c).await?;
         drop(c);
@@ -120,11 +130,18 @@ impl Platform {
             .await?
             .map(|a| a.alliance.name.en().to_owned())
             .unwrap_or_else(|| "the alliance".to_owned());
-        Ok(crate::plain::specification_elements(
-            specification,
-            &catalogue,
-            &alliance,
-        ))
+        Ok(PlainSpecification {
+            elements: crate::plain::specification_elements(specification, &catalogue, &alliance),
+            course_elements: crate::plain::course_elements(specification, &catalogue),
+        })
+    }
+
+    /// The newest published version of a specification, as the catalogue shows it.
+    pub async fn published(&self, id: &str) -> Result<VersionRecord> {
+        let mut c = self.store.connection().await?;
+        specifications::published(&mut c, id)
+            .await?
+            .ok_or_else(|| PlatformError::NotFound(format!("published specification `{id}`")))
     }
 
     /// The profiles a new specification starts with: the alliance's defaults, or `eu-2022`.

@@ -87,14 +87,7 @@ pub async fn published(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<VersionRecord>, ApiError> {
-    let found = state
-        .platform
-        .catalogue(&CatalogueQuery::default())
-        .await?
-        .into_iter()
-        .find(|v| v.specification_id == id)
-        .ok_or_else(|| ApiError::not_found(format!("published specification `{id}`")))?;
-    Ok(Json(found))
+    Ok(Json(state.platform.published(&id).await?))
 }
 
 pub async fn specifications(

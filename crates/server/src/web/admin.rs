@@ -4,8 +4,8 @@
 //! with its rules.
 
 use askama::Template;
-use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 
 use microcred_app::platform::from_json;
 use microcred_model::University;
@@ -14,7 +14,7 @@ use microcred_store::accounts::Role;
 use microcred_store::keys::KeyRecord;
 use microcred_store::universities::{Signatory, UniversityRecord};
 
-use super::forms::{FormData, same_origin};
+use super::forms::{FormData, Upload};
 use super::messages::msg;
 use super::teacher::Done;
 use super::{Chrome, PageError, PageResult, Viewer, page, see_other};
@@ -106,42 +106,22 @@ pub async fn upload_logo(
     State(state): State<AppState>,
     Viewer(account): Viewer,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    multipart: Multipart,
+    upload: Upload,
 ) -> PageResult {
-    same_origin(&headers)?;
-    let (kind, bytes) = image_field(multipart, "logo").await?;
-    state
-        .platform
-        .set_logo(&account, &id, kind.as_deref(), &bytes)
-        .await?;
+    let (kind, bytes) = image_field(&upload, "logo")?;
+    state.platform.set_logo(&account, &id, kind, bytes).await?;
     see_other("/admin", "logo_set")
 }
 
 /// The uploaded image of a form's `name` field, with its declared media type (the platform
 /// checks the bytes).
-async fn image_field(
-    mut multipart: Multipart,
+fn image_field<'a>(
+    upload: &'a Upload,
     name: &str,
-) -> Result<(Option<String>, axum::body::Bytes), PageError> {
-    let mut image = None;
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) if field.name() == Some(name) => {
-                let kind = field.content_type().map(str::to_owned);
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| PageError::new(StatusCode::PAYLOAD_TOO_LARGE, e.to_string()))?;
-                image = Some((kind, bytes));
-            }
-            Ok(Some(_)) => {}
-            Ok(None) => break,
-            Err(e) => return Err(PageError::new(StatusCode::BAD_REQUEST, e.to_string())),
-        }
-    }
-    image
-        .filter(|(_, bytes)| !bytes.is_empty())
+) -> Result<(Option<&'a str>, &'a [u8]), PageError> {
+    upload
+        .field(name)
+        .map(|f| (f.content_type.as_deref(), f.bytes.as_ref()))
         .ok_or_else(|| PageError::new(StatusCode::UNPROCESSABLE_ENTITY, msg("admin.no_image")))
 }
 
@@ -186,14 +166,12 @@ pub async fn upload_signature(
     State(state): State<AppState>,
     Viewer(account): Viewer,
     Path((university, signatory)): Path<(String, String)>,
-    headers: HeaderMap,
-    multipart: Multipart,
+    upload: Upload,
 ) -> PageResult {
-    same_origin(&headers)?;
-    let (kind, bytes) = image_field(multipart, "signature").await?;
+    let (kind, bytes) = image_field(&upload, "signature")?;
     state
         .platform
-        .set_signature(&account, &university, &signatory, kind.as_deref(), &bytes)
+        .set_signature(&account, &university, &signatory, kind, bytes)
         .await?;
     see_other("/admin", "signature_set")
 }

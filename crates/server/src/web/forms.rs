@@ -1,13 +1,16 @@
 //! Form posts: the fields of a URL-encoded body (repeated names kept, as checkbox groups send
-//! them), after checking that the form was sent by one of our own pages.
+//! them), or of a multipart one (file uploads), after checking that the form was sent by one
+//! of our own pages.
 
-use axum::extract::{FromRequest, Request};
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::{HeaderMap, StatusCode, header};
 
 use crate::AppState;
 use crate::problem::MAX_JSON_BYTES;
 
 use super::PageError;
+use super::messages::msg;
 
 /// A posted form's fields, in order.
 pub struct FormData(pub Vec<(String, String)>);
@@ -89,6 +92,64 @@ impl FromRequest<AppState> for FormData {
                 )
             })?;
         Ok(FormData::parse(&bytes))
+    }
+}
+
+/// A posted multipart form: its fields, files and texts alike, in order.
+pub struct Upload(Vec<UploadField>);
+
+pub struct UploadField {
+    pub name: String,
+    /// The file's name on the sender's computer; empty for a text field.
+    pub file_name: String,
+    /// As the browser declares it (what the bytes are is checked where it matters).
+    pub content_type: Option<String>,
+    pub bytes: Bytes,
+}
+
+impl Upload {
+    /// The first field of that name with something in it (an empty file input sends nothing).
+    pub fn field(&self, name: &str) -> Option<&UploadField> {
+        self.0
+            .iter()
+            .find(|f| f.name == name && !f.bytes.is_empty())
+    }
+}
+
+impl FromRequest<AppState> for Upload {
+    type Rejection = PageError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        same_origin(request.headers())?;
+        let unreadable = |status: StatusCode, why: String| {
+            PageError::new(status, format!("{}: {why}", msg("form.unreadable")))
+        };
+        let mut multipart = Multipart::from_request(request, state)
+            .await
+            .map_err(|e| unreadable(e.status(), e.body_text()))?;
+        let mut fields = Vec::new();
+        loop {
+            match multipart.next_field().await {
+                Ok(Some(field)) => {
+                    let name = field.name().unwrap_or_default().to_owned();
+                    let file_name = field.file_name().unwrap_or_default().to_owned();
+                    let content_type = field.content_type().map(str::to_owned);
+                    // Too large (past the route's body limit) or cut short: said, with its status.
+                    let bytes = field
+                        .bytes()
+                        .await
+                        .map_err(|e| unreadable(e.status(), e.body_text()))?;
+                    fields.push(UploadField {
+                        name,
+                        file_name,
+                        content_type,
+                        bytes,
+                    });
+                }
+                Ok(None) => return Ok(Upload(fields)),
+                Err(e) => return Err(unreadable(e.status(), e.body_text())),
+            }
+        }
     }
 }
 

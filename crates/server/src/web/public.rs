@@ -2,8 +2,8 @@
 //! signing in.
 
 use askama::Template;
-use axum::extract::{Multipart, Path, Query, RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::extract::{Path, Query, RawQuery, State};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use serde_json::Value;
@@ -18,7 +18,7 @@ use microcred_store::specifications::VersionRecord;
 use microcred_store::universities::UniversityRecord;
 
 use super::filters;
-use super::forms::{FormData, same_origin};
+use super::forms::{FormData, Upload, same_origin};
 use super::messages::msg;
 use super::{Chrome, PageError, PageResult, page, see_other};
 use crate::AppState;
@@ -99,15 +99,11 @@ pub async fn specification(
     MaybeActor(account): MaybeActor,
     Path(id): Path<String>,
 ) -> PageResult {
-    let record = state
+    let record = state.platform.published(&id).await?;
+    let plain = state
         .platform
-        .catalogue(&CatalogueQuery::default())
-        .await?
-        .into_iter()
-        .find(|r| r.specification_id == id)
-        .ok_or_else(|| PlatformError::NotFound(format!("published specification {id}")))?;
-    let elements = state.platform.plain_elements(&record.specification).await?;
-    let course_elements = course_elements_of(&state, &record).await?;
+        .plain_specification(&record.specification)
+        .await?;
     page(&SpecificationPage {
         chrome: Chrome::new(
             account,
@@ -118,34 +114,9 @@ pub async fn specification(
                 .map_or(id.clone(), |t| t.en().to_owned()),
         ),
         record,
-        elements,
-        course_elements,
+        elements: plain.elements,
+        course_elements: plain.course_elements,
     })
-}
-
-/// A specification's course elements in its order, each with its university's name.
-pub async fn course_elements_of(
-    state: &AppState,
-    record: &VersionRecord,
-) -> Result<Vec<(CourseElement, String)>, PageError> {
-    let all = state.platform.course_elements(None).await?;
-    let universities = state.platform.universities().await?;
-    Ok(record
-        .specification
-        .elements
-        .iter()
-        .filter_map(|id| all.iter().find(|e| &e.id == id))
-        .map(|e| {
-            let name = universities
-                .iter()
-                .find(|u| u.university.id == e.university)
-                .map_or_else(
-                    || e.university.to_string(),
-                    |u| u.university.display_name().to_owned(),
-                );
-            (e.clone(), name)
-        })
-        .collect())
 }
 
 /// What the verification page shows: the verdict, each check, and the credential's
@@ -252,39 +223,20 @@ pub async fn verify_form(
     })
 }
 
-/// Largest credential file accepted on the page (as the API's JSON limit).
-const MAX_CREDENTIAL_UPLOAD: usize = 2 * 1024 * 1024;
-
 /// A pasted or uploaded credential (JSON, or a printed certificate's PDF), verified.
 pub async fn verify_upload(
     State(state): State<AppState>,
     MaybeActor(account): MaybeActor,
-    headers: HeaderMap,
-    mut multipart: Multipart,
+    upload: Upload,
 ) -> PageResult {
-    same_origin(&headers)?;
-    let mut pasted = String::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Ok(Some(field)) = multipart.next_field().await {
-        let name = field.name().unwrap_or_default().to_owned();
-        let file_name = field.file_name().unwrap_or_default().to_owned();
-        let Ok(bytes) = field.bytes().await else {
-            break;
-        };
-        if bytes.len() > MAX_CREDENTIAL_UPLOAD {
-            return Err(PageError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                msg("verify.too_large"),
-            ));
+    let pasted = upload
+        .field("credential")
+        .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+        .unwrap_or_default();
+    let read = match upload.field("file") {
+        Some(file) => {
+            microcred_app::certificate::credential_from_bytes(&file.file_name, &file.bytes)
         }
-        match name.as_str() {
-            "credential" => pasted = String::from_utf8_lossy(&bytes).into_owned(),
-            "file" if !bytes.is_empty() => file = Some((file_name, bytes.to_vec())),
-            _ => {}
-        }
-    }
-    let read = match &file {
-        Some((name, bytes)) => microcred_app::certificate::credential_from_bytes(name, bytes),
         None if pasted.trim().is_empty() => Err(msg("verify.nothing").to_owned()),
         None => {
             microcred_app::certificate::credential_from_bytes("the pasted text", pasted.as_bytes())

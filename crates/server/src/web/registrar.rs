@@ -3,8 +3,8 @@
 //! report on), and the credentials of their university with revocation and suspension.
 
 use askama::Template;
-use axum::extract::{Multipart, Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
 
 use microcred_app::platform::PlatformError;
 use microcred_app::platform::learners::{ImportReport, ResultsPreview};
@@ -13,7 +13,7 @@ use microcred_store::credentials::{CredentialRecord, Filter};
 use microcred_store::issuing_runs::IssuingRun;
 use microcred_store::specifications::VersionRecord;
 
-use super::forms::{FormData, same_origin};
+use super::forms::{FormData, Upload};
 use super::messages::msg;
 use super::{Chrome, PageError, PageResult, Viewer, page, see_other};
 use crate::AppState;
@@ -47,33 +47,8 @@ pub async fn import_form(Viewer(account): Viewer) -> PageResult {
 pub async fn preview(
     State(state): State<AppState>,
     Viewer(account): Viewer,
-    headers: HeaderMap,
-    mut multipart: Multipart,
+    upload: Upload,
 ) -> PageResult {
-    same_origin(&headers)?;
-    let mut file = None;
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) if field.name() == Some("file") => {
-                let name = field.file_name().unwrap_or("upload").to_owned();
-                let bytes = field.bytes().await.map_err(|e| {
-                    PageError::new(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        format!("{}: {e}", msg("import.unreadable")),
-                    )
-                })?;
-                file = Some((name, bytes));
-            }
-            Ok(Some(_)) => {}
-            Ok(None) => break,
-            Err(e) => {
-                return Err(PageError::new(
-                    StatusCode::BAD_REQUEST,
-                    format!("{}: {e}", msg("import.unreadable")),
-                ));
-            }
-        }
-    }
     let mut shown = ImportPage {
         chrome: Chrome::new(Some(account.clone()), msg("import.title")),
         problem: String::new(),
@@ -82,12 +57,17 @@ pub async fn preview(
         preview: None,
         report: None,
     };
-    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+    let Some(file) = upload.field("file") else {
         shown.problem = msg("import.no_file").to_owned();
         return unprocessable(&shown);
     };
-    shown.file_name = name.clone();
-    let rows = match read_results_file(&name, &bytes) {
+    let name = if file.file_name.is_empty() {
+        "upload"
+    } else {
+        file.file_name.as_str()
+    };
+    shown.file_name = name.to_owned();
+    let rows = match read_results_file(name, &file.bytes) {
         Ok(rows) => rows,
         Err(error) => {
             shown.problem = error.to_string();
@@ -100,7 +80,7 @@ pub async fn preview(
         .await?;
     shown.upload = state
         .platform
-        .hold_results_file(&account, &name, &bytes)
+        .hold_results_file(&account, name, &file.bytes)
         .await?;
     shown.preview = Some(preview);
     page(&shown)
@@ -163,7 +143,7 @@ pub async fn issue(
     Viewer(account): Viewer,
     form: FormData,
 ) -> PageResult {
-    let specification = form.text("specification").to_owned();
+    let specification = form.text("specification");
     if specification.is_empty() {
         return Err(PageError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -172,7 +152,7 @@ pub async fn issue(
     }
     let run = state
         .platform
-        .issue_in_background(&account, &specification)
+        .issue_in_background(&account, specification)
         .await?;
     see_other(&format!("/registrar/runs/{run}"), "started")
 }

@@ -16,7 +16,6 @@ use microcred_store::specifications::{ReviewEvent, VersionRecord};
 use super::filters;
 use super::forms::FormData;
 use super::messages::msg;
-use super::public::course_elements_of;
 use super::teacher::Done;
 use super::{Chrome, PageError, PageResult, Viewer, page, see_other};
 use crate::AppState;
@@ -71,8 +70,10 @@ pub async fn specification(
     use microcred_store::accounts::Role;
     use microcred_store::specifications::State as Stage;
     let record = state.platform.specification(&id).await?;
-    let elements = state.platform.plain_elements(&record.specification).await?;
-    let course_elements = course_elements_of(&state, &record).await?;
+    let plain = state
+        .platform
+        .plain_specification(&record.specification)
+        .await?;
     let findings = match &record.findings {
         Value::Array(items) => items
             .iter()
@@ -102,8 +103,8 @@ pub async fn specification(
         )
         .notice(done.done.as_deref()),
         record,
-        elements,
-        course_elements,
+        elements: plain.elements,
+        course_elements: plain.course_elements,
         findings,
         history,
         versions,
