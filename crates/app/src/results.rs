@@ -387,15 +387,115 @@ impl<R: Read> Iterator for ResultsReader<R> {
 
 /// Largest XLSX file read, in bytes (a spreadsheet is read whole; CSV streams).
 pub const MAX_XLSX_BYTES: usize = 64 * 1024 * 1024;
+/// Parts (files inside the ZIP archive) a workbook may have: a results workbook has about ten.
+pub const MAX_XLSX_PARTS: u64 = 1_000;
+/// Largest part once decompressed (the sheet's XML, its shared strings). The ZIP reader never
+/// inflates a part past the size its directory declares, so checking the declared sizes first
+/// refuses a ZIP bomb before any of it is inflated.
+pub const MAX_XLSX_PART_BYTES: u64 = 128 * 1024 * 1024;
+/// All parts together, decompressed.
+pub const MAX_XLSX_TOTAL_BYTES: u64 = 256 * 1024 * 1024;
+/// Shared strings a workbook may declare (the reader reserves room for as many as declared).
+pub const MAX_XLSX_SHARED_STRINGS: u64 = 2_000_000;
+/// Rows of a results sheet (beyond: CSV, which streams).
+pub const MAX_XLSX_ROWS: u64 = 200_000;
+/// Columns of a results sheet: its columns are [`COLUMNS`]; anything far to their right is a
+/// stray cell (or a sheet made to be huge).
+pub const MAX_XLSX_COLUMNS: u32 = 64;
+
+/// Checks an XLSX archive's directory against the limits before anything is inflated: the
+/// number of parts from its end record (the directory is not even parsed when there are too
+/// many), then each part's declared size.
+fn check_xlsx_archive(bytes: &[u8]) -> Result<(), String> {
+    // The end-of-central-directory record: signature, then the number of entries at offset 10.
+    let tail = &bytes[bytes.len().saturating_sub(22 + 65_535)..];
+    let end = tail
+        .windows(4)
+        .rposition(|w| w == b"PK\x05\x06")
+        .ok_or("not an XLSX workbook: no ZIP directory")?;
+    let record = &tail[end..];
+    if record.len() < 22 {
+        return Err("not an XLSX workbook: its ZIP directory is cut short".into());
+    }
+    let parts = u64::from(u16::from_le_bytes([record[10], record[11]]));
+    if parts == 0xFFFF || parts > MAX_XLSX_PARTS {
+        return Err(format!(
+            "the workbook has more than {MAX_XLSX_PARTS} parts; a results workbook has about ten"
+        ));
+    }
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("not an XLSX workbook: {e}"))?;
+    let mut total = 0u64;
+    for i in 0..archive.len() {
+        let part = archive
+            .by_index_raw(i)
+            .map_err(|e| format!("not an XLSX workbook: {e}"))?;
+        let size = part.size();
+        if size > MAX_XLSX_PART_BYTES {
+            return Err(format!(
+                "part `{}` of the workbook inflates to {size} bytes, over the limit of {MAX_XLSX_PART_BYTES}: split the workbook, or save it as CSV",
+                part.name().unwrap_or_default()
+            ));
+        }
+        total += size;
+    }
+    if total > MAX_XLSX_TOTAL_BYTES {
+        return Err(format!(
+            "the workbook inflates to {total} bytes, over the limit of {MAX_XLSX_TOTAL_BYTES}: split it, or save it as CSV"
+        ));
+    }
+    // The reader reserves room for the shared strings the workbook declares.
+    let declared = archive
+        .by_name("xl/sharedStrings.xml")
+        .ok()
+        .map(|part| {
+            let mut head = Vec::with_capacity(4096);
+            let _ = part.take(4096).read_to_end(&mut head);
+            head
+        })
+        .and_then(|head| declared_count(&head, b"uniqueCount=\""));
+    if let Some(count) = declared
+        && count > MAX_XLSX_SHARED_STRINGS
+    {
+        return Err(format!(
+            "the workbook declares {count} shared strings, over the limit of {MAX_XLSX_SHARED_STRINGS}"
+        ));
+    }
+    Ok(())
+}
+
+/// The number after `attribute` (e.g. `uniqueCount="`) in `xml`, if any (saturating).
+fn declared_count(xml: &[u8], attribute: &[u8]) -> Option<u64> {
+    let at = xml.windows(attribute.len()).position(|w| w == attribute)? + attribute.len();
+    let digits = xml[at..].iter().take_while(|b| b.is_ascii_digit());
+    Some(digits.fold(0u64, |n, d| {
+        n.saturating_mul(10).saturating_add(u64::from(d - b'0'))
+    }))
+}
+
+/// A column's letters (0 is `A`).
+fn column_name(mut column: u32) -> String {
+    let mut name = Vec::new();
+    loop {
+        name.push(b'A' + (column % 26) as u8);
+        if column < 26 {
+            break;
+        }
+        column = column / 26 - 1;
+    }
+    name.reverse();
+    String::from_utf8(name).unwrap_or_default()
+}
 
 /// The rows of the first sheet of an XLSX workbook, read as a results file: the first row is
 /// the header. Dates may be date cells or `YYYY-MM-DD` text; numbers (student ids) lose no
-/// digits.
+/// digits. Cells are streamed, never laid out as a grid, so a far-away cell costs nothing; the
+/// archive is checked against the `MAX_XLSX_*` limits before anything is inflated.
 pub fn read_xlsx(
     name: &str,
     bytes: &[u8],
 ) -> Result<Vec<Result<ResultRow, RowProblem>>, ResultsFileError> {
-    use calamine::{Data, Reader, Xlsx};
+    use calamine::{DataRef, Reader, Xlsx};
     let error = |message: String| ResultsFileError {
         file: name.to_owned(),
         message,
@@ -405,51 +505,103 @@ pub fn read_xlsx(
             "the workbook is over {MAX_XLSX_BYTES} bytes: split it, or save it as CSV"
         )));
     }
+    check_xlsx_archive(bytes).map_err(error)?;
     let mut workbook = Xlsx::new(std::io::Cursor::new(bytes))
         .map_err(|e| error(format!("not an XLSX workbook: {e}")))?;
     let sheet = workbook
-        .worksheet_range_at(0)
-        .ok_or_else(|| error("the workbook has no sheet".into()))?
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| error("the workbook has no sheet".into()))?;
+    let mut cells = workbook
+        .worksheet_cells_reader(&sheet)
         .map_err(|e| error(format!("the first sheet cannot be read: {e}")))?;
-    let text = |cell: &Data| -> String {
+    let text = |cell: &DataRef<'_>| -> String {
         match cell {
-            Data::Empty => String::new(),
-            Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-            Data::Int(i) => i.to_string(),
-            Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
-            Data::Float(f) => f.to_string(),
-            Data::Bool(b) => b.to_string(),
-            Data::DateTime(d) => {
+            DataRef::Empty => String::new(),
+            DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+            DataRef::SharedString(s) => (*s).to_owned(),
+            DataRef::Int(i) => i.to_string(),
+            DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+            DataRef::Float(f) => f.to_string(),
+            DataRef::Bool(b) => b.to_string(),
+            DataRef::DateTime(d) => {
                 let (y, m, day, ..) = d.to_ymd_hms_milli();
                 format!("{y:04}-{m:02}-{day:02}")
             }
-            Data::Error(e) => format!("#{e:?}"),
+            DataRef::Error(e) => format!("#{e:?}"),
         }
     };
-    let (first_row, _) = sheet.start().unwrap_or((0, 0));
-    let mut rows = sheet.rows();
-    let header: Vec<String> = rows
-        .next()
-        .ok_or_else(|| error("the first sheet is empty".into()))?
-        .iter()
-        .map(text)
-        .collect();
-    // Trailing empty header cells are only formatting.
-    let width = header
-        .iter()
-        .rposition(|h| !h.trim().is_empty())
-        .map_or(0, |i| i + 1);
-    let names: Vec<&str> = header[..width].iter().map(String::as_str).collect();
-    let columns = Columns::from_header(name, &names)?;
+    // Cells arrive row by row, left to right; a row is complete when the next one starts.
+    let mut header: Option<(Columns, usize)> = None;
     let mut out = Vec::new();
-    for (i, cells) in rows.enumerate() {
-        let cells: Vec<String> = cells.iter().map(text).collect();
-        if cells.iter().all(|c| c.trim().is_empty()) {
-            continue;
+    let mut row: Option<(u32, Vec<String>)> = None;
+    let mut rows = 0u64;
+    let mut finish = |number: u32,
+                      cells: Vec<String>,
+                      header: &mut Option<(Columns, usize)>|
+     -> Result<(), ResultsFileError> {
+        match header {
+            None => {
+                // Trailing empty header cells are only formatting.
+                let width = cells
+                    .iter()
+                    .rposition(|h| !h.trim().is_empty())
+                    .map_or(0, |i| i + 1);
+                let names: Vec<&str> = cells[..width].iter().map(String::as_str).collect();
+                *header = Some((Columns::from_header(name, &names)?, width));
+            }
+            Some((columns, _)) => {
+                if cells.iter().all(|c| c.trim().is_empty()) {
+                    return Ok(());
+                }
+                rows += 1;
+                if rows > MAX_XLSX_ROWS {
+                    return Err(error(format!(
+                        "the sheet has more than {MAX_XLSX_ROWS} rows: split it, or save it as CSV"
+                    )));
+                }
+                let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
+                // Spreadsheet rows count from 1.
+                out.push(columns.parse(u64::from(number) + 1, &refs));
+            }
         }
-        let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
-        // Spreadsheet rows count from 1, the header being the sheet's first used row.
-        out.push(columns.parse(u64::from(first_row) + i as u64 + 2, &refs));
+        Ok(())
+    };
+    loop {
+        let cell = cells
+            .next_cell()
+            .map_err(|e| error(format!("the first sheet cannot be read: {e}")))?;
+        let Some(cell) = cell else { break };
+        let (number, column) = cell.get_position();
+        if column >= MAX_XLSX_COLUMNS {
+            if matches!(cell.get_value(), DataRef::Empty) {
+                continue;
+            }
+            return Err(error(format!(
+                "cell {}{} is beyond column {}: a results sheet has at most {MAX_XLSX_COLUMNS} columns",
+                column_name(column),
+                u64::from(number) + 1,
+                column_name(MAX_XLSX_COLUMNS - 1)
+            )));
+        }
+        if row.as_ref().is_some_and(|(n, _)| *n != number)
+            && let Some((n, done)) = row.take()
+        {
+            finish(n, done, &mut header)?;
+        }
+        let (_, values) = row.get_or_insert_with(|| (number, Vec::new()));
+        let column = column as usize;
+        if values.len() <= column {
+            values.resize(column + 1, String::new());
+        }
+        values[column] = text(cell.get_value());
+    }
+    if let Some((n, done)) = row.take() {
+        finish(n, done, &mut header)?;
+    }
+    if header.is_none() {
+        return Err(error("the first sheet is empty".into()));
     }
     Ok(out)
 }

@@ -9,6 +9,12 @@
 //! profile_dirs = ["profiles"]             # the alliance's own rule profiles (*.toml)
 //! catalogues = ["catalogue.toml"]         # course elements every specification may use
 //! suspension = true                       # credentials can be suspended (see below)
+//!
+//! [sign_in]                                # failed sign-ins (defaults shown)
+//! slow_after = 3                           # per e-mail: then each attempt waits longer
+//! lock_after = 10                          # per e-mail: then locked
+//! address_lock_after = 50                  # per source address: then locked
+//! lock_minutes = 15
 //! ```
 //!
 //! `suspension = false` issues credentials with a revocation entry only: strictly conformant to
@@ -37,9 +43,41 @@ pub struct AllianceSettings {
     pub catalogues: Vec<PathBuf>,
     /// Whether credentials the platform issues can be suspended (default: yes).
     pub suspension: Option<bool>,
+    /// How failed sign-ins are slowed down and locked.
+    #[serde(default)]
+    pub sign_in: Option<SignInSettings>,
     /// The folder of the settings file, against which the paths above are read.
     #[serde(skip)]
     pub base: PathBuf,
+}
+
+/// `[sign_in]`: each missing value keeps its default.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignInSettings {
+    pub slow_after: Option<u32>,
+    pub lock_after: Option<u32>,
+    pub address_lock_after: Option<u32>,
+    pub lock_minutes: Option<u32>,
+}
+
+impl SignInSettings {
+    pub fn limits(&self) -> crate::platform::auth::SignInLimits {
+        let default = crate::platform::auth::SignInLimits::default();
+        crate::platform::auth::SignInLimits {
+            slow_after: self.slow_after.map_or(default.slow_after, i64::from),
+            lock_after: self
+                .lock_after
+                .map_or(default.lock_after, |n| i64::from(n.max(1))),
+            address_lock_after: self
+                .address_lock_after
+                .map_or(default.address_lock_after, |n| i64::from(n.max(1))),
+            lock_seconds: self
+                .lock_minutes
+                .map_or(default.lock_seconds, |m| i64::from(m) * 60),
+            ..default
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -101,6 +101,24 @@ impl Expectations {
     }
 }
 
+/// Proofs a document may carry (a proof set of several signers, or a short chain).
+pub const MAX_PROOFS: usize = 8;
+
+impl ProofError {
+    /// Whether the error shows that what was signed was changed: a signature was checked and
+    /// failed, or the proof no longer fits the document it came with. Anything else (no proof,
+    /// an unsupported suite, a key that cannot be found) says nothing about tampering.
+    pub fn shows_tampering(&self) -> bool {
+        matches!(
+            self,
+            ProofError::SignatureMismatch
+                | ProofError::BadProofValue
+                | ProofError::ContextMismatch
+                | ProofError::PreviousProofMissing(_)
+        )
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ProofError {
     #[error("the document is not a JSON object")]
@@ -109,6 +127,8 @@ pub enum ProofError {
     NoContext,
     #[error("the document has no proof")]
     NoProof,
+    #[error("the document has {0} proofs; at most {MAX_PROOFS} are checked")]
+    TooManyProofs(usize),
     #[error("a proof is not a JSON object")]
     ProofNotAnObject,
     #[error("the proof lacks `{0}` or it is not a string")]
@@ -294,6 +314,11 @@ pub fn verify_proofs(
     let proofs = into_list(unsecured.remove("proof").ok_or(ProofError::NoProof)?);
     if proofs.is_empty() {
         return Err(ProofError::NoProof);
+    }
+    // Each proof costs a canonicalization: a document with thousands of copies of its proof
+    // must cost no more than a few.
+    if proofs.len() > MAX_PROOFS {
+        return Err(ProofError::TooManyProofs(proofs.len()));
     }
     Ok(proofs
         .iter()

@@ -5,7 +5,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::data_integrity::{Expectations, verify_proofs};
+use crate::data_integrity::{Expectations, ProofError, verify_proofs};
 use crate::datetime::DateTime;
 use crate::did::DidResolver;
 use crate::open_badges::open_badge_problems;
@@ -164,6 +164,20 @@ fn controller(method: &str) -> &str {
 }
 
 /// Verifies a credential; never panics, whatever the input.
+/// Credentials a presentation may hold (each is verified in full).
+pub const MAX_PRESENTED_CREDENTIALS: usize = 32;
+
+/// The verdict a failed proof earns (see [`ProofError::shows_tampering`]).
+fn proof_verdict(error: &ProofError) -> Verdict {
+    if error.shows_tampering() {
+        Verdict::Tampered
+    } else if matches!(error, ProofError::VerificationMethod(_)) {
+        Verdict::UnknownIssuer
+    } else {
+        Verdict::Malformed
+    }
+}
+
 pub fn verify_credential(credential: &Value, context: &Context<'_>) -> Report {
     let mut checks = Vec::new();
     let mut verdict = None;
@@ -194,6 +208,9 @@ pub fn verify_credential(credential: &Value, context: &Context<'_>) -> Report {
         Ok(results) => {
             let mut lines = Vec::new();
             let mut all = true;
+            // What failed decides the verdict: tampered only when a check shows the signed
+            // bytes were changed; a key not found is an issuer not known; the rest malformed.
+            let mut worst = None;
             for result in &results {
                 let suite = result.suite.as_deref().unwrap_or("an unknown suite");
                 let by = result
@@ -208,6 +225,7 @@ pub fn verify_credential(credential: &Value, context: &Context<'_>) -> Report {
                     Err(e) => {
                         all = false;
                         lines.push(format!("{suite} signature by {by}: {e}"));
+                        raise(&mut worst, proof_verdict(e));
                     }
                 }
             }
@@ -215,12 +233,12 @@ pub fn verify_credential(credential: &Value, context: &Context<'_>) -> Report {
                 checks.push(ok("proof", lines.join("; ")));
             } else {
                 checks.push(failed("proof", lines.join("; ")));
-                raise(&mut verdict, Verdict::Tampered);
+                raise(&mut verdict, worst.unwrap_or(Verdict::Malformed));
             }
         }
         Err(e) => {
             checks.push(failed("proof", e.to_string()));
-            raise(&mut verdict, Verdict::Tampered);
+            raise(&mut verdict, proof_verdict(&e));
         }
     }
 
@@ -466,18 +484,35 @@ pub fn verify_presentation(
                 .filter_map(|r| r.result.as_ref().err().map(ToString::to_string))
                 .collect();
             checks.push(failed("proof", errors.join("; ")));
-            raise(&mut verdict, Verdict::Tampered);
+            for error in results.iter().filter_map(|r| r.result.as_ref().err()) {
+                raise(&mut verdict, proof_verdict(error));
+            }
         }
         Err(e) => {
             checks.push(failed("proof", e.to_string()));
-            raise(&mut verdict, Verdict::Tampered);
+            raise(&mut verdict, proof_verdict(&e));
         }
     }
-    let credentials: Vec<Report> = match presentation.get("verifiableCredential") {
-        Some(Value::Array(list)) => list.iter().map(|c| verify_credential(c, context)).collect(),
-        Some(one) => vec![verify_credential(one, context)],
+    let presented: Vec<&Value> = match presentation.get("verifiableCredential") {
+        Some(Value::Array(list)) => list.iter().collect(),
+        Some(one) => vec![one],
         None => Vec::new(),
     };
+    if presented.len() > MAX_PRESENTED_CREDENTIALS {
+        checks.push(failed(
+            "credentials",
+            format!(
+                "the presentation holds {} credentials; at most {MAX_PRESENTED_CREDENTIALS} are verified",
+                presented.len()
+            ),
+        ));
+        raise(&mut verdict, Verdict::Malformed);
+    }
+    let credentials: Vec<Report> = presented
+        .into_iter()
+        .take(MAX_PRESENTED_CREDENTIALS)
+        .map(|c| verify_credential(c, context))
+        .collect();
     if let Some(bad) = credentials.iter().find(|r| !r.verified) {
         raise(&mut verdict, bad.verdict);
     }

@@ -9,7 +9,7 @@ pub mod openapi;
 pub mod problem;
 pub mod web;
 
-use std::net::SocketAddr;
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
@@ -52,10 +52,10 @@ pub fn router(platform: Platform) -> Router {
     for (path, route) in routes {
         app = app.route(path, route);
     }
-    let pages = web::routes().route_layer(DefaultBodyLimit::max(api::learners_import_limit()));
-    app.merge(pages)
+    app.merge(web::routes())
         .fallback(not_found)
         .layer(middleware::from_fn(read_declared_body))
+        .layer(middleware::from_fn(problem_bodies))
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
         .layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static("x-content-type-options"),
@@ -98,6 +98,42 @@ async fn read_declared_body(request: Request, next: Next) -> Response {
     }
 }
 
+/// Every error the API answers is a problem document: errors made below the handlers (a path
+/// that does not decode, a query of the wrong shape, a body over its limit, a method the route
+/// lacks) come as plain text, and are rewritten here with their status and message. Pages'
+/// HTML errors stay as they are.
+async fn problem_bodies(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let kind = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    if kind.starts_with("application/problem+json") || kind.starts_with("text/html") {
+        return response;
+    }
+    let retry_after = response.headers().get(header::RETRY_AFTER).cloned();
+    let text = match axum::body::to_bytes(response.into_body(), 4096).await {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).trim().to_owned(),
+        Err(_) => String::new(),
+    };
+    let title = if text.is_empty() {
+        status.canonical_reason().unwrap_or("error").to_lowercase()
+    } else {
+        text
+    };
+    let mut problem = ApiError::new(status, title).into_response();
+    if let Some(value) = retry_after {
+        problem.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    problem
+}
+
 async fn not_found(request: Request) -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
@@ -106,14 +142,52 @@ async fn not_found(request: Request) -> ApiError {
     .detail("the endpoints are listed at /api/v1/openapi.json")
 }
 
-/// Serves until interrupted (Ctrl-C), finishing requests under way.
+/// How long a client may take to send a request's head (line and headers).
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a request's body may go without sending anything.
+pub const BODY_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Serves until interrupted (Ctrl-C), finishing requests under way. A client that is slow to
+/// send a request's head, or stops sending its body, is dropped: half-sent requests do not hold
+/// connections open.
 pub async fn serve(listener: tokio::net::TcpListener, platform: Platform) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router(platform).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let app = router(platform).layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+        BODY_IDLE_TIMEOUT,
+    ));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut interrupted = std::pin::pin!(tokio::signal::ctrl_c());
+    loop {
+        let (stream, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(connection) => connection,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a moment, keep serving.
+                    tracing::warn!("accepting a connection failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut interrupted => break,
+        };
+        let app = app.clone();
+        let service = hyper::service::service_fn(
+            move |mut request: hyper::Request<hyper::body::Incoming>| {
+                request
+                    .extensions_mut()
+                    .insert(axum::extract::ConnectInfo(remote));
+                tower::ServiceExt::oneshot(app.clone(), request.map(Body::new))
+            },
+        );
+        let connection = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(HEADER_READ_TIMEOUT)
+            .serve_connection(TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            let _ = connection.await;
+        });
+    }
+    graceful.shutdown().await;
+    Ok(())
 }

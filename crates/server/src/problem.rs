@@ -21,6 +21,8 @@ pub struct ApiError {
     pub title: String,
     pub detail: Option<String>,
     pub problems: Vec<Problem>,
+    /// Seconds after which to try again (503 and 429: `Retry-After`).
+    pub retry_after: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -42,7 +44,13 @@ impl ApiError {
             title: title.into(),
             detail: None,
             problems: Vec::new(),
+            retry_after: None,
         }
+    }
+
+    pub fn retry_after(mut self, seconds: u64) -> ApiError {
+        self.retry_after = Some(seconds);
+        self
     }
 
     pub fn detail(mut self, detail: impl Into<String>) -> ApiError {
@@ -72,6 +80,12 @@ impl From<PlatformError> for ApiError {
             PlatformError::Invalid { title, problems } => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, title).with_problems(problems)
             }
+            PlatformError::Busy(why) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, why)
+                .retry_after(microcred_app::platform::workers::RETRY_AFTER_SECONDS),
+            PlatformError::TooManyAttempts {
+                message,
+                retry_after,
+            } => ApiError::new(StatusCode::TOO_MANY_REQUESTS, message).retry_after(retry_after),
             PlatformError::Internal(why) => {
                 tracing::error!("internal error: {why}");
                 ApiError::new(
@@ -94,6 +108,8 @@ impl IntoResponse for ApiError {
             413 => "too-large",
             415 => "unsupported-media-type",
             422 => "invalid",
+            429 => "too-many-requests",
+            503 => "busy",
             _ => "error",
         };
         let body = ProblemBody {
@@ -109,6 +125,11 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

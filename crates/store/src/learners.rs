@@ -280,6 +280,53 @@ pub async fn list(
         .collect()
 }
 
+/// The learners a university knows: a student id there, a result for one of its course
+/// elements, or a credential it issued.
+pub async fn list_at_university(
+    c: &mut AnyConnection,
+    university: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<LearnerRecord>, StoreError> {
+    sqlx::query(
+        "SELECT id, document FROM learners WHERE merged_into IS NULL AND id IN (
+             SELECT learner_id FROM learner_student_ids WHERE university_id = $1
+             UNION SELECT r.learner_id FROM results r JOIN course_elements e ON e.id = r.element_id WHERE e.university_id = $1
+             UNION SELECT learner_id FROM credentials WHERE issuer = $1)
+         ORDER BY id LIMIT $2 OFFSET $3",
+    )
+    .bind(university)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(&mut *c)
+    .await?
+    .iter()
+    .map(read)
+    .collect()
+}
+
+/// The universities a learner is known at (see [`list_at_university`]), sorted.
+pub async fn universities_of(
+    c: &mut AnyConnection,
+    learner_id: &str,
+) -> Result<Vec<String>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT university_id FROM learner_student_ids WHERE learner_id = $1
+         UNION SELECT e.university_id FROM results r JOIN course_elements e ON e.id = r.element_id WHERE r.learner_id = $1
+         UNION SELECT issuer FROM credentials WHERE learner_id = $1",
+    )
+    .bind(learner_id)
+    .fetch_all(&mut *c)
+    .await?;
+    let mut universities = rows
+        .iter()
+        .map(|r| r.try_get::<String, _>(0))
+        .collect::<Result<Vec<_>, _>>()?;
+    universities.sort();
+    universities.dedup();
+    Ok(universities)
+}
+
 /// Merges learner `other` into `keep`: student ids, results and credentials move to `keep`,
 /// whose identification gains `other`'s student ids and nationalities. `other` leads to `keep`.
 pub async fn merge(

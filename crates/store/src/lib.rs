@@ -17,6 +17,7 @@ pub mod issuing_runs;
 pub mod keys;
 pub mod learners;
 pub mod results;
+pub mod sign_in;
 pub mod specifications;
 pub mod status;
 #[cfg(feature = "testing")]
@@ -58,6 +59,26 @@ impl StoreError {
                     || e.code()
                         .is_some_and(|c| c == "23505" || c == "2067" || c == "1555")
             }
+            _ => false,
+        }
+    }
+
+    /// Whether the database could not take the work now but may shortly: locked or busy
+    /// (SQLite), read-only for a while, refusing connections, or the pool had none free.
+    /// Callers answer "try again" (503 with Retry-After) rather than a failure.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed) => true,
+            StoreError::Database(sqlx::Error::Io(_)) => true,
+            StoreError::Database(sqlx::Error::Database(e)) => e.code().is_some_and(|c| {
+                // SQLite's primary code is the low byte of its extended codes.
+                let sqlite = c.parse::<i32>().ok().map(|n| n & 0xff);
+                matches!(sqlite, Some(5 | 6 | 8))
+                    || matches!(
+                        c.as_ref(),
+                        "25006" | "57P01" | "57P03" | "53300" | "40001" | "40P01"
+                    )
+            }),
             _ => false,
         }
     }

@@ -257,6 +257,18 @@ CREATE TABLE issuing_runs (
 );
 "#,
     ),
+    (
+        5,
+        "failed sign-ins, per account and per source address",
+        r#"
+CREATE TABLE sign_in_failures (
+    key TEXT PRIMARY KEY,
+    failures BIGINT NOT NULL,
+    last_at BIGINT NOT NULL,
+    locked_until BIGINT NOT NULL DEFAULT 0
+);
+"#,
+    ),
 ];
 
 pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {

@@ -221,16 +221,18 @@ pub async fn signatory(c: &mut AnyConnection, id: &str) -> Result<Option<Signato
     row.as_ref().map(read_signatory).transpose()
 }
 
-/// A university's grading scheme, as the university describes it (JSON).
+/// Sets a university's grading scheme, as the university describes it (JSON); false when the
+/// id is another university's scheme (which stays as it was).
 pub async fn set_grading_scheme(
     c: &mut AnyConnection,
     university_id: &str,
     id: &str,
     document: &serde_json::Value,
-) -> Result<(), StoreError> {
-    sqlx::query(
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
         "INSERT INTO grading_schemes (id, university_id, document, updated_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (id) DO UPDATE SET document = excluded.document, updated_at = excluded.updated_at",
+         ON CONFLICT (id) DO UPDATE SET document = excluded.document, updated_at = excluded.updated_at
+         WHERE grading_schemes.university_id = excluded.university_id",
     )
     .bind(id)
     .bind(university_id)
@@ -238,7 +240,7 @@ pub async fn set_grading_scheme(
     .bind(now())
     .execute(&mut *c)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 pub async fn grading_schemes(

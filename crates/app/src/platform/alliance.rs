@@ -10,12 +10,13 @@ use microcred_credentials::keys::{PublicKey, SigningKey};
 use microcred_credentials::sealed::{Sealed, open, seal};
 use microcred_credentials::trust::{TrustList, TrustedIssuer};
 use microcred_model::{Alliance, University};
-use microcred_store::accounts::{Account, Role};
+use microcred_store::accounts::Account;
 use microcred_store::keys::{self, KeyRecord};
 use microcred_store::universities::{self, AllianceRecord, Signatory, UniversityRecord};
 use microcred_store::{Connection, audit, now};
 
-use super::{Platform, PlatformError, Problem, Result, require};
+use super::authz::{self, Action};
+use super::{Platform, PlatformError, Problem, Result};
 
 /// The owner name of the alliance's own keys.
 pub const ALLIANCE: &str = "alliance";
@@ -30,7 +31,7 @@ impl Platform {
         let mut tx = self.store.begin().await?;
         let existing = universities::alliance(&mut tx).await?;
         if let Some(actor) = actor {
-            require(actor, Role::AllianceAdmin, None)?;
+            authz::may(actor, Action::AdministerAlliance)?;
         } else if existing.is_some() {
             return Err(PlatformError::Unauthenticated);
         }
@@ -91,7 +92,7 @@ impl Platform {
         actor: &Account,
         university: University,
     ) -> Result<UniversityRecord> {
-        require(actor, Role::AllianceAdmin, None)?;
+        authz::may(actor, Action::AdministerAlliance)?;
         let did = self.config.university_did(university.id.as_str());
         let mut tx = self.store.begin().await?;
         universities::insert(&mut tx, &university, &did)
@@ -121,7 +122,7 @@ impl Platform {
     }
 
     pub async fn update_university(&self, actor: &Account, university: University) -> Result<()> {
-        require(actor, Role::AllianceAdmin, None)?;
+        authz::may(actor, Action::AdministerAlliance)?;
         let mut tx = self.store.begin().await?;
         universities::update(&mut tx, &university).await?;
         audit::append(
@@ -151,7 +152,7 @@ impl Platform {
     /// Rotates the signing key of a university (or the alliance): a new key signs from now on;
     /// the old ones stay in the DID document so that what they signed still verifies.
     pub async fn rotate_key(&self, actor: &Account, owner: &str) -> Result<KeyRecord> {
-        require(actor, Role::AllianceAdmin, None)?;
+        authz::may(actor, Action::AdministerUniversity { university: owner })?;
         let mut tx = self.store.begin().await?;
         let did = if owner == ALLIANCE {
             self.config.alliance_did()
@@ -179,8 +180,11 @@ impl Platform {
     /// The public parts of an owner's keys, newest last.
     pub async fn keys(&self, owner: &str) -> Result<Vec<KeyRecord>> {
         let mut c = self.store.connection().await?;
-        Ok(keys::of_owner(&mut c, owner)
-            .await?
+        let found = keys::of_owner(&mut c, owner).await?;
+        if found.is_empty() && owner != ALLIANCE {
+            self_exists(&mut c, owner).await?;
+        }
+        Ok(found
             .into_iter()
             .map(|k| KeyRecord {
                 sealed_secret: String::new(),
@@ -270,7 +274,7 @@ impl Platform {
         name: &str,
         role: &str,
     ) -> Result<Signatory> {
-        require(actor, Role::AllianceAdmin, None)?;
+        authz::may(actor, Action::AdministerUniversity { university })?;
         let mut problems = Vec::new();
         if name.trim().is_empty() {
             problems.push(Problem::new("name", "is empty"));
@@ -312,7 +316,7 @@ impl Platform {
         university: &str,
         signatory: &str,
     ) -> Result<Signatory> {
-        require(actor, Role::AllianceAdmin, None)?;
+        authz::may(actor, Action::AdministerUniversity { university })?;
         let mut tx = self.store.begin().await?;
         let found = universities::signatory(&mut tx, signatory)
             .await?
@@ -345,6 +349,7 @@ impl Platform {
 
     pub async fn signatories(&self, university: &str) -> Result<Vec<Signatory>> {
         let mut c = self.store.connection().await?;
+        self_exists(&mut c, university).await?;
         Ok(universities::signatories(&mut c, university).await?)
     }
 
@@ -356,12 +361,14 @@ impl Platform {
         id: &str,
         scheme: &Value,
     ) -> Result<()> {
-        if !actor.has(Role::AllianceAdmin) {
-            require(actor, Role::Registrar, Some(university))?;
-        }
+        authz::may(actor, Action::DescribeUniversity { university })?;
         let mut tx = self.store.begin().await?;
         self_exists(&mut tx, university).await?;
-        universities::set_grading_scheme(&mut tx, university, id, scheme).await?;
+        if !universities::set_grading_scheme(&mut tx, university, id, scheme).await? {
+            return Err(PlatformError::Conflict(format!(
+                "grading scheme `{id}` belongs to another university: choose another id"
+            )));
+        }
         audit::append(
             &mut tx,
             &actor.id,
@@ -376,6 +383,7 @@ impl Platform {
 
     pub async fn grading_schemes(&self, university: &str) -> Result<Vec<(String, Value)>> {
         let mut c = self.store.connection().await?;
+        self_exists(&mut c, university).await?;
         Ok(universities::grading_schemes(&mut c, university).await?)
     }
 }

@@ -8,12 +8,40 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use microcred_store::accounts::{self, Account, Grant, Role, TokenKind};
-use microcred_store::{audit, new_id, now};
+use microcred_store::{audit, new_id, now, sign_in};
 
-use super::{Platform, PlatformError, Problem, Result, require};
+use super::authz::{self, Action};
+use super::{Platform, PlatformError, Problem, Result};
 
 /// How long a session lasts without signing in again.
 pub const SESSION_SECONDS: i64 = 12 * 3600;
+/// How repeated failed sign-ins are slowed down and then refused, per e-mail (whether or not
+/// an account has it, so the answer never tells) and per source address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SignInLimits {
+    /// Failures for an e-mail after which each attempt waits a second more (at most five).
+    pub slow_after: i64,
+    /// Failures for an e-mail after which it is locked for `lock_seconds`.
+    pub lock_after: i64,
+    /// Failures from one source address after which it is locked for `lock_seconds`.
+    pub address_lock_after: i64,
+    pub lock_seconds: i64,
+    /// Failures are forgotten after this long without another.
+    pub window_seconds: i64,
+}
+
+impl Default for SignInLimits {
+    fn default() -> SignInLimits {
+        SignInLimits {
+            slow_after: 3,
+            lock_after: 10,
+            address_lock_after: 50,
+            lock_seconds: 15 * 60,
+            window_seconds: 60 * 60,
+        }
+    }
+}
+
 /// Shortest accepted password.
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
@@ -90,7 +118,7 @@ impl Platform {
         new: NewAccount,
     ) -> Result<Account> {
         match actor {
-            Some(actor) => require(actor, Role::AllianceAdmin, None)?,
+            Some(actor) => authz::may(actor, Action::AdministerAlliance)?,
             None => {
                 let mut c = self.store.connection().await?;
                 if !accounts::list(&mut c).await?.is_empty() {
@@ -215,22 +243,64 @@ impl Platform {
     }
 
     /// Signs in with e-mail and password; a wrong e-mail and a wrong password look the same.
-    pub async fn sign_in(&self, email: &str, password: &str) -> Result<Session> {
+    /// Repeated failures for one e-mail (whether or not it has an account) or from one source
+    /// address are slowed down, then refused for a while (see [`SignInLimits`]).
+    pub async fn sign_in(
+        &self,
+        email: &str,
+        password: &str,
+        source: Option<&str>,
+    ) -> Result<Session> {
+        let limits = self.config.sign_in;
+        let email_key = format!("email:{}", email.trim().to_lowercase());
+        let address_key = source.map(|a| format!("address:{a}"));
+        let at = now();
+        let forgotten_before = at - limits.window_seconds;
         let mut c = self.store.connection().await?;
-        let account = accounts::by_email(&mut c, email).await?;
-        let refused = || PlatformError::Forbidden("the e-mail or the password is wrong".into());
-        let Some(account) = account else {
-            // Spend the same time as a real check, so that timing does not tell who has an account.
-            let _ = password_matches(password, &UNKNOWN_ACCOUNT_HASH);
-            return Err(refused());
+        let by_email = sign_in::failures(&mut c, &email_key, forgotten_before).await?;
+        let by_address = match &address_key {
+            Some(key) => sign_in::failures(&mut c, key, forgotten_before).await?,
+            None => sign_in::Failures::default(),
         };
-        let matches = account
-            .password_hash
-            .as_deref()
-            .is_some_and(|h| password_matches(password, h));
-        if !matches || account.disabled {
-            return Err(refused());
+        let locked_until = by_email.locked_until.max(by_address.locked_until);
+        if locked_until > at {
+            return Err(PlatformError::TooManyAttempts {
+                message: format!(
+                    "too many failed sign-ins: try again in {} minutes, or ask an administrator to reset the password",
+                    (locked_until - at + 59) / 60
+                ),
+                retry_after: (locked_until - at) as u64,
+            });
         }
+        let account = accounts::by_email(&mut c, email).await?;
+        drop(c);
+        // Past a few failures every attempt waits longer (a second more each, at most five).
+        let over = by_email.failures - limits.slow_after + 1;
+        if over > 0 {
+            tokio::time::sleep(std::time::Duration::from_secs(over.min(5) as u64)).await;
+        }
+        let hash = account
+            .as_ref()
+            .and_then(|a| a.password_hash.clone())
+            // Spend the same time as a real check, so that timing does not tell who has an account.
+            .unwrap_or_else(|| UNKNOWN_ACCOUNT_HASH.clone());
+        let typed = password.to_owned();
+        let matches = self
+            .heavy("sign-in", move || password_matches(&typed, &hash))
+            .await?
+            && account.is_some();
+        let account = match account {
+            Some(account) if matches && !account.disabled => account,
+            _ => {
+                self.count_failed_sign_in(&email_key, address_key.as_deref(), at)
+                    .await?;
+                return Err(PlatformError::Forbidden(
+                    "the e-mail or the password is wrong".into(),
+                ));
+            }
+        };
+        let mut c = self.store.connection().await?;
+        sign_in::clear(&mut c, &email_key).await?;
         let token = random_token()?;
         let expires_at = now() + SESSION_SECONDS;
         accounts::insert_token(
@@ -247,6 +317,40 @@ impl Platform {
             expires_at,
             account,
         })
+    }
+
+    /// Counts a failed sign-in for the e-mail and the source address, locking either when it
+    /// reaches its limit (written to the audit log).
+    async fn count_failed_sign_in(
+        &self,
+        email_key: &str,
+        address_key: Option<&str>,
+        at: i64,
+    ) -> Result<()> {
+        let limits = self.config.sign_in;
+        let forgotten_before = at - limits.window_seconds;
+        let mut tx = self.store.begin().await?;
+        let keys = [
+            (Some(email_key), limits.lock_after),
+            (address_key, limits.address_lock_after),
+        ];
+        for (key, lock_after) in keys {
+            let Some(key) = key else { continue };
+            let failures = sign_in::record_failure(&mut tx, key, at, forgotten_before).await?;
+            if failures >= lock_after {
+                sign_in::lock(&mut tx, key, at + limits.lock_seconds).await?;
+                audit::append(
+                    &mut tx,
+                    "sign-in",
+                    "sign-in.locked",
+                    &format!("sign-in:{key}"),
+                    &serde_json::json!({ "failures": failures, "seconds": limits.lock_seconds }),
+                )
+                .await?;
+            }
+        }
+        microcred_store::commit(tx).await?;
+        Ok(())
     }
 
     pub async fn sign_out(&self, token: &str) -> Result<()> {
@@ -305,13 +409,13 @@ impl Platform {
         subject: Option<&str>,
         limit: i64,
     ) -> Result<Vec<audit::AuditEntry>> {
-        require(actor, Role::AllianceAdmin, None)?;
+        authz::may(actor, Action::AdministerAlliance)?;
         let mut c = self.store.connection().await?;
         Ok(audit::list(&mut c, subject, limit.clamp(1, 1000)).await?)
     }
 
     pub async fn accounts(&self, actor: &Account) -> Result<Vec<Account>> {
-        require(actor, Role::AllianceAdmin, None)?;
+        authz::may(actor, Action::AdministerAlliance)?;
         let mut c = self.store.connection().await?;
         Ok(accounts::list(&mut c).await?)
     }

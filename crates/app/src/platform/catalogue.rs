@@ -13,7 +13,8 @@ use microcred_store::accounts::{Account, Role};
 use microcred_store::specifications::{self, ReviewEvent, State, VersionRecord};
 use microcred_store::{Connection, audit, catalogue, now};
 
-use super::{Platform, PlatformError, Problem, Result, require, require_any};
+use super::authz::{self, Action};
+use super::{Platform, PlatformError, Problem, Result};
 
 /// The preliminary advice of a body, as it recommends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,10 +83,18 @@ impl Platform {
     /// Adds or changes a course element (a teacher or registrar of its university).
     pub async fn put_course_element(&self, actor: &Account, element: CourseElement) -> Result<()> {
         let university = element.university.as_str().to_owned();
-        if !actor.has(Role::AllianceAdmin) && !actor.has_for(Role::Registrar, &university) {
-            require(actor, Role::Teacher, Some(&university))?;
-        }
         let mut tx = self.store.begin().await?;
+        // The owner is the university stored with the element, never the one the request names.
+        let owner = catalogue::element(&mut tx, element.id.as_str())
+            .await?
+            .map(|e| e.university.to_string());
+        authz::may(
+            actor,
+            Action::WriteCourseElement {
+                owner: owner.as_deref(),
+                claimed: &university,
+            },
+        )?;
         if microcred_store::universities::get(&mut tx, &university)
             .await?
             .is_none()
@@ -196,36 +205,38 @@ impl Platform {
         })
     }
 
-    /// Whether `actor` may write `specification`: a teacher who created it or who teaches at a
-    /// university delivering one of its elements, or an administrator.
+    /// Whether `actor` may write `version`'s specification (see [`Action::EditSpecification`]):
+    /// its author and the universities delivering its elements, as stored.
     async fn may_edit(
         &self,
         c: &mut Connection,
         actor: &Account,
         version: &VersionRecord,
     ) -> Result<()> {
-        if actor.has(Role::AllianceAdmin) {
-            return Ok(());
-        }
-        require(actor, Role::Teacher, None)?;
+        let mut delivering = Vec::new();
         for element in &version.specification.elements {
-            if let Some(e) = catalogue::element(c, element.as_str()).await?
-                && actor.has_for(Role::Teacher, e.university.as_str())
-            {
-                return Ok(());
+            if let Some(e) = catalogue::element(c, element.as_str()).await? {
+                delivering.push(e.university.to_string());
             }
         }
-        if specifications::author(c, &version.specification_id)
-            .await?
-            .as_deref()
-            == Some(actor.id.as_str())
-        {
-            return Ok(());
-        }
-        Err(PlatformError::Forbidden(format!(
-            "only its author or a teacher of a university delivering its elements may change `{}`",
-            version.specification_id
-        )))
+        let author = specifications::author(c, &version.specification_id).await?;
+        authz::may(
+            actor,
+            Action::EditSpecification {
+                author: author.as_deref(),
+                delivering: &delivering,
+            },
+        )
+    }
+
+    /// Whether `actor` may edit this version's specification (the editor, its buttons).
+    pub async fn may_edit_specification(
+        &self,
+        actor: &Account,
+        version: &VersionRecord,
+    ) -> Result<()> {
+        let mut c = self.store.connection().await?;
+        self.may_edit(&mut c, actor, version).await
     }
 
     /// Creates a specification as a draft (a teacher).
@@ -234,7 +245,7 @@ impl Platform {
         actor: &Account,
         specification: Specification,
     ) -> Result<VersionRecord> {
-        require_any(actor, &[Role::Teacher, Role::AllianceAdmin])?;
+        authz::may(actor, Action::CreateSpecification)?;
         let mut tx = self.store.begin().await?;
         let record = specifications::create(&mut tx, &specification, &actor.id)
             .await
@@ -343,7 +354,7 @@ impl Platform {
     /// Submits the editable version for review. The rules run; with an error among their
     /// findings (an obligation not met) the submission is refused, and the findings say why.
     pub async fn submit(&self, actor: &Account, id: &str, comment: &str) -> Result<VersionRecord> {
-        let latest = self.specification(id).await?;
+        let latest = self.latest(id).await?;
         {
             let mut c = self.store.connection().await?;
             self.may_edit(&mut c, actor, &latest).await?;
@@ -409,7 +420,7 @@ impl Platform {
         )
         .await?;
         microcred_store::commit(tx).await?;
-        self.specification(id).await
+        self.latest(id).await
     }
 
     /// Preliminary advice on a submitted version, by the jury or the task group.
@@ -420,16 +431,15 @@ impl Platform {
         recommendation: Recommendation,
         comment: &str,
     ) -> Result<()> {
+        authz::may(actor, Action::Advise)?;
         let role = if actor.has(Role::Jury) {
             Role::Jury
         } else if actor.has(Role::TaskGroup) {
             Role::TaskGroup
         } else {
-            return Err(PlatformError::Forbidden(
-                "only the jury or the task group give advice".into(),
-            ));
+            Role::AllianceAdmin
         };
-        let latest = self.specification(id).await?;
+        let latest = self.latest(id).await?;
         if latest.state != State::Submitted {
             return Err(PlatformError::Conflict(format!(
                 "`{id}` is not under review (it is {})",
@@ -468,7 +478,7 @@ impl Platform {
         decision: Decision,
         reason: &str,
     ) -> Result<VersionRecord> {
-        require(actor, Role::Board, None)?;
+        authz::may(actor, Action::Decide)?;
         if decision != Decision::Approve && reason.trim().is_empty() {
             return Err(PlatformError::invalid(
                 "a reason is needed",
@@ -478,7 +488,7 @@ impl Platform {
                 )],
             ));
         }
-        let latest = self.specification(id).await?;
+        let latest = self.latest(id).await?;
         let to = match decision {
             Decision::Approve => State::Published,
             Decision::Reject => State::Rejected,
@@ -550,13 +560,16 @@ impl Platform {
         )
         .await?;
         microcred_store::commit(tx).await?;
-        self.specification(id).await
+        self.latest(id).await
     }
 
     /// Retires a published specification: no more credentials; those issued stay valid.
     pub async fn retire(&self, actor: &Account, id: &str, reason: &str) -> Result<VersionRecord> {
-        require(actor, Role::Board, None)?;
+        authz::may(actor, Action::Decide)?;
         let mut tx = self.store.begin().await?;
+        if specifications::latest(&mut tx, id).await?.is_none() {
+            return Err(PlatformError::NotFound(format!("specification `{id}`")));
+        }
         let published = specifications::published(&mut tx, id)
             .await?
             .ok_or_else(|| {
@@ -586,67 +599,104 @@ impl Platform {
         )
         .await?;
         microcred_store::commit(tx).await?;
-        self.specification(id).await
+        self.latest(id).await
     }
 
-    /// The newest version of a specification.
-    pub async fn specification(&self, id: &str) -> Result<VersionRecord> {
+    /// The newest version of a specification, whoever asks (the use cases' own reading).
+    async fn latest(&self, id: &str) -> Result<VersionRecord> {
         let mut c = self.store.connection().await?;
         specifications::latest(&mut c, id)
             .await?
             .ok_or_else(|| PlatformError::NotFound(format!("specification `{id}`")))
     }
 
-    pub async fn specification_version(&self, id: &str, version: i64) -> Result<VersionRecord> {
+    /// The newest version of a specification, if `actor` may read it (drafts are for staff).
+    pub async fn specification(&self, actor: &Account, id: &str) -> Result<VersionRecord> {
+        let latest = self.latest(id).await?;
+        authz::may(
+            actor,
+            Action::ReadSpecification {
+                state: latest.state,
+            },
+        )?;
+        Ok(latest)
+    }
+
+    /// One version: anyone reads versions that were published (credentials name them); drafts
+    /// and versions under review only staff.
+    pub async fn specification_version(
+        &self,
+        actor: Option<&Account>,
+        id: &str,
+        version: i64,
+    ) -> Result<VersionRecord> {
+        let mut c = self.store.connection().await?;
+        let record = specifications::version(&mut c, id, version)
+            .await?
+            .ok_or_else(|| PlatformError::NotFound(format!("version {version} of `{id}`")))?;
+        if !authz::public_version(record.state) {
+            match actor {
+                Some(actor) => authz::may(
+                    actor,
+                    Action::ReadSpecification {
+                        state: record.state,
+                    },
+                )?,
+                None => return Err(PlatformError::Unauthenticated),
+            }
+        }
+        Ok(record)
+    }
+
+    /// A version that was published, for anyone (the achievement credentials name).
+    pub async fn published_version(&self, id: &str, version: i64) -> Result<VersionRecord> {
         let mut c = self.store.connection().await?;
         specifications::version(&mut c, id, version)
             .await?
-            .ok_or_else(|| PlatformError::NotFound(format!("version {version} of `{id}`")))
+            .filter(|v| authz::public_version(v.state))
+            .ok_or_else(|| {
+                PlatformError::NotFound(format!("published version {version} of `{id}`"))
+            })
     }
 
-    pub async fn versions(&self, id: &str) -> Result<Vec<VersionRecord>> {
+    /// Every version `actor` may read.
+    pub async fn versions(&self, actor: &Account, id: &str) -> Result<Vec<VersionRecord>> {
         let mut c = self.store.connection().await?;
         let versions = specifications::versions(&mut c, id).await?;
         if versions.is_empty() {
             return Err(PlatformError::NotFound(format!("specification `{id}`")));
         }
-        Ok(versions)
+        let readable: Vec<VersionRecord> = versions
+            .into_iter()
+            .filter(|v| authz::allows(actor, Action::ReadSpecification { state: v.state }))
+            .collect();
+        if readable.is_empty() {
+            authz::may(actor, Action::ListSpecifications)?;
+        }
+        Ok(readable)
     }
 
-    /// Who did what to a specification, and when and why.
-    pub async fn history(&self, id: &str) -> Result<Vec<ReviewEvent>> {
+    /// Who did what to a specification, and when and why (the alliance's staff).
+    pub async fn history(&self, actor: &Account, id: &str) -> Result<Vec<ReviewEvent>> {
+        authz::may(actor, Action::ListSpecifications)?;
         let mut c = self.store.connection().await?;
-        Ok(specifications::events(&mut c, id).await?)
+        let events = specifications::events(&mut c, id).await?;
+        if events.is_empty() && specifications::latest(&mut c, id).await?.is_none() {
+            return Err(PlatformError::NotFound(format!("specification `{id}`")));
+        }
+        Ok(events)
     }
 
     /// The reviewers' queue: versions waiting for advice or a decision.
     pub async fn review_queue(&self, actor: &Account) -> Result<Vec<VersionRecord>> {
-        require_any(
-            actor,
-            &[
-                Role::Jury,
-                Role::TaskGroup,
-                Role::Board,
-                Role::AllianceAdmin,
-            ],
-        )?;
+        authz::may(actor, Action::ReadReviewQueue)?;
         let mut c = self.store.connection().await?;
         Ok(specifications::list_latest(&mut c, Some(State::Submitted)).await?)
     }
 
     /// Every specification's newest version, for the people who write and review them.
     pub async fn specifications(&self, actor: &Account) -> Result<Vec<VersionRecord>> {
-        require_any(
-            actor,
-            &[
-                Role::Teacher,
-                Role::Jury,
-                Role::TaskGroup,
-                Role::Board,
-                Role::AllianceAdmin,
-                Role::Registrar,
-            ],
-        )?;
+        authz::may(actor, Action::ListSpecifications)?;
         let mut c = self.store.connection().await?;
         Ok(specifications::list_latest(&mut c, None).await?)
     }

@@ -406,8 +406,13 @@ impl Platform {
             .await?;
         }
         if let Some((_, id, learner)) = find("Zoë ") {
-            self.learner_account(&wut, &learner, "zoe@learner.example", Some(PASSWORD.into()))
-                .await?;
+            self.learner_account(
+                &admin,
+                &learner,
+                "zoe@learner.example",
+                Some(PASSWORD.into()),
+            )
+            .await?;
             demo.example_credential = Some(id);
         }
         Ok(demo)

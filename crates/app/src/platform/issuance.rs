@@ -23,7 +23,7 @@ use microcred_credentials::status_list::{
     Bitstring, MIN_ENTRIES, StatusPurpose, random_free_index, status_entry, status_list_credential,
 };
 use microcred_model::{Award, AwardingBody, Catalogue, Date, awarding_bodies};
-use microcred_store::accounts::{Account, Role};
+use microcred_store::accounts::Account;
 use microcred_store::credentials::{self, CredentialRecord, CredentialState, Filter};
 use microcred_store::issuing_runs::{self, IssuingRun};
 use microcred_store::results::{self, ResultRecord};
@@ -32,8 +32,9 @@ use microcred_store::status::{self, StatusListRecord};
 use microcred_store::{Connection, Tx, audit, catalogue, learners, new_id, now, universities};
 
 use super::alliance::ALLIANCE;
+use super::authz::{self, Action, CredentialScope};
 use super::learners::ANALYZE_AFTER;
-use super::{Platform, PlatformError, Problem, Result, require_any};
+use super::{Platform, PlatformError, Problem, Result};
 use crate::issue::sign;
 
 /// Learners issued to per transaction.
@@ -141,18 +142,16 @@ fn key_owner(body: &AwardingBody) -> String {
     }
 }
 
-/// Whether `actor` may issue for these awarding bodies: a registrar of one of them, or an
-/// administrator.
-fn may_issue(actor: &Account, bodies: &[AwardingBody]) -> bool {
-    actor.has(Role::AllianceAdmin)
-        || bodies
-            .iter()
-            .any(|b| actor.has_for(Role::Registrar, &key_owner(b)))
+/// Whether `actor` may issue for these awarding bodies (see [`Action::Issue`]).
+fn may_issue(actor: &Account, bodies: &[AwardingBody]) -> Result<()> {
+    let owners: Vec<String> = bodies.iter().map(key_owner).collect();
+    authz::may(actor, Action::Issue { awarding: &owners })
 }
 
-/// How long an unfinished run may go without progress before it counts as interrupted (its
-/// server stopped): issuing again is safe, learners already holding it are skipped.
-const RUN_SILENCE_SECONDS: i64 = 10 * 60;
+/// How long an unfinished run may go without its heartbeat (written twice a second while it
+/// runs, progress or not) before it counts as interrupted: its server stopped. Issuing again is
+/// safe: learners already holding the credential are skipped.
+const RUN_SILENCE_SECONDS: i64 = 30;
 /// How long finished runs are kept.
 const RUN_KEPT_SECONDS: i64 = 24 * 60 * 60;
 /// How often a run's progress is written.
@@ -251,13 +250,15 @@ impl Platform {
 
     /// The published specifications `actor` may issue (see [`Platform::issue`]).
     pub async fn issuable_specifications(&self, actor: &Account) -> Result<Vec<VersionRecord>> {
-        require_any(actor, &[Role::Registrar, Role::AllianceAdmin])?;
+        authz::may(actor, Action::ImportResults)?;
         let mut c = self.store.connection().await?;
         let published = specifications::catalogue(&mut c).await?;
         let catalogue = catalogue::catalogue(&mut c).await?;
         Ok(published
             .into_iter()
-            .filter(|v| awarding_bodies_of(v, &catalogue).is_ok_and(|b| may_issue(actor, &b)))
+            .filter(|v| {
+                awarding_bodies_of(v, &catalogue).is_ok_and(|b| may_issue(actor, &b).is_ok())
+            })
             .collect())
     }
 
@@ -267,6 +268,11 @@ impl Platform {
         actor: &Account,
         specification: &str,
     ) -> Result<Issuing> {
+        if specifications::latest(c, specification).await?.is_none() {
+            return Err(PlatformError::NotFound(format!(
+                "specification `{specification}`"
+            )));
+        }
         let version = specifications::published(c, specification)
             .await?
             .ok_or_else(|| {
@@ -277,12 +283,7 @@ impl Platform {
         let catalogue = catalogue::catalogue(c).await?;
         let bodies = awarding_bodies_of(&version, &catalogue)?;
         let owners: Vec<String> = bodies.iter().map(key_owner).collect();
-        if !may_issue(actor, &bodies) {
-            return Err(PlatformError::Forbidden(format!(
-                "only a registrar of an awarding body of `{specification}` ({}) may issue it",
-                owners.join(", ")
-            )));
-        }
+        may_issue(actor, &bodies)?;
         let alliance = universities::alliance(c).await?;
         let logos = universities::owners_with_logos(c).await?;
         let mut prepared = Vec::new();
@@ -733,12 +734,22 @@ impl Platform {
         let record = credentials::get(c, id)
             .await?
             .ok_or_else(|| PlatformError::NotFound(format!("credential {id}")))?;
-        if !actor.has(Role::AllianceAdmin) && !actor.has_for(Role::Registrar, &record.issuer) {
-            return Err(PlatformError::Forbidden(format!(
-                "only a registrar of `{}`, which issued it, may change credential {id}",
-                record.issuer
-            )));
+        if !authz::allows(
+            actor,
+            Action::ReadCredential {
+                issuer: &record.issuer,
+                learner: &record.learner_id,
+            },
+        ) {
+            // Not "forbidden": whether someone else's credential exists is not for this actor to learn.
+            return Err(PlatformError::NotFound(format!("credential {id}")));
         }
+        authz::may(
+            actor,
+            Action::ChangeCredential {
+                issuer: &record.issuer,
+            },
+        )?;
         Ok(record)
     }
 
@@ -872,6 +883,16 @@ impl Platform {
                 "credential {id} was already replaced"
             )));
         }
+        // A revoked credential stays revoked: correcting it would hand out an active one.
+        if !matches!(
+            old.state,
+            CredentialState::Active | CredentialState::Suspended
+        ) {
+            return Err(PlatformError::Conflict(format!(
+                "credential {id} is {}: only an active or suspended credential is corrected",
+                old.state.name()
+            )));
+        }
         let issuing = self
             .prepare_issuing(&mut c, actor, &old.specification_id)
             .await?;
@@ -928,11 +949,13 @@ impl Platform {
         let record = credentials::get(&mut c, id)
             .await?
             .ok_or_else(|| PlatformError::NotFound(format!("credential {id}")))?;
-        let own = actor.learner_id.as_deref() == Some(record.learner_id.as_str());
-        if !own
-            && !actor.has(Role::AllianceAdmin)
-            && !actor.has_for(Role::Registrar, &record.issuer)
-        {
+        if !authz::allows(
+            actor,
+            Action::ReadCredential {
+                issuer: &record.issuer,
+                learner: &record.learner_id,
+            },
+        ) {
             // Not "forbidden": whether someone else's credential exists is not for this actor to learn.
             return Err(PlatformError::NotFound(format!("credential {id}")));
         }
@@ -950,20 +973,10 @@ impl Platform {
             filter.limit = 100;
         }
         filter.limit = filter.limit.min(1000);
-        if !actor.has(Role::AllianceAdmin) {
-            if let Some(learner) = actor
-                .learner_id
-                .clone()
-                .filter(|_| actor.has(Role::Learner))
-            {
-                filter.learner = Some(learner);
-            } else {
-                let universities: Vec<String> = actor
-                    .grants
-                    .iter()
-                    .filter(|g| g.role == Role::Registrar)
-                    .filter_map(|g| g.university.clone())
-                    .collect();
+        match authz::credential_scope(actor) {
+            CredentialScope::All => {}
+            CredentialScope::Learner(learner) => filter.learner = Some(learner),
+            CredentialScope::Issuers(universities) => {
                 match (&filter.issuer, universities.as_slice()) {
                     (Some(issuer), _) if universities.contains(issuer) => {}
                     (None, [only]) => filter.issuer = Some(only.clone()),
@@ -977,12 +990,16 @@ impl Platform {
                         ));
                     }
                     _ => {
-                        require_any(actor, &[Role::Registrar])?;
                         return Err(PlatformError::Forbidden(
                             "a registrar sees the credentials of their own university".into(),
                         ));
                     }
                 }
+            }
+            CredentialScope::Nothing => {
+                return Err(PlatformError::Forbidden(
+                    "credentials are seen by their learners and their issuers' registrars".into(),
+                ));
             }
         }
         let mut c = self.store.connection().await?;

@@ -15,8 +15,9 @@ use microcred_store::learners::{self, LearnerRecord};
 use microcred_store::results::{self, ResultRecord};
 use microcred_store::{audit, catalogue, held_files, new_id, now};
 
-use super::{Platform, PlatformError, Result, require_any};
-use crate::results::{ResultRow, RowProblem};
+use super::authz::{self, Action};
+use super::{Platform, PlatformError, Result};
+use crate::results::{ResultRow, ResultRows, ResultsReader, RowProblem, read_xlsx};
 
 /// Rows committed together.
 pub const IMPORT_BATCH: usize = 500;
@@ -80,9 +81,7 @@ fn may_record(
             column: Some("element".into()),
             message: format!("`{}` is not a course element of the catalogue", row.element),
         }),
-        Some(university)
-            if !actor.has(Role::AllianceAdmin) && !actor.has_for(Role::Registrar, university) =>
-        {
+        Some(university) if !authz::allows(actor, Action::RecordResults { university }) => {
             Err(RowProblem {
                 row: row.row,
                 column: Some("element".into()),
@@ -97,6 +96,26 @@ fn may_record(
 }
 
 impl Platform {
+    /// The rows of an uploaded results file: CSV is streamed as it is stored; an XLSX
+    /// workbook (a ZIP archive) is read within its limits off the async workers. A file that
+    /// cannot be read is `Invalid`, saying why.
+    pub async fn results_file<'a>(&self, name: &str, bytes: &'a [u8]) -> Result<ResultRows<'a>> {
+        let unreadable =
+            |e: crate::results::ResultsFileError| PlatformError::invalid(e.to_string(), Vec::new());
+        if bytes.starts_with(b"PK\x03\x04") {
+            let (name, bytes) = (name.to_owned(), bytes.to_vec());
+            let rows = self
+                .heavy("spreadsheet reading", move || read_xlsx(&name, &bytes))
+                .await?
+                .map_err(unreadable)?;
+            Ok(ResultRows::Xlsx(rows.into_iter()))
+        } else {
+            Ok(ResultRows::Csv(
+                ResultsReader::new(name, bytes).map_err(unreadable)?,
+            ))
+        }
+    }
+
     /// The course elements of the catalogue and their universities.
     async fn element_universities(&self) -> Result<HashMap<String, String>> {
         let mut c = self.store.connection().await?;
@@ -116,7 +135,7 @@ impl Platform {
         name: &str,
         bytes: &[u8],
     ) -> Result<String> {
-        require_any(actor, &[Role::Registrar, Role::AllianceAdmin])?;
+        authz::may(actor, Action::ImportResults)?;
         let id = new_id();
         let at = now();
         let file = held_files::HeldFile {
@@ -153,7 +172,7 @@ impl Platform {
         rows: impl IntoIterator<Item = Result<ResultRow, RowProblem>>,
         shown: usize,
     ) -> Result<ResultsPreview> {
-        require_any(actor, &[Role::Registrar, Role::AllianceAdmin])?;
+        authz::may(actor, Action::ImportResults)?;
         let elements = self.element_universities().await?;
         let mut preview = ResultsPreview::default();
         let mut learners = std::collections::HashSet::new();
@@ -196,7 +215,7 @@ impl Platform {
         rows: impl IntoIterator<Item = Result<ResultRow, RowProblem>>,
         progress: &mut (dyn FnMut(u64) + Send),
     ) -> Result<ImportReport> {
-        require_any(actor, &[Role::Registrar, Role::AllianceAdmin])?;
+        authz::may(actor, Action::ImportResults)?;
         let elements = self.element_universities().await?;
         let import_id = new_id();
         {
@@ -381,16 +400,33 @@ impl Platform {
         Ok(())
     }
 
-    /// A learner, for a registrar or administrator, or for the learner themself.
-    pub async fn learner(&self, actor: &Account, id: &str) -> Result<LearnerRecord> {
+    /// A learner and the universities they are known at, for whoever may see them (see
+    /// [`Action::ReadLearner`]). Someone else's learner is "not found": whether a person is a
+    /// learner of the alliance is not for every registrar to learn.
+    async fn readable_learner(
+        &self,
+        actor: &Account,
+        id: &str,
+    ) -> Result<(LearnerRecord, Vec<String>)> {
         let mut c = self.store.connection().await?;
-        let record = learners::get(&mut c, id)
-            .await?
-            .ok_or_else(|| PlatformError::NotFound(format!("learner {id}")))?;
-        if actor.learner_id.as_deref() != Some(record.id.as_str()) {
-            require_any(actor, &[Role::Registrar, Role::AllianceAdmin])?;
-        }
-        Ok(record)
+        let missing = || PlatformError::NotFound(format!("learner {id}"));
+        let record = learners::get(&mut c, id).await?.ok_or_else(missing)?;
+        let universities = learners::universities_of(&mut c, &record.id).await?;
+        authz::may(
+            actor,
+            Action::ReadLearner {
+                learner: &record.id,
+                universities: &universities,
+            },
+        )
+        .map_err(|_| missing())?;
+        Ok((record, universities))
+    }
+
+    /// A learner, for the learner themself, a registrar of a university they are known at, or
+    /// an administrator.
+    pub async fn learner(&self, actor: &Account, id: &str) -> Result<LearnerRecord> {
+        Ok(self.readable_learner(actor, id).await?.0)
     }
 
     /// Learners by student id at a university, or by e-mail.
@@ -401,18 +437,43 @@ impl Platform {
         student_id: Option<&str>,
         email: Option<&str>,
     ) -> Result<Vec<LearnerRecord>> {
-        require_any(actor, &[Role::Registrar, Role::AllianceAdmin])?;
+        authz::may(actor, Action::FindLearners)?;
         let mut c = self.store.connection().await?;
-        if let (Some(u), Some(s)) = (university, student_id) {
-            return Ok(learners::by_student_id(&mut c, u, s)
+        let found = if let (Some(u), Some(s)) = (university, student_id) {
+            learners::by_student_id(&mut c, u, s)
                 .await?
                 .into_iter()
-                .collect());
+                .collect()
+        } else if let Some(email) = email {
+            learners::by_email(&mut c, email).await?
+        } else if actor.has(Role::AllianceAdmin) {
+            learners::list(&mut c, 200, 0).await?
+        } else {
+            // A registrar lists the learners of their own universities.
+            let mut all = Vec::new();
+            for grant in actor.grants.iter().filter(|g| g.role == Role::Registrar) {
+                if let Some(u) = &grant.university {
+                    all.extend(learners::list_at_university(&mut c, u, 200, 0).await?);
+                }
+            }
+            all.sort_by(|a, b| a.id.cmp(&b.id));
+            all.dedup_by(|a, b| a.id == b.id);
+            all
+        };
+        let mut readable = Vec::with_capacity(found.len());
+        for record in found {
+            let universities = learners::universities_of(&mut c, &record.id).await?;
+            if authz::allows(
+                actor,
+                Action::ReadLearner {
+                    learner: &record.id,
+                    universities: &universities,
+                },
+            ) {
+                readable.push(record);
+            }
         }
-        if let Some(email) = email {
-            return Ok(learners::by_email(&mut c, email).await?);
-        }
-        Ok(learners::list(&mut c, 200, 0).await?)
+        Ok(readable)
     }
 
     pub async fn learner_results(&self, actor: &Account, id: &str) -> Result<Vec<ResultRecord>> {
@@ -429,8 +490,32 @@ impl Platform {
         keep: &str,
         other: &str,
     ) -> Result<LearnerRecord> {
-        require_any(actor, &[Role::Registrar, Role::AllianceAdmin])?;
         let mut tx = self.store.begin().await?;
+        let mut involved = Vec::new();
+        for id in [keep, other] {
+            let record = learners::get(&mut tx, id)
+                .await?
+                .ok_or_else(|| PlatformError::NotFound(format!("learner {id}")))?;
+            let universities = learners::universities_of(&mut tx, &record.id).await?;
+            // A learner this actor may not see is not found, as when read.
+            authz::may(
+                actor,
+                Action::ReadLearner {
+                    learner: &record.id,
+                    universities: &universities,
+                },
+            )
+            .map_err(|_| PlatformError::NotFound(format!("learner {id}")))?;
+            involved.extend(universities);
+        }
+        involved.sort();
+        involved.dedup();
+        authz::may(
+            actor,
+            Action::MergeLearners {
+                universities: &involved,
+            },
+        )?;
         let merged = learners::merge(&mut tx, keep, other).await?;
         audit::append(
             &mut tx,
@@ -444,7 +529,9 @@ impl Platform {
         Ok(merged)
     }
 
-    /// Creates an account for a learner, to see and share their credentials (a registrar).
+    /// Creates an account for a learner, to see and share their credentials (the
+    /// administrator: an account bound to a learner reads all their credentials, from every
+    /// university, so no single university's registrar may make one).
     pub async fn learner_account(
         &self,
         actor: &Account,
@@ -452,8 +539,8 @@ impl Platform {
         email: &str,
         password: Option<String>,
     ) -> Result<Account> {
-        require_any(actor, &[Role::Registrar, Role::AllianceAdmin])?;
         let learner = self.learner(actor, learner_id).await?;
+        authz::may(actor, Action::BindLearnerAccount)?;
         self.insert_account(
             &actor.id,
             super::auth::NewAccount {

@@ -5,12 +5,13 @@
 
 use serde::Serialize;
 
-use microcred_store::accounts::{Account, Role};
+use microcred_store::accounts::Account;
 use microcred_store::universities::{self, ImageKind, StoredImage};
 use microcred_store::{audit, now};
 
 use super::alliance::ALLIANCE;
-use super::{Platform, PlatformError, Problem, Result, require};
+use super::authz::{self, Action};
+use super::{Platform, PlatformError, Problem, Result};
 
 /// Largest logo accepted, in bytes.
 pub const MAX_LOGO_BYTES: usize = 512 * 1024;
@@ -170,17 +171,14 @@ impl Platform {
         declared: Option<&str>,
         bytes: &[u8],
     ) -> Result<LogoInfo> {
-        if owner == ALLIANCE || !actor.has(Role::AllianceAdmin) {
-            require(
-                actor,
-                if owner == ALLIANCE {
-                    Role::AllianceAdmin
-                } else {
-                    Role::Registrar
-                },
-                (owner != ALLIANCE).then_some(owner),
-            )?;
-        }
+        authz::may(
+            actor,
+            if owner == ALLIANCE {
+                Action::AdministerAlliance
+            } else {
+                Action::DescribeUniversity { university: owner }
+            },
+        )?;
         let facts = checked_image("the logo is not accepted", declared, bytes)?;
         let mut tx = self.store.begin().await?;
         let exists = if owner == ALLIANCE {
@@ -246,9 +244,12 @@ impl Platform {
                 ))
             })?;
         drop(c);
-        if !actor.has(Role::AllianceAdmin) {
-            require(actor, Role::Registrar, Some(&found.university_id))?;
-        }
+        authz::may(
+            actor,
+            Action::DescribeUniversity {
+                university: &found.university_id,
+            },
+        )?;
         let facts = checked_image("the signature is not accepted", declared, bytes)?;
         let image = StoredImage {
             owner: found.id.clone(),

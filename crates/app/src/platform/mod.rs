@@ -1,9 +1,10 @@
 //! The platform's use cases: what people do through the server (and what `microcred demo`
-//! sets up), over the store. Every use case checks who may do it: a registrar of one university
-//! cannot act for another, a learner sees only their own.
+//! sets up), over the store. Every use case asks [`authz::may`] who may do it: a registrar of one
+//! university cannot act for another, a learner sees only their own.
 
 pub mod alliance;
 pub mod auth;
+pub mod authz;
 pub mod catalogue;
 pub mod demo;
 pub mod issuance;
@@ -12,12 +13,12 @@ pub mod logos;
 pub mod printing;
 pub mod setup;
 pub mod verification;
+pub mod workers;
 
 use std::sync::Arc;
 
 use serde::Serialize;
 
-use microcred_store::accounts::{Account, Role};
 use microcred_store::{Store, StoreError};
 
 use crate::Checker;
@@ -36,6 +37,8 @@ pub struct Config {
     /// the Open Badges 3.0 JSON Schema (at most one status) does not: an alliance that needs
     /// strict Open Badges conformance turns suspension off (`suspension = false`).
     pub suspension: bool,
+    /// How failed sign-ins are slowed down and locked.
+    pub sign_in: auth::SignInLimits,
 }
 
 impl std::fmt::Debug for Config {
@@ -134,6 +137,12 @@ pub enum PlatformError {
         title: String,
         problems: Vec<Problem>,
     },
+    /// Too much work waiting, or the database busy: try again shortly (503, Retry-After).
+    #[error("{0}")]
+    Busy(String),
+    /// Too many failed attempts: refused for `retry_after` seconds (429).
+    #[error("{message}")]
+    TooManyAttempts { message: String, retry_after: u64 },
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -155,6 +164,9 @@ impl From<StoreError> for PlatformError {
                 PlatformError::Conflict(format!("{what} already exists or changed meanwhile"))
             }
             other if other.is_conflict() => PlatformError::Conflict(other.to_string()),
+            other if other.is_busy() => PlatformError::Busy(format!(
+                "the database is busy ({other}): try again in a few seconds"
+            )),
             other => PlatformError::Internal(other.to_string()),
         }
     }
@@ -185,6 +197,7 @@ pub struct Platform {
     config: Arc<Config>,
     checker: Arc<Checker>,
     verifier: Arc<verification::VerifierCache>,
+    heavy: Arc<workers::HeavyWork>,
 }
 
 impl Platform {
@@ -194,6 +207,7 @@ impl Platform {
             config: Arc::new(config),
             checker: Arc::new(checker),
             verifier: Arc::default(),
+            heavy: Arc::default(),
         }
     }
 
@@ -203,35 +217,6 @@ impl Platform {
 
     pub fn config(&self) -> &Config {
         &self.config
-    }
-}
-
-/// Refuses unless `actor` holds `role` (for `university`, when given).
-pub fn require(actor: &Account, role: Role, university: Option<&str>) -> Result<()> {
-    let allowed = match university {
-        Some(u) => actor.has_for(role, u),
-        None => actor.has(role),
-    };
-    if allowed {
-        Ok(())
-    } else {
-        Err(PlatformError::Forbidden(match university {
-            Some(u) => format!("only a {} of `{u}` may do this", role.name()),
-            None => format!("only a {} may do this", role.name()),
-        }))
-    }
-}
-
-/// Refuses unless `actor` holds one of `roles`.
-pub fn require_any(actor: &Account, roles: &[Role]) -> Result<()> {
-    if roles.iter().any(|r| actor.has(*r)) {
-        Ok(())
-    } else {
-        let names: Vec<&str> = roles.iter().map(|r| r.name()).collect();
-        Err(PlatformError::Forbidden(format!(
-            "this needs the role {}",
-            names.join(" or ")
-        )))
     }
 }
 
@@ -245,6 +230,7 @@ mod tests {
             public_url: url.into(),
             key_encryption_key: [0; 32],
             suspension: true,
+            sign_in: Default::default(),
         };
         assert_eq!(
             config("https://enhance.eu").alliance_did(),

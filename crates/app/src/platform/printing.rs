@@ -3,13 +3,14 @@
 //! signatures; and the alliance's own certificate template.
 
 use microcred_render::{Template, TemplateError};
-use microcred_store::accounts::{Account, Role};
+use microcred_store::accounts::Account;
 use microcred_store::credentials::CredentialState;
 use microcred_store::universities::{self, ImageKind, Signatory, StoredImage};
 use microcred_store::{Connection as AnyConnection, audit};
 
 use super::alliance::ALLIANCE;
-use super::{Platform, PlatformError, Problem, Result, require};
+use super::authz::{self, Action};
+use super::{Platform, PlatformError, Problem, Result};
 use crate::certificate::{
     Presentation, PrintError, PrintFormat, PrintImage, PrintedParty, PrintedSignatory,
     lay_out_certificate,
@@ -199,7 +200,7 @@ impl Platform {
         actor: &Account,
         text: Option<String>,
     ) -> Result<()> {
-        require(actor, Role::AllianceAdmin, None)?;
+        authz::may(actor, Action::AdministerAlliance)?;
         if let Some(text) = &text {
             let text = text.clone();
             let checked = tokio::task::spawn_blocking(move || {

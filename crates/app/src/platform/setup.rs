@@ -105,6 +105,12 @@ impl Setup {
                 .as_ref()
                 .and_then(|s| s.suspension)
                 .unwrap_or(true),
+            sign_in: self
+                .settings
+                .as_ref()
+                .and_then(|s| s.sign_in.as_ref())
+                .map(|s| s.limits())
+                .unwrap_or_default(),
         };
         Ok((Platform::new(store, config, checker), source))
     }

@@ -12,11 +12,14 @@ use microcred_credentials::did::DidResolver;
 use microcred_credentials::open_badges::{Statement, describe};
 use microcred_credentials::trust::TrustList;
 use microcred_credentials::vc::{Strictness, validate_credential};
-use microcred_credentials::verify::{Context, Report, verify_credential, verify_presentation};
-use microcred_store::accounts::{Account, Role};
+use microcred_credentials::verify::{
+    Context, MAX_PRESENTED_CREDENTIALS, Report, verify_credential, verify_presentation,
+};
+use microcred_store::accounts::Account;
 use microcred_store::{audit, status};
 
 use super::alliance::ALLIANCE;
+use super::authz::{self, Action};
 use super::{Platform, PlatformError, Problem, Result};
 
 /// The trust list and DID documents, rebuilt when members or keys change.
@@ -82,21 +85,26 @@ impl Platform {
     pub async fn verify(&self, credential: &Value) -> Result<(Report, Vec<Statement>)> {
         let known = self.known().await?;
         let lists = self.own_status_lists(credential).await?;
-        let report = verify_credential(
-            credential,
-            &Context {
-                trust: Some(&known.trust),
-                status_lists: &lists,
-                resolver: &known.resolver,
-                now: DateTime::now(),
-            },
-        );
-        let statements = if report.verdict.statement_is_authentic() {
-            describe(credential)
-        } else {
-            Vec::new()
-        };
-        Ok((report, statements))
+        let credential = credential.clone();
+        // Canonicalization and signatures are CPU work: off the async workers, in the queue.
+        self.heavy("verification", move || {
+            let report = verify_credential(
+                &credential,
+                &Context {
+                    trust: Some(&known.trust),
+                    status_lists: &lists,
+                    resolver: &known.resolver,
+                    now: DateTime::now(),
+                },
+            );
+            let statements = if report.verdict.statement_is_authentic() {
+                describe(&credential)
+            } else {
+                Vec::new()
+            };
+            (report, statements)
+        })
+        .await
     }
 
     /// A credential's signed document, for anyone who has its id: the link a learner shares
@@ -126,21 +134,26 @@ impl Platform {
                 Value::Array(list) => list.iter().collect(),
                 one => vec![one],
             };
-            for credential in all.into_iter().take(32) {
+            for credential in all.into_iter().take(MAX_PRESENTED_CREDENTIALS) {
                 lists.extend(self.own_status_lists(credential).await?);
             }
         }
-        Ok(verify_presentation(
-            presentation,
-            challenge,
-            domain,
-            &Context {
-                trust: Some(&known.trust),
-                status_lists: &lists,
-                resolver: &known.resolver,
-                now: DateTime::now(),
-            },
-        ))
+        let presentation = presentation.clone();
+        let (challenge, domain) = (challenge.map(str::to_owned), domain.map(str::to_owned));
+        self.heavy("verification", move || {
+            verify_presentation(
+                &presentation,
+                challenge.as_deref(),
+                domain.as_deref(),
+                &Context {
+                    trust: Some(&known.trust),
+                    status_lists: &lists,
+                    resolver: &known.resolver,
+                    now: DateTime::now(),
+                },
+            )
+        })
+        .await
     }
 
     /// VC API issuing: signs `credential` as the university (or the alliance) that is its
@@ -189,11 +202,7 @@ impl Platform {
             })?,
         };
         let owner = if issuer == self.config.alliance_did() {
-            if !actor.has(Role::AllianceAdmin) {
-                return Err(PlatformError::Forbidden(
-                    "only an administrator signs as the alliance".into(),
-                ));
-            }
+            authz::may(actor, Action::AdministerAlliance)?;
             ALLIANCE.to_owned()
         } else {
             let member = self
@@ -211,26 +220,29 @@ impl Platform {
                     )
                 })?;
             let id = member.university.id.to_string();
-            if !actor.has(Role::AllianceAdmin) && !actor.has_for(Role::Registrar, &id) {
-                return Err(PlatformError::Forbidden(format!(
-                    "only a registrar of `{id}` may sign as it"
-                )));
-            }
+            authz::may(actor, Action::SignAs { issuer: &id })?;
             id
         };
-        let mut c = self.store.connection().await?;
-        let key = self.signing_key(&mut c, &owner).await?;
+        let key = {
+            let mut c = self.store.connection().await?;
+            self.signing_key(&mut c, &owner).await?
+        };
         let options = ProofOptions::assertion(
             suite,
             key.verification_method.clone(),
             DateTime::now().to_string(),
         );
-        let mut signed = add_proof(&credential, &key.key, &options).map_err(|e| {
-            PlatformError::invalid(
-                "the credential cannot be signed",
-                vec![Problem::new("credential", e.to_string())],
-            )
-        })?;
+        let unsigned = credential.clone();
+        let mut signed = self
+            .heavy("signing", move || add_proof(&unsigned, &key.key, &options))
+            .await?
+            .map_err(|e| {
+                PlatformError::invalid(
+                    "the credential cannot be signed",
+                    vec![Problem::new("credential", e.to_string())],
+                )
+            })?;
+        let mut c = self.store.connection().await?;
         if credential
             .get("type")
             .is_some_and(|t| t.to_string().contains("OpenBadgeCredential"))

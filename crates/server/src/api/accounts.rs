@@ -11,7 +11,7 @@ use microcred_app::platform::auth::{NewAccount, SESSION_SECONDS};
 use microcred_store::accounts::{Account, Grant};
 
 use crate::AppState;
-use crate::auth::{Actor, SESSION_COOKIE};
+use crate::auth::{Actor, SESSION_COOKIE, SourceAddress};
 use crate::problem::{ApiError, JsonBody};
 
 #[derive(Deserialize)]
@@ -22,9 +22,13 @@ pub struct SignIn {
 
 pub async fn sign_in(
     State(state): State<AppState>,
+    SourceAddress(source): SourceAddress,
     JsonBody(body): JsonBody<SignIn>,
 ) -> Result<Response, ApiError> {
-    let session = state.platform.sign_in(&body.email, &body.password).await?;
+    let session = state
+        .platform
+        .sign_in(&body.email, &body.password, source.as_deref())
+        .await?;
     let secure = if state.platform.config().base().starts_with("https://") {
         "; Secure"
     } else {

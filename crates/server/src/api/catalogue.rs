@@ -122,10 +122,10 @@ pub async fn create_specification(
 
 pub async fn specification(
     State(state): State<AppState>,
-    Actor(_): Actor,
+    Actor(actor): Actor,
     Path(id): Path<String>,
 ) -> Result<Json<VersionRecord>, ApiError> {
-    Ok(Json(state.platform.specification(&id).await?))
+    Ok(Json(state.platform.specification(&actor, &id).await?))
 }
 
 pub async fn update_specification(
@@ -154,41 +154,43 @@ pub async fn update_specification(
 
 pub async fn versions(
     State(state): State<AppState>,
-    Actor(_): Actor,
+    Actor(actor): Actor,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     Ok(Json(
-        json!({ "versions": state.platform.versions(&id).await? }),
+        json!({ "versions": state.platform.versions(&actor, &id).await? }),
     ))
 }
 
 pub async fn version(
     State(state): State<AppState>,
-    Actor(_): Actor,
+    Actor(actor): Actor,
     Path((id, version)): Path<(String, i64)>,
 ) -> Result<Json<VersionRecord>, ApiError> {
     Ok(Json(
-        state.platform.specification_version(&id, version).await?,
+        state
+            .platform
+            .specification_version(Some(&actor), &id, version)
+            .await?,
     ))
 }
 
 pub async fn history(
     State(state): State<AppState>,
-    Actor(_): Actor,
+    Actor(actor): Actor,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    state.platform.specification(&id).await?;
     Ok(Json(
-        json!({ "events": state.platform.history(&id).await? }),
+        json!({ "events": state.platform.history(&actor, &id).await? }),
     ))
 }
 
 pub async fn check(
     State(state): State<AppState>,
-    Actor(_): Actor,
+    Actor(actor): Actor,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let latest = state.platform.specification(&id).await?;
+    let latest = state.platform.specification(&actor, &id).await?;
     let (profiles, findings) = state.platform.check(&latest.specification).await?;
     Ok(Json(json!({ "profiles": profiles, "findings": findings })))
 }

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use microcred_app::platform::learners::ImportReport;
-use microcred_app::results::{Columns, ResultsReader, read_xlsx};
+use microcred_app::results::Columns;
 use microcred_store::accounts::Account;
 use microcred_store::learners::LearnerRecord;
 
@@ -166,24 +166,9 @@ pub async fn import(
 ) -> Result<(StatusCode, Json<ImportReport>), ApiError> {
     let kind = declared_media_type(&headers).unwrap_or_default();
     let name = query.name.unwrap_or_else(|| "upload".into());
-    let refused = |e: microcred_app::results::ResultsFileError| {
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
-    };
-    let report = match kind.as_str() {
-        "text/csv" | "application/csv" => {
-            let reader = ResultsReader::new(&name, body.as_ref()).map_err(refused)?;
-            state
-                .platform
-                .import_results(&actor, &name, reader, &mut |_| {})
-                .await?
-        }
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => {
-            let rows = read_xlsx(&name, &body).map_err(refused)?;
-            state
-                .platform
-                .import_results(&actor, &name, rows, &mut |_| {})
-                .await?
-        }
+    let declared_xlsx = match kind.as_str() {
+        "text/csv" | "application/csv" => false,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => true,
         _ => {
             return Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -191,5 +176,23 @@ pub async fn import(
             ));
         }
     };
+    if declared_xlsx != body.starts_with(b"PK\x03\x04") {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!(
+                "{name}: the body is not {}",
+                if declared_xlsx {
+                    "an XLSX workbook (a ZIP archive)"
+                } else {
+                    "CSV text (it is a ZIP archive: send it as XLSX)"
+                }
+            ),
+        ));
+    }
+    let rows = state.platform.results_file(&name, &body).await?;
+    let report = state
+        .platform
+        .import_results(&actor, &name, rows, &mut |_| {})
+        .await?;
     Ok((StatusCode::CREATED, Json(report)))
 }

@@ -117,12 +117,7 @@ pub async fn achievement(
                 format!("`{version}` is not a version (v1, v2, …)"),
             )
         })?;
-    let record = state.platform.specification_version(&id, number).await?;
-    if !matches!(record.state.name(), "published" | "retired") {
-        return Err(ApiError::not_found(format!(
-            "published version {number} of `{id}`"
-        )));
-    }
+    let record = state.platform.published_version(&id, number).await?;
     Ok(Json(json!({
         "id": state.platform.config().achievement_url(&id, number),
         "specification": record.specification,

@@ -6,11 +6,11 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
+use microcred_app::platform::authz::{self, Action};
 
 use microcred_app::platform::from_json;
 use microcred_model::University;
 use microcred_rules::Profile;
-use microcred_store::accounts::Role;
 use microcred_store::keys::KeyRecord;
 use microcred_store::universities::{Signatory, UniversityRecord};
 
@@ -42,11 +42,7 @@ pub async fn overview(
     Viewer(account): Viewer,
     Query(done): Query<Done>,
 ) -> PageResult {
-    microcred_app::platform::require(
-        &account,
-        microcred_store::accounts::Role::AllianceAdmin,
-        None,
-    )?;
+    authz::may(&account, Action::AdministerAlliance)?;
     let mut universities = Vec::new();
     let logos = state.platform.logo_urls().await?;
     for record in state.platform.universities().await? {
@@ -189,7 +185,7 @@ pub async fn profile(
     Viewer(account): Viewer,
     Path(id): Path<String>,
 ) -> PageResult {
-    microcred_app::platform::require(&account, Role::AllianceAdmin, None)?;
+    authz::may(&account, Action::AdministerAlliance)?;
     let profile = state
         .platform
         .profiles()

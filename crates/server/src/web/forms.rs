@@ -4,7 +4,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Request};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 
 use crate::AppState;
 use crate::problem::MAX_JSON_BYTES;
@@ -59,21 +59,8 @@ pub fn same_origin(headers: &HeaderMap) -> Result<(), PageError> {
         error.detail = "open the page on this site and send the form from there".into();
         error
     };
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        return match site {
-            "same-origin" | "none" => Ok(()),
-            _ => Err(refused()),
-        };
-    }
-    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        let host = headers
-            .get(header::HOST)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        let origin_host = origin.split_once("://").map_or(origin, |(_, h)| h);
-        if origin_host != host {
-            return Err(refused());
-        }
+    if crate::auth::cross_site(headers) {
+        return Err(refused());
     }
     Ok(())
 }

@@ -18,10 +18,11 @@ mod teacher;
 
 use axum::Router;
 use axum::extract::{FromRequestParts, OriginalUri};
+use axum::http::Method;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 
 use microcred_app::platform::{PlatformError, Problem};
 use microcred_store::accounts::{Account, Role};
@@ -31,69 +32,155 @@ use crate::problem::ApiError;
 
 pub use messages::{MESSAGES, Messages, message_keys_used};
 
-/// Every page's route.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(public::catalogue))
-        .route("/catalogue/{id}", get(public::specification))
-        .route(
-            "/verify",
-            get(public::verify_form).post(public::verify_upload),
-        )
-        .route("/sign-in", get(public::sign_in_form).post(public::sign_in))
-        .route("/sign-out", post(public::sign_out))
-        .route("/assets/{name}", get(assets))
-        .route("/home", get(home))
-        .route("/specifications", get(teacher::list))
-        .route(
-            "/specifications/new",
-            get(teacher::new_form).post(teacher::create),
-        )
-        .route("/specifications/check", post(teacher::check_live))
-        .route("/specifications/{id}", get(review::specification))
-        .route(
-            "/specifications/{id}/edit",
-            get(teacher::edit_form).post(teacher::save),
-        )
-        .route("/specifications/{id}/changes", get(review::changes))
-        .route("/specifications/{id}/submit", post(review::submit))
-        .route("/specifications/{id}/advice", post(review::advise))
-        .route("/specifications/{id}/decision", post(review::decide))
-        .route("/review", get(review::queue))
-        .route(
-            "/registrar/import",
-            get(registrar::import_form).post(registrar::preview),
-        )
-        .route("/registrar/import/{upload}", post(registrar::import))
-        .route(
-            "/registrar/issue",
-            get(registrar::issue_form).post(registrar::issue),
-        )
-        .route("/registrar/runs/{run}", get(registrar::run))
-        .route("/registrar/credentials", get(registrar::credentials))
-        .route(
+/// One page route: a method on a path, its handler, and the largest body it reads.
+pub struct Page {
+    pub method: Method,
+    pub path: &'static str,
+    pub router: MethodRouter<AppState>,
+    pub body_limit: usize,
+}
+
+/// The verification page's upload: a credential, or a certificate PDF (ours are well under
+/// 1 MiB), with the form around it. Anyone may send it, so it stays small.
+const VERIFY_UPLOAD_BYTES: usize = 8 * 1024 * 1024;
+/// A form's body limit: forms are small.
+const FORM_BYTES: usize = crate::problem::MAX_JSON_BYTES;
+/// An image upload (a logo, a signature): the image's own limit, and the form around it.
+const IMAGE_BYTES: usize = 1024 * 1024;
+
+fn page_get(path: &'static str, router: MethodRouter<AppState>) -> Page {
+    Page {
+        method: Method::GET,
+        path,
+        router,
+        body_limit: 0,
+    }
+}
+
+fn page_post(path: &'static str, router: MethodRouter<AppState>, body_limit: usize) -> Page {
+    Page {
+        method: Method::POST,
+        path,
+        router,
+        body_limit,
+    }
+}
+
+/// Every page route. Only a registrar's results upload reads large bodies; the verification
+/// page takes a credential or a certificate PDF, within the credential reader's limit.
+pub fn pages() -> Vec<Page> {
+    let results_bytes = crate::api::learners_import_limit() + 64 * 1024;
+    vec![
+        page_get("/", get(public::catalogue)),
+        page_get("/catalogue/{id}", get(public::specification)),
+        page_get("/verify", get(public::verify_form)),
+        page_post("/verify", post(public::verify_upload), VERIFY_UPLOAD_BYTES),
+        page_get("/sign-in", get(public::sign_in_form)),
+        page_post("/sign-in", post(public::sign_in), FORM_BYTES),
+        page_post("/sign-out", post(public::sign_out), FORM_BYTES),
+        page_get("/assets/{name}", get(assets)),
+        page_get("/home", get(home)),
+        page_get("/specifications", get(teacher::list)),
+        page_get("/specifications/new", get(teacher::new_form)),
+        page_post("/specifications/new", post(teacher::create), FORM_BYTES),
+        page_post(
+            "/specifications/check",
+            post(teacher::check_live),
+            FORM_BYTES,
+        ),
+        page_get("/specifications/{id}", get(review::specification)),
+        page_get("/specifications/{id}/edit", get(teacher::edit_form)),
+        page_post("/specifications/{id}/edit", post(teacher::save), FORM_BYTES),
+        page_get("/specifications/{id}/changes", get(review::changes)),
+        page_post(
+            "/specifications/{id}/submit",
+            post(review::submit),
+            FORM_BYTES,
+        ),
+        page_post(
+            "/specifications/{id}/advice",
+            post(review::advise),
+            FORM_BYTES,
+        ),
+        page_post(
+            "/specifications/{id}/decision",
+            post(review::decide),
+            FORM_BYTES,
+        ),
+        page_get("/review", get(review::queue)),
+        page_get("/registrar/import", get(registrar::import_form)),
+        page_post("/registrar/import", post(registrar::preview), results_bytes),
+        page_post(
+            "/registrar/import/{upload}",
+            post(registrar::import),
+            FORM_BYTES,
+        ),
+        page_get("/registrar/issue", get(registrar::issue_form)),
+        page_post("/registrar/issue", post(registrar::issue), FORM_BYTES),
+        page_get("/registrar/runs/{run}", get(registrar::run)),
+        page_get("/registrar/credentials", get(registrar::credentials)),
+        page_post(
             "/registrar/credentials/{id}/state",
             post(registrar::change_state),
-        )
-        .route("/my/credentials", get(learner::credentials))
-        .route("/my/credentials/{id}", get(learner::credential))
-        .route("/admin", get(admin::overview))
-        .route("/admin/universities", post(admin::add_university))
-        .route("/admin/profiles/{id}", get(admin::profile))
-        .route("/admin/universities/{id}/keys", post(admin::rotate_key))
-        .route(
+            FORM_BYTES,
+        ),
+        page_get("/my/credentials", get(learner::credentials)),
+        page_get("/my/credentials/{id}", get(learner::credential)),
+        page_get("/admin", get(admin::overview)),
+        page_post(
+            "/admin/universities",
+            post(admin::add_university),
+            FORM_BYTES,
+        ),
+        page_get("/admin/profiles/{id}", get(admin::profile)),
+        page_post(
+            "/admin/universities/{id}/keys",
+            post(admin::rotate_key),
+            FORM_BYTES,
+        ),
+        page_post(
             "/admin/universities/{id}/signatories",
             post(admin::add_signatory),
-        )
-        .route("/admin/universities/{id}/logo", post(admin::upload_logo))
-        .route(
+            FORM_BYTES,
+        ),
+        page_post(
+            "/admin/universities/{id}/logo",
+            post(admin::upload_logo),
+            IMAGE_BYTES,
+        ),
+        page_post(
             "/admin/universities/{id}/signatories/{signatory}/signature",
             post(admin::upload_signature),
-        )
-        .route(
+            IMAGE_BYTES,
+        ),
+        page_post(
             "/admin/universities/{id}/signatories/{signatory}/retire",
             post(admin::retire_signatory),
-        )
+            FORM_BYTES,
+        ),
+    ]
+}
+
+/// Every page's route, each with its own body limit.
+pub fn routes() -> Router<AppState> {
+    let mut routes: Vec<(&'static str, MethodRouter<AppState>)> = Vec::new();
+    for page in pages() {
+        let route = page
+            .router
+            .layer(axum::extract::DefaultBodyLimit::max(page.body_limit));
+        match routes.iter_mut().find(|(path, _)| *path == page.path) {
+            Some((_, existing)) => {
+                let merged = std::mem::take(existing).merge(route);
+                *existing = merged;
+            }
+            None => routes.push((page.path, route)),
+        }
+    }
+    routes
+        .into_iter()
+        .fold(Router::new(), |router, (path, route)| {
+            router.route(path, route)
+        })
 }
 
 /// What every page shows around its content: the texts, who is signed in, the title.

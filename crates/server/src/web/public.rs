@@ -22,7 +22,7 @@ use super::forms::{FormData, Upload, same_origin};
 use super::messages::msg;
 use super::{Chrome, PageError, PageResult, page, see_other};
 use crate::AppState;
-use crate::auth::{MaybeActor, SESSION_COOKIE};
+use crate::auth::{MaybeActor, SESSION_COOKIE, SourceAddress};
 
 #[derive(Template)]
 #[template(path = "catalogue.html")]
@@ -290,18 +290,41 @@ pub async fn sign_in_form(
     })
 }
 
-/// Only a path on this site is followed after signing in (never another site).
-fn local_path(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next
-    } else {
-        "/home"
+/// Only a path on this site is followed after signing in (never another site). `next` is
+/// read as a browser reads a link on one of our pages (WHATWG URL parsing, which drops tabs and
+/// newlines and reads `\\` as `/`), and followed only if it stays on this origin.
+fn local_path(next: &str) -> String {
+    const HOME: &str = "/home";
+    let Ok(base) = url::Url::parse("http://microcred.invalid/") else {
+        return HOME.to_owned();
+    };
+    if !next.starts_with('/') {
+        return HOME.to_owned();
+    }
+    match base.join(next) {
+        Ok(url) if url.origin() == base.origin() => {
+            let mut path = url.path().to_owned();
+            if let Some(query) = url.query() {
+                path.push('?');
+                path.push_str(query);
+            }
+            path
+        }
+        _ => HOME.to_owned(),
     }
 }
 
-pub async fn sign_in(State(state): State<AppState>, form: FormData) -> PageResult {
+pub async fn sign_in(
+    State(state): State<AppState>,
+    SourceAddress(source): SourceAddress,
+    form: FormData,
+) -> PageResult {
     let email = form.text("email");
-    match state.platform.sign_in(email, form.text("password")).await {
+    match state
+        .platform
+        .sign_in(email, form.text("password"), source.as_deref())
+        .await
+    {
         Ok(session) => {
             let secure = if state.platform.config().base().starts_with("https://") {
                 "; Secure"
@@ -313,7 +336,7 @@ pub async fn sign_in(State(state): State<AppState>, form: FormData) -> PageResul
                 session.token,
                 microcred_app::platform::auth::SESSION_SECONDS
             );
-            let mut response = Redirect::to(local_path(form.text("next"))).into_response();
+            let mut response = Redirect::to(&local_path(form.text("next"))).into_response();
             if let Ok(value) = HeaderValue::from_str(&cookie) {
                 response.headers_mut().insert(header::SET_COOKIE, value);
             }
@@ -327,6 +350,22 @@ pub async fn sign_in(State(state): State<AppState>, form: FormData) -> PageResul
                 problem: msg("sign_in.refused").to_owned(),
             })?;
             *response.status_mut() = StatusCode::UNAUTHORIZED;
+            Ok(response)
+        }
+        Err(PlatformError::TooManyAttempts {
+            message,
+            retry_after,
+        }) => {
+            let mut response = page(&SignInPage {
+                chrome: Chrome::new(None, msg("sign_in.title")),
+                email: email.to_owned(),
+                next: form.text("next").to_owned(),
+                problem: message,
+            })?;
+            *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
             Ok(response)
         }
         Err(other) => Err(other.into()),
@@ -351,12 +390,25 @@ pub async fn sign_out(
 }
 
 #[cfg(test)]
-mod tests {
+mod redirect_tests {
+    use super::local_path;
+
     #[test]
-    fn only_local_paths_are_followed_after_signing_in() {
-        assert_eq!(super::local_path("/review"), "/review");
-        assert_eq!(super::local_path("//evil.example/"), "/home");
-        assert_eq!(super::local_path("https://evil.example/"), "/home");
-        assert_eq!(super::local_path("/\\evil.example"), "/home");
+    fn sign_in_follows_only_paths_on_this_site() {
+        assert_eq!(local_path("/registrar/import?x=1"), "/registrar/import?x=1");
+        assert_eq!(local_path("/my/credentials"), "/my/credentials");
+        for hostile in [
+            "//evil.example/",
+            "/\t/evil.example/",
+            "/\n/evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "https://evil.example/",
+            "javascript:alert(1)",
+            " //evil.example",
+            "",
+        ] {
+            assert_eq!(local_path(hostile), "/home", "{hostile:?}");
+        }
     }
 }

@@ -5,10 +5,10 @@
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
+use microcred_app::platform::authz::{self, Action};
 
 use microcred_app::platform::PlatformError;
 use microcred_app::platform::learners::{ImportReport, ResultsPreview};
-use microcred_app::results::read_results_file;
 use microcred_store::credentials::{CredentialRecord, Filter};
 use microcred_store::issuing_runs::IssuingRun;
 use microcred_store::specifications::VersionRecord;
@@ -33,6 +33,7 @@ struct ImportPage {
 }
 
 pub async fn import_form(Viewer(account): Viewer) -> PageResult {
+    authz::may(&account, Action::ImportResults)?;
     page(&ImportPage {
         chrome: Chrome::new(Some(account), msg("import.title")),
         problem: String::new(),
@@ -49,6 +50,7 @@ pub async fn preview(
     Viewer(account): Viewer,
     upload: Upload,
 ) -> PageResult {
+    authz::may(&account, Action::ImportResults)?;
     let mut shown = ImportPage {
         chrome: Chrome::new(Some(account.clone()), msg("import.title")),
         problem: String::new(),
@@ -67,12 +69,13 @@ pub async fn preview(
         file.file_name.as_str()
     };
     shown.file_name = name.to_owned();
-    let rows = match read_results_file(name, &file.bytes) {
+    let rows = match state.platform.results_file(name, &file.bytes).await {
         Ok(rows) => rows,
-        Err(error) => {
-            shown.problem = error.to_string();
+        Err(PlatformError::Invalid { title, .. }) => {
+            shown.problem = title;
             return unprocessable(&shown);
         }
+        Err(other) => return Err(other.into()),
     };
     let preview = state
         .platform
@@ -106,8 +109,7 @@ pub async fn import(
         }
         Err(other) => return Err(other.into()),
     };
-    let rows = read_results_file(&name, &bytes)
-        .map_err(|e| PageError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
+    let rows = state.platform.results_file(&name, &bytes).await?;
     let report = state
         .platform
         .import_results(&account, &name, rows, &mut |_| {})

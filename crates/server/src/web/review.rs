@@ -67,9 +67,9 @@ pub async fn specification(
     Path(id): Path<String>,
     Query(done): Query<Done>,
 ) -> PageResult {
-    use microcred_store::accounts::Role;
+    use microcred_app::platform::authz::{Action, allows};
     use microcred_store::specifications::State as Stage;
-    let record = state.platform.specification(&id).await?;
+    let record = state.platform.specification(&account, &id).await?;
     let plain = state
         .platform
         .plain_specification(&record.specification)
@@ -85,14 +85,18 @@ pub async fn specification(
             .collect(),
         _ => Vec::new(),
     };
-    let history = state.platform.history(&id).await?;
-    let versions = state.platform.versions(&id).await?;
+    let history = state.platform.history(&account, &id).await?;
+    let versions = state.platform.versions(&account, &id).await?;
     let submitted = record.state == Stage::Submitted;
     let page_data = ReviewPage {
         may_edit: record.state.editable()
-            && (account.has(Role::Teacher) || account.has(Role::AllianceAdmin)),
-        may_advise: submitted && (account.has(Role::Jury) || account.has(Role::TaskGroup)),
-        may_decide: submitted && account.has(Role::Board),
+            && state
+                .platform
+                .may_edit_specification(&account, &record)
+                .await
+                .is_ok(),
+        may_advise: submitted && allows(&account, Action::Advise),
+        may_decide: submitted && allows(&account, Action::Decide),
         chrome: Chrome::new(
             Some(account),
             record
@@ -197,11 +201,11 @@ pub async fn changes(
 ) -> PageResult {
     let before = state
         .platform
-        .specification_version(&id, between.from)
+        .specification_version(Some(&account), &id, between.from)
         .await?;
     let after = state
         .platform
-        .specification_version(&id, between.to)
+        .specification_version(Some(&account), &id, between.to)
         .await?;
     let changes = field_changes(
         &serde_json::to_value(&before.specification).unwrap_or_default(),

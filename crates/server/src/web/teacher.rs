@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use microcred_app::platform::authz::{self, Action};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -270,6 +271,7 @@ async fn editor(
 }
 
 pub async fn new_form(State(state): State<AppState>, Viewer(account): Viewer) -> PageResult {
+    authz::may(&account, Action::CreateSpecification)?;
     let document = serde_json::json!({ "profiles": state.platform.default_profiles() });
     page(
         &editor(
@@ -291,7 +293,11 @@ pub async fn edit_form(
     Path(id): Path<String>,
     Query(done): Query<Done>,
 ) -> PageResult {
-    let record = state.platform.specification(&id).await?;
+    let record = state.platform.specification(&account, &id).await?;
+    state
+        .platform
+        .may_edit_specification(&account, &record)
+        .await?;
     let check = state.platform.check_draft(&record.specification).await?;
     let document = serde_json::to_value(&record.specification).unwrap_or_default();
     let mut editor = editor(
@@ -330,6 +336,7 @@ pub async fn create(
     Viewer(account): Viewer,
     form: FormData,
 ) -> PageResult {
+    authz::may(&account, Action::CreateSpecification)?;
     let (document, checked) = read_and_check(&state, None, &form).await?;
     match checked {
         Ok((spec, _)) if form.text("action") == "save" => {
@@ -416,7 +423,11 @@ pub async fn save(
     Path(id): Path<String>,
     form: FormData,
 ) -> PageResult {
-    let record = state.platform.specification(&id).await?;
+    let record = state.platform.specification(&account, &id).await?;
+    state
+        .platform
+        .may_edit_specification(&account, &record)
+        .await?;
     let record_state = record.state.name();
     let (document, checked) = read_and_check(&state, Some(&record.specification), &form).await?;
     let action = form.text("action");
@@ -484,14 +495,15 @@ struct FindingsPanel {
 /// types, and puts the answer in place of the panel).
 pub async fn check_live(
     State(state): State<AppState>,
-    Viewer(_): Viewer,
+    Viewer(account): Viewer,
     form: FormData,
 ) -> PageResult {
+    authz::may(&account, Action::ListSpecifications)?;
     let id = form.text("id").to_owned();
     let base = if id.is_empty() {
         None
     } else {
-        state.platform.specification(&id).await.ok()
+        state.platform.specification(&account, &id).await.ok()
     };
     let (_, checked) =
         read_and_check(&state, base.as_ref().map(|r| &r.specification), &form).await?;
