@@ -55,6 +55,7 @@ fn start(backend: &'static str) -> Option<String> {
                     public_url: base.clone(),
                     key_encryption_key: [3; 32],
                     suspension: true,
+                    sign_in: Default::default(),
                 },
                 Checker::new(None).unwrap(),
             );
@@ -989,6 +990,7 @@ fn oversized_bodies_are_refused_with_413() {
                 public_url: "http://127.0.0.1".into(),
                 key_encryption_key: [3; 32],
                 suspension: true,
+                sign_in: Default::default(),
             },
             Checker::new(None).unwrap(),
         );

@@ -63,6 +63,7 @@ fn start_demo() -> String {
                     public_url: base.clone(),
                     key_encryption_key: [5; 32],
                     suspension: true,
+                    sign_in: Default::default(),
                 },
                 Checker::new(None).unwrap(),
             );
