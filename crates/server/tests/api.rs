@@ -695,7 +695,8 @@ fn whole_life(backend: &'static str) {
         Value::String(microcred_render::DEFAULT_TEMPLATE.into())
     );
 
-    // Revoke: TU Berlin may not; WUT may; then every verifier says it is revoked.
+    // Revoke: TU Berlin may not (to it, WUT's credential is not there); WUT may; then every
+    // verifier says it is revoked.
     expect(
         &http.json(
             "POST",
@@ -703,7 +704,7 @@ fn whole_life(backend: &'static str) {
             Some(&tub),
             &json!({ "reason": "no" }),
         ),
-        403,
+        404,
     );
     expect(
         &http.json(
