@@ -40,19 +40,10 @@ pub fn router(platform: Platform) -> Router {
         } else {
             endpoint.router
         };
-        match routes.iter_mut().find(|(path, _)| *path == endpoint.path) {
-            Some((_, existing)) => {
-                let merged = std::mem::take(existing).merge(route);
-                *existing = merged;
-            }
-            None => routes.push((endpoint.path, route)),
-        }
+        routes.push((endpoint.path, route));
     }
-    let mut app = Router::new();
-    for (path, route) in routes {
-        app = app.route(path, route);
-    }
-    app.merge(web::routes())
+    routes_by_path(routes)
+        .merge(web::routes())
         .fallback(not_found)
         .layer(middleware::from_fn(read_declared_body))
         .layer(middleware::from_fn(problem_bodies))
@@ -67,6 +58,25 @@ pub fn router(platform: Platform) -> Router {
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(AppState { platform })
+}
+
+/// A router from (path, method router) pairs, the methods of one path joined (axum refuses a
+/// path routed twice).
+pub(crate) fn routes_by_path(
+    routes: impl IntoIterator<Item = (&'static str, axum::routing::MethodRouter<AppState>)>,
+) -> Router<AppState> {
+    let mut joined: Vec<(&'static str, axum::routing::MethodRouter<AppState>)> = Vec::new();
+    for (path, route) in routes {
+        match joined.iter_mut().find(|(p, _)| *p == path) {
+            Some((_, existing)) => *existing = std::mem::take(existing).merge(route),
+            None => joined.push((path, route)),
+        }
+    }
+    joined
+        .into_iter()
+        .fold(Router::new(), |router, (path, route)| {
+            router.route(path, route)
+        })
 }
 
 /// Reads a body whose declared length is within the JSON limit before anything answers. A

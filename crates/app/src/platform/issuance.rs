@@ -725,25 +725,32 @@ impl Platform {
         Ok(())
     }
 
+    /// A credential `actor` may see (see [`Action::ReadCredential`]); someone else's is "not
+    /// found": whether it exists is not for this actor to learn.
+    async fn readable_credential(
+        c: &mut Connection,
+        actor: &Account,
+        id: &str,
+    ) -> Result<CredentialRecord> {
+        let missing = || PlatformError::NotFound(format!("credential {id}"));
+        let record = credentials::get(c, id).await?.ok_or_else(missing)?;
+        let read = Action::ReadCredential {
+            issuer: &record.issuer,
+            learner: &record.learner_id,
+        };
+        if !authz::allows(actor, read) {
+            return Err(missing());
+        }
+        Ok(record)
+    }
+
     async fn credential_for_registrar(
         &self,
         c: &mut Connection,
         actor: &Account,
         id: &str,
     ) -> Result<CredentialRecord> {
-        let record = credentials::get(c, id)
-            .await?
-            .ok_or_else(|| PlatformError::NotFound(format!("credential {id}")))?;
-        if !authz::allows(
-            actor,
-            Action::ReadCredential {
-                issuer: &record.issuer,
-                learner: &record.learner_id,
-            },
-        ) {
-            // Not "forbidden": whether someone else's credential exists is not for this actor to learn.
-            return Err(PlatformError::NotFound(format!("credential {id}")));
-        }
+        let record = Self::readable_credential(c, actor, id).await?;
         authz::may(
             actor,
             Action::ChangeCredential {
@@ -946,20 +953,7 @@ impl Platform {
     /// A credential, for its learner, a registrar of its issuer, or an administrator.
     pub async fn credential(&self, actor: &Account, id: &str) -> Result<CredentialRecord> {
         let mut c = self.store.connection().await?;
-        let record = credentials::get(&mut c, id)
-            .await?
-            .ok_or_else(|| PlatformError::NotFound(format!("credential {id}")))?;
-        if !authz::allows(
-            actor,
-            Action::ReadCredential {
-                issuer: &record.issuer,
-                learner: &record.learner_id,
-            },
-        ) {
-            // Not "forbidden": whether someone else's credential exists is not for this actor to learn.
-            return Err(PlatformError::NotFound(format!("credential {id}")));
-        }
-        Ok(record)
+        Self::readable_credential(&mut c, actor, id).await
     }
 
     /// Credentials the actor may see: a learner's own; a registrar's university's; all for an

@@ -400,33 +400,11 @@ impl Platform {
         Ok(())
     }
 
-    /// A learner and the universities they are known at, for whoever may see them (see
-    /// [`Action::ReadLearner`]). Someone else's learner is "not found": whether a person is a
-    /// learner of the alliance is not for every registrar to learn.
-    async fn readable_learner(
-        &self,
-        actor: &Account,
-        id: &str,
-    ) -> Result<(LearnerRecord, Vec<String>)> {
-        let mut c = self.store.connection().await?;
-        let missing = || PlatformError::NotFound(format!("learner {id}"));
-        let record = learners::get(&mut c, id).await?.ok_or_else(missing)?;
-        let universities = learners::universities_of(&mut c, &record.id).await?;
-        authz::may(
-            actor,
-            Action::ReadLearner {
-                learner: &record.id,
-                universities: &universities,
-            },
-        )
-        .map_err(|_| missing())?;
-        Ok((record, universities))
-    }
-
     /// A learner, for the learner themself, a registrar of a university they are known at, or
     /// an administrator.
     pub async fn learner(&self, actor: &Account, id: &str) -> Result<LearnerRecord> {
-        Ok(self.readable_learner(actor, id).await?.0)
+        let mut c = self.store.connection().await?;
+        Ok(readable_learner(&mut c, actor, id).await?.0)
     }
 
     /// Learners by student id at a university, or by e-mail.
@@ -447,9 +425,9 @@ impl Platform {
         } else if let Some(email) = email {
             learners::by_email(&mut c, email).await?
         } else if actor.has(Role::AllianceAdmin) {
-            learners::list(&mut c, 200, 0).await?
+            return Ok(learners::list(&mut c, 200, 0).await?);
         } else {
-            // A registrar lists the learners of their own universities.
+            // A registrar lists the learners of their own universities: each is theirs to see.
             let mut all = Vec::new();
             for grant in actor.grants.iter().filter(|g| g.role == Role::Registrar) {
                 if let Some(u) = &grant.university {
@@ -458,7 +436,7 @@ impl Platform {
             }
             all.sort_by(|a, b| a.id.cmp(&b.id));
             all.dedup_by(|a, b| a.id == b.id);
-            all
+            return Ok(all);
         };
         let mut readable = Vec::with_capacity(found.len());
         for record in found {
@@ -493,20 +471,7 @@ impl Platform {
         let mut tx = self.store.begin().await?;
         let mut involved = Vec::new();
         for id in [keep, other] {
-            let record = learners::get(&mut tx, id)
-                .await?
-                .ok_or_else(|| PlatformError::NotFound(format!("learner {id}")))?;
-            let universities = learners::universities_of(&mut tx, &record.id).await?;
-            // A learner this actor may not see is not found, as when read.
-            authz::may(
-                actor,
-                Action::ReadLearner {
-                    learner: &record.id,
-                    universities: &universities,
-                },
-            )
-            .map_err(|_| PlatformError::NotFound(format!("learner {id}")))?;
-            involved.extend(universities);
+            involved.extend(readable_learner(&mut tx, actor, id).await?.1);
         }
         involved.sort();
         involved.dedup();
@@ -559,4 +524,25 @@ impl Platform {
         )
         .await
     }
+}
+
+/// A learner and the universities they are known at, for whoever may see them (see
+/// [`Action::ReadLearner`]). Someone else's learner is "not found": whether a person is a
+/// learner of the alliance is not for every registrar to learn.
+async fn readable_learner(
+    c: &mut microcred_store::Connection,
+    actor: &Account,
+    id: &str,
+) -> Result<(LearnerRecord, Vec<String>)> {
+    let missing = || PlatformError::NotFound(format!("learner {id}"));
+    let record = learners::get(c, id).await?.ok_or_else(missing)?;
+    let universities = learners::universities_of(c, &record.id).await?;
+    let read = Action::ReadLearner {
+        learner: &record.id,
+        universities: &universities,
+    };
+    if !authz::allows(actor, read) {
+        return Err(missing());
+    }
+    Ok((record, universities))
 }

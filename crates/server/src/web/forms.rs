@@ -143,7 +143,7 @@ impl FromRequest<AppState> for Upload {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
+    use axum::http::{HeaderValue, header};
 
     #[test]
     fn repeated_fields_are_kept_and_values_trimmed() {

@@ -163,24 +163,10 @@ pub fn pages() -> Vec<Page> {
 
 /// Every page's route, each with its own body limit.
 pub fn routes() -> Router<AppState> {
-    let mut routes: Vec<(&'static str, MethodRouter<AppState>)> = Vec::new();
-    for page in pages() {
-        let route = page
-            .router
-            .layer(axum::extract::DefaultBodyLimit::max(page.body_limit));
-        match routes.iter_mut().find(|(path, _)| *path == page.path) {
-            Some((_, existing)) => {
-                let merged = std::mem::take(existing).merge(route);
-                *existing = merged;
-            }
-            None => routes.push((page.path, route)),
-        }
-    }
-    routes
-        .into_iter()
-        .fold(Router::new(), |router, (path, route)| {
-            router.route(path, route)
-        })
+    crate::routes_by_path(pages().into_iter().map(|page| {
+        let limit = axum::extract::DefaultBodyLimit::max(page.body_limit);
+        (page.path, page.router.layer(limit))
+    }))
 }
 
 /// What every page shows around its content: the texts, who is signed in, the title.
