@@ -9,6 +9,7 @@ use std::path::Path;
 use microcred_app::Checker;
 use microcred_app::platform::auth::NewAccount;
 use microcred_app::platform::catalogue::{Decision, Recommendation};
+use microcred_app::platform::invitations::Acceptance;
 use microcred_app::platform::{Config, Platform, PlatformError};
 use microcred_app::results::ResultsReader;
 use microcred_credentials::verify::Verdict;
@@ -403,6 +404,12 @@ async fn a_specification_is_reviewed_published_issued_verified_revoked_and_corre
             p.verify(&new.document).await.unwrap().0.verdict,
             Verdict::Revoked,
             "{backend}"
+        );
+        // A revoked credential stays revoked: "correcting" it would hand out an active one.
+        let refused = p.correct(&w.wut, &new_id, "try again").await.unwrap_err();
+        assert!(
+            matches!(refused, PlatformError::Conflict(ref m) if m.contains("revoked")),
+            "{backend}: {refused}"
         );
 
         // A learner sees their own credentials, and no one else's.
@@ -882,4 +889,175 @@ async fn what_the_web_pages_hand_over_is_shared_by_every_server() {
             "{backend}: {finished:?}"
         );
     }
+}
+
+/// A learner comes to their own account by an invitation a registrar of their university
+/// makes: accepted once, by a new account or the one they are signed in with; another
+/// university's registrar cannot invite them, nor can an account bound to someone else accept.
+#[tokio::test]
+async fn a_learner_makes_their_own_account_from_an_invitation() {
+    for (backend, store) in testing::stores().await {
+        let w = world(store).await;
+        let p = &w.platform;
+        let csv = "learner,given_names,family_names,date_of_birth,nationality,student_id,element,completed_on,grade\n\
+            s1,Zoë,Łukasiewicz,2001-04-12,PL,301234,wut:sustainable-business-models,2026-06-12,5.0\n\
+            s2,Jan,Kowalski,2000-01-02,PL,301235,wut:sustainable-business-models,2026-06-10,4.0\n";
+        p.import_results(&w.wut, "wut.csv", results(csv), &mut |_| {})
+            .await
+            .unwrap();
+        let registrar = &w.wut;
+        let find = |student: &'static str| async move {
+            p.find_learners(registrar, Some("wut"), Some(student), None)
+                .await
+                .unwrap()[0]
+                .id
+                .clone()
+        };
+        let (zoe, jan) = (find("301234").await, find("301235").await);
+
+        // Only where the learner is known: TU Berlin's registrar does not find Zoë.
+        assert!(
+            matches!(
+                p.invite_learner(&w.tub, &zoe).await,
+                Err(PlatformError::NotFound(_))
+            ),
+            "{backend}"
+        );
+        let invitation = p.invite_learner(&w.wut, &zoe).await.unwrap();
+        assert!(
+            invitation
+                .link
+                .starts_with("https://enhance.example/invitations/"),
+            "{}",
+            invitation.link
+        );
+        let token = invitation.link.rsplit('/').next().unwrap().to_owned();
+        let view = p.invitation(&token).await.unwrap();
+        assert_eq!(
+            (view.given_names.as_str(), view.closed.clone()),
+            ("Zoë", None),
+            "{backend}"
+        );
+        assert!(view.invited_by.contains("Warsaw"), "{}", view.invited_by);
+        assert!(matches!(
+            p.invitation("not-a-token").await,
+            Err(PlatformError::NotFound(_))
+        ));
+
+        // A short password is refused, and the invitation stays open.
+        let short = p
+            .accept_invitation(
+                &token,
+                Acceptance::NewAccount {
+                    email: "zoe@example.eu",
+                    password: "short",
+                },
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(short, PlatformError::Invalid { .. }), "{short}");
+        let session = p
+            .accept_invitation(
+                &token,
+                Acceptance::NewAccount {
+                    email: "zoe@example.eu",
+                    password: "a long password",
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(session.account.learner_id.as_deref(), Some(zoe.as_str()));
+        let signed_in = p.authenticate(&session.token).await.unwrap();
+        assert_eq!(signed_in.email, "zoe@example.eu");
+        assert_eq!(
+            p.learner(&signed_in, &zoe).await.unwrap().id,
+            zoe,
+            "{backend}: she reads her own record"
+        );
+        assert!(matches!(
+            p.learner(&signed_in, &jan).await,
+            Err(PlatformError::NotFound(_))
+        ));
+        // Once only.
+        let again = p
+            .accept_invitation(
+                &token,
+                Acceptance::NewAccount {
+                    email: "mallory@example.eu",
+                    password: "a long password",
+                },
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(again, PlatformError::Conflict(ref m) if m.contains("already accepted")),
+            "{again}"
+        );
+        assert!(p.invitation(&token).await.unwrap().closed.is_some());
+
+        // Jan takes his credentials into the account he already has; Zoë's account cannot
+        // take someone else's.
+        let jans_account = account(p, &w.admin, "jan@example.eu", Vec::new()).await;
+        let for_jan = p.invite_learner(&w.admin, &jan).await.unwrap();
+        let jan_token = for_jan.link.rsplit('/').next().unwrap().to_owned();
+        let refused = p
+            .accept_invitation(&jan_token, Acceptance::SignedIn(&signed_in))
+            .await
+            .unwrap_err();
+        assert!(matches!(refused, PlatformError::Conflict(_)), "{refused}");
+        let bound = p
+            .accept_invitation(&jan_token, Acceptance::SignedIn(&jans_account))
+            .await
+            .unwrap();
+        assert_eq!(bound.account.learner_id.as_deref(), Some(jan.as_str()));
+        assert!(bound.account.has(Role::Learner), "{backend}");
+    }
+}
+
+/// An issuing run whose server stopped (no heartbeat for 30 s) reads "interrupted", so the
+/// registrar issues again instead of watching it for minutes; a live one does not.
+#[tokio::test]
+async fn a_run_whose_server_stopped_reads_interrupted() {
+    for (backend, store) in testing::stores().await {
+        let w = world(store.clone()).await;
+        let mut c = store.connection().await.unwrap();
+        let now = microcred_store::now();
+        for (id, heartbeat) in [("stopped", now - 31), ("alive", now - 1)] {
+            microcred_store::issuing_runs::start(&mut c, id, &w.wut.id, SPEC, heartbeat, 0)
+                .await
+                .unwrap();
+        }
+        let stopped = w.platform.issuing_run(&w.wut, "stopped").await.unwrap();
+        assert!(
+            stopped.finished && stopped.error.starts_with("interrupted"),
+            "{backend}: {stopped:?}"
+        );
+        let alive = w.platform.issuing_run(&w.wut, "alive").await.unwrap();
+        assert!(!alive.finished, "{backend}: {alive:?}");
+        // Someone else's run is not found.
+        assert!(matches!(
+            w.platform.issuing_run(&w.tub, "alive").await,
+            Err(PlatformError::NotFound(_))
+        ));
+    }
+}
+
+/// A database another writer holds locked answers "busy" (503 + Retry-After in the API) after
+/// a bounded wait, not an error that reads like a fault; the next write, once it is free, works.
+#[tokio::test]
+async fn a_locked_database_is_busy_not_broken() {
+    let store = testing::sqlite().await;
+    let w = world(store.clone()).await;
+    let holder = store.begin().await.unwrap();
+    let refused = w
+        .platform
+        .add_signatory(&w.admin, "wut", "Dr. Waiting", "Dean")
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, PlatformError::Busy(_)), "{refused}");
+    drop(holder);
+    w.platform
+        .add_signatory(&w.admin, "wut", "Dr. Waiting", "Dean")
+        .await
+        .unwrap();
 }

@@ -13,6 +13,25 @@ use crate::problem::ApiError;
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "microcred_session";
 
+/// The `Set-Cookie` value that carries a new session to a browser: HttpOnly, SameSite=Lax,
+/// Secure where the platform is served over https.
+pub fn session_cookie(
+    config: &microcred_app::platform::Config,
+    session: &microcred_app::platform::auth::Session,
+) -> Option<axum::http::HeaderValue> {
+    let secure = if config.base().starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        session.token,
+        microcred_app::platform::auth::SESSION_SECONDS
+    );
+    axum::http::HeaderValue::from_str(&cookie).ok()
+}
+
 /// The token a request carries, if any.
 pub fn token(parts: &Parts) -> Option<String> {
     carried_token(parts).map(|(token, _)| token)
@@ -83,7 +102,8 @@ impl FromRequestParts<AppState> for Actor {
     }
 }
 
-/// An account if the request carries a valid token, else nobody (public pages).
+/// An account if the request carries a valid token, else nobody (public pages). A session
+/// cookie on a change another site made the browser send counts as nobody.
 pub struct MaybeActor(pub Option<Account>);
 
 impl FromRequestParts<AppState> for MaybeActor {
@@ -93,8 +113,11 @@ impl FromRequestParts<AppState> for MaybeActor {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        match token(parts) {
-            Some(token) => Ok(MaybeActor(state.platform.authenticate(&token).await.ok())),
+        match carried_token(parts) {
+            Some((_, true)) if !parts.method.is_safe() && cross_site(&parts.headers) => {
+                Ok(MaybeActor(None))
+            }
+            Some((token, _)) => Ok(MaybeActor(state.platform.authenticate(&token).await.ok())),
             None => Ok(MaybeActor(None)),
         }
     }

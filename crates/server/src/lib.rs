@@ -110,8 +110,7 @@ async fn read_declared_body(request: Request, next: Next) -> Response {
 
 /// Every error the API answers is a problem document: errors made below the handlers (a path
 /// that does not decode, a query of the wrong shape, a body over its limit, a method the route
-/// lacks) come as plain text, and are rewritten here with their status and message. Pages'
-/// HTML errors stay as they are.
+/// lacks) come as plain text, and are rewritten here with their status and message.
 async fn problem_bodies(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let status = response.status();
@@ -124,7 +123,10 @@ async fn problem_bodies(request: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_owned();
-    if kind.starts_with("application/problem+json") || kind.starts_with("text/html") {
+    // A handler's own JSON answer (the VC API's 400 is a verification result) and pages' HTML
+    // stay as they are.
+    let essence = kind.split(';').next().unwrap_or("").trim();
+    if essence == "application/json" || essence.ends_with("+json") || essence == "text/html" {
         return response;
     }
     let retry_after = response.headers().get(header::RETRY_AFTER).cloned();

@@ -15,7 +15,7 @@ use std::process::Command;
 use serde_json::{Value, json};
 
 use microcred_app::Checker;
-use microcred_app::platform::auth::NewAccount;
+use microcred_app::platform::auth::{NewAccount, SignInLimits};
 use microcred_app::platform::{Config, Platform};
 use microcred_store::accounts::{Grant, Role};
 use microcred_store::{Store, testing};
@@ -29,6 +29,10 @@ fn root() -> PathBuf {
 
 /// Starts a server on a free port over a fresh database with one administrator.
 fn start(backend: &'static str) -> Option<String> {
+    start_with(backend, SignInLimits::default())
+}
+
+fn start_with(backend: &'static str, sign_in: SignInLimits) -> Option<String> {
     let (sender, receiver) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -55,7 +59,7 @@ fn start(backend: &'static str) -> Option<String> {
                     public_url: base.clone(),
                     key_encryption_key: [3; 32],
                     suspension: true,
-                    sign_in: Default::default(),
+                    sign_in,
                 },
                 Checker::new(None).unwrap(),
             );
@@ -723,7 +727,7 @@ fn whole_life(backend: &'static str) {
         None,
         &json!({ "verifiableCredential": credential }),
     );
-    assert_eq!(expect(&vc_api, 400)["verified"], false);
+    assert_eq!(expect(&vc_api, 400)["verified"], false, "{}", vc_api.body);
     if let Some(verified) = digitalbazaar_verifies(&dir, &credential, &did, &lists()) {
         assert!(!verified, "@digitalbazaar/vc does not see the revocation");
     }
@@ -1204,4 +1208,216 @@ fn pages_refuse_forms_from_other_sites_and_send_strangers_to_sign_in() {
         .unwrap();
     assert_eq!(added.status(), 303);
     assert_eq!(location(&added), "/admin?done=university_added");
+}
+
+/// An agent that reports every status and follows no redirect.
+fn raw_agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into()
+}
+
+fn header(response: &ureq::http::Response<ureq::Body>, name: &str) -> String {
+    response
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// Wrong passwords lock an e-mail for a while (429 + Retry-After) whether or not an account has
+/// it, with the same words either way; the right password does not open it early; and many
+/// failures from one address lock that address for every e-mail.
+#[test]
+fn repeated_wrong_passwords_lock_the_e_mail_and_then_the_address() {
+    let limits = SignInLimits {
+        slow_after: 100,
+        lock_after: 3,
+        address_lock_after: 8,
+        ..SignInLimits::default()
+    };
+    let Some(base) = start_with("sqlite", limits) else {
+        return;
+    };
+    let agent = raw_agent();
+    let attempt = |email: &str, password: &str| {
+        let mut response = agent
+            .post(format!("{base}/api/v1/session"))
+            .header("content-type", "application/json")
+            .send(json!({ "email": email, "password": password }).to_string())
+            .unwrap();
+        let retry_after = header(&response, "retry-after");
+        let kind = header(&response, "content-type");
+        let body: Value =
+            serde_json::from_str(&response.body_mut().read_to_string().unwrap()).unwrap();
+        assert_eq!(kind, "application/problem+json", "{body}");
+        (response.status().as_u16(), retry_after, body)
+    };
+
+    let mut locked_answers = Vec::new();
+    for email in ["admin@enhance.example", "nobody@enhance.example"] {
+        for n in 1..=3 {
+            let (status, _, body) = attempt(email, "wrong password");
+            assert_eq!(status, 403, "{email} attempt {n}: {body}");
+        }
+        let (status, retry_after, body) = attempt(email, "wrong password");
+        assert_eq!(status, 429, "{email}: {body}");
+        let seconds: u64 = retry_after.parse().unwrap();
+        assert!((1..=15 * 60).contains(&seconds), "Retry-After {seconds}");
+        assert!(body.to_string().contains("try again in"), "{body}");
+        locked_answers.push(body);
+    }
+    assert_eq!(
+        locked_answers[0], locked_answers[1],
+        "a locked answer must not tell whether the account exists"
+    );
+    let (status, _, _) = attempt("admin@enhance.example", PASSWORD);
+    assert_eq!(status, 429, "the right password waits for the lock too");
+
+    // Six failures from this address so far; two more on a third e-mail lock the address.
+    for _ in 0..2 {
+        let (status, _, body) = attempt("someone@enhance.example", "wrong password");
+        assert_eq!(status, 403, "{body}");
+    }
+    let (status, _, body) = attempt("another@enhance.example", "wrong password");
+    assert_eq!(
+        status, 429,
+        "the address is locked for every e-mail: {body}"
+    );
+}
+
+/// The API takes a session cookie only for requests from this site: a form or script on
+/// another site cannot change anything with the learner's or registrar's cookie. A bearer
+/// token (which no other site can make a browser send) is unaffected.
+#[test]
+fn the_api_refuses_changes_another_site_makes_with_the_session_cookie() {
+    let Some(base) = start("sqlite") else { return };
+    let agent = raw_agent();
+    let signed_in = agent
+        .post(format!("{base}/sign-in"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send("email=admin%40enhance.example&password=a+long+password")
+        .unwrap();
+    assert_eq!(signed_in.status(), 303);
+    let cookie = header(&signed_in, "set-cookie");
+    let session = cookie.split(';').next().unwrap().to_owned();
+    let (_, universities, _) = example();
+    let body = universities[0].to_string();
+
+    for (name, value) in [
+        ("origin", "https://evil.example"),
+        ("sec-fetch-site", "cross-site"),
+        ("sec-fetch-site", "same-site"),
+    ] {
+        let mut refused = agent
+            .post(format!("{base}/api/v1/universities"))
+            .header("cookie", &session)
+            .header("content-type", "application/json")
+            .header(name, value)
+            .send(&body)
+            .unwrap();
+        assert_eq!(refused.status(), 403, "{name}: {value}");
+        assert_eq!(header(&refused, "content-type"), "application/problem+json");
+        let text = refused.body_mut().read_to_string().unwrap();
+        assert!(text.contains("another site"), "{text}");
+    }
+    // Even an empty form-encoded POST (what the probe used to rotate a key) is refused.
+    let refused = agent
+        .post(format!("{base}/api/v1/universities/wut/keys"))
+        .header("cookie", &session)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("origin", "https://evil.example")
+        .send("")
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+
+    // Reading with the cookie from anywhere is harmless; so is a change from this site.
+    let read = agent
+        .get(format!("{base}/api/v1/universities"))
+        .header("cookie", &session)
+        .header("sec-fetch-site", "cross-site")
+        .call()
+        .unwrap();
+    assert_eq!(read.status(), 200);
+    let added = agent
+        .post(format!("{base}/api/v1/universities"))
+        .header("cookie", &session)
+        .header("content-type", "application/json")
+        .header("sec-fetch-site", "same-origin")
+        .send(&body)
+        .unwrap();
+    assert_eq!(added.status(), 201);
+
+    // A bearer token is not a browser's ambient credential: its origin does not matter.
+    let http = Client::new(&base);
+    let token = http.sign_in("admin@enhance.example");
+    let added = agent
+        .post(format!("{base}/api/v1/universities"))
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/json")
+        .header("origin", "https://evil.example")
+        .send(universities[1].to_string())
+        .unwrap();
+    assert_eq!(added.status(), 201);
+}
+
+/// What the probe sent that was answered badly: an undecodable path, non-credentials, a
+/// credential with thousands of copies of its proof. Each gets a clear 4xx or an honest
+/// verdict, as problem+json where it is an error.
+#[test]
+fn hostile_requests_get_clear_answers() {
+    let Some(base) = start("sqlite") else { return };
+    let http = Client::new(&base);
+    let admin = http.sign_in("admin@enhance.example");
+
+    let reply = http.get("/api/v1/credentials/%FF%FE", Some(&admin));
+    assert!((400..500).contains(&reply.status), "{}", reply.body);
+    assert_eq!(
+        reply.content_type, "application/problem+json",
+        "{}",
+        reply.body
+    );
+
+    for not_a_credential in ["{}", "123", "null", "[]", "\"text\""] {
+        let reply = http.send(
+            "POST",
+            "/api/v1/verify",
+            None,
+            Some(("application/json", not_a_credential.as_bytes().to_vec())),
+        );
+        let verdict = reply.body["verdict"].as_str().map(str::to_owned);
+        assert!(
+            verdict.as_deref() == Some("malformed") || (400..500).contains(&reply.status),
+            "{not_a_credential}: {} {}",
+            reply.status,
+            reply.body
+        );
+        assert_ne!(verdict.as_deref(), Some("tampered"), "{not_a_credential}");
+    }
+
+    // One proof copied 6,000 times: refused at once as malformed, never checked 6,000 times.
+    let proof = json!({
+        "type": "DataIntegrityProof",
+        "cryptosuite": "eddsa-rdfc-2022",
+        "proofPurpose": "assertionMethod",
+        "verificationMethod": "did:key:z6MkjdfiWh4ALjRmyFKxdMMJdQYFa9SEJGgCU2p5h3ZE8cMf#z6MkjdfiWh4ALjRmyFKxdMMJdQYFa9SEJGgCU2p5h3ZE8cMf",
+        "proofValue": "z3FXQjecWufY46yg5abdVZsXqLhxhueuSoZgNSARiKBk9czhSePTFehP8c3PGfb6a22gkfUKods5D2UAUL5n2Brbx"
+    });
+    let credential = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential"],
+        "issuer": "did:key:z6MkjdfiWh4ALjRmyFKxdMMJdQYFa9SEJGgCU2p5h3ZE8cMf",
+        "credentialSubject": { "id": "did:example:learner" },
+        "proof": vec![proof; 6000],
+    });
+    let reply = http.json("POST", "/api/v1/verify", None, &credential);
+    assert_eq!(reply.body["verdict"], "malformed", "{}", reply.body);
+    assert!(
+        reply.body.to_string().contains("proofs"),
+        "the answer names the limit: {}",
+        reply.body
+    );
 }

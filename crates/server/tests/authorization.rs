@@ -248,6 +248,9 @@ async fn world(store: microcred_store::Store) -> World {
     let element = platform.course_elements(Some("wut")).await.unwrap()[0].clone();
     let university = platform.university("wut").await.unwrap().university;
     let template = platform.certificate_template().await.unwrap();
+    let invitation_token = |link: String| link.rsplit('/').next().unwrap().to_owned();
+    let invitation = invitation_token(platform.invite_learner(&wut, &zoe).await.unwrap().link);
+    let invitation_page = invitation_token(platform.invite_learner(&wut, &zoe).await.unwrap().link);
 
     let mut records = BTreeMap::new();
     for (name, value) in [
@@ -278,6 +281,8 @@ async fn world(store: microcred_store::Store) -> World {
         ("run", run),
         ("held_upload", held),
         ("template", template),
+        ("invitation", invitation),
+        ("invitation_page", invitation_page),
     ] {
         records.insert(name, value);
     }
@@ -392,6 +397,9 @@ fn body(world: &World, name: &str, ids: &BTreeMap<String, String>) -> (String, V
         "reason" => json_body(json!({ "reason": "matrix" })),
         "merge" => json_body(json!({ "other": world.records["merge_other"] })),
         "learner_account" => json_body(json!({ "email": "matrix-learner@example.eu" })),
+        "accept_invitation" => json_body(
+            json!({ "email": "invited-learner@example.eu", "password": "a long password" }),
+        ),
         "rows" => json_body(json!([{
             "learner": "m2", "given_names": "Max", "family_names": "Matrix",
             "element": "wut:sustainable-business-models", "completed_on": "2026-06-12",
@@ -425,6 +433,11 @@ fn body(world: &World, name: &str, ids: &BTreeMap<String, String>) -> (String, V
         "decision_form" => form(&[("decision", "request-changes"), ("reason", "matrix")]),
         "results_upload" => multipart("file", "results.csv", "text/csv", RESULTS_CSV.as_bytes()),
         "empty_form" => form(&[]),
+        "accept_invitation_form" => form(&[
+            ("email", "invited-on-page@example.eu"),
+            ("password", PASSWORD),
+            ("password_again", PASSWORD),
+        ]),
         "issue_form" => form(&[("specification", PUBLISHED)]),
         "suspend_form" => form(&[("action", "suspend"), ("reason", "matrix")]),
         "university_form" => form(&[

@@ -800,7 +800,8 @@ async fn change_state(b: &Browser, credential: &str, action: &str, reason: &str)
     b.fill(&format!("{row} input[name='reason']"), reason).await;
     b.select(&format!("{row} select[name='action']"), action)
         .await;
-    b.click_and_load(&format!("{row} button")).await;
+    b.click_and_load(&format!("{row} form[action$='/state'] button"))
+        .await;
     let state = b
         .find(&format!(
             "#credential-list tr[data-credential='{credential}']"
@@ -822,6 +823,8 @@ async fn change_state(b: &Browser, credential: &str, action: &str, reason: &str)
 async fn registrar_revokes(b: &Browser, credential: &str) {
     b.sign_in("registrar@rwth.example").await;
     b.go("/registrar/credentials").await;
+    let link = registrar_invites(b, credential).await;
+    b.go("/registrar/credentials").await;
     change_state(
         b,
         credential,
@@ -833,6 +836,54 @@ async fn registrar_revokes(b: &Browser, credential: &str) {
     b.go(&format!("/verify?credential={credential}")).await;
     assert_eq!(b.verdict().await, "revoked");
     b.page("verify-revoked").await;
+    learner_accepts_the_invitation(b, &link, credential).await;
+}
+
+/// The registrar invites the holder of `credential` to an account: a link to hand them.
+async fn registrar_invites(b: &Browser, credential: &str) -> String {
+    b.click_and_load(&format!(
+        "tr[data-credential='{credential}'] form[action$='/invitation'] button"
+    ))
+    .await;
+    b.page("invitation-issued").await;
+    let link = b
+        .find("#invitation-link")
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        link.starts_with(&format!("{}/invitations/", b.base)),
+        "{link}"
+    );
+    link
+}
+
+/// The learner opens the link, makes her account, and lands on her credentials.
+async fn learner_accepts_the_invitation(b: &Browser, link: &str, credential: &str) {
+    let path = link.strip_prefix(&b.base).unwrap();
+    b.go(path).await;
+    b.page("invitation").await;
+    b.fill("#email", "lena.invited@learner.example").await;
+    b.fill("#password", "her own long password").await;
+    b.fill("#password_again", "her own long password").await;
+    b.click_and_load("#invitation-form button").await;
+    assert!(
+        b.url().await.contains("/my/credentials"),
+        "{}: {}",
+        b.url().await,
+        b.body().await
+    );
+    b.find(".notice").await;
+    b.find(&format!(
+        "#my-credentials a[href='/my/credentials/{credential}']"
+    ))
+    .await;
+    b.sign_out().await;
+    // Used once: the link now says so.
+    b.go(path).await;
+    b.find("#invitation-closed").await;
 }
 
 /// The learner sees her credentials, shares one, downloads it as JSON and as a PDF, and cannot

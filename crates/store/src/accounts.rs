@@ -158,6 +158,34 @@ pub async fn insert(c: &mut AnyConnection, account: &Account) -> Result<(), Stor
     Ok(())
 }
 
+/// Binds an account that belongs to no learner yet to `learner_id`, as a learner; whether it
+/// was bound (an account already someone's stays theirs).
+pub async fn bind_learner(
+    c: &mut AnyConnection,
+    account_id: &str,
+    learner_id: &str,
+) -> Result<bool, StoreError> {
+    let bound =
+        sqlx::query("UPDATE accounts SET learner_id = $1 WHERE id = $2 AND learner_id IS NULL")
+            .bind(learner_id)
+            .bind(account_id)
+            .execute(&mut *c)
+            .await?;
+    if bound.rows_affected() != 1 {
+        return Ok(false);
+    }
+    add_grant(
+        c,
+        account_id,
+        &Grant {
+            role: Role::Learner,
+            university: None,
+        },
+    )
+    .await?;
+    Ok(true)
+}
+
 pub async fn add_grant(
     c: &mut AnyConnection,
     account_id: &str,

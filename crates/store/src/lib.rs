@@ -13,6 +13,7 @@ pub mod audit;
 pub mod catalogue;
 pub mod credentials;
 pub mod held_files;
+pub mod invitations;
 pub mod issuing_runs;
 pub mod keys;
 pub mod learners;
@@ -97,6 +98,25 @@ pub struct Store {
     backend: Backend,
 }
 
+/// How long a request waits for a pooled connection (or, on SQLite, for the write lock)
+/// before it is answered "busy".
+const BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Whether a released connection may go back to the pool: not if it is still inside a
+/// transaction. A rollback that failed (a read-only or busy episode) would otherwise leave it
+/// there, and every later `BEGIN` on it would fail until the server restarts. The ping first
+/// flushes the rollback a dropped transaction queued.
+fn out_of_transaction(
+    connection: &mut sqlx::AnyConnection,
+    _: sqlx::pool::PoolConnectionMetadata,
+) -> std::pin::Pin<Box<dyn Future<Output = Result<bool, sqlx::Error>> + Send + '_>> {
+    Box::pin(async move {
+        use sqlx::Connection as _;
+        connection.ping().await?;
+        Ok(!connection.is_in_transaction())
+    })
+}
+
 impl Store {
     /// Connects to `url` (`sqlite://path/to/file.db` or `postgres://…`), creating the SQLite
     /// file if needed, and brings the schema up to date.
@@ -118,12 +138,16 @@ impl Store {
             Backend::Sqlite => {
                 AnyPoolOptions::new()
                     .max_connections(4)
+                    .acquire_timeout(BUSY_WAIT)
+                    .after_release(out_of_transaction)
                     .after_connect(|connection, _| {
                         Box::pin(async move {
-                            // WAL: readers never wait for the writer; writers queue for 30 s.
+                            // WAL: readers never wait for the writer; writers queue for 10 s
+                            // (a batch of issuing holds the lock for a second or two), then
+                            // the request is answered "busy" (503 + Retry-After).
                             connection.execute("PRAGMA journal_mode = WAL").await?;
                             connection.execute("PRAGMA synchronous = NORMAL").await?;
-                            connection.execute("PRAGMA busy_timeout = 30000").await?;
+                            connection.execute("PRAGMA busy_timeout = 10000").await?;
                             connection.execute("PRAGMA foreign_keys = ON").await?;
                             Ok(())
                         })
@@ -134,6 +158,8 @@ impl Store {
             Backend::Postgres => {
                 AnyPoolOptions::new()
                     .max_connections(16)
+                    .acquire_timeout(BUSY_WAIT)
+                    .after_release(out_of_transaction)
                     .after_connect(|connection, _| {
                         Box::pin(async move {
                             // Plan each execution with its values: a prepared statement's

@@ -269,6 +269,23 @@ CREATE TABLE sign_in_failures (
 );
 "#,
     ),
+    (
+        6,
+        "invitations: a learner binds an account to themself by accepting one",
+        r#"
+CREATE TABLE learner_invitations (
+    token_hash TEXT PRIMARY KEY,
+    learner_id TEXT NOT NULL REFERENCES learners(id),
+    invited_by TEXT NOT NULL REFERENCES accounts(id),
+    university_id TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    accepted_by TEXT,
+    accepted_at BIGINT
+);
+CREATE INDEX learner_invitations_learner ON learner_invitations(learner_id);
+"#,
+    ),
 ];
 
 pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {

@@ -494,3 +494,27 @@ async fn migrations_are_applied_once() {
         second.close().await;
     }
 }
+
+/// A connection released while still inside a transaction (its rollback failed: the database
+/// was read-only or busy for a moment) is closed, not pooled: every later transaction starts.
+#[tokio::test]
+async fn a_connection_left_inside_a_transaction_is_not_pooled_again() {
+    use sqlx::Connection as _;
+    for (backend, store) in testing::stores().await {
+        {
+            let mut c = store.connection().await.unwrap();
+            let stuck = c.begin().await.unwrap();
+            // As if its rollback had failed: the transaction is never ended.
+            std::mem::forget(stuck);
+            assert!(c.is_in_transaction(), "{backend}");
+        }
+        // More transactions, one after another, than the pool holds connections.
+        for n in 0..20 {
+            let tx = store
+                .begin()
+                .await
+                .unwrap_or_else(|e| panic!("{backend}: transaction {n}: {e}"));
+            microcred_store::commit(tx).await.unwrap();
+        }
+    }
+}

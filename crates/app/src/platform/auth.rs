@@ -49,7 +49,7 @@ pub const MIN_PASSWORD_CHARS: usize = 10;
 static UNKNOWN_ACCOUNT_HASH: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| hash_password("no account has this e-mail").unwrap_or_default());
 
-fn random_token() -> Result<String> {
+pub(super) fn random_token() -> Result<String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes)
         .map_err(|_| PlatformError::Internal("no random bytes for a token".into()))?;
@@ -168,76 +168,9 @@ impl Platform {
 
     /// Stores a new account once the caller has checked who may create it.
     pub(super) async fn insert_account(&self, by: &str, new: NewAccount) -> Result<Account> {
-        let mut problems = Vec::new();
-        let email = new.email.trim().to_lowercase();
-        if !email.contains('@') || email.len() > 254 || email.contains(char::is_whitespace) {
-            problems.push(Problem::new("email", "is not an e-mail address"));
-        }
-        if new.name.trim().is_empty() {
-            problems.push(Problem::new("name", "is empty"));
-        }
-        if let Some(p) = &new.password
-            && p.chars().count() < MIN_PASSWORD_CHARS
-        {
-            problems.push(Problem::new(
-                "password",
-                format!("has fewer than {MIN_PASSWORD_CHARS} characters"),
-            ));
-        }
-        for (i, grant) in new.grants.iter().enumerate() {
-            if grant.role.per_university() && grant.university.is_none() {
-                problems.push(Problem::new(
-                    format!("grants[{i}].university"),
-                    format!("a {} acts for one university: name it", grant.role.name()),
-                ));
-            }
-        }
-        if !problems.is_empty() {
-            return Err(PlatformError::invalid(
-                "the account cannot be created",
-                problems,
-            ));
-        }
+        let account = checked_account(new)?;
         let mut tx = self.store.begin().await?;
-        for grant in &new.grants {
-            if let Some(u) = &grant.university
-                && microcred_store::universities::get(&mut tx, u)
-                    .await?
-                    .is_none()
-            {
-                return Err(PlatformError::invalid(
-                    "the account cannot be created",
-                    vec![Problem::new(
-                        "grants",
-                        format!("university `{u}` is not a member"),
-                    )],
-                ));
-            }
-        }
-        let account = Account {
-            id: new_id(),
-            email,
-            name: new.name.trim().to_owned(),
-            password_hash: new.password.as_deref().map(hash_password).transpose()?,
-            learner_id: new.learner_id,
-            disabled: false,
-            grants: new.grants,
-        };
-        accounts::insert(&mut tx, &account).await.map_err(|e| {
-            if e.is_conflict() {
-                PlatformError::Conflict(format!("an account for {} already exists", account.email))
-            } else {
-                e.into()
-            }
-        })?;
-        audit::append(
-            &mut tx,
-            by,
-            "account.created",
-            &format!("account:{}", account.id),
-            &serde_json::json!({ "email": account.email, "grants": account.grants }),
-        )
-        .await?;
+        write_account(&mut tx, by, &account).await?;
         microcred_store::commit(tx).await?;
         Ok(account)
     }
@@ -301,22 +234,7 @@ impl Platform {
         };
         let mut c = self.store.connection().await?;
         sign_in::clear(&mut c, &email_key).await?;
-        let token = random_token()?;
-        let expires_at = now() + SESSION_SECONDS;
-        accounts::insert_token(
-            &mut c,
-            &token_hash(&token),
-            &account.id,
-            TokenKind::Session,
-            "",
-            Some(expires_at),
-        )
-        .await?;
-        Ok(Session {
-            token,
-            expires_at,
-            account,
-        })
+        open_session(&mut c, account).await
     }
 
     /// Counts a failed sign-in for the e-mail and the source address, locking either when it
@@ -419,6 +337,111 @@ impl Platform {
         let mut c = self.store.connection().await?;
         Ok(accounts::list(&mut c).await?)
     }
+}
+
+/// A new session for an account whose owner has just proven who they are.
+pub(super) async fn open_session(
+    c: &mut microcred_store::Connection,
+    account: Account,
+) -> Result<Session> {
+    let token = random_token()?;
+    let expires_at = now() + SESSION_SECONDS;
+    accounts::insert_token(
+        c,
+        &token_hash(&token),
+        &account.id,
+        TokenKind::Session,
+        "",
+        Some(expires_at),
+    )
+    .await?;
+    Ok(Session {
+        token,
+        expires_at,
+        account,
+    })
+}
+
+/// A new account's fields checked (e-mail, name, password length, grants naming their
+/// university) and its password hashed.
+pub(super) fn checked_account(new: NewAccount) -> Result<Account> {
+    let mut problems = Vec::new();
+    let email = new.email.trim().to_lowercase();
+    if !email.contains('@') || email.len() > 254 || email.contains(char::is_whitespace) {
+        problems.push(Problem::new("email", "is not an e-mail address"));
+    }
+    if new.name.trim().is_empty() {
+        problems.push(Problem::new("name", "is empty"));
+    }
+    if let Some(p) = &new.password
+        && p.chars().count() < MIN_PASSWORD_CHARS
+    {
+        problems.push(Problem::new(
+            "password",
+            format!("has fewer than {MIN_PASSWORD_CHARS} characters"),
+        ));
+    }
+    for (i, grant) in new.grants.iter().enumerate() {
+        if grant.role.per_university() && grant.university.is_none() {
+            problems.push(Problem::new(
+                format!("grants[{i}].university"),
+                format!("a {} acts for one university: name it", grant.role.name()),
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(PlatformError::invalid(
+            "the account cannot be created",
+            problems,
+        ));
+    }
+    Ok(Account {
+        id: new_id(),
+        email,
+        name: new.name.trim().to_owned(),
+        password_hash: new.password.as_deref().map(hash_password).transpose()?,
+        learner_id: new.learner_id,
+        disabled: false,
+        grants: new.grants,
+    })
+}
+
+/// Writes a checked account inside `tx` (its grants' universities must be members), audited
+/// as made by `by`.
+pub(super) async fn write_account(
+    tx: &mut microcred_store::Connection,
+    by: &str,
+    account: &Account,
+) -> Result<()> {
+    for grant in &account.grants {
+        if let Some(u) = &grant.university
+            && microcred_store::universities::get(tx, u).await?.is_none()
+        {
+            return Err(PlatformError::invalid(
+                "the account cannot be created",
+                vec![Problem::new(
+                    "grants",
+                    format!("university `{u}` is not a member"),
+                )],
+            ));
+        }
+    }
+    accounts::insert(tx, account).await.map_err(|e| {
+        if e.is_conflict() {
+            PlatformError::Conflict(format!("an account for {} already exists", account.email))
+        } else {
+            e.into()
+        }
+    })?;
+    audit::append(
+        tx,
+        by,
+        "account.created",
+        &format!("account:{}", account.id),
+        &serde_json::json!({ "email": account.email, "grants": account.grants }),
+    )
+    .await?;
+    Ok(())
 }
 
 #[cfg(test)]

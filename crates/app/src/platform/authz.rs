@@ -72,6 +72,9 @@ pub enum Action<'a> {
     /// Bind an account to a learner: the administrator (a learner binds their own by
     /// accepting an invitation, which is not this action).
     BindLearnerAccount,
+    /// Invite a learner to make (or bind) their own account: a registrar of a university the
+    /// learner is known at, or the administrator. The invitation is the learner's to accept.
+    InviteLearner { universities: &'a [String] },
     /// Merge two learner records: a registrar of every university either is known at, or the
     /// administrator.
     MergeLearners { universities: &'a [String] },
@@ -148,6 +151,9 @@ pub fn may(actor: &Account, action: Action<'_>) -> Result<()> {
             universities,
         } => own_learner(actor, learner) || universities.iter().any(|u| registrar_of(actor, u)),
         Action::BindLearnerAccount => false,
+        Action::InviteLearner { universities } => {
+            universities.iter().any(|u| registrar_of(actor, u))
+        }
         Action::MergeLearners { universities } => {
             !universities.is_empty() && universities.iter().all(|u| registrar_of(actor, u))
         }
@@ -197,6 +203,9 @@ pub fn may(actor: &Account, action: Action<'_>) -> Result<()> {
             "a registrar sees the learners of their own university only".to_owned()
         }
         Action::BindLearnerAccount => "only the alliance administrator binds an account to a learner; learners make their own account from an invitation".to_owned(),
+        Action::InviteLearner { .. } => {
+            "a registrar invites the learners of their own university only".to_owned()
+        }
         Action::MergeLearners { universities } => format!(
             "merging needs a registrar of every university the learners are known at ({}), or the administrator",
             universities.join(", ")
@@ -321,8 +330,21 @@ mod tests {
                 universities: &known
             }
         ));
-        // Binding an account and merging are not a single registrar's to decide.
+        // Binding an account and merging are not a single registrar's to decide; inviting
+        // their own university's learner to bind one is.
         assert!(!allows(&wut, Action::BindLearnerAccount));
+        assert!(allows(
+            &wut,
+            Action::InviteLearner {
+                universities: &known
+            }
+        ));
+        assert!(!allows(
+            &wut,
+            Action::InviteLearner {
+                universities: &elsewhere
+            }
+        ));
         let both = ["wut".to_owned(), "tub".to_owned()];
         assert!(!allows(
             &wut,

@@ -1,17 +1,18 @@
 //! Signing in and out, API tokens, accounts, the audit log.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use microcred_app::platform::auth::{NewAccount, SESSION_SECONDS};
+use microcred_app::platform::auth::{NewAccount, Session};
+use microcred_app::platform::invitations::{Acceptance, InvitationView};
 use microcred_store::accounts::{Account, Grant};
 
 use crate::AppState;
-use crate::auth::{Actor, SESSION_COOKIE, SourceAddress};
+use crate::auth::{Actor, MaybeActor, SourceAddress, session_cookie};
 use crate::problem::{ApiError, JsonBody};
 
 #[derive(Deserialize)]
@@ -29,20 +30,16 @@ pub async fn sign_in(
         .platform
         .sign_in(&body.email, &body.password, source.as_deref())
         .await?;
-    let secure = if state.platform.config().base().starts_with("https://") {
-        "; Secure"
-    } else {
-        ""
-    };
-    let cookie = format!(
-        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={SESSION_SECONDS}{secure}",
-        session.token
-    );
-    let mut response = (StatusCode::CREATED, Json(&session)).into_response();
-    if let Ok(value) = HeaderValue::from_str(&cookie) {
+    Ok(session_response(&state, &session))
+}
+
+/// A new session: 201 with the token, also set as the session cookie.
+pub fn session_response(state: &AppState, session: &Session) -> Response {
+    let mut response = (StatusCode::CREATED, Json(session)).into_response();
+    if let Some(value) = session_cookie(state.platform.config(), session) {
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
-    Ok(response)
+    response
 }
 
 pub async fn sign_out(
@@ -137,4 +134,44 @@ pub async fn audit(
         .audit_log(&actor, query.subject.as_deref(), query.limit.unwrap_or(100))
         .await?;
     Ok(Json(json!({ "entries": entries })))
+}
+
+/// What the holder of an invitation's link is shown.
+pub async fn invitation(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Json<InvitationView>, ApiError> {
+    Ok(Json(state.platform.invitation(&token).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Accept {
+    email: String,
+    password: String,
+}
+
+/// Accepts an invitation: with a bearer token or session, the signed-in account takes the
+/// learner's credentials (no body); without, a new account is made from the body.
+pub async fn accept_invitation(
+    State(state): State<AppState>,
+    MaybeActor(actor): MaybeActor,
+    Path(token): Path<String>,
+    body: Option<JsonBody<Accept>>,
+) -> Result<Response, ApiError> {
+    let acceptance = match (&actor, &body) {
+        (Some(account), None) => Acceptance::SignedIn(account),
+        (_, Some(JsonBody(body))) => Acceptance::NewAccount {
+            email: &body.email,
+            password: &body.password,
+        },
+        (None, None) => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "send the new account's `email` and `password`, or sign in to take the credentials into your account",
+            ));
+        }
+    };
+    let session = state.platform.accept_invitation(&token, acceptance).await?;
+    Ok(session_response(&state, &session))
 }

@@ -8,6 +8,7 @@ use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use microcred_app::platform::invitations::IssuedInvitation;
 use microcred_app::platform::learners::ImportReport;
 use microcred_app::results::Columns;
 use microcred_store::accounts::Account;
@@ -109,6 +110,16 @@ pub async fn account(
         .learner_account(&actor, &id, &body.email, body.password)
         .await?;
     Ok((StatusCode::CREATED, Json(account)))
+}
+
+/// An invitation for the learner to make (or bind) their own account: the link to hand them.
+pub async fn invite(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    Path(id): Path<String>,
+) -> Result<(StatusCode, Json<IssuedInvitation>), ApiError> {
+    let invitation = state.platform.invite_learner(&actor, &id).await?;
+    Ok((StatusCode::CREATED, Json(invitation)))
 }
 
 /// Rows as JSON objects with the columns of a results file as their keys.

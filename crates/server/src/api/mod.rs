@@ -226,6 +226,15 @@ pub fn endpoints() -> Vec<Endpoint> {
             .access(REGISTRAR)
             .body(object(&["email"], json!({ "email": { "type": "string" }, "password": { "type": "string" } })))
             .success(201, "The account"),
+        post("/api/v1/learners/{id}/invitations", routing::post(learners::invite), "An invitation for the learner to make their own account: a link to hand them (shown once)")
+            .tag("learners")
+            .access(REGISTRAR)
+            .success(201, "The invitation's link and when it expires"),
+        get("/api/v1/invitations/{token}", routing::get(accounts::invitation), "An invitation, as its holder sees it").tag("accounts"),
+        post("/api/v1/invitations/{token}", routing::post(accounts::accept_invitation), "Accept an invitation: a new account (body), or the signed-in one (no body), takes the learner's credentials")
+            .tag("accounts")
+            .body(object(&["email", "password"], json!({ "email": { "type": "string" }, "password": { "type": "string" } })))
+            .success(201, "The session of the account that accepted"),
         post("/api/v1/results", routing::post(learners::record), "Record results (rows as in a results file)")
             .tag("learners")
             .access(REGISTRAR)

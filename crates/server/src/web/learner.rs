@@ -2,7 +2,7 @@
 //! link, QR code and "Add to LinkedIn profile" link.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 
 use microcred_credentials::statement::{MicroCredentialStatement, read_statement};
 use microcred_model::StandardElement;
@@ -19,7 +19,12 @@ struct MyCredentialsPage {
     credentials: Vec<(CredentialRecord, MicroCredentialStatement)>,
 }
 
-pub async fn credentials(State(state): State<AppState>, Viewer(account): Viewer) -> PageResult {
+pub async fn credentials(
+    State(state): State<AppState>,
+    Viewer(account): Viewer,
+    RawQuery(raw): RawQuery,
+) -> PageResult {
+    let query = super::forms::FormData::parse(raw.unwrap_or_default().as_bytes());
     let records = state
         .platform
         .credentials(
@@ -38,7 +43,7 @@ pub async fn credentials(State(state): State<AppState>, Viewer(account): Viewer)
         })
         .collect();
     page(&MyCredentialsPage {
-        chrome: Chrome::new(Some(account), msg("my.title")),
+        chrome: Chrome::new(Some(account), msg("my.title")).notice(Some(query.text("done"))),
         credentials,
     })
 }

@@ -8,6 +8,7 @@
 
 mod admin;
 mod forms;
+mod invitation;
 mod learner;
 mod messages;
 mod public;
@@ -122,6 +123,13 @@ pub fn pages() -> Vec<Page> {
         page_post(
             "/registrar/credentials/{id}/state",
             post(registrar::change_state),
+            FORM_BYTES,
+        ),
+        page_get("/invitations/{token}", get(invitation::show)),
+        page_post("/invitations/{token}", post(invitation::accept), FORM_BYTES),
+        page_post(
+            "/registrar/learners/{id}/invitation",
+            post(registrar::invite),
             FORM_BYTES,
         ),
         page_get("/my/credentials", get(learner::credentials)),

@@ -4,10 +4,11 @@
 use askama::Template;
 use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::Value;
 
+use microcred_app::platform::auth::Session;
 use microcred_app::platform::catalogue::CatalogueQuery;
 use microcred_app::platform::{PlatformError, Problem};
 use microcred_credentials::statement::{MicroCredentialStatement, read_statement};
@@ -22,7 +23,7 @@ use super::forms::{FormData, Upload, same_origin};
 use super::messages::msg;
 use super::{Chrome, PageError, PageResult, page, see_other};
 use crate::AppState;
-use crate::auth::{MaybeActor, SESSION_COOKIE, SourceAddress};
+use crate::auth::{MaybeActor, SourceAddress, session_cookie};
 
 #[derive(Template)]
 #[template(path = "catalogue.html")]
@@ -314,6 +315,16 @@ fn local_path(next: &str) -> String {
     }
 }
 
+/// A browser that has just signed in (or made its account) is sent on to `to` with its
+/// session cookie.
+pub(super) fn signed_in_to(state: &AppState, session: &Session, to: &str) -> Response {
+    let mut response = Redirect::to(to).into_response();
+    if let Some(value) = session_cookie(state.platform.config(), session) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
 pub async fn sign_in(
     State(state): State<AppState>,
     SourceAddress(source): SourceAddress,
@@ -325,23 +336,11 @@ pub async fn sign_in(
         .sign_in(email, form.text("password"), source.as_deref())
         .await
     {
-        Ok(session) => {
-            let secure = if state.platform.config().base().starts_with("https://") {
-                "; Secure"
-            } else {
-                ""
-            };
-            let cookie = format!(
-                "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-                session.token,
-                microcred_app::platform::auth::SESSION_SECONDS
-            );
-            let mut response = Redirect::to(&local_path(form.text("next"))).into_response();
-            if let Ok(value) = HeaderValue::from_str(&cookie) {
-                response.headers_mut().insert(header::SET_COOKIE, value);
-            }
-            Ok(response)
-        }
+        Ok(session) => Ok(signed_in_to(
+            &state,
+            &session,
+            &local_path(form.text("next")),
+        )),
         Err(PlatformError::Unauthenticated | PlatformError::Forbidden(_)) => {
             let mut response = page(&SignInPage {
                 chrome: Chrome::new(None, msg("sign_in.title")),

@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use microcred_app::platform::authz::{self, Action};
 
 use microcred_app::platform::PlatformError;
+use microcred_app::platform::invitations::IssuedInvitation;
 use microcred_app::platform::learners::{ImportReport, ResultsPreview};
 use microcred_store::credentials::{CredentialRecord, Filter};
 use microcred_store::issuing_runs::IssuingRun;
@@ -251,4 +252,30 @@ pub async fn change_state(
         }
     };
     see_other("/registrar/credentials", done)
+}
+
+#[derive(Template)]
+#[template(path = "invitation_issued.html")]
+struct InvitationIssuedPage {
+    chrome: Chrome,
+    learner: String,
+    invitation: IssuedInvitation,
+}
+
+/// Invites a learner of the registrar's university to their own account: the link to hand them.
+pub async fn invite(
+    State(state): State<AppState>,
+    Viewer(account): Viewer,
+    Path(id): Path<String>,
+    _form: FormData,
+) -> PageResult {
+    let invitation = state.platform.invite_learner(&account, &id).await?;
+    page(&InvitationIssuedPage {
+        chrome: Chrome::new(
+            Some(account),
+            msg("invitation.issued_title").replace("{name}", &invitation.learner_name),
+        ),
+        learner: invitation.learner_name.clone(),
+        invitation,
+    })
 }
