@@ -495,6 +495,24 @@ pub fn read_xlsx(
     name: &str,
     bytes: &[u8],
 ) -> Result<Vec<Result<ResultRow, RowProblem>>, ResultsFileError> {
+    // The spreadsheet reader overflows on some malformed cell references (found by fuzzing
+    // `read_results_xlsx`: `attempt to multiply with overflow` in calamine's reference parser).
+    // A workbook it cannot read is a bad file, never a crash of whoever reads it.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_xlsx_unguarded(name, bytes)
+    }))
+    .unwrap_or_else(|_| {
+        Err(ResultsFileError {
+            file: name.to_owned(),
+            message: "not a readable XLSX workbook: its sheet is malformed".into(),
+        })
+    })
+}
+
+fn read_xlsx_unguarded(
+    name: &str,
+    bytes: &[u8],
+) -> Result<Vec<Result<ResultRow, RowProblem>>, ResultsFileError> {
     use calamine::{DataRef, Reader, Xlsx};
     let error = |message: String| ResultsFileError {
         file: name.to_owned(),

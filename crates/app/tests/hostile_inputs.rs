@@ -3,8 +3,6 @@
 //! arbitrary inputs as properties (the fuzz targets in `fuzz/` run the same entry points for
 //! longer).
 
-use std::time::Instant;
-
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -68,9 +66,7 @@ fn a_sparse_cell_far_away_is_refused_at_once() {
         sheet.write_string(1_048_575, 16_383, "x").unwrap();
     });
     assert!(bytes.len() < 10_000);
-    let started = Instant::now();
     let error = read_xlsx("sparse.xlsx", &bytes).unwrap_err();
-    assert!(started.elapsed().as_secs_f64() < 1.0);
     assert!(error.message.contains("XFD1048576"), "{error}");
     assert!(
         error
@@ -107,9 +103,7 @@ fn a_zip_bomb_is_refused_before_it_is_inflated() {
     // The sheet declares 600 MB once inflated (what a bomb declares, or the reader stops there).
     let at = declared_size_offset(&bytes, "xl/worksheets/sheet1.xml");
     bytes[at..at + 4].copy_from_slice(&600_000_000u32.to_le_bytes());
-    let started = Instant::now();
     let error = read_xlsx("bomb.xlsx", &bytes).unwrap_err();
-    assert!(started.elapsed().as_secs_f64() < 1.0);
     assert!(error.message.contains("600000000 bytes"), "{error}");
     assert!(error.message.contains("over the limit"), "{error}");
 }
@@ -184,10 +178,10 @@ fn thousands_of_copies_of_a_proof_cost_one_look() {
         "proof": vec![proof; 6000]
     });
     let resolver = DidResolver::new();
-    let started = Instant::now();
+    // What it costs is measured in BENCHMARKS.md ("Hostile requests"), not timed here.
     let report = verify_credential(&credential, &resolver_context(&resolver));
-    assert!(started.elapsed().as_secs_f64() < 1.0);
     assert!(!report.verified);
+    assert_eq!(report.verdict, Verdict::Malformed);
     let proof_check = report.checks.iter().find(|c| c.name == "proof").unwrap();
     assert!(
         proof_check
@@ -249,4 +243,76 @@ proptest! {
             prop_assert_ne!(report.verdict, Verdict::Tampered);
         }
     }
+}
+
+/// A workbook written part by part, with `sheet` as its one worksheet's XML (what no
+/// spreadsheet program writes, but anyone can send).
+fn raw_workbook(sheet: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    let ns = "http://schemas.openxmlformats.org";
+    for (name, text) in [
+        (
+            "[Content_Types].xml",
+            format!(
+                r#"<Types xmlns="{ns}/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#
+            ),
+        ),
+        (
+            "_rels/.rels",
+            format!(
+                r#"<Relationships xmlns="{ns}/package/2006/relationships"><Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
+            ),
+        ),
+        (
+            "xl/workbook.xml",
+            format!(
+                r#"<workbook xmlns="{ns}/spreadsheetml/2006/main" xmlns:r="{ns}/officeDocument/2006/relationships"><sheets><sheet name="results" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+            ),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            format!(
+                r#"<Relationships xmlns="{ns}/package/2006/relationships"><Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#
+            ),
+        ),
+        (
+            "xl/worksheets/sheet1.xml",
+            format!(
+                r#"<worksheet xmlns="{ns}/spreadsheetml/2006/main"><sheetData>{sheet}</sheetData></worksheet>"#
+            ),
+        ),
+    ] {
+        zip.start_file(name, options).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_cell_reference_too_long_for_the_spreadsheet_reader_is_a_bad_file() {
+    // Found by fuzzing: nine letters overflow the reader's column arithmetic.
+    let sheet = |first: &str| {
+        let header = [
+            "learner",
+            "given_names",
+            "family_names",
+            "element",
+            "completed_on",
+        ];
+        let cells: String = header
+            .iter()
+            .zip([first, "B1", "C1", "D1", "E1"])
+            .map(|(text, at)| format!(r#"<c r="{at}" t="inlineStr"><is><t>{text}</t></is></c>"#))
+            .collect();
+        format!(r#"<row r="1">{cells}</row>"#)
+    };
+    let good = raw_workbook(&sheet("A1"));
+    if let Err(e) = read_xlsx("good.xlsx", &good) {
+        panic!("{e}");
+    }
+    let bytes = raw_workbook(&sheet("AAAAAAAAA1"));
+    let error = read_xlsx("overflow.xlsx", &bytes).unwrap_err();
+    assert_eq!(error.file, "overflow.xlsx");
 }

@@ -5,7 +5,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::data_integrity::{Expectations, ProofError, verify_proofs};
+use crate::data_integrity::{Expectations, MAX_PROOFS, ProofError, verify_proofs};
 use crate::datetime::DateTime;
 use crate::did::DidResolver;
 use crate::open_badges::open_badge_problems;
@@ -179,6 +179,23 @@ fn proof_verdict(error: &ProofError) -> Verdict {
 }
 
 pub fn verify_credential(credential: &Value, context: &Context<'_>) -> Report {
+    // Thousands of copies of a proof would make every check below read thousands of objects:
+    // such a credential is refused before any of them.
+    if let Some(count) = credential
+        .get("proof")
+        .and_then(Value::as_array)
+        .map(Vec::len)
+        .filter(|&n| n > MAX_PROOFS)
+    {
+        return Report {
+            verified: false,
+            verdict: Verdict::Malformed,
+            checks: vec![failed(
+                "proof",
+                ProofError::TooManyProofs(count).to_string(),
+            )],
+        };
+    }
     let mut checks = Vec::new();
     let mut verdict = None;
 

@@ -101,8 +101,11 @@ struct Reply {
 
 impl Client {
     fn new(base: &str) -> Client {
+        // The server closes a connection that waits 10 s for a request's head: a client keeps
+        // idle connections for less, or it may send a request down a closed one.
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
+            .max_idle_age(std::time::Duration::from_secs(5))
             .build()
             .into();
         Client {
