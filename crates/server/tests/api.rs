@@ -1002,29 +1002,53 @@ fn oversized_bodies_are_refused_with_413() {
             },
             Checker::new(None).unwrap(),
         );
-        let request = axum::http::Request::builder()
-            .method("POST")
-            .uri("/api/v1/verify")
-            .header("content-type", "application/json")
-            .body(axum::body::Body::from(vec![b' '; 3 * 1024 * 1024]))
-            .unwrap();
-        let response = microcred_server::router(platform)
-            .oneshot(request)
-            .await
-            .unwrap();
-        assert_eq!(response.status().as_u16(), 413);
-        let body = http_body_util::BodyExt::collect(response.into_body())
-            .await
-            .unwrap()
-            .to_bytes();
-        let body: Value = serde_json::from_slice(&body).unwrap();
-        assert!(
-            body["title"]
-                .as_str()
+        // The API's JSON (answered as a problem), an anonymous page form (once read whole up
+        // to 64 MiB), the verification page's upload (answered as an error page): each within
+        // its own limit.
+        for (uri, kind, bytes, says) in [
+            (
+                "/api/v1/verify",
+                "application/json",
+                3 * 1024 * 1024,
+                "over 2097152 bytes",
+            ),
+            (
+                "/sign-in",
+                "application/x-www-form-urlencoded",
+                3 * 1024 * 1024,
+                "",
+            ),
+            ("/verify", "multipart/form-data; boundary=x", 9 << 20, ""),
+        ] {
+            let request = axum::http::Request::builder()
+                .method("POST")
+                .uri(uri)
+                .header("content-type", kind)
+                .header("sec-fetch-site", "same-origin")
+                .body(axum::body::Body::from(vec![b' '; bytes]))
+                .unwrap();
+            let response = microcred_server::router(platform.clone())
+                .oneshot(request)
+                .await
+                .unwrap();
+            assert_eq!(response.status().as_u16(), 413, "{uri}");
+            let body = http_body_util::BodyExt::collect(response.into_body())
+                .await
                 .unwrap()
-                .contains("over 2097152 bytes"),
-            "{body}"
-        );
+                .to_bytes();
+            if !uri.starts_with("/api/") {
+                // A page: the error page a browser shows.
+                assert!(String::from_utf8_lossy(&body).contains("<html"), "{uri}");
+                continue;
+            }
+            let body: Value = serde_json::from_slice(&body)
+                .unwrap_or_else(|_| panic!("{uri}: {}", String::from_utf8_lossy(&body)));
+            assert_eq!(body["status"], 413, "{uri}: {body}");
+            assert!(
+                body["title"].as_str().unwrap().contains(says),
+                "{uri}: {body}"
+            );
+        }
     });
 }
 
@@ -1422,5 +1446,32 @@ fn hostile_requests_get_clear_answers() {
         reply.body.to_string().contains("proofs"),
         "the answer names the limit: {}",
         reply.body
+    );
+}
+
+/// A client that starts a request and never finishes its head is dropped after the header
+/// timeout: half-sent requests do not hold connections open.
+#[test]
+fn a_half_sent_request_is_dropped() {
+    use std::io::{Read, Write};
+    let Some(base) = start("sqlite") else { return };
+    let address = base.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        .unwrap();
+    let limit = microcred_server::HEADER_READ_TIMEOUT + std::time::Duration::from_secs(10);
+    stream.set_read_timeout(Some(limit)).unwrap();
+    let mut answer = Vec::new();
+    // The server closes the connection (perhaps after a 408); it does not wait for the rest.
+    let read = stream.read_to_end(&mut answer);
+    assert!(
+        read.is_ok(),
+        "the connection was still open after {limit:?}: {read:?}"
+    );
+    let text = String::from_utf8_lossy(&answer);
+    assert!(
+        text.is_empty() || text.starts_with("HTTP/1.1 408"),
+        "{text}"
     );
 }
