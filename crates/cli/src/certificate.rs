@@ -1,5 +1,6 @@
 //! `microcred render`: a signed credential as a printed certificate (PDF, or PNG pages).
 
+use crate::output::outln;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
@@ -130,7 +131,7 @@ fn out_file(args: &RenderArgs, page: usize) -> PathBuf {
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
     std::fs::write(path, bytes).map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
-    println!("wrote {}", path.display());
+    outln!("wrote {}", path.display());
     Ok(())
 }
 

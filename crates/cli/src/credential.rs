@@ -1,5 +1,6 @@
 //! `microcred credential …`
 
+use crate::output::outln;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -153,7 +154,7 @@ fn sign(file: PathBuf, key: PathBuf, suite: Suite, out: Option<PathBuf>) -> u8 {
             Err(e) => fail(format!("{}: {e}", path.display())),
         },
         None => {
-            println!("{text}");
+            outln!("{text}");
             exit::OK
         }
     }
@@ -231,7 +232,7 @@ fn verify(
         }
     }
     if format == OutputFormat::Json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&json!({ "credentials": results })).unwrap_or_default()
         );
@@ -252,24 +253,24 @@ fn print_human(path: &str, credential: &Value, report: &Report, notes: &[String]
     } else {
         paint("1;31", "NOT VERIFIED")
     };
-    println!("{path}: {headline} — {}", report.verdict.sentence());
+    outln!("{path}: {headline} — {}", report.verdict.sentence());
     for check in &report.checks {
         let mark = match check.status {
             Status::Ok => paint("32", "ok     "),
             Status::Failed => paint("31", "FAILED "),
             Status::Skipped => paint("33", "skipped"),
         };
-        println!("  {mark} {:<9} {}", check.name, check.detail);
+        outln!("  {mark} {:<9} {}", check.name, check.detail);
     }
     for note in notes {
-        println!("  note: {note}");
+        outln!("  note: {note}");
     }
     let statements = describe(credential);
     if !statements.is_empty() {
         if report.verdict.statement_is_authentic() {
-            println!("  What the credential says (as signed):");
+            outln!("  What the credential says (as signed):");
         } else {
-            println!("  What the file claims (no trusted signature: do not rely on it):");
+            outln!("  What the file claims (no trusted signature: do not rely on it):");
         }
         let width = statements
             .iter()
@@ -277,12 +278,12 @@ fn print_human(path: &str, credential: &Value, report: &Report, notes: &[String]
             .max()
             .unwrap_or(0);
         for statement in statements {
-            println!(
+            outln!(
                 "    {:<width$} {}",
                 format!("{}:", statement.label),
                 statement.value
             );
         }
     }
-    println!();
+    outln!();
 }

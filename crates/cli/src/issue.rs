@@ -1,5 +1,6 @@
 //! `microcred issue`: signed credentials for every eligible learner of a results file.
 
+use crate::output::outln;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -126,12 +127,12 @@ pub fn run(args: IssueArgs, checker: &Checker) -> u8 {
         }
     };
     match args.format {
-        OutputFormat::Json => println!(
+        OutputFormat::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&issued).unwrap_or_default()
         ),
         OutputFormat::Human => {
-            println!(
+            outln!(
                 "{}: {} credential{} issued into {} (report: {})",
                 issued.specification,
                 issued.issued.len(),
@@ -140,14 +141,14 @@ pub fn run(args: IssueArgs, checker: &Checker) -> u8 {
                 args.out.join("report.json").display()
             );
             for learner in &issued.not_eligible {
-                println!(
+                outln!(
                     "  not eligible: {} (no passed result in {})",
                     learner.learner,
                     learner.missing.join(", ")
                 );
             }
             for problem in &issued.bad_rows {
-                println!("  {}: {problem}", args.results.display());
+                outln!("  {}: {problem}", args.results.display());
             }
         }
     }

@@ -1,5 +1,6 @@
 //! `microcred keys …`
 
+use crate::output::outln;
 use std::path::PathBuf;
 
 use clap::Subcommand;
@@ -55,9 +56,9 @@ pub fn run(command: KeysCommand) -> u8 {
             }
             match generate_key_file(&out, did_web, passphrase.as_deref()) {
                 Ok(file) => {
-                    println!("wrote {}", out.display());
-                    println!("issuer (DID):        {}", file.controller);
-                    println!("verification method: {}", file.id);
+                    outln!("wrote {}", out.display());
+                    outln!("issuer (DID):        {}", file.controller);
+                    outln!("verification method: {}", file.id);
                     if passphrase.is_none() {
                         eprintln!(
                             "warning: the secret key is not encrypted; set {PASSPHRASE_VARIABLE} to seal it under a passphrase"
@@ -109,7 +110,7 @@ pub fn run(command: KeysCommand) -> u8 {
             let did = did.unwrap_or_default();
             match did_web_document(&did, &entries) {
                 Ok(document) => {
-                    println!(
+                    outln!(
                         "{}",
                         serde_json::to_string_pretty(&document).unwrap_or_default()
                     );

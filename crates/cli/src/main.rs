@@ -4,6 +4,7 @@ mod certificate;
 mod credential;
 mod issue;
 mod keys;
+mod output;
 mod platform;
 mod profiles;
 mod render;
@@ -25,6 +26,8 @@ pub mod exit {
     pub const FINDINGS: u8 = 1;
     /// A file could not be read or parsed, or the command was wrong.
     pub const UNREADABLE: u8 = 2;
+    /// The output could not be written: a closed pipe (`| head`), a full disk.
+    pub const OUTPUT: u8 = 3;
 }
 
 #[derive(Parser)]

@@ -1,5 +1,6 @@
 //! `microcred serve`, `microcred demo` and `microcred import results`: the platform.
 
+use crate::output::outln;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -153,7 +154,7 @@ pub fn serve(args: ServerArgs, settings: Option<AllianceSettings>) -> u8 {
         let Some(platform) = open(&setup).await else {
             return exit::UNREADABLE;
         };
-        println!(
+        outln!(
             "microcred serving {} ({}) on http://{address} — Ctrl-C stops",
             setup.public_url,
             redact(&setup.database())
@@ -194,25 +195,25 @@ pub fn demo(args: ServerArgs, no_serve: bool, settings: Option<AllianceSettings>
             }
         };
         let base = setup.public_url.trim_end_matches('/');
-        println!(
+        outln!(
             "microcred demo: the ENHANCE alliance with WUT, TU Berlin and RWTH; three specifications (published, in review, draft); twelve learners; ten credentials, one revoked, one suspended{}",
             if demo.created { "" } else { " (already set up in this data folder)" }
         );
-        println!("  data        {} ({})", setup.data.display(), redact(&setup.database()));
-        println!("  web pages   {base}/   (sign in: {base}/sign-in; verify a credential: {base}/verify)");
-        println!("  API         {base}/api/v1   (OpenAPI: {base}/api/v1/openapi.json)");
-        println!("  catalogue   {base}/api/v1/catalogue");
-        println!("  trust list  {base}/api/v1/trust-list");
-        println!("  VC API      {base}/credentials/issue, {base}/credentials/verify, {base}/presentations/verify");
+        outln!("  data        {} ({})", setup.data.display(), redact(&setup.database()));
+        outln!("  web pages   {base}/   (sign in: {base}/sign-in; verify a credential: {base}/verify)");
+        outln!("  API         {base}/api/v1   (OpenAPI: {base}/api/v1/openapi.json)");
+        outln!("  catalogue   {base}/api/v1/catalogue");
+        outln!("  trust list  {base}/api/v1/trust-list");
+        outln!("  VC API      {base}/credentials/issue, {base}/credentials/verify, {base}/presentations/verify");
         if let Some(id) = &demo.example_credential {
-            println!("  a credential: {base}/verify?credential={id} (Zoë's, shared); signed in as zoe@learner.example, GET {base}/api/v1/credentials/{id}/credential.json");
+            outln!("  a credential: {base}/verify?credential={id} (Zoë's, shared); signed in as zoe@learner.example, GET {base}/api/v1/credentials/{id}/credential.json");
         }
-        println!("Sign in on {base}/sign-in, or with POST {base}/api/v1/session {{\"email\", \"password\"}}; every password is \"{}\":", demo.password);
+        outln!("Sign in on {base}/sign-in, or with POST {base}/api/v1/session {{\"email\", \"password\"}}; every password is \"{}\":", demo.password);
         for login in &demo.logins {
-            println!("  {:<24} {}", login.role, login.email);
+            outln!("  {:<24} {}", login.role, login.email);
         }
         let Some(listener) = listener else { return exit::OK };
-        println!("serving on http://{address} — Ctrl-C stops");
+        outln!("serving on http://{address} — Ctrl-C stops");
         match microcred_server::serve(listener, platform).await {
             Ok(()) => exit::OK,
             Err(e) => {
@@ -243,12 +244,13 @@ pub fn setup(
         };
         match platform.setup(&alliance, &admin, &password).await {
             Ok(record) => {
-                println!(
+                outln!(
                     "set up {} ({}) with administrator {admin}",
-                    alliance, record.did
+                    alliance,
+                    record.did
                 );
                 if generated {
-                    println!("the administrator's password (shown once; change it): {password}");
+                    outln!("the administrator's password (shown once; change it): {password}");
                 }
                 exit::OK
             }
@@ -336,12 +338,12 @@ pub fn import(command: ImportCommand, settings: Option<AllianceSettings>) -> u8 
             }
         };
         match format {
-            OutputFormat::Json => println!(
+            OutputFormat::Json => outln!(
                 "{}",
                 serde_json::to_string_pretty(&report).unwrap_or_default()
             ),
             OutputFormat::Human => {
-                println!(
+                outln!(
                     "{name}: {} rows stored ({} new learners), {} refused (import {})",
                     report.rows_stored,
                     report.learners_created,
@@ -349,7 +351,7 @@ pub fn import(command: ImportCommand, settings: Option<AllianceSettings>) -> u8 
                     report.import_id
                 );
                 for problem in &report.problems {
-                    println!("  {name}: {problem}");
+                    outln!("  {name}: {problem}");
                 }
             }
         }

@@ -1,5 +1,6 @@
 //! `microcred profiles …`
 
+use crate::output::outln;
 use clap::Subcommand;
 use serde_json::json;
 
@@ -38,7 +39,7 @@ pub fn run(command: ProfilesCommand, checker: &Checker) -> u8 {
                 .iter()
                 .map(|p| json!({ "id": p.id, "name": p.name, "version": p.version, "document": p.document, "rules": p.rules.len() }))
                 .collect();
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&list).expect("serializes")
             );
@@ -48,14 +49,14 @@ pub fn run(command: ProfilesCommand, checker: &Checker) -> u8 {
             format: OutputFormat::Human,
         } => {
             for p in checker.profiles().all() {
-                println!(
+                outln!(
                     "{:<16} {} (v{}, {} rules)",
                     style.bold(&p.id),
                     p.name,
                     p.version,
                     p.rules.len()
                 );
-                println!("{:<16} {}", "", style.dim(&p.document));
+                outln!("{:<16} {}", "", style.dim(&p.document));
             }
             exit::OK
         }
@@ -68,7 +69,7 @@ pub fn run(command: ProfilesCommand, checker: &Checker) -> u8 {
                 }
             };
             match format {
-                OutputFormat::Json => println!(
+                OutputFormat::Json => outln!(
                     "{}",
                     serde_json::to_string_pretty(profile).expect("serializes")
                 ),
@@ -83,7 +84,7 @@ pub fn run(command: ProfilesCommand, checker: &Checker) -> u8 {
                 } else {
                     ""
                 };
-                println!(
+                outln!(
                     "{:<36} {:<7} {description}{scope}",
                     name,
                     format!("{kind:?}").to_lowercase()
@@ -95,24 +96,24 @@ pub fn run(command: ProfilesCommand, checker: &Checker) -> u8 {
 }
 
 fn show(profile: &Profile, style: Style) {
-    println!(
+    outln!(
         "{} {} (version {})",
         style.bold(&profile.id),
         profile.name,
         profile.version
     );
-    println!("{}", profile.document);
+    outln!("{}", profile.document);
     if !profile.description.is_empty() {
-        println!("{}", profile.description.trim());
+        outln!("{}", profile.description.trim());
     }
-    println!();
+    outln!();
     for rule in &profile.rules {
         let scope = if rule.scope == Scope::Credential {
             ", awarded credential"
         } else {
             ""
         };
-        println!(
+        outln!(
             "{} {} — element {} {}{scope}",
             style.severity(rule.severity.word()),
             style.bold(&format!("{}/{}", profile.id, rule.id)),
@@ -121,21 +122,21 @@ fn show(profile: &Profile, style: Style) {
         );
         let conditions: Vec<String> = rule.when.iter().map(describe).collect();
         if !conditions.is_empty() {
-            println!("    when   {}", conditions.join(" and "));
+            outln!("    when   {}", conditions.join(" and "));
         }
-        println!("    checks {}", describe(&rule.check));
-        println!("    source {}", rule.source);
+        outln!("    checks {}", describe(&rule.check));
+        outln!("    source {}", rule.source);
         if let Some(quote) = &rule.quote {
-            println!("    quote  \u{201c}{quote}\u{201d}");
+            outln!("    quote  \u{201c}{quote}\u{201d}");
         }
         if let Some(other) = &rule.contradiction {
-            println!(
+            outln!(
                 "    contradicted by {} — checks {}",
                 other.source,
                 describe(&other.check)
             );
         }
-        println!();
+        outln!();
     }
     for (i, question) in profile.checklist.iter().enumerate() {
         let kind = if question.recommended {
@@ -143,7 +144,7 @@ fn show(profile: &Profile, style: Style) {
         } else {
             ""
         };
-        println!(
+        outln!(
             "checklist {}{kind}: {} — answered by {}",
             i + 1,
             question.question,

@@ -1,5 +1,6 @@
 //! `microcred spec …`
 
+use crate::output::outln;
 use std::path::PathBuf;
 
 use clap::Subcommand;
@@ -71,7 +72,7 @@ pub fn run(command: SpecCommand, mut checker: Checker) -> u8 {
             } else {
                 microcred_specfile::specification_file_schema()
             };
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&schema).expect("a schema serializes")
             );
@@ -124,7 +125,7 @@ fn check(checker: &Checker, files: &[PathBuf], profiles: &[String], format: Outp
                     Err(error) => json!({ "path": path, "error": error, "findings": [] }),
                 })
                 .collect();
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&json!({ "files": files }))
                     .expect("a report serializes")
@@ -206,7 +207,7 @@ fn print_human(reports: &[(String, Result<SpecificationReport, ParseError>)]) {
             String::new()
         }
     )));
-    println!("{out}");
+    outln!("{out}");
 }
 
 fn print_parse_error(out: &mut String, style: Style, error: &ParseError) {
@@ -289,29 +290,29 @@ fn checklist(
     match format {
         OutputFormat::Json => {
             let report = json!({ "path": file.display().to_string(), "profile": profile.id, "answers": answers });
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&report).expect("answers serialize")
             );
         }
         OutputFormat::Human => {
-            println!(
+            outln!(
                 "{} — {}",
                 style.bold(&format!("{} checklist", profile.name)),
                 file.display()
             );
-            println!("{}\n", style.dim(&profile.document));
+            outln!("{}\n", style.dim(&profile.document));
             for answer in &answers {
                 let word = match answer.answer {
                     Answer::Yes => style.paint("1;32", "yes"),
                     Answer::No => style.paint("1;31", "no"),
                     Answer::RecommendedButNotMet => style.paint("1;33", "recommended but not met"),
                 };
-                println!("{}. {}\n   {word}", answer.number, answer.question);
+                outln!("{}. {}\n   {word}", answer.number, answer.question);
                 for why in &answer.why {
-                    println!("   - {why}");
+                    outln!("   - {why}");
                 }
-                println!();
+                outln!();
             }
         }
     }

@@ -603,3 +603,54 @@ fn json_specifications_check_like_their_toml_twins() {
     }
     assert!(findings("examples/json/certificate-too-small.json").1.len() > 20);
 }
+
+/// A closed pipe (`… | head -1`) or a full disk ends the command with exit code 3 and one
+/// line saying so, never a panic.
+#[test]
+fn a_closed_or_full_output_ends_cleanly() {
+    use std::process::Stdio;
+    let mut files = Vec::new();
+    for _ in 0..100 {
+        files.extend(examples("examples/non-conforming"));
+    }
+    let args: Vec<&str> = ["spec", "check"]
+        .into_iter()
+        .chain(files.iter().map(String::as_str))
+        .collect();
+
+    // The reader goes away before the report is written: far more than a pipe holds.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_microcred"))
+        .args(&args)
+        .current_dir(repository())
+        .env("NO_COLOR", "1")
+        .env_remove("MICROCRED_ALLIANCE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let errors = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{errors}");
+    assert!(
+        errors.contains("the output could not be written"),
+        "{errors}"
+    );
+    assert!(!errors.contains("panicked"), "{errors}");
+
+    if let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") {
+        let output = Command::new(env!("CARGO_BIN_EXE_microcred"))
+            .args([
+                "spec",
+                "check",
+                "examples/non-conforming/incomplete-draft.toml",
+            ])
+            .current_dir(repository())
+            .stdout(full)
+            .output()
+            .unwrap();
+        let errors = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(3), "{errors}");
+        assert!(errors.contains("No space left"), "{errors}");
+    }
+}
