@@ -24,6 +24,13 @@ pub struct Learner {
     pub email: Option<String>,
 }
 
+impl Learner {
+    /// Given and family names, as a person is addressed (an account's name).
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.given_names, self.family_names)
+    }
+}
+
 /// A student identification number at one university (§7.1 d).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -13,6 +13,7 @@ use microcred_store::{audit, learners, now, universities};
 
 use super::auth::{self, NewAccount, Session, open_session, random_token, token_hash};
 use super::authz::{self, Action};
+use super::learners::readable_learner;
 use super::{Platform, PlatformError, Result};
 
 /// How long an invitation may wait to be accepted.
@@ -75,32 +76,27 @@ impl Platform {
         actor: &Account,
         learner_id: &str,
     ) -> Result<IssuedInvitation> {
-        let mut c = self.store.connection().await?;
-        let missing = || PlatformError::NotFound(format!("learner {learner_id}"));
-        let learner = learners::get(&mut c, learner_id)
-            .await?
-            .ok_or_else(missing)?;
-        let known_at = learners::universities_of(&mut c, &learner.id).await?;
-        // Someone else's learner is not found (as for reading one).
-        let read = Action::ReadLearner {
-            learner: &learner.id,
-            universities: &known_at,
+        // Someone else's learner is not found, as for reading one.
+        let (learner, known_at) = {
+            let mut c = self.store.connection().await?;
+            readable_learner(&mut c, actor, learner_id).await?
         };
-        if !authz::allows(actor, read) {
-            return Err(missing());
-        }
         authz::may(
             actor,
             Action::InviteLearner {
                 universities: &known_at,
             },
         )?;
-        drop(c);
-        let university = known_at
-            .iter()
-            .find(|u| actor.has_for(Role::Registrar, u) && !actor.has(Role::AllianceAdmin))
-            .cloned()
-            .unwrap_or_default();
+        // Made for the registrar's university; the administrator's for the alliance ("").
+        let university = if actor.has(Role::AllianceAdmin) {
+            String::new()
+        } else {
+            known_at
+                .iter()
+                .find(|u| actor.has_for(Role::Registrar, u))
+                .cloned()
+                .unwrap_or_default()
+        };
         let token = random_token()?;
         let at = now();
         let invitation = Invitation {
@@ -126,10 +122,7 @@ impl Platform {
         microcred_store::commit(tx).await?;
         Ok(IssuedInvitation {
             link: format!("{}/invitations/{token}", self.config.base()),
-            learner_name: format!(
-                "{} {}",
-                learner.learner.given_names, learner.learner.family_names
-            ),
+            learner_name: learner.learner.full_name(),
             learner_id: learner.id,
             expires_at: invitation.expires_at,
         })
@@ -168,30 +161,26 @@ impl Platform {
         acceptance: Acceptance<'_>,
     ) -> Result<Session> {
         let hash = token_hash(token);
-        let invitation = {
-            let mut c = self.store.connection().await?;
-            invitations::get(&mut c, &hash)
-                .await?
-                .ok_or_else(not_found)?
-        };
         let at = now();
-        if let Some(why) = closed(&invitation, at) {
-            return Err(PlatformError::Conflict(why));
-        }
-        let mut c = self.store.connection().await?;
-        let learner = learners::get(&mut c, &invitation.learner_id)
-            .await?
-            .ok_or_else(not_found)?;
-        drop(c);
+        let (invitation, learner) = {
+            let mut c = self.store.connection().await?;
+            let invitation = invitations::get(&mut c, &hash)
+                .await?
+                .ok_or_else(not_found)?;
+            if let Some(why) = closed(&invitation, at) {
+                return Err(PlatformError::Conflict(why));
+            }
+            let learner = learners::get(&mut c, &invitation.learner_id)
+                .await?
+                .ok_or_else(not_found)?;
+            (invitation, learner)
+        };
         // A new account is checked (and its password hashed) before the write transaction.
         let binding = match acceptance {
             Acceptance::NewAccount { email, password } => {
                 Binding::Create(auth::checked_account(NewAccount {
                     email: email.to_owned(),
-                    name: format!(
-                        "{} {}",
-                        learner.learner.given_names, learner.learner.family_names
-                    ),
+                    name: learner.learner.full_name(),
                     password: Some(password.to_owned()),
                     grants: vec![Grant {
                         role: Role::Learner,

@@ -510,10 +510,7 @@ impl Platform {
             &actor.id,
             super::auth::NewAccount {
                 email: email.to_owned(),
-                name: format!(
-                    "{} {}",
-                    learner.learner.given_names, learner.learner.family_names
-                ),
+                name: learner.learner.full_name(),
                 password,
                 grants: vec![microcred_store::accounts::Grant {
                     role: Role::Learner,
@@ -529,7 +526,7 @@ impl Platform {
 /// A learner and the universities they are known at, for whoever may see them (see
 /// [`Action::ReadLearner`]). Someone else's learner is "not found": whether a person is a
 /// learner of the alliance is not for every registrar to learn.
-async fn readable_learner(
+pub(super) async fn readable_learner(
     c: &mut microcred_store::Connection,
     actor: &Account,
     id: &str,

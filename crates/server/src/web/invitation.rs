@@ -70,22 +70,14 @@ pub async fn accept(
     Path(token): Path<String>,
     form: FormData,
 ) -> PageResult {
-    let view = state.platform.invitation(&token).await?;
     let email = form.text("email").to_owned();
     let password = form.text("password");
     let acceptance = match &account {
         Some(signed_in) if form.is("bind", 1) => Acceptance::SignedIn(signed_in),
         _ if password != form.text("password_again") => {
-            let shown = invitation_page(
-                account.clone(),
-                token,
-                view,
-                email,
-                msg("invitation.passwords_differ").to_owned(),
-            );
-            let mut response = page(&shown)?;
-            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            return Ok(response);
+            let problem = msg("invitation.passwords_differ").to_owned();
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return form_again(&state, account, token, email, problem, status).await;
         }
         _ => Acceptance::NewAccount {
             email: &email,
@@ -99,24 +91,33 @@ pub async fn accept(
             "/my/credentials?done=invitation_accepted",
         )),
         // What the learner typed (or the invitation's state) says no: the form again, saying why.
-        Err(error @ (PlatformError::Invalid { .. } | PlatformError::Conflict(_))) => {
-            let status = match &error {
-                PlatformError::Conflict(_) => StatusCode::CONFLICT,
-                _ => StatusCode::UNPROCESSABLE_ENTITY,
-            };
-            let problem = match &error {
-                PlatformError::Invalid { problems, .. } => problems
-                    .iter()
-                    .map(|p| format!("{}: {}", p.path, p.message))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-                other => other.to_string(),
-            };
-            let view = state.platform.invitation(&token).await?;
-            let mut response = page(&invitation_page(account, token, view, email, problem))?;
-            *response.status_mut() = status;
-            Ok(response)
+        Err(PlatformError::Invalid { problems, .. }) => {
+            let problem = problems
+                .iter()
+                .map(|p| format!("{}: {}", p.path, p.message))
+                .collect::<Vec<_>>()
+                .join("; ");
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            form_again(&state, account, token, email, problem, status).await
+        }
+        Err(PlatformError::Conflict(problem)) => {
+            form_again(&state, account, token, email, problem, StatusCode::CONFLICT).await
         }
         Err(other) => Err(other.into()),
     }
+}
+
+/// The invitation's page again, with what was typed and why it was not accepted.
+async fn form_again(
+    state: &AppState,
+    account: Option<microcred_store::accounts::Account>,
+    token: String,
+    email: String,
+    problem: String,
+    status: StatusCode,
+) -> PageResult {
+    let view = state.platform.invitation(&token).await?;
+    let mut response = page(&invitation_page(account, token, view, email, problem))?;
+    *response.status_mut() = status;
+    Ok(response)
 }
