@@ -1,13 +1,12 @@
 //! Use case: issue signed micro-credentials from a specification and learners' results.
 //!
-//! A learner is eligible when every course element of the specification has a passed result;
-//! the date of issuing is the day the last requirement was met (ENHANCE §7.5); the awarding
-//! bodies follow the specification's policy (§7.4), each signing (a proof set for a joint
-//! award). Credential ids are derived from the specification, the learner and the issuer, so
-//! issuing twice writes the same credential again instead of a second one.
+//! Who is awarded, on which day, by whom and with which grade is the model's [`AwardRule`]
+//! (ENHANCE §7.4, §7.5, §7.14), as on the platform; each awarding body signs (a proof set for a
+//! joint award). Credential ids are derived from the specification, the learner and the issuer,
+//! so issuing twice writes the same credential again instead of a second one.
 
-use std::collections::{BTreeMap, HashMap};
-use std::io::{Read, Write};
+use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -19,12 +18,11 @@ use microcred_credentials::key_file::IssuerKey;
 use microcred_credentials::open_badges::{
     AwardedMicroCredential, IssuerProfile, open_badge_credential,
 };
-use microcred_model::{
-    Alliance, Award, AwardingBody, CourseElementId, Date, Learner, StudentId, awarding_bodies,
-};
+use microcred_model::{Alliance, AwardRule, AwardingBody, Learner, RecordedResult, StudentId};
 use microcred_specfile::ResolvedSpecification;
 
-use crate::results::{ResultRow, ResultsReader, RowProblem};
+use crate::awarding::{AllianceUndescribed, ProfileExtras, issuer_profile};
+use crate::results::{ResultRow, RowProblem};
 
 #[derive(Debug, thiserror::Error)]
 pub enum IssueError {
@@ -43,7 +41,7 @@ pub enum IssueError {
     #[error(
         "the alliance awards this specification, but the alliance settings give no [alliance] name"
     )]
-    NoAlliance,
+    NoAlliance(#[from] AllianceUndescribed),
     #[error("{0}")]
     Projection(#[from] microcred_credentials::open_badges::ProjectionError),
     #[error("signing failed: {0}")]
@@ -75,6 +73,8 @@ pub struct NotEligible {
     pub learner: String,
     /// Elements with no passed result.
     pub missing: Vec<String>,
+    /// Why, in a sentence.
+    pub reason: String,
 }
 
 /// What an issuance did, learner by learner and row by row.
@@ -91,9 +91,7 @@ pub struct IssueReport {
 struct LearnerRecord {
     first_row: u64,
     learner: Learner,
-    overall_grade: Option<(u64, String)>,
-    /// Each element's earliest pass.
-    passed: HashMap<CourseElementId, Date>,
+    results: Vec<RecordedResult>,
 }
 
 /// Merges a row into its learner's record, or says why it cannot be.
@@ -139,8 +137,7 @@ fn merge(
                 student_ids: Vec::new(),
                 email: row.email.clone(),
             },
-            overall_grade: None,
-            passed: HashMap::new(),
+            results: Vec::new(),
         });
     let first = record.first_row;
     let learner = &mut record.learner;
@@ -181,24 +178,12 @@ fn merge(
     if learner.email.is_none() {
         learner.email = row.email;
     }
-    if let Some(grade) = row.overall_grade {
-        match &record.overall_grade {
-            Some((at, known)) if *known != grade => {
-                return Err(problem(
-                    "overall_grade",
-                    format!("{grade} here, {known} on row {at} for the same learner"),
-                ));
-            }
-            Some(_) => {}
-            None => record.overall_grade = Some((row.row, grade)),
-        }
-    }
-    if row.passed {
-        let day = record.passed.entry(row.element).or_insert(row.completed_on);
-        if row.completed_on < *day {
-            *day = row.completed_on;
-        }
-    }
+    record.results.push(RecordedResult {
+        element: row.element,
+        passed: row.passed,
+        completed_on: row.completed_on,
+        overall_grade: row.overall_grade,
+    });
     Ok(())
 }
 
@@ -223,13 +208,14 @@ pub fn stable_urn(parts: &[&str]) -> String {
     )
 }
 
-/// The issuer profiles of a specification's awarding bodies, each with its key.
+/// The issuer profiles of every body that may award, each with its key (given in that order).
 fn issuers(
     spec: &ResolvedSpecification,
+    rule: &AwardRule,
     alliance: Option<&Alliance>,
     keys: &[IssuerKey],
-) -> Result<Vec<IssuerProfile>, IssueError> {
-    let bodies = awarding_bodies(&spec.specification, &spec.catalogue)?;
+) -> Result<Vec<(AwardingBody, IssuerProfile)>, IssueError> {
+    let bodies = rule.possible_awarding_bodies();
     if bodies.len() != keys.len() {
         let names: Vec<String> = bodies
             .iter()
@@ -253,29 +239,16 @@ fn issuers(
     bodies
         .iter()
         .zip(keys)
-        .map(|(body, key)| match body {
-            AwardingBody::University(id) => {
-                let university = spec.catalogue.university(id);
-                Ok(IssuerProfile {
-                    id: key.controller.clone(),
-                    name: university
-                        .map(|u| u.display_name().to_owned())
-                        .unwrap_or_else(|| id.to_string()),
-                    country: university.map(|u| u.country),
-                    url: university.and_then(|u| u.homepage.clone()),
-                    image: None,
-                })
-            }
-            AwardingBody::Alliance => {
-                let alliance = alliance.ok_or(IssueError::NoAlliance)?;
-                Ok(IssuerProfile {
-                    id: key.controller.clone(),
-                    name: alliance.name.en().to_owned(),
-                    country: alliance.country,
-                    url: None,
-                    image: None,
-                })
-            }
+        .map(|(body, key)| {
+            let extras = ProfileExtras {
+                id: key.controller.clone(),
+                image: None,
+                alliance_url: None,
+            };
+            Ok((
+                body.clone(),
+                issuer_profile(body, &spec.catalogue, alliance, extras)?,
+            ))
         })
         .collect()
 }
@@ -313,16 +286,17 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), IssueError> {
 /// Issues a signed Open Badges 3.0 credential to every eligible learner in `results`, writing
 /// one file per credential and `report.json` into `out`. `progress(done, total)` is called as
 /// learners are processed.
-pub fn issue_from_results<R: Read>(
+pub fn issue_from_results(
     spec: &ResolvedSpecification,
     alliance: Option<&Alliance>,
-    results: ResultsReader<R>,
+    results: impl Iterator<Item = Result<ResultRow, RowProblem>>,
     keys: &[IssuerKey],
     options: &IssueOptions,
     out: &Path,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<IssueReport, IssueError> {
-    let profiles = issuers(spec, alliance, keys)?;
+    let rule = AwardRule::new(&spec.specification, &spec.catalogue)?;
+    let issuers = issuers(spec, &rule, alliance, keys)?;
     let specification = &spec.specification;
     let mut report = IssueReport {
         specification: specification.id.to_string(),
@@ -354,32 +328,29 @@ pub fn issue_from_results<R: Read>(
     let total = records.len();
     for (done, (learner_key, record)) in records.into_iter().enumerate() {
         progress(done, total);
-        let missing: Vec<String> = specification
-            .elements
+        let award = match rule.decide(record.learner, &record.results) {
+            Ok(award) => award,
+            Err(not) => {
+                report.not_eligible.push(NotEligible {
+                    learner: learner_key,
+                    missing: not.missing(),
+                    reason: not.to_string(),
+                });
+                continue;
+            }
+        };
+        // The awarding bodies' profiles and keys, in the order they sign.
+        let (profiles, signing): (Vec<IssuerProfile>, Vec<IssuerKey>) = award
+            .awarding_bodies
             .iter()
-            .filter(|e| !record.passed.contains_key(*e))
-            .map(ToString::to_string)
-            .collect();
-        if !missing.is_empty() {
-            report.not_eligible.push(NotEligible {
-                learner: learner_key,
-                missing,
-            });
+            .filter_map(|body| {
+                let at = issuers.iter().position(|(b, _)| b == body)?;
+                Some((issuers[at].1.clone(), keys[at].clone()))
+            })
+            .unzip();
+        if profiles.is_empty() {
             continue;
         }
-        let date_of_issuing = specification
-            .elements
-            .iter()
-            .filter_map(|e| record.passed.get(e))
-            .max()
-            .copied();
-        let award = Award {
-            specification: specification.id.clone(),
-            learner: record.learner,
-            date_of_issuing,
-            awarding_bodies: Vec::new(),
-            grade: record.overall_grade.map(|(_, g)| g),
-        };
         let credential_id = stable_urn(&[
             "credential",
             specification.id.as_str(),
@@ -399,7 +370,7 @@ pub fn issue_from_results<R: Read>(
             status: &[],
             valid_until: None,
         })?;
-        let signed = sign(&credential, keys, options.suite, options.now)?;
+        let signed = sign(&credential, &signing, options.suite, options.now)?;
         let file = out.join(format!(
             "{}.json",
             credential_id.trim_start_matches("urn:uuid:")
@@ -409,7 +380,10 @@ pub fn issue_from_results<R: Read>(
         report.issued.push(IssuedCredential {
             learner: learner_key,
             credential_id,
-            date_of_issuing: date_of_issuing.map(|d| d.to_string()).unwrap_or_default(),
+            date_of_issuing: award
+                .date_of_issuing
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
             file,
         });
     }

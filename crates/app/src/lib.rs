@@ -3,6 +3,7 @@
 //! Checking specification files against rule profiles; issuing signed micro-credentials from
 //! learners' results; key files; verifying credentials against a trust list.
 
+pub mod awarding;
 pub mod certificate;
 mod files;
 pub mod issue;

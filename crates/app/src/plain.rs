@@ -2,6 +2,7 @@
 //! learner who earns the micro-credential will be awarded. The elements only a credential can
 //! state (the learner, the date of issuing, the grade) say so.
 
+use microcred_model::vocabulary::AwardingRule;
 use microcred_model::{AwardingBody, awarding_bodies};
 use microcred_model::{Catalogue, CourseElement, Specification, StandardElement};
 
@@ -50,6 +51,10 @@ pub fn specification_elements(
             AwardingBody::Alliance => alliance_name.to_owned(),
         })
         .collect();
+    let home_university = spec
+        .awarding
+        .as_ref()
+        .is_some_and(|a| a.rule == AwardingRule::HomeUniversity);
     let countries: Vec<String> = bodies
         .iter()
         .filter_map(|b| match b {
@@ -69,6 +74,9 @@ pub fn specification_elements(
                     .map(|t| t.en().to_owned())
                     .unwrap_or_default(),
                 Country => countries.join(", "),
+                AwardingBody if home_university => {
+                    format!("The learner's home university: {}", body_names.join(" or "))
+                }
                 AwardingBody => body_names.join(", "),
                 DateOfIssuing => "The day the learner met the last requirement".to_owned(),
                 Workload => match (spec.workload.ects, spec.workload.hours) {

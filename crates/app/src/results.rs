@@ -624,16 +624,190 @@ fn read_xlsx_unguarded(
     Ok(out)
 }
 
-/// The rows of a results file given whole (an upload): XLSX when it is a ZIP archive (every
-/// workbook is), CSV otherwise.
+/// The media type of a CSV results file.
+pub const CSV_MEDIA_TYPE: &str = "text/csv";
+/// The media type of an XLSX workbook.
+pub const XLSX_MEDIA_TYPE: &str =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// What a results file is. Every entry point (the command line, the API, the upload page)
+/// recognises it here, by its content, checked against what the sender declared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResultsFormat {
+    /// Comma-separated text, streamed row by row.
+    Csv,
+    /// An Office Open XML workbook (a ZIP archive), read whole within its limits.
+    Xlsx,
+}
+
+/// Why a file is not read as results at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unrecognised {
+    /// The declared media type is neither CSV nor XLSX.
+    #[error(
+        "{file}: `{declared}` is not a results file's type: send a CSV file ({CSV_MEDIA_TYPE}) or an XLSX workbook ({XLSX_MEDIA_TYPE})"
+    )]
+    MediaType { file: String, declared: String },
+    /// The content is not what was declared.
+    #[error("{file}: declared as {declared}, but the content is {found}")]
+    Mismatch {
+        file: String,
+        declared: &'static str,
+        found: &'static str,
+    },
+}
+
+impl ResultsFormat {
+    fn describe(self) -> &'static str {
+        match self {
+            ResultsFormat::Csv => "CSV text (a ZIP archive would be an XLSX workbook)",
+            ResultsFormat::Xlsx => "an XLSX workbook (a ZIP archive)",
+        }
+    }
+
+    /// The format a media type (`text/csv`; parameters ignored) or a file name's extension
+    /// (`.csv`, `.xlsx`) declares; `None` when it declares neither.
+    pub fn declared_by(declared: &str) -> Option<ResultsFormat> {
+        let declared = declared.split(';').next().unwrap_or("").trim();
+        let lower = declared.to_ascii_lowercase();
+        match lower.as_str() {
+            CSV_MEDIA_TYPE | "application/csv" | "text/comma-separated-values" => {
+                Some(ResultsFormat::Csv)
+            }
+            XLSX_MEDIA_TYPE => Some(ResultsFormat::Xlsx),
+            _ if lower.ends_with(".csv") => Some(ResultsFormat::Csv),
+            _ if lower.ends_with(".xlsx") => Some(ResultsFormat::Xlsx),
+            _ => None,
+        }
+    }
+
+    /// Recognises a results file by its first bytes (every workbook is a ZIP archive), and
+    /// checks it against `declared` — a media type or a file name — when one is given.
+    /// `strict`: an unknown declaration is refused (the API's `Content-Type`); otherwise it is
+    /// ignored (a file name without an extension, a browser's guess).
+    pub fn recognise(
+        file: &str,
+        declared: Option<&str>,
+        strict: bool,
+        head: &[u8],
+    ) -> Result<ResultsFormat, Unrecognised> {
+        let found = if head.starts_with(b"PK\x03\x04") {
+            ResultsFormat::Xlsx
+        } else {
+            ResultsFormat::Csv
+        };
+        let Some(declared) = declared else {
+            return Ok(found);
+        };
+        match ResultsFormat::declared_by(declared) {
+            Some(format) if format == found => Ok(found),
+            Some(format) => Err(Unrecognised::Mismatch {
+                file: file.to_owned(),
+                declared: format.describe(),
+                found: found.describe(),
+            }),
+            None if strict => Err(Unrecognised::MediaType {
+                file: file.to_owned(),
+                declared: declared.to_owned(),
+            }),
+            None => Ok(found),
+        }
+    }
+}
+
+/// The rows of a results file given whole (an upload), read as `format`.
 pub fn read_results_file<'a>(
     name: &str,
+    format: ResultsFormat,
     bytes: &'a [u8],
 ) -> Result<ResultRows<'a>, ResultsFileError> {
-    if bytes.starts_with(b"PK\x03\x04") {
-        Ok(ResultRows::Xlsx(read_xlsx(name, bytes)?.into_iter()))
-    } else {
-        Ok(ResultRows::Csv(ResultsReader::new(name, bytes)?))
+    match format {
+        ResultsFormat::Xlsx => Ok(ResultRows::Xlsx(read_xlsx(name, bytes)?.into_iter())),
+        ResultsFormat::Csv => Ok(ResultRows::Csv(ResultsReader::new(name, bytes)?)),
+    }
+}
+
+/// Rows given as JSON objects keyed by a results file's column names (the API's JSON rows),
+/// numbered from 1 as in a file whose header is row 0. Values that are not strings are read
+/// as their JSON text; `null` is an empty cell.
+pub fn read_json_rows(
+    name: &str,
+    rows: &[serde_json::Map<String, serde_json::Value>],
+) -> Result<Vec<Result<ResultRow, RowProblem>>, ResultsFileError> {
+    let mut names: Vec<&str> = Vec::new();
+    for row in rows {
+        for key in row.keys() {
+            if !names.contains(&key.as_str()) {
+                names.push(key);
+            }
+        }
+    }
+    let columns = Columns::from_header(name, &names)?;
+    Ok(rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let cells: Vec<String> = names
+                .iter()
+                .map(|n| match row.get(*n) {
+                    Some(serde_json::Value::String(s)) => s.clone(),
+                    Some(serde_json::Value::Null) | None => String::new(),
+                    Some(other) => other.to_string(),
+                })
+                .collect();
+            let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
+            columns.parse(i as u64 + 1, &refs)
+        })
+        .collect())
+}
+
+/// The rows of a results file on disk (the command line), recognised by its first bytes and
+/// its name's extension: CSV streamed from the file, XLSX read whole within its limits.
+pub fn open_results_file(path: &std::path::Path) -> Result<FileRows, ResultsFileError> {
+    use std::io::{BufRead, Read};
+    let name = path.display().to_string();
+    let unreadable = |e: std::io::Error| ResultsFileError {
+        file: name.clone(),
+        message: format!("cannot read the file: {e}"),
+    };
+    let mut file = std::io::BufReader::new(std::fs::File::open(path).map_err(unreadable)?);
+    let head = file.fill_buf().map_err(unreadable)?;
+    let head = head.get(..4).unwrap_or(head).to_vec();
+    let format = ResultsFormat::recognise(&name, Some(&name), false, &head).map_err(|e| {
+        ResultsFileError {
+            file: name.clone(),
+            message: e
+                .to_string()
+                .trim_start_matches(&format!("{name}: "))
+                .to_owned(),
+        }
+    })?;
+    match format {
+        ResultsFormat::Csv => Ok(FileRows::Csv(Box::new(ResultsReader::new(&name, file)?))),
+        ResultsFormat::Xlsx => {
+            let mut bytes = Vec::new();
+            file.read_to_end(&mut bytes).map_err(unreadable)?;
+            Ok(FileRows::Xlsx(read_xlsx(&name, &bytes)?.into_iter()))
+        }
+    }
+}
+
+/// The rows of a results file on disk.
+pub enum FileRows {
+    /// Streamed from the file.
+    Csv(Box<ResultsReader<std::io::BufReader<std::fs::File>>>),
+    /// Read whole.
+    Xlsx(std::vec::IntoIter<Result<ResultRow, RowProblem>>),
+}
+
+impl Iterator for FileRows {
+    type Item = Result<ResultRow, RowProblem>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            FileRows::Csv(reader) => reader.next(),
+            FileRows::Xlsx(rows) => rows.next(),
+        }
     }
 }
 
@@ -657,6 +831,55 @@ impl Iterator for ResultRows<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_results_file_is_recognised_by_its_content_and_checked_against_its_declaration() {
+        let zip = b"PK\x03\x04rest";
+        let csv = b"learner,element\n";
+        let recognise = ResultsFormat::recognise;
+        assert_eq!(recognise("f", None, false, zip), Ok(ResultsFormat::Xlsx));
+        assert_eq!(recognise("f", None, false, csv), Ok(ResultsFormat::Csv));
+        assert_eq!(
+            recognise("f", Some("text/csv; charset=utf-8"), true, csv),
+            Ok(ResultsFormat::Csv)
+        );
+        assert_eq!(
+            recognise("r.XLSX", Some("r.XLSX"), false, zip),
+            Ok(ResultsFormat::Xlsx)
+        );
+        assert!(matches!(
+            recognise("r.csv", Some("r.csv"), false, zip),
+            Err(Unrecognised::Mismatch { .. })
+        ));
+        assert!(matches!(
+            recognise("f", Some("application/pdf"), true, csv),
+            Err(Unrecognised::MediaType { .. })
+        ));
+        // A browser's guess (Windows calls CSV `application/vnd.ms-excel`) is not a refusal.
+        assert_eq!(
+            recognise("f", Some("application/vnd.ms-excel"), false, csv),
+            Ok(ResultsFormat::Csv)
+        );
+    }
+
+    #[test]
+    fn json_rows_read_as_a_file_would() {
+        let rows: Vec<serde_json::Map<String, serde_json::Value>> = serde_json::from_str(
+            r#"[{"learner": "s1", "given_names": "Zoë", "family_names": "K", "element": "wut:a", "completed_on": "2026-06-20", "overall_grade": 4.5},
+                {"learner": "s2", "given_names": "Jan", "family_names": "K", "element": "wut:a", "completed_on": null}]"#,
+        )
+        .unwrap();
+        let read = read_json_rows("the request", &rows).unwrap();
+        let first = read[0].as_ref().unwrap();
+        assert_eq!(
+            (first.row, first.overall_grade.as_deref()),
+            (1, Some("4.5"))
+        );
+        assert_eq!(
+            read[1].as_ref().unwrap_err().to_string(),
+            "row 2, column `completed_on`: is empty"
+        );
+    }
 
     fn read(text: &str) -> Result<Vec<Result<ResultRow, RowProblem>>, ResultsFileError> {
         Ok(ResultsReader::new("results.csv", text.as_bytes())?.collect())

@@ -1061,3 +1061,117 @@ async fn a_locked_database_is_busy_not_broken() {
         .await
         .unwrap();
 }
+
+/// The offline `microcred issue` and the platform decide the same award from the same
+/// specification and results: eligibility, date of issuing, awarding body, grade and credits.
+#[tokio::test]
+async fn issuing_offline_and_on_the_platform_awards_the_same() {
+    use microcred_app::issue::{IssueOptions, issue_from_results};
+    use microcred_credentials::data_integrity::Cryptosuite;
+    use microcred_credentials::datetime::DateTime;
+    use microcred_credentials::keys::SigningKey;
+
+    // Zoë passes both elements; WUT (the awarding university) graded her twice, TU Berlin once
+    // in its own scheme, later; a failed retake's grade does not count. Jan misses one element.
+    let csv = "learner,given_names,family_names,date_of_birth,nationality,student_id,element,completed_on,result,overall_grade\n\
+        s1,Zoë,Łukasiewicz-Παπαδοπούλου,2001-04-12,PL;GR,301234,wut:sustainable-business-models,2026-06-01,passed,3.5\n\
+        s1,Zoë,Łukasiewicz-Παπαδοπούλου,2001-04-12,PL;GR,301234,wut:sustainable-business-models,2026-06-12,passed,4.5\n\
+        s1,Zoë,Łukasiewicz-Παπαδοπούλου,2001-04-12,PL;GR,301234,wut:sustainable-business-models,2026-06-29,failed,2.0\n\
+        s1,Zoë,Łukasiewicz-Παπαδοπούλου,2001-04-12,PL;GR,301234,tub:innovation-lab,2026-06-26,passed,1.3\n\
+        s2,Jan,Kowalski,2000-01-02,PL,301235,wut:sustainable-business-models,2026-06-10,passed,4.0\n";
+
+    // Offline.
+    let resolved = Checker::new(None)
+        .unwrap()
+        .load(&root().join(format!("examples/{SPEC}.toml")))
+        .unwrap();
+    let key = microcred_credentials::key_file::KeyFile::new(
+        &SigningKey::from_bytes(&[7; 32]),
+        None,
+        None,
+    )
+    .unwrap()
+    .issuer_key(None)
+    .unwrap();
+    let out = std::env::temp_dir().join(format!("microcred-award-{}", std::process::id()));
+    let offline = issue_from_results(
+        &resolved,
+        None,
+        ResultsReader::new("results.csv", csv.as_bytes()).unwrap(),
+        &[key],
+        &IssueOptions {
+            suite: Cryptosuite::EddsaRdfc2022,
+            now: DateTime::now(),
+            base_url: None,
+        },
+        &out,
+        &mut |_, _| {},
+    )
+    .unwrap();
+    assert!(offline.bad_rows.is_empty(), "{:?}", offline.bad_rows);
+    assert_eq!(offline.issued.len(), 1);
+    assert_eq!(offline.not_eligible.len(), 1);
+    let offline_document: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&offline.issued[0].file).unwrap()).unwrap();
+    let _ = std::fs::remove_dir_all(&out);
+
+    for (backend, store) in testing::stores().await {
+        let w = world(store).await;
+        published(&w).await;
+        let p = &w.platform;
+        p.import_results(&w.admin, "results.csv", results(csv), &mut |_| {})
+            .await
+            .unwrap();
+        let online = p.issue(&w.wut, SPEC, None, &mut |_, _| {}).await.unwrap();
+        assert_eq!(online.issued.len(), 1, "{backend}: {online:?}");
+        let record = p
+            .credential(&w.wut, &online.issued[0].credential)
+            .await
+            .unwrap();
+        // Jan, named: not eligible on both paths, for the same reason.
+        let jan = p
+            .find_learners(&w.wut, Some("wut"), Some("301235"), None)
+            .await
+            .unwrap()
+            .remove(0);
+        let named = p
+            .issue(&w.wut, SPEC, Some(vec![jan.id]), &mut |_, _| {})
+            .await
+            .unwrap();
+        assert_eq!(
+            named.not_eligible[0].reason, offline.not_eligible[0].reason,
+            "{backend}"
+        );
+        assert_eq!(
+            named.not_eligible[0].missing,
+            ["tub:innovation-lab"],
+            "{backend}"
+        );
+
+        assert_eq!(record.date_of_issuing, offline.issued[0].date_of_issuing);
+        assert_eq!(record.date_of_issuing, "2026-06-26");
+        let award = |d: &serde_json::Value| {
+            serde_json::json!({
+                "validFrom": d["validFrom"],
+                "awardedDate": d["awardedDate"],
+                "grade": d["credentialSubject"]["result"][0]["value"],
+                "creditsEarned": d["credentialSubject"]["creditsEarned"],
+                "issuerName": d["issuer"]["name"],
+                "issuerCountry": d["issuer"]["address"],
+                "name": d["credentialSubject"]["name"],
+                // The awarding bodies (their DIDs differ: a did:key offline, did:web here).
+                "signatures": d["proof"].as_array().map(Vec::len),
+                "awardingBodies": d["credentialSubject"]["achievement"]["euMicroCredential"]["awardingBody"].as_array().map(Vec::len),
+            })
+        };
+        assert_eq!(
+            award(&record.document),
+            award(&offline_document),
+            "{backend}"
+        );
+        assert_eq!(
+            record.document["credentialSubject"]["result"][0]["value"], "4.5",
+            "{backend}: WUT's latest passed grade"
+        );
+    }
+}

@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use microcred_app::Checker;
 use microcred_app::issue::{IssueOptions, issue_from_results};
 use microcred_app::keys::read_key_file;
-use microcred_app::results::ResultsReader;
+use microcred_app::results::open_results_file;
 use microcred_credentials::datetime::DateTime;
 use microcred_rules::Severity;
 
@@ -22,8 +22,9 @@ pub struct IssueArgs {
     /// The micro-credential's specification (TOML or JSON); it must meet its rules.
     #[arg(long, value_name = "FILE")]
     spec: PathBuf,
-    /// Learners' results, one row per learner and course element (columns: see README).
-    #[arg(long, value_name = "CSV")]
+    /// Learners' results, one row per learner and course element: a CSV file or an XLSX
+    /// workbook (columns: see README).
+    #[arg(long, value_name = "FILE")]
     results: PathBuf,
     /// The awarding body's key file; for a joint award one per awarding university, in the
     /// order the specification's elements name them.
@@ -74,21 +75,8 @@ pub fn run(args: IssueArgs, checker: &Checker) -> u8 {
             }
         }
     }
-    let file = match std::fs::File::open(&args.results) {
-        Ok(file) => file,
-        Err(e) => {
-            eprintln!(
-                "error: {}: cannot read the file: {e}",
-                args.results.display()
-            );
-            return exit::UNREADABLE;
-        }
-    };
-    let results = match ResultsReader::new(
-        &args.results.display().to_string(),
-        std::io::BufReader::new(file),
-    ) {
-        Ok(reader) => reader,
+    let results = match open_results_file(&args.results) {
+        Ok(rows) => rows,
         Err(e) => {
             eprintln!("error: {e}");
             return exit::UNREADABLE;

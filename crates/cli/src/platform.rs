@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use microcred_app::AllianceSettings;
 use microcred_app::platform::Platform;
 use microcred_app::platform::setup::{KEY_FILE, KEY_VARIABLE, KeySource, Setup, redact};
-use microcred_app::results::{ResultsReader, read_xlsx};
+use microcred_app::results::open_results_file;
 
 use crate::{OutputFormat, exit};
 
@@ -279,9 +279,6 @@ pub fn import(command: ImportCommand, settings: Option<AllianceSettings>) -> u8 
             }
         };
         let name = file.display().to_string();
-        let xlsx = file
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
         let bar = ProgressBar::new_spinner().with_style(
             ProgressStyle::with_template(
                 "{spinner} importing {msg}: {pos} rows ({per_sec}, {elapsed})",
@@ -290,45 +287,16 @@ pub fn import(command: ImportCommand, settings: Option<AllianceSettings>) -> u8 
         );
         bar.set_message(name.clone());
         let mut progress = |rows: u64| bar.set_position(rows);
-        let outcome = if xlsx {
-            let bytes = match std::fs::read(&file) {
-                Ok(bytes) => bytes,
-                Err(e) => {
-                    eprintln!("error: {name}: cannot read the file: {e}");
-                    return exit::UNREADABLE;
-                }
-            };
-            match read_xlsx(&name, &bytes) {
-                Ok(rows) => {
-                    platform
-                        .import_results(&actor, &name, rows, &mut progress)
-                        .await
-                }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return exit::UNREADABLE;
-                }
-            }
-        } else {
-            let reader = match std::fs::File::open(&file) {
-                Ok(f) => ResultsReader::new(&name, std::io::BufReader::new(f)),
-                Err(e) => {
-                    eprintln!("error: {name}: cannot read the file: {e}");
-                    return exit::UNREADABLE;
-                }
-            };
-            match reader {
-                Ok(rows) => {
-                    platform
-                        .import_results(&actor, &name, rows, &mut progress)
-                        .await
-                }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return exit::UNREADABLE;
-                }
+        let rows = match open_results_file(&file) {
+            Ok(rows) => rows,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return exit::UNREADABLE;
             }
         };
+        let outcome = platform
+            .import_results(&actor, &name, rows, &mut progress)
+            .await;
         bar.finish_and_clear();
         let report = match outcome {
             Ok(report) => report,

@@ -68,9 +68,10 @@ pub fn diagnostic(
     if missing_here {
         let _ = writeln!(
             out,
-            "{pad} {} `{}` is not in the file",
+            "{pad} {} `{}` is not in the file (it would go at line {})",
             style.dim("="),
-            location.field
+            location.field,
+            location.line
         );
     } else if let Some(source) = source {
         let line = source.line_text(location.line);

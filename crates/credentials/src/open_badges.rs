@@ -527,7 +527,7 @@ pub fn open_badge_credential(
     subject.insert("name".into(), full_name.into());
     subject.insert("identifier".into(), identifiers.into());
     subject.insert("achievement".into(), Value::Object(achievement));
-    if let Some(ects) = spec.workload.ects {
+    if let Some(ects) = awarded.award.credits_earned {
         subject.insert("creditsEarned".into(), json!(ects.as_f64()));
     }
     if let (Some(grade), Some(_)) = (&awarded.award.grade, &spec.grading) {

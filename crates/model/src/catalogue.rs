@@ -41,8 +41,10 @@ pub struct Alliance {
     pub country: Option<CountryCode>,
 }
 
-/// Who awards a micro-credential (EU element 4).
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Who awards a micro-credential (EU element 4): written `{ university = "wut" }` or
+/// `"alliance"` in files.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub enum AwardingBody {
     University(UniversityId),
     Alliance,
@@ -76,7 +78,9 @@ fn list(ids: &[UniversityId]) -> String {
         .join(" and ")
 }
 
-/// Applies the specification's awarding policy (ENHANCE §7.4) to its course elements.
+/// Applies the specification's awarding policy (ENHANCE §7.4) to its course elements. Where the
+/// learner's home university awards, every contributing university may award (each to its own
+/// students): [`crate::AwardRule`] decides for a learner.
 pub fn awarding_bodies(
     spec: &Specification,
     catalogue: &Catalogue,
@@ -93,7 +97,7 @@ pub fn awarding_bodies(
         AwardingRule::LeadUniversity => Ok(vec![known(
             policy.lead.as_ref().ok_or(AwardingProblem::NoLead)?,
         )?]),
-        AwardingRule::Joint => {
+        AwardingRule::Joint | AwardingRule::HomeUniversity => {
             let universities = contributing_universities(spec, catalogue)?;
             universities.iter().map(known).collect()
         }

@@ -2,9 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::catalogue::AwardingBody;
 use crate::codes::CountryCode;
 use crate::date::Date;
 use crate::ids::{SpecificationId, UniversityId};
+use crate::quantity::EctsCredits;
 
 /// Identification of the learner: names, date of birth, nationality, student ids (§7.1 a–d).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -40,7 +42,7 @@ pub struct StudentId {
 }
 
 /// A micro-credential awarded to a learner: the per-learner elements (1, 3, 4, 5, 14) that
-/// complete the specification's description.
+/// complete the specification's description. [`crate::AwardRule`] decides it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Award {
@@ -49,10 +51,13 @@ pub struct Award {
     /// Element 5: the day the last requirement was met (ENHANCE §7.5).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_of_issuing: Option<Date>,
-    /// Element 4 as decided for this learner.
+    /// Element 4 as decided for this learner, in the order they sign.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub awarding_bodies: Vec<UniversityId>,
+    pub awarding_bodies: Vec<AwardingBody>,
     /// Element 14, in the awarding university's scheme.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grade: Option<String>,
+    /// Element 6 as earned: the specification's ECTS.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credits_earned: Option<EctsCredits>,
 }

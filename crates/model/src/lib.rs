@@ -5,6 +5,7 @@
 //! *requires* of a specification (which elements, which ranges) is not here but in the rule
 //! profiles of `microcred-rules`, so that an alliance can change it without recompiling.
 
+mod award;
 mod catalogue;
 mod codes;
 #[rustfmt::skip]
@@ -21,6 +22,7 @@ mod text;
 mod university;
 pub mod vocabulary;
 
+pub use award::{AwardRule, NotAwarded, RecordedResult};
 pub use catalogue::{
     Alliance, AwardingBody, AwardingProblem, Catalogue, awarding_bodies, contributing_universities,
     workload_by_university,

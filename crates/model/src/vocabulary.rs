@@ -211,6 +211,9 @@ vocabulary! {
         Alliance,
         /// Every contributing university, jointly (one proof per university).
         Joint,
+        /// The learner's home university, among those delivering its course elements
+        /// (ENHANCE §7.4 a; ENHANCE itself does not adopt it, other alliances may).
+        HomeUniversity,
     }
 }
 

@@ -142,6 +142,27 @@ impl SourceFile {
         offset
     }
 
+    /// Where a top-level field that is not written would be added: a JSON object's closing
+    /// brace; in TOML, a section (`grading.scheme`) at the end of the file, a plain key
+    /// (`description`) before the first `[section]`, since keys after it belong to that section.
+    fn where_to_add(&self, field: &str) -> usize {
+        let text = self.text.as_str();
+        if text.trim_start().starts_with('{') {
+            return text.rfind('}').unwrap_or(text.len());
+        }
+        if parent(field).is_some() {
+            return text.len();
+        }
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            if line.trim_start().starts_with('[') {
+                return offset;
+            }
+            offset += line.len();
+        }
+        text.len()
+    }
+
     /// The text of a 1-based line, without its line break.
     pub fn line_text(&self, line: usize) -> &str {
         let start = self
@@ -217,13 +238,17 @@ impl SpanIndex {
             match parent(path) {
                 Some(up) => path = up,
                 None => {
+                    // Not written at all: point where it would be added (not at line 1, which
+                    // is often a comment).
+                    let end = source.where_to_add(field);
+                    let (line, column) = source.position(end);
                     return Location {
                         file: source.name.clone(),
-                        line: 1,
-                        column: 1,
+                        line,
+                        column,
                         field: field.to_owned(),
                         present: false,
-                        span: 0..0,
+                        span: end..end,
                     };
                 }
             }
@@ -254,6 +279,22 @@ pub fn join_index(path: &str, index: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_field_not_written_is_located_where_it_would_be_added() {
+        let toml = SourceFile::new(
+            "a.toml",
+            "# a comment\ntitle = \"T\"\n\n[workload]\nects = 5\n".to_owned(),
+        );
+        let index = SpanIndex::default();
+        // A plain key goes before the first section; a section at the end.
+        let key = index.locate(&toml, "description");
+        assert_eq!((key.line, key.column, key.present), (4, 1, false));
+        let section = index.locate(&toml, "grading.scheme");
+        assert_eq!((section.line, section.column), (6, 1));
+        let json = SourceFile::new("a.json", "{\n  \"title\": \"T\"\n}\n".to_owned());
+        assert_eq!(index.locate(&json, "grading.scheme").line, 3);
+    }
 
     #[test]
     fn positions_count_characters_not_bytes() {

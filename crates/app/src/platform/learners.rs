@@ -17,7 +17,7 @@ use microcred_store::{audit, catalogue, held_files, new_id, now};
 
 use super::authz::{self, Action};
 use super::{Platform, PlatformError, Result};
-use crate::results::{ResultRow, ResultRows, ResultsReader, RowProblem, read_xlsx};
+use crate::results::{ResultRow, ResultRows, ResultsFormat, ResultsReader, RowProblem, read_xlsx};
 
 /// Rows committed together.
 pub const IMPORT_BATCH: usize = 500;
@@ -96,23 +96,30 @@ fn may_record(
 }
 
 impl Platform {
-    /// The rows of an uploaded results file: CSV is streamed as it is stored; an XLSX
-    /// workbook (a ZIP archive) is read within its limits off the async workers. A file that
-    /// cannot be read is `Invalid`, saying why.
-    pub async fn results_file<'a>(&self, name: &str, bytes: &'a [u8]) -> Result<ResultRows<'a>> {
+    /// The rows of an uploaded results file, recognised as `format` (see
+    /// [`ResultsFormat::recognise`]): CSV is streamed as it is stored; an XLSX workbook is
+    /// read within its limits off the async workers. A file that cannot be read is `Invalid`,
+    /// saying why.
+    pub async fn results_file<'a>(
+        &self,
+        name: &str,
+        format: ResultsFormat,
+        bytes: &'a [u8],
+    ) -> Result<ResultRows<'a>> {
         let unreadable =
             |e: crate::results::ResultsFileError| PlatformError::invalid(e.to_string(), Vec::new());
-        if bytes.starts_with(b"PK\x03\x04") {
-            let (name, bytes) = (name.to_owned(), bytes.to_vec());
-            let rows = self
-                .heavy("spreadsheet reading", move || read_xlsx(&name, &bytes))
-                .await?
-                .map_err(unreadable)?;
-            Ok(ResultRows::Xlsx(rows.into_iter()))
-        } else {
-            Ok(ResultRows::Csv(
+        match format {
+            ResultsFormat::Xlsx => {
+                let (name, bytes) = (name.to_owned(), bytes.to_vec());
+                let rows = self
+                    .heavy("spreadsheet reading", move || read_xlsx(&name, &bytes))
+                    .await?
+                    .map_err(unreadable)?;
+                Ok(ResultRows::Xlsx(rows.into_iter()))
+            }
+            ResultsFormat::Csv => Ok(ResultRows::Csv(
                 ResultsReader::new(name, bytes).map_err(unreadable)?,
-            ))
+            )),
         }
     }
 

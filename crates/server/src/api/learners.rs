@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use microcred_app::platform::invitations::IssuedInvitation;
 use microcred_app::platform::learners::ImportReport;
-use microcred_app::results::Columns;
+use microcred_app::results::{ResultsFormat, Unrecognised, read_json_rows};
 use microcred_store::accounts::Account;
 use microcred_store::learners::LearnerRecord;
 
@@ -128,34 +128,8 @@ pub async fn record(
     Actor(actor): Actor,
     JsonBody(rows): JsonBody<Vec<serde_json::Map<String, Value>>>,
 ) -> Result<(StatusCode, Json<ImportReport>), ApiError> {
-    let mut names: Vec<String> = Vec::new();
-    for row in &rows {
-        for key in row.keys() {
-            if !names.contains(key) {
-                names.push(key.clone());
-            }
-        }
-    }
-    let header: Vec<&str> = names.iter().map(String::as_str).collect();
-    let columns = Columns::from_header("the request", &header)
+    let parsed = read_json_rows("the request", &rows)
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.message))?;
-    let parsed: Vec<_> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, row)| {
-            let cells: Vec<String> = names
-                .iter()
-                .map(|n| match row.get(n) {
-                    Some(Value::String(s)) => s.clone(),
-                    Some(Value::Null) | None => String::new(),
-                    Some(other) => other.to_string(),
-                })
-                .collect();
-            let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
-            // Rows are numbered from 1, as in a file whose header is row 0.
-            columns.parse(i as u64 + 1, &refs)
-        })
-        .collect();
     let report = state
         .platform
         .import_results(&actor, "api", parsed, &mut |_| {})
@@ -175,32 +149,17 @@ pub async fn import(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<(StatusCode, Json<ImportReport>), ApiError> {
-    let kind = declared_media_type(&headers).unwrap_or_default();
     let name = query.name.unwrap_or_else(|| "upload".into());
-    let declared_xlsx = match kind.as_str() {
-        "text/csv" | "application/csv" => false,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => true,
-        _ => {
-            return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "send a CSV file (Content-Type: text/csv) or an XLSX workbook (Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet)",
-            ));
-        }
-    };
-    if declared_xlsx != body.starts_with(b"PK\x03\x04") {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!(
-                "{name}: the body is not {}",
-                if declared_xlsx {
-                    "an XLSX workbook (a ZIP archive)"
-                } else {
-                    "CSV text (it is a ZIP archive: send it as XLSX)"
-                }
-            ),
-        ));
-    }
-    let rows = state.platform.results_file(&name, &body).await?;
+    // The API asks for the type to be declared: an undeclared body is not guessed at.
+    let declared = declared_media_type(&headers).unwrap_or_else(|| "(none)".into());
+    let format = ResultsFormat::recognise(&name, Some(&declared), true, &body).map_err(|e| {
+        let status = match e {
+            Unrecognised::MediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Unrecognised::Mismatch { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        ApiError::new(status, e.to_string())
+    })?;
+    let rows = state.platform.results_file(&name, format, &body).await?;
     let report = state
         .platform
         .import_results(&actor, &name, rows, &mut |_| {})

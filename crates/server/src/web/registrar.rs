@@ -10,6 +10,7 @@ use microcred_app::platform::authz::{self, Action};
 use microcred_app::platform::PlatformError;
 use microcred_app::platform::invitations::IssuedInvitation;
 use microcred_app::platform::learners::{ImportReport, ResultsPreview};
+use microcred_app::results::ResultsFormat;
 use microcred_store::credentials::{CredentialRecord, Filter};
 use microcred_store::issuing_runs::IssuingRun;
 use microcred_store::specifications::VersionRecord;
@@ -70,7 +71,15 @@ pub async fn preview(
         file.file_name.as_str()
     };
     shown.file_name = name.to_owned();
-    let rows = match state.platform.results_file(name, &file.bytes).await {
+    // The file's name declares what it is; the browser's media type is a guess, not used.
+    let format = match ResultsFormat::recognise(name, Some(name), false, &file.bytes) {
+        Ok(format) => format,
+        Err(e) => {
+            shown.problem = e.to_string();
+            return unprocessable(&shown);
+        }
+    };
+    let rows = match state.platform.results_file(name, format, &file.bytes).await {
         Ok(rows) => rows,
         Err(PlatformError::Invalid { title, .. }) => {
             shown.problem = title;
@@ -110,7 +119,10 @@ pub async fn import(
         }
         Err(other) => return Err(other.into()),
     };
-    let rows = state.platform.results_file(&name, &bytes).await?;
+    // Recognised again as when it was previewed (the same bytes and name).
+    let format = ResultsFormat::recognise(&name, Some(&name), false, &bytes)
+        .map_err(|e| PageError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
+    let rows = state.platform.results_file(&name, format, &bytes).await?;
     let report = state
         .platform
         .import_results(&account, &name, rows, &mut |_| {})

@@ -1,0 +1,296 @@
+//! A credential after it is issued: who may read and change it, and its changes of state.
+
+use microcred_credentials::status_list::StatusPurpose;
+use microcred_store::accounts::Account;
+use microcred_store::credentials::{self, CredentialRecord, CredentialState, Filter};
+use microcred_store::{Connection, audit};
+
+use super::{IssueOutcome, subject};
+use crate::platform::authz::{self, Action, CredentialScope};
+use crate::platform::{Platform, PlatformError, Problem, Result};
+
+/// A registrar's change of an issued credential's state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Transition {
+    /// For good: no way back.
+    Revoke,
+    /// Until reinstated.
+    Suspend,
+    /// Lifts a suspension.
+    Reinstate,
+}
+
+/// What a transition does: from which states, to which, and the status list bit it sets.
+#[derive(Clone, Copy, Debug)]
+pub struct TransitionRule {
+    /// The states it may start from.
+    pub from: &'static [CredentialState],
+    /// The state it leaves the credential in.
+    pub to: CredentialState,
+    /// The status list verifiers read it in, and the bit's new value.
+    pub purpose: StatusPurpose,
+    /// The new value of the credential's bit in that list.
+    pub bit: bool,
+    /// The audit log's name for it.
+    pub audit: &'static str,
+}
+
+impl Transition {
+    /// The lifecycle as one table.
+    pub fn rule(self) -> TransitionRule {
+        use CredentialState::{Active, Revoked, Suspended};
+        match self {
+            Transition::Revoke => TransitionRule {
+                from: &[Active, Suspended],
+                to: Revoked,
+                purpose: StatusPurpose::Revocation,
+                bit: true,
+                audit: "credential.revoked",
+            },
+            Transition::Suspend => TransitionRule {
+                from: &[Active],
+                to: Suspended,
+                purpose: StatusPurpose::Suspension,
+                bit: true,
+                audit: "credential.suspended",
+            },
+            Transition::Reinstate => TransitionRule {
+                from: &[Suspended],
+                to: Active,
+                purpose: StatusPurpose::Suspension,
+                bit: false,
+                audit: "credential.reinstated",
+            },
+        }
+    }
+}
+
+impl Platform {
+    /// A credential `actor` may see (see [`Action::ReadCredential`]); someone else's is "not
+    /// found": whether it exists is not for this actor to learn.
+    async fn readable_credential(
+        c: &mut Connection,
+        actor: &Account,
+        id: &str,
+    ) -> Result<CredentialRecord> {
+        let missing = || PlatformError::NotFound(format!("credential {id}"));
+        let record = credentials::get(c, id).await?.ok_or_else(missing)?;
+        let read = Action::ReadCredential {
+            issuer: &record.issuer,
+            learner: &record.learner_id,
+        };
+        if !authz::allows(actor, read) {
+            return Err(missing());
+        }
+        Ok(record)
+    }
+
+    async fn credential_for_registrar(
+        &self,
+        c: &mut Connection,
+        actor: &Account,
+        id: &str,
+    ) -> Result<CredentialRecord> {
+        let record = Self::readable_credential(c, actor, id).await?;
+        authz::may(
+            actor,
+            Action::ChangeCredential {
+                issuer: &record.issuer,
+            },
+        )?;
+        Ok(record)
+    }
+
+    fn reason(reason: &str) -> Result<&str> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(PlatformError::invalid(
+                "a reason is needed",
+                vec![Problem::new(
+                    "reason",
+                    "say why: the learner and the audit log read it",
+                )],
+            ));
+        }
+        Ok(reason)
+    }
+
+    /// Revokes a credential for good; its status list says so from now on.
+    pub async fn revoke(
+        &self,
+        actor: &Account,
+        id: &str,
+        reason: &str,
+    ) -> Result<CredentialRecord> {
+        self.change_state(actor, id, Transition::Revoke, reason)
+            .await
+    }
+
+    /// Suspends a credential until it is reinstated.
+    pub async fn suspend(
+        &self,
+        actor: &Account,
+        id: &str,
+        reason: &str,
+    ) -> Result<CredentialRecord> {
+        self.change_state(actor, id, Transition::Suspend, reason)
+            .await
+    }
+
+    /// Lifts a suspension.
+    pub async fn reinstate(
+        &self,
+        actor: &Account,
+        id: &str,
+        reason: &str,
+    ) -> Result<CredentialRecord> {
+        self.change_state(actor, id, Transition::Reinstate, reason)
+            .await
+    }
+
+    /// Makes one change of a credential's state, as [`Transition::rule`] says, in one
+    /// transaction: the stored state, the status list bit (signed again) and the audit entry.
+    pub async fn change_state(
+        &self,
+        actor: &Account,
+        id: &str,
+        transition: Transition,
+        reason: &str,
+    ) -> Result<CredentialRecord> {
+        let rule = transition.rule();
+        let reason = Self::reason(reason)?;
+        let mut tx = self.store.begin().await?;
+        self.credential_for_registrar(&mut tx, actor, id).await?;
+        credentials::set_state(&mut tx, id, rule.from, rule.to, reason).await?;
+        self.set_status(&mut tx, id, rule.purpose, rule.bit).await?;
+        audit::append(
+            &mut tx,
+            &actor.id,
+            rule.audit,
+            &subject(id),
+            &serde_json::json!({ "reason": reason }),
+        )
+        .await?;
+        let record = credentials::get(&mut tx, id)
+            .await?
+            .ok_or_else(|| PlatformError::NotFound(format!("credential {id}")))?;
+        microcred_store::commit(tx).await?;
+        Ok(record)
+    }
+
+    /// Corrects a credential: issues it again from the learner's current record and results
+    /// (the newest published version), and revokes the old one with the reason, in one step.
+    pub async fn correct(&self, actor: &Account, id: &str, reason: &str) -> Result<IssueOutcome> {
+        let reason = Self::reason(reason)?;
+        let mut c = self.store.connection().await?;
+        let old = self.credential_for_registrar(&mut c, actor, id).await?;
+        if !old.current {
+            return Err(PlatformError::Conflict(format!(
+                "credential {id} was already replaced"
+            )));
+        }
+        // A revoked credential stays revoked: correcting it would hand out an active one.
+        if !matches!(
+            old.state,
+            CredentialState::Active | CredentialState::Suspended
+        ) {
+            return Err(PlatformError::Conflict(format!(
+                "credential {id} is {}: only an active or suspended credential is corrected",
+                old.state.name()
+            )));
+        }
+        let issuing = self
+            .prepare_issuing(&mut c, actor, &old.specification_id)
+            .await?;
+        drop(c);
+        let mut tx = self.store.begin().await?;
+        self.store
+            .lock(&mut tx, &format!("issue:{}", old.specification_id))
+            .await?;
+        credentials::retire_for_correction(&mut tx, id, &format!("corrected: {reason}")).await?;
+        self.set_status(&mut tx, id, StatusPurpose::Revocation, true)
+            .await?;
+        audit::append(
+            &mut tx,
+            &actor.id,
+            "credential.revoked",
+            &subject(id),
+            &serde_json::json!({ "reason": format!("corrected: {reason}") }),
+        )
+        .await?;
+        let mut outcome = IssueOutcome::new(&old.specification_id, issuing.version.version);
+        self.issue_batch(
+            &mut tx,
+            actor,
+            &issuing,
+            std::slice::from_ref(&old.learner_id),
+            false,
+            Some(id),
+            &mut outcome,
+        )
+        .await?;
+        if outcome.issued.is_empty() {
+            // Nothing to issue (no longer eligible): keep the old credential as it was.
+            let why = outcome
+                .not_eligible
+                .first()
+                .map(|n| format!("the learner is no longer eligible ({})", n.reason))
+                .unwrap_or_else(|| "nothing could be issued".into());
+            return Err(PlatformError::Conflict(format!(
+                "credential {id} cannot be corrected: {why}"
+            )));
+        }
+        microcred_store::commit(tx).await?;
+        Ok(outcome)
+    }
+
+    /// A credential, for its learner, a registrar of its issuer, or an administrator.
+    pub async fn credential(&self, actor: &Account, id: &str) -> Result<CredentialRecord> {
+        let mut c = self.store.connection().await?;
+        Self::readable_credential(&mut c, actor, id).await
+    }
+
+    /// Credentials the actor may see: a learner's own; a registrar's university's; all for an
+    /// administrator.
+    pub async fn credentials(
+        &self,
+        actor: &Account,
+        mut filter: Filter,
+    ) -> Result<Vec<CredentialRecord>> {
+        if filter.limit == 0 {
+            filter.limit = 100;
+        }
+        filter.limit = filter.limit.min(1000);
+        match authz::credential_scope(actor) {
+            CredentialScope::All => {}
+            CredentialScope::Learner(learner) => filter.learner = Some(learner),
+            CredentialScope::Issuers(universities) => {
+                match (&filter.issuer, universities.as_slice()) {
+                    (Some(issuer), _) if universities.contains(issuer) => {}
+                    (None, [only]) => filter.issuer = Some(only.clone()),
+                    (None, [_, ..]) => {
+                        return Err(PlatformError::invalid(
+                            "say which university",
+                            vec![Problem::new(
+                                "issuer",
+                                "you are registrar of several universities",
+                            )],
+                        ));
+                    }
+                    _ => {
+                        return Err(PlatformError::Forbidden(
+                            "a registrar sees the credentials of their own university".into(),
+                        ));
+                    }
+                }
+            }
+            CredentialScope::Nothing => {
+                return Err(PlatformError::Forbidden(
+                    "credentials are seen by their learners and their issuers' registrars".into(),
+                ));
+            }
+        }
+        let mut c = self.store.connection().await?;
+        Ok(credentials::list(&mut c, &filter).await?)
+    }
+}

@@ -1,0 +1,623 @@
+//! Issuing micro-credentials, and revoking, suspending and correcting them.
+//!
+//! Who is awarded, on which day, by whom and with which grade is the model's [`AwardRule`]
+//! (ENHANCE §7.4, §7.5, §7.14), as in offline issuing; each awarding body signs. Issuing is
+//! idempotent: learners already holding a current credential are skipped, and issuing for one
+//! specification is serialized, so two requests at once never make two credentials. Each
+//! credential gets a revocation and a suspension entry, chosen at random in its issuer's lists.
+
+mod lifecycle;
+mod runs;
+mod status_lists;
+
+pub use lifecycle::{Transition, TransitionRule};
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use microcred_credentials::data_integrity::Cryptosuite;
+use microcred_credentials::datetime::DateTime;
+use microcred_credentials::key_file::IssuerKey;
+use microcred_credentials::open_badges::{
+    AwardedMicroCredential, IssuerProfile, open_badge_credential,
+};
+use microcred_credentials::status_list::StatusPurpose;
+use microcred_model::{Award, AwardRule, AwardingBody, Catalogue, RecordedResult};
+use microcred_store::accounts::Account;
+use microcred_store::credentials::{self, CredentialRecord, CredentialState};
+use microcred_store::results::{self, ResultRecord};
+use microcred_store::specifications::{self, VersionRecord};
+use microcred_store::{Connection, Tx, audit, catalogue, learners, new_id, now, universities};
+
+use super::alliance::ALLIANCE;
+use super::authz::{self, Action};
+use super::learners::ANALYZE_AFTER;
+use super::{Platform, PlatformError, Result};
+use crate::awarding::{ProfileExtras, issuer_profile};
+use crate::issue::sign;
+
+/// Learners issued to per transaction.
+pub const ISSUE_BATCH: usize = 500;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Issued {
+    pub learner: String,
+    pub credential: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct NotEligible {
+    pub learner: String,
+    /// Course elements without a passed result.
+    pub missing: Vec<String>,
+    /// Why, in a sentence.
+    pub reason: String,
+}
+
+/// Learners listed per kind in an outcome: the counts are exact, the lists stop here, so that
+/// issuing to 100,000 learners keeps its memory flat (list the credentials page by page).
+pub const LISTED_AT_MOST: usize = 1_000;
+
+/// What an issuance did, learner by learner (the first `LISTED_AT_MOST` of each kind).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct IssueOutcome {
+    pub specification: String,
+    pub version: i64,
+    pub issued_count: u64,
+    pub already_held_count: u64,
+    pub not_eligible_count: u64,
+    pub issued: Vec<Issued>,
+    /// Learners who already hold a current credential for it (issuing twice issues once).
+    pub already_held: Vec<String>,
+    pub not_eligible: Vec<NotEligible>,
+    /// False when a list was cut at `LISTED_AT_MOST`.
+    pub complete: bool,
+}
+
+impl IssueOutcome {
+    fn new(specification: &str, version: i64) -> IssueOutcome {
+        IssueOutcome {
+            specification: specification.to_owned(),
+            version,
+            complete: true,
+            ..IssueOutcome::default()
+        }
+    }
+
+    fn add_issued(&mut self, issued: Issued) {
+        self.issued_count += 1;
+        listed(&mut self.issued, issued, &mut self.complete);
+    }
+
+    fn add_already_held(&mut self, learner: String) {
+        self.already_held_count += 1;
+        listed(&mut self.already_held, learner, &mut self.complete);
+    }
+
+    fn add_not_eligible(&mut self, learner: NotEligible) {
+        self.not_eligible_count += 1;
+        listed(&mut self.not_eligible, learner, &mut self.complete);
+    }
+}
+
+fn listed<T>(list: &mut Vec<T>, item: T, complete: &mut bool) {
+    if list.len() < LISTED_AT_MOST {
+        list.push(item);
+    } else {
+        *complete = false;
+    }
+}
+
+/// Everything the credentials of one specification version need, gathered once.
+struct Issuing {
+    version: VersionRecord,
+    catalogue: Catalogue,
+    rule: AwardRule,
+    /// Each body this actor issues for: its owner name (university id or `alliance`), profile
+    /// and key. Every awarding body, or, where the learner's home university awards, those of
+    /// the actor's universities.
+    bodies: Vec<IssuingBody>,
+    alliance: Option<microcred_model::Alliance>,
+    elements: Vec<String>,
+}
+
+/// A learner's id and the award decided for them.
+type LearnerAward = (String, Award);
+
+struct IssuingBody {
+    body: AwardingBody,
+    owner: String,
+    profile: IssuerProfile,
+    key: IssuerKey,
+}
+
+impl Issuing {
+    fn body(&self, body: &AwardingBody) -> Option<&IssuingBody> {
+        self.bodies.iter().find(|b| &b.body == body)
+    }
+}
+
+fn subject(credential: &str) -> String {
+    format!("credential:{credential}")
+}
+
+/// How a published version is awarded (ENHANCE §7.4, §7.5, §7.14).
+fn award_rule_of(version: &VersionRecord, catalogue: &Catalogue) -> Result<AwardRule> {
+    AwardRule::new(&version.specification, catalogue).map_err(|e| {
+        PlatformError::Conflict(format!(
+            "the awarding bodies of `{}` cannot be determined: {e}",
+            version.specification_id
+        ))
+    })
+}
+
+/// Who owns an awarding body's key: its university's id, or `alliance`.
+fn key_owner(body: &AwardingBody) -> String {
+    match body {
+        AwardingBody::University(id) => id.to_string(),
+        AwardingBody::Alliance => ALLIANCE.to_owned(),
+    }
+}
+
+/// Whether `actor` may issue for these awarding bodies (see [`Action::Issue`]).
+fn may_issue(actor: &Account, bodies: &[AwardingBody]) -> Result<()> {
+    let owners: Vec<String> = bodies.iter().map(key_owner).collect();
+    authz::may(actor, Action::Issue { awarding: &owners })
+}
+
+impl Platform {
+    /// The published specifications `actor` may issue (see [`Platform::issue`]).
+    pub async fn issuable_specifications(&self, actor: &Account) -> Result<Vec<VersionRecord>> {
+        authz::may(actor, Action::ImportResults)?;
+        let mut c = self.store.connection().await?;
+        let published = specifications::catalogue(&mut c).await?;
+        let catalogue = catalogue::catalogue(&mut c).await?;
+        Ok(published
+            .into_iter()
+            .filter(|v| {
+                award_rule_of(v, &catalogue)
+                    .is_ok_and(|r| may_issue(actor, r.possible_awarding_bodies()).is_ok())
+            })
+            .collect())
+    }
+
+    async fn prepare_issuing(
+        &self,
+        c: &mut Connection,
+        actor: &Account,
+        specification: &str,
+    ) -> Result<Issuing> {
+        if specifications::latest(c, specification).await?.is_none() {
+            return Err(PlatformError::NotFound(format!(
+                "specification `{specification}`"
+            )));
+        }
+        let version = specifications::published(c, specification)
+            .await?
+            .ok_or_else(|| {
+                PlatformError::Conflict(format!(
+                    "`{specification}` has no published version: the board must approve it first"
+                ))
+            })?;
+        let catalogue = catalogue::catalogue(c).await?;
+        let rule = award_rule_of(&version, &catalogue)?;
+        may_issue(actor, rule.possible_awarding_bodies())?;
+        // Every awarding body signs; where the home university awards, each of the actor's
+        // universities issues to its own students.
+        let bodies: Vec<&AwardingBody> = rule
+            .possible_awarding_bodies()
+            .iter()
+            .filter(|b| {
+                !rule.awarded_by_home_university() || may_issue(actor, &[(*b).clone()]).is_ok()
+            })
+            .collect();
+        let alliance = universities::alliance(c).await?;
+        let logos = universities::owners_with_logos(c).await?;
+        let mut prepared = Vec::new();
+        for body in bodies {
+            let owner = key_owner(body);
+            let key = self.signing_key(c, &owner).await?;
+            if let AwardingBody::University(id) = body
+                && catalogue.university(id).is_none()
+            {
+                return Err(PlatformError::NotFound(format!("university `{owner}`")));
+            }
+            let extras = ProfileExtras {
+                id: key.controller.clone(),
+                image: logos.contains(&owner).then(|| self.config.logo_url(&owner)),
+                alliance_url: Some(self.config.base().to_owned()),
+            };
+            let profile = issuer_profile(
+                body,
+                &catalogue,
+                alliance.as_ref().map(|a| &a.alliance),
+                extras,
+            )
+            .map_err(|_| {
+                PlatformError::Conflict(
+                    "the alliance awards this specification, but is not set up".into(),
+                )
+            })?;
+            prepared.push(IssuingBody {
+                body: body.clone(),
+                owner,
+                profile,
+                key,
+            });
+        }
+        let elements = version
+            .specification
+            .elements
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        Ok(Issuing {
+            version,
+            catalogue,
+            rule,
+            bodies: prepared,
+            alliance: alliance.map(|a| a.alliance),
+            elements,
+        })
+    }
+
+    /// Issues the specification's credential to `learners`, or to every eligible learner.
+    /// `progress(done, total)` follows the work (total is unknown, 0, when issuing to all).
+    pub async fn issue(
+        &self,
+        actor: &Account,
+        specification: &str,
+        learners: Option<Vec<String>>,
+        progress: &mut (dyn FnMut(u64, u64) + Send),
+    ) -> Result<IssueOutcome> {
+        let issuing = {
+            let mut c = self.store.connection().await?;
+            self.prepare_issuing(&mut c, actor, specification).await?
+        };
+        let mut outcome = IssueOutcome::new(specification, issuing.version.version);
+        match learners {
+            Some(ids) => {
+                let total = ids.len() as u64;
+                for (n, chunk) in ids.chunks(ISSUE_BATCH).enumerate() {
+                    let mut tx = self.store.begin().await?;
+                    self.store
+                        .lock(&mut tx, &format!("issue:{specification}"))
+                        .await?;
+                    self.issue_batch(&mut tx, actor, &issuing, chunk, false, None, &mut outcome)
+                        .await?;
+                    microcred_store::commit(tx).await?;
+                    progress(((n + 1) * ISSUE_BATCH).min(ids.len()) as u64, total);
+                }
+            }
+            None => {
+                let mut after = String::new();
+                let mut done = 0u64;
+                let mut next_analyze = ANALYZE_AFTER;
+                loop {
+                    let page = {
+                        let mut c = self.store.connection().await?;
+                        results::learners_who_passed_all(
+                            &mut c,
+                            &issuing.elements,
+                            &after,
+                            ISSUE_BATCH as i64,
+                        )
+                        .await?
+                    };
+                    let Some(last) = page.last().cloned() else {
+                        break;
+                    };
+                    let mut tx = self.store.begin().await?;
+                    self.store
+                        .lock(&mut tx, &format!("issue:{specification}"))
+                        .await?;
+                    self.issue_batch(&mut tx, actor, &issuing, &page, true, None, &mut outcome)
+                        .await?;
+                    microcred_store::commit(tx).await?;
+                    done += page.len() as u64;
+                    if outcome.issued_count >= next_analyze {
+                        self.store.analyze().await?;
+                        next_analyze *= 2;
+                    }
+                    progress(done, 0);
+                    after = last;
+                }
+            }
+        }
+        if outcome.issued_count >= ANALYZE_AFTER {
+            self.store.analyze().await?;
+        }
+        Ok(outcome)
+    }
+
+    /// Issues to one batch of learners inside `tx` (which holds the specification's lock).
+    /// `canonical`: the ids come from stored results, so none is a merged record.
+    /// `replaces`: the credential a correction replaces (then the batch is its one learner).
+    #[allow(clippy::too_many_arguments)]
+    async fn issue_batch(
+        &self,
+        tx: &mut Tx,
+        actor: &Account,
+        issuing: &Issuing,
+        learner_ids: &[String],
+        canonical: bool,
+        replaces: Option<&str>,
+        outcome: &mut IssueOutcome,
+    ) -> Result<()> {
+        let specification_id = issuing.version.specification_id.as_str();
+        // Merged records lead to the learner they were merged into.
+        let mut ids = Vec::with_capacity(learner_ids.len());
+        if canonical {
+            ids = learner_ids.to_vec();
+        }
+        for id in learner_ids.iter().filter(|_| !canonical) {
+            match learners::get(tx, id).await? {
+                Some(record) => {
+                    if !ids.contains(&record.id) {
+                        ids.push(record.id);
+                    }
+                }
+                None => outcome.add_not_eligible(NotEligible {
+                    learner: id.clone(),
+                    missing: vec!["(no such learner)".into()],
+                    reason: "no such learner".into(),
+                }),
+            }
+        }
+        let rows = results::of_learners(tx, &ids, &issuing.elements).await?;
+        let mut by_learner: HashMap<&str, Vec<RecordedResult>> = HashMap::new();
+        for row in &rows {
+            // Stored results were checked when recorded: a row that no longer reads is skipped.
+            if let Some(result) = recorded(row) {
+                by_learner
+                    .entry(row.learner_id.as_str())
+                    .or_default()
+                    .push(result);
+            }
+        }
+        let held: HashSet<String> = credentials::holders(tx, specification_id, &ids)
+            .await?
+            .into_iter()
+            .collect();
+        let candidates: Vec<String> = ids
+            .iter()
+            .filter(|id| !held.contains(*id))
+            .cloned()
+            .collect();
+        let mut learner_records: HashMap<String, microcred_model::Learner> =
+            learners::get_many(tx, &candidates)
+                .await?
+                .into_iter()
+                .map(|r| (r.id, r.learner))
+                .collect();
+        // Awards by who awards them: each group shares its issuer's status lists and keys.
+        let mut groups: Vec<(Vec<AwardingBody>, Vec<LearnerAward>)> = Vec::new();
+        for id in &ids {
+            if held.contains(id) {
+                outcome.add_already_held(id.clone());
+                continue;
+            }
+            let learner = learner_records
+                .remove(id)
+                .ok_or_else(|| PlatformError::Internal(format!("learner {id} vanished")))?;
+            let results = by_learner.remove(id.as_str()).unwrap_or_default();
+            let award = match issuing.rule.decide(learner, &results) {
+                Ok(award) => award,
+                Err(not) => {
+                    outcome.add_not_eligible(NotEligible {
+                        learner: id.clone(),
+                        missing: not.missing(),
+                        reason: not.to_string(),
+                    });
+                    continue;
+                }
+            };
+            if let Some(other) = award
+                .awarding_bodies
+                .iter()
+                .find(|b| issuing.body(b).is_none())
+            {
+                // The learner's home university is not one this actor issues for.
+                outcome.add_not_eligible(NotEligible {
+                    learner: id.clone(),
+                    missing: Vec::new(),
+                    reason: format!(
+                        "awarded by the learner's home university `{}`: its registrar issues it",
+                        key_owner(other)
+                    ),
+                });
+                continue;
+            }
+            match groups
+                .iter_mut()
+                .find(|(bodies, _)| *bodies == award.awarding_bodies)
+            {
+                Some((_, awards)) => awards.push((id.clone(), award)),
+                None => groups.push((award.awarding_bodies.clone(), vec![(id.clone(), award)])),
+            }
+        }
+        for (bodies, awards) in groups {
+            let signers: Vec<&IssuingBody> =
+                bodies.iter().filter_map(|b| issuing.body(b)).collect();
+            self.issue_group(tx, actor, issuing, &signers, awards, replaces, outcome)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Issues the awards of learners awarded by the same bodies (`signers`, issuer first).
+    #[allow(clippy::too_many_arguments)]
+    async fn issue_group(
+        &self,
+        tx: &mut Tx,
+        actor: &Account,
+        issuing: &Issuing,
+        signers: &[&IssuingBody],
+        awards: Vec<LearnerAward>,
+        replaces: Option<&str>,
+        outcome: &mut IssueOutcome,
+    ) -> Result<()> {
+        let specification_id = issuing.version.specification_id.as_str();
+        let Some(issuer) = signers.first() else {
+            return Err(PlatformError::Internal(format!(
+                "`{specification_id}` has no awarding body to sign"
+            )));
+        };
+        let issuer_owner = &issuer.owner;
+        let credential_ids: Vec<String> = awards
+            .iter()
+            .map(|_| format!("urn:uuid:{}", new_id()))
+            .collect();
+        let revocation = self
+            .allocate(tx, issuer_owner, StatusPurpose::Revocation, &credential_ids)
+            .await?;
+        let suspension = if self.config.suspension {
+            self.allocate(tx, issuer_owner, StatusPurpose::Suspension, &credential_ids)
+                .await?
+        } else {
+            Vec::new()
+        };
+        let profiles: Vec<IssuerProfile> = signers.iter().map(|b| b.profile.clone()).collect();
+        let achievement = self
+            .config
+            .achievement_url(specification_id, issuing.version.version);
+        let version_text = issuing.version.version.to_string();
+        let mut unsigned = Vec::with_capacity(awards.len());
+        for (i, (_, award)) in awards.iter().enumerate() {
+            let mut status = vec![revocation[i].clone()];
+            status.extend(suspension.get(i).cloned());
+            let credential = open_badge_credential(&AwardedMicroCredential {
+                specification: &issuing.version.specification,
+                catalogue: &issuing.catalogue,
+                award,
+                issuer: &profiles[0],
+                awarding_bodies: &profiles,
+                alliance: issuing.alliance.as_ref(),
+                credential_id: &credential_ids[i],
+                achievement_id: &achievement,
+                specification_version: Some(&version_text),
+                status: &status,
+                valid_until: None,
+            })
+            .map_err(|e| PlatformError::Conflict(e.to_string()))?;
+            unsigned.push(credential);
+        }
+        let keys: Vec<IssuerKey> = signers.iter().map(|b| b.key.clone()).collect();
+        let signed = sign_in_parallel(unsigned, keys).await?;
+        let at = now();
+        let records: Vec<CredentialRecord> = signed
+            .into_iter()
+            .zip(&awards)
+            .zip(&credential_ids)
+            .map(|((document, (learner_id, award)), id)| CredentialRecord {
+                id: id.clone(),
+                specification_id: specification_id.to_owned(),
+                version: issuing.version.version,
+                learner_id: learner_id.clone(),
+                issuer: issuer_owner.clone(),
+                state: CredentialState::Active,
+                current: true,
+                document,
+                date_of_issuing: award
+                    .date_of_issuing
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+                issued_at: at,
+                replaces: replaces.map(str::to_owned),
+                reason: String::new(),
+                changed_at: at,
+            })
+            .collect();
+        credentials::insert_many(tx, &records).await?;
+        let entries: Vec<(String, Value)> = records
+            .iter()
+            .map(|r| {
+                (
+                    subject(&r.id),
+                    serde_json::json!({ "specification": specification_id, "version": r.version, "learner": r.learner_id, "replaces": r.replaces }),
+                )
+            })
+            .collect();
+        audit::append_many(tx, &actor.id, "credential.issued", &entries).await?;
+        for r in &records {
+            outcome.add_issued(Issued {
+                learner: r.learner_id.clone(),
+                credential: r.id.clone(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// A stored result as the award rule reads it.
+fn recorded(row: &ResultRecord) -> Option<RecordedResult> {
+    Some(RecordedResult {
+        element: row.element_id.parse().ok()?,
+        passed: row.passed,
+        completed_on: row.completed_on.parse().ok()?,
+        overall_grade: row.overall_grade.clone(),
+    })
+}
+
+/// Signs credentials on every core, off the async workers.
+async fn sign_in_parallel(unsigned: Vec<Value>, keys: Vec<IssuerKey>) -> Result<Vec<Value>> {
+    tokio::task::spawn_blocking(move || {
+        let now = DateTime::now();
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(unsigned.len().max(1));
+        let chunk = unsigned.len().div_ceil(threads).max(1);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = unsigned
+                .chunks(chunk)
+                .map(|part| {
+                    let keys = &keys;
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|c| sign(c, keys, Cryptosuite::EddsaRdfc2022, now))
+                            .collect::<std::result::Result<Vec<_>, _>>()
+                    })
+                })
+                .collect();
+            let mut out = Vec::new();
+            for handle in handles {
+                let part = handle
+                    .join()
+                    .map_err(|_| PlatformError::Internal("a signing thread failed".into()))?
+                    .map_err(|e| PlatformError::Internal(format!("signing: {e}")))?;
+                out.extend(part);
+            }
+            Ok(out)
+        })
+    })
+    .await
+    .map_err(|e| PlatformError::Internal(format!("signing: {e}")))?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_outcome_counts_every_learner_and_lists_the_first_thousand() {
+        let mut outcome = IssueOutcome::new("spec", 1);
+        for i in 0..LISTED_AT_MOST + 5 {
+            outcome.add_issued(Issued {
+                learner: format!("l{i}"),
+                credential: format!("c{i}"),
+            });
+        }
+        outcome.add_already_held("h".into());
+        assert_eq!(outcome.issued_count, LISTED_AT_MOST as u64 + 5);
+        assert_eq!(outcome.issued.len(), LISTED_AT_MOST);
+        assert_eq!(outcome.issued[0].learner, "l0");
+        assert_eq!(
+            (outcome.already_held_count, outcome.already_held.len()),
+            (1, 1)
+        );
+        assert!(!outcome.complete);
+        assert!(IssueOutcome::new("spec", 1).complete);
+    }
+}

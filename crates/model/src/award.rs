@@ -1,0 +1,451 @@
+//! Awarding a micro-credential: from a specification and a learner's recorded results to an
+//! [`Award`], the one place where eligibility, the date of issuing, the awarding bodies, the
+//! grade and the credits are decided. Offline issuing, the platform and stacking all call it.
+//!
+//! - **Eligibility**: every course element of the specification has a passed result.
+//! - **Date of issuing** (ENHANCE §7.5: "should correspond to the date when all requirements
+//!   associated with that micro-credential are satisfied by the learner"): the latest of the
+//!   elements' earliest passes.
+//! - **Awarding bodies** (§7.4): the specification's policy; where the learner's home university
+//!   awards (solution a), the contributing university where the learner holds a student id.
+//! - **Grade** (§7.14: "If grades are given, the grading system of the university that awards
+//!   the micro-credential is adopted"): the overall grade recorded with the latest passed result
+//!   of a course element that the *grading university* delivers. The grading university is the
+//!   awarding university; for a joint award the lead university if it is one of the awarding
+//!   bodies, else the first; for an award by the alliance, the lead university. Grades recorded
+//!   with other universities' elements are in their schemes and do not count. Two different
+//!   grades recorded for the same latest day are a conflict the registrar resolves: the learner
+//!   is not awarded until then, rather than given either one.
+//! - **Credits**: the specification's ECTS, earned whole.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use crate::catalogue::{AwardingBody, AwardingProblem, Catalogue, awarding_bodies};
+use crate::date::Date;
+use crate::ids::{CourseElementId, SpecificationId, UniversityId};
+use crate::learner::{Award, Learner};
+use crate::quantity::EctsCredits;
+use crate::specification::Specification;
+use crate::vocabulary::AwardingRule;
+
+/// A learner's result on one course element, as a registrar recorded it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordedResult {
+    pub element: CourseElementId,
+    pub passed: bool,
+    pub completed_on: Date,
+    /// The micro-credential's overall grade, where it was recorded with this result.
+    pub overall_grade: Option<String>,
+}
+
+/// Why a learner is not (yet) awarded the micro-credential.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NotAwarded {
+    /// Course elements without a passed result.
+    Missing(Vec<CourseElementId>),
+    /// The learner's home university awards, and the learner has no student id at any of the
+    /// universities delivering the course elements.
+    NoHomeUniversity(Vec<UniversityId>),
+    /// Different overall grades recorded for the same day.
+    ConflictingGrades { on: Date, grades: Vec<String> },
+}
+
+impl NotAwarded {
+    /// The course elements still missing (empty when something else stops the award).
+    pub fn missing(&self) -> Vec<String> {
+        match self {
+            NotAwarded::Missing(elements) => elements.iter().map(ToString::to_string).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl fmt::Display for NotAwarded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NotAwarded::Missing(elements) => write!(
+                f,
+                "no passed result for {}",
+                elements
+                    .iter()
+                    .map(|e| format!("`{e}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            NotAwarded::NoHomeUniversity(universities) => write!(
+                f,
+                "the learner's home university awards it, and the learner has no student id at {}",
+                universities
+                    .iter()
+                    .map(|u| format!("`{u}`"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ),
+            NotAwarded::ConflictingGrades { on, grades } => write!(
+                f,
+                "overall grades {} were all recorded for {on}: correct the results so that one remains",
+                grades.join(" and ")
+            ),
+        }
+    }
+}
+
+/// How one specification is awarded, worked out once for all its learners.
+#[derive(Clone, Debug)]
+pub struct AwardRule {
+    specification: SpecificationId,
+    elements: Vec<CourseElementId>,
+    /// The awarding bodies, or every university that may award when each learner's home
+    /// university does.
+    bodies: Vec<AwardingBody>,
+    home_university: bool,
+    /// The grading university where it does not depend on the learner.
+    grading_university: Option<UniversityId>,
+    /// Who delivers each course element.
+    delivered_by: HashMap<CourseElementId, UniversityId>,
+    credits: Option<EctsCredits>,
+}
+
+impl AwardRule {
+    /// The rule of `spec` with the universities and course elements of `catalogue`.
+    pub fn new(spec: &Specification, catalogue: &Catalogue) -> Result<AwardRule, AwardingProblem> {
+        let bodies = awarding_bodies(spec, catalogue)?;
+        let policy = spec.awarding.as_ref().ok_or(AwardingProblem::NoPolicy)?;
+        let home_university = policy.rule == AwardingRule::HomeUniversity;
+        let university = |body: &AwardingBody| match body {
+            AwardingBody::University(id) => Some(id.clone()),
+            AwardingBody::Alliance => None,
+        };
+        let grading_university = match policy.rule {
+            AwardingRule::HomeUniversity => None,
+            AwardingRule::Alliance => policy.lead.clone(),
+            AwardingRule::Joint => match &policy.lead {
+                Some(lead) if bodies.contains(&AwardingBody::University(lead.clone())) => {
+                    Some(lead.clone())
+                }
+                _ => bodies.first().and_then(university),
+            },
+            AwardingRule::LeadUniversity | AwardingRule::MostWorkload => {
+                bodies.first().and_then(university)
+            }
+        };
+        let delivered_by = spec
+            .elements
+            .iter()
+            .filter_map(|id| {
+                catalogue
+                    .element(id)
+                    .map(|e| (id.clone(), e.university.clone()))
+            })
+            .collect();
+        Ok(AwardRule {
+            specification: spec.id.clone(),
+            elements: spec.elements.clone(),
+            bodies,
+            home_university,
+            grading_university,
+            delivered_by,
+            credits: spec.workload.ects,
+        })
+    }
+
+    /// The course elements a learner must pass.
+    pub fn elements(&self) -> &[CourseElementId] {
+        &self.elements
+    }
+
+    /// Every body that may award: the awarding bodies, or each contributing university where
+    /// the learner's home university awards.
+    pub fn possible_awarding_bodies(&self) -> &[AwardingBody] {
+        &self.bodies
+    }
+
+    /// Whether the awarding bodies depend on the learner (their home university awards).
+    pub fn awarded_by_home_university(&self) -> bool {
+        self.home_university
+    }
+
+    /// The awarding bodies for `learner`, in the order they sign.
+    pub fn awarding_bodies_for(&self, learner: &Learner) -> Result<Vec<AwardingBody>, NotAwarded> {
+        if !self.home_university {
+            return Ok(self.bodies.clone());
+        }
+        self.bodies
+            .iter()
+            .find(|body| match body {
+                AwardingBody::University(id) => {
+                    learner.student_ids.iter().any(|s| &s.university == id)
+                }
+                AwardingBody::Alliance => false,
+            })
+            .map(|body| vec![body.clone()])
+            .ok_or_else(|| {
+                NotAwarded::NoHomeUniversity(
+                    self.bodies
+                        .iter()
+                        .filter_map(|b| match b {
+                            AwardingBody::University(id) => Some(id.clone()),
+                            AwardingBody::Alliance => None,
+                        })
+                        .collect(),
+                )
+            })
+    }
+
+    /// Decides whether `learner` is awarded the micro-credential on `results` (rows of other
+    /// specifications' elements are ignored), and with what.
+    pub fn decide(
+        &self,
+        learner: Learner,
+        results: &[RecordedResult],
+    ) -> Result<Award, NotAwarded> {
+        let mut first_pass: HashMap<&CourseElementId, Date> = HashMap::new();
+        for result in results.iter().filter(|r| r.passed) {
+            if !self.elements.contains(&result.element) {
+                continue;
+            }
+            let day = first_pass
+                .entry(&result.element)
+                .or_insert(result.completed_on);
+            if result.completed_on < *day {
+                *day = result.completed_on;
+            }
+        }
+        let missing: Vec<CourseElementId> = self
+            .elements
+            .iter()
+            .filter(|e| !first_pass.contains_key(e))
+            .cloned()
+            .collect();
+        if !missing.is_empty() {
+            return Err(NotAwarded::Missing(missing));
+        }
+        let date_of_issuing = first_pass.values().max().copied();
+        let bodies = self.awarding_bodies_for(&learner)?;
+        let grading_university = match (&self.grading_university, bodies.first()) {
+            (Some(university), _) => Some(university),
+            (None, Some(AwardingBody::University(home))) if self.home_university => Some(home),
+            _ => None,
+        };
+        let grade = match grading_university {
+            Some(university) => self.grade(university, results)?,
+            None => None,
+        };
+        Ok(Award {
+            specification: self.specification.clone(),
+            learner,
+            date_of_issuing,
+            awarding_bodies: bodies,
+            grade,
+            credits_earned: self.credits,
+        })
+    }
+
+    /// The overall grade recorded with the latest passed result of an element `university`
+    /// delivers.
+    fn grade(
+        &self,
+        university: &UniversityId,
+        results: &[RecordedResult],
+    ) -> Result<Option<String>, NotAwarded> {
+        let graded: Vec<(&Date, &String)> = results
+            .iter()
+            .filter(|r| r.passed && self.delivered_by.get(&r.element) == Some(university))
+            .filter_map(|r| r.overall_grade.as_ref().map(|g| (&r.completed_on, g)))
+            .collect();
+        let Some(latest) = graded.iter().map(|(day, _)| *day).max() else {
+            return Ok(None);
+        };
+        let mut grades: Vec<String> = graded
+            .iter()
+            .filter(|(day, _)| *day == latest)
+            .map(|(_, g)| (*g).clone())
+            .collect();
+        grades.sort();
+        grades.dedup();
+        match grades.len() {
+            1 => Ok(grades.pop()),
+            _ => Err(NotAwarded::ConflictingGrades {
+                on: *latest,
+                grades,
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::Catalogue;
+    use crate::specification::AwardingPolicy;
+
+    fn catalogue() -> Catalogue {
+        serde_json::from_value(serde_json::json!({
+            "universities": [
+                { "id": "wut", "legal_name": { "en": "Warsaw University of Technology" }, "country": "PL" },
+                { "id": "tub", "legal_name": { "en": "Technische Universität Berlin" }, "country": "DE" }
+            ],
+            "course_elements": [
+                { "id": "wut:a", "university": "wut", "title": { "en": "A" }, "ects": 3 },
+                { "id": "tub:b", "university": "tub", "title": { "en": "B" }, "ects": 3 }
+            ]
+        }))
+        .expect("a catalogue")
+    }
+
+    fn spec(rule: AwardingRule, lead: Option<&str>) -> Specification {
+        let mut spec: Specification = serde_json::from_value(serde_json::json!({
+            "id": "data-literacy",
+            "title": { "en": "Data literacy" },
+            "elements": ["wut:a", "tub:b"],
+            "workload": { "ects": 6 }
+        }))
+        .expect("a specification");
+        spec.awarding = Some(AwardingPolicy {
+            rule,
+            lead: lead.map(|l| l.parse().expect("an id")),
+            tie_break: None,
+        });
+        spec
+    }
+
+    fn learner(student_ids: &[(&str, &str)]) -> Learner {
+        serde_json::from_value(serde_json::json!({
+            "given_names": "Zoë",
+            "family_names": "Łukasiewicz",
+            "student_ids": student_ids
+                .iter()
+                .map(|(u, v)| serde_json::json!({ "university": u, "value": v }))
+                .collect::<Vec<_>>(),
+        }))
+        .expect("a learner")
+    }
+
+    fn result(element: &str, passed: bool, day: &str, grade: Option<&str>) -> RecordedResult {
+        RecordedResult {
+            element: element.parse().expect("an id"),
+            passed,
+            completed_on: day.parse().expect("a date"),
+            overall_grade: grade.map(str::to_owned),
+        }
+    }
+
+    fn university(id: &str) -> AwardingBody {
+        AwardingBody::University(id.parse().expect("an id"))
+    }
+
+    #[test]
+    fn the_date_of_issuing_is_the_day_the_last_requirement_was_met() {
+        let rule = AwardRule::new(
+            &spec(AwardingRule::LeadUniversity, Some("wut")),
+            &catalogue(),
+        )
+        .expect("a rule");
+        let results = [
+            result("wut:a", false, "2026-05-01", None),
+            result("wut:a", true, "2026-06-12", Some("4.5")),
+            result("wut:a", true, "2026-06-20", None),
+            result("tub:b", true, "2026-06-26", None),
+        ];
+        let award = rule.decide(learner(&[]), &results).expect("awarded");
+        assert_eq!(award.date_of_issuing, "2026-06-26".parse().ok());
+        assert_eq!(award.awarding_bodies, [university("wut")]);
+        assert_eq!(award.grade.as_deref(), Some("4.5"));
+        assert_eq!(award.credits_earned, "6".parse().ok());
+    }
+
+    #[test]
+    fn a_learner_missing_an_element_is_told_which() {
+        let rule = AwardRule::new(
+            &spec(AwardingRule::LeadUniversity, Some("wut")),
+            &catalogue(),
+        )
+        .expect("a rule");
+        let results = [
+            result("wut:a", true, "2026-06-12", None),
+            result("tub:b", false, "2026-06-26", None),
+        ];
+        let not = rule.decide(learner(&[]), &results).unwrap_err();
+        assert_eq!(not.missing(), ["tub:b"]);
+        assert_eq!(not.to_string(), "no passed result for `tub:b`");
+    }
+
+    #[test]
+    fn the_grade_is_the_awarding_universitys_latest() {
+        let rule = AwardRule::new(
+            &spec(AwardingRule::LeadUniversity, Some("wut")),
+            &catalogue(),
+        )
+        .expect("a rule");
+        let results = [
+            result("wut:a", true, "2026-06-01", Some("3.5")),
+            result("wut:a", true, "2026-06-12", Some("4.5")),
+            // A failed attempt's grade, and another university's scheme, do not count.
+            result("wut:a", false, "2026-06-30", Some("2.0")),
+            result("tub:b", true, "2026-07-01", Some("1.3")),
+        ];
+        let award = rule.decide(learner(&[]), &results).expect("awarded");
+        assert_eq!(award.grade.as_deref(), Some("4.5"));
+        // Awarded by TU Berlin (the lead of a joint award), TU Berlin's grade.
+        let joint =
+            AwardRule::new(&spec(AwardingRule::Joint, Some("tub")), &catalogue()).expect("a rule");
+        let award = joint.decide(learner(&[]), &results).expect("awarded");
+        assert_eq!(award.grade.as_deref(), Some("1.3"));
+        assert_eq!(
+            award.awarding_bodies,
+            [university("wut"), university("tub")]
+        );
+        // The alliance has no grading system of its own: its lead university's, or none.
+        let alliance =
+            AwardRule::new(&spec(AwardingRule::Alliance, None), &catalogue()).expect("a rule");
+        assert_eq!(alliance.decide(learner(&[]), &results).unwrap().grade, None);
+    }
+
+    #[test]
+    fn two_grades_for_the_same_day_stop_the_award() {
+        let rule = AwardRule::new(
+            &spec(AwardingRule::LeadUniversity, Some("wut")),
+            &catalogue(),
+        )
+        .expect("a rule");
+        let results = [
+            result("wut:a", true, "2026-06-12", Some("4.5")),
+            result("wut:a", true, "2026-06-12", Some("4.0")),
+            result("tub:b", true, "2026-06-26", None),
+        ];
+        let not = rule.decide(learner(&[]), &results).unwrap_err();
+        assert_eq!(
+            not,
+            NotAwarded::ConflictingGrades {
+                on: "2026-06-12".parse().unwrap(),
+                grades: vec!["4.0".into(), "4.5".into()]
+            }
+        );
+    }
+
+    #[test]
+    fn the_home_university_awards_to_its_own_students_only() {
+        let rule = AwardRule::new(&spec(AwardingRule::HomeUniversity, None), &catalogue())
+            .expect("a rule");
+        assert!(rule.awarded_by_home_university());
+        assert_eq!(
+            rule.possible_awarding_bodies(),
+            [university("wut"), university("tub")]
+        );
+        let results = [
+            result("wut:a", true, "2026-06-12", Some("4.5")),
+            result("tub:b", true, "2026-06-26", Some("1.3")),
+        ];
+        let award = rule
+            .decide(learner(&[("tub", "77001")]), &results)
+            .expect("awarded");
+        assert_eq!(award.awarding_bodies, [university("tub")]);
+        assert_eq!(award.grade.as_deref(), Some("1.3"));
+        let not = rule.decide(learner(&[]), &results).unwrap_err();
+        assert_eq!(
+            not,
+            NotAwarded::NoHomeUniversity(vec!["wut".parse().unwrap(), "tub".parse().unwrap()])
+        );
+    }
+}
