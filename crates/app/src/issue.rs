@@ -12,12 +12,11 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use microcred_credentials::data_integrity::{Cryptosuite, ProofOptions, add_proof, proof_as_array};
+use microcred_credentials::data_integrity::Cryptosuite;
 use microcred_credentials::datetime::DateTime;
+use microcred_credentials::formats::{CredentialFormat, FormatError, OpenBadgesDataIntegrity};
 use microcred_credentials::key_file::IssuerKey;
-use microcred_credentials::open_badges::{
-    AwardedMicroCredential, IssuerProfile, open_badge_credential,
-};
+use microcred_credentials::open_badges::{AwardedMicroCredential, IssuerProfile};
 use microcred_model::{Alliance, AwardRule, AwardingBody, Learner, RecordedResult, StudentId};
 use microcred_specfile::ResolvedSpecification;
 
@@ -43,9 +42,7 @@ pub enum IssueError {
     )]
     NoAlliance(#[from] AllianceUndescribed),
     #[error("{0}")]
-    Projection(#[from] microcred_credentials::open_badges::ProjectionError),
-    #[error("signing failed: {0}")]
-    Signing(#[from] microcred_credentials::data_integrity::ProofError),
+    Format(#[from] FormatError),
     #[error("{path}: {error}")]
     Write { path: String, error: std::io::Error },
 }
@@ -253,23 +250,6 @@ fn issuers(
         .collect()
 }
 
-/// Signs an unsigned credential with every key (a proof set when there are several).
-pub fn sign(
-    credential: &serde_json::Value,
-    keys: &[IssuerKey],
-    suite: Cryptosuite,
-    now: DateTime,
-) -> Result<serde_json::Value, IssueError> {
-    let mut signed = credential.clone();
-    for key in keys {
-        let options =
-            ProofOptions::assertion(suite, key.verification_method.clone(), now.to_string());
-        signed = add_proof(&signed, &key.key, &options)?;
-    }
-    proof_as_array(&mut signed);
-    Ok(signed)
-}
-
 /// Writes a file whole or not at all: to a temporary name, then renamed into place.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), IssueError> {
     let failed = |error| IssueError::Write {
@@ -357,7 +337,11 @@ pub fn issue_from_results(
             &learner_key,
             &profiles[0].id,
         ]);
-        let credential = open_badge_credential(&AwardedMicroCredential {
+        // Offline issuing writes Open Badges 3.0 files, through the same format as the platform.
+        let format = OpenBadgesDataIntegrity {
+            cryptosuite: options.suite,
+        };
+        let credential = format.unsigned(&AwardedMicroCredential {
             specification,
             catalogue: &spec.catalogue,
             award: &award,
@@ -370,7 +354,7 @@ pub fn issue_from_results(
             status: &[],
             valid_until: None,
         })?;
-        let signed = sign(&credential, &signing, options.suite, options.now)?;
+        let signed = format.sign(&credential, &signing, options.now)?;
         let file = out.join(format!(
             "{}.json",
             credential_id.trim_start_matches("urn:uuid:")

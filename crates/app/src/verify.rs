@@ -7,7 +7,7 @@ use serde_json::Value;
 use microcred_credentials::datetime::DateTime;
 use microcred_credentials::did::{DidError, DidResolver};
 use microcred_credentials::trust::TrustList;
-use microcred_credentials::verify::{Context, MAX_CREDENTIAL_BYTES, Report, verify_credential};
+use microcred_credentials::verify::{Context, MAX_CREDENTIAL_BYTES, Report, verify_document};
 
 use crate::json_file::{JsonFileError, read_json};
 
@@ -117,7 +117,7 @@ impl Verifier {
 
     /// Verifies a credential already read.
     pub fn verify(&self, credential: &Value, now: DateTime) -> Report {
-        verify_credential(
+        verify_document(
             credential,
             &Context {
                 trust: self.trust.as_ref(),

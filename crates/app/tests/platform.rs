@@ -1175,3 +1175,100 @@ async fn issuing_offline_and_on_the_platform_awards_the_same() {
         );
     }
 }
+
+/// A second credential format plugs in as a module: here one defined by this test (the same
+/// Open Badges credential with `eddsa-jcs-2022` proofs). Issuing stores one document per
+/// format, each with the credential's status entries, and each verifies.
+#[tokio::test]
+async fn a_second_format_is_issued_beside_the_first() {
+    use std::sync::Arc;
+
+    use microcred_credentials::data_integrity::{
+        Cryptosuite, ProofOptions, add_proof, proof_as_array,
+    };
+    use microcred_credentials::datetime::DateTime;
+    use microcred_credentials::formats::{CredentialFormat, FormatError, OpenBadgesDataIntegrity};
+    use microcred_credentials::key_file::IssuerKey;
+    use microcred_credentials::open_badges::{AwardedMicroCredential, open_badge_credential};
+
+    #[derive(Debug)]
+    struct JcsForTests;
+
+    impl CredentialFormat for JcsForTests {
+        fn name(&self) -> &'static str {
+            "test-jcs"
+        }
+        fn media_type(&self) -> &'static str {
+            "application/vc+ld+json"
+        }
+        fn unsigned(
+            &self,
+            awarded: &AwardedMicroCredential<'_>,
+        ) -> Result<serde_json::Value, FormatError> {
+            Ok(open_badge_credential(awarded)?)
+        }
+        fn sign(
+            &self,
+            unsigned: &serde_json::Value,
+            signers: &[IssuerKey],
+            created: DateTime,
+        ) -> Result<serde_json::Value, FormatError> {
+            let mut signed = unsigned.clone();
+            for key in signers {
+                let options = ProofOptions::assertion(
+                    Cryptosuite::EddsaJcs2022,
+                    key.verification_method.clone(),
+                    created.to_string(),
+                );
+                signed = add_proof(&signed, &key.key, &options)?;
+            }
+            proof_as_array(&mut signed);
+            Ok(signed)
+        }
+    }
+
+    for (backend, store) in testing::stores().await {
+        let mut w = world(store).await;
+        w.platform = w.platform.clone().with_formats(vec![
+            Arc::new(OpenBadgesDataIntegrity::default()),
+            Arc::new(JcsForTests),
+        ]);
+        published(&w).await;
+        let p = &w.platform;
+        let (wut, tub) = many_results(1);
+        p.import_results(&w.wut, "wut.csv", results(&wut), &mut |_| {})
+            .await
+            .unwrap();
+        p.import_results(&w.tub, "tub.csv", results(&tub), &mut |_| {})
+            .await
+            .unwrap();
+        let outcome = p.issue(&w.wut, SPEC, None, &mut |_, _| {}).await.unwrap();
+        assert_eq!(outcome.issued.len(), 1, "{backend}: {outcome:?}");
+        let record = p
+            .credential(&w.wut, &outcome.issued[0].credential)
+            .await
+            .unwrap();
+        assert_eq!(record.format, "ob3-di", "{backend}");
+        assert_eq!(record.alternatives.len(), 1, "{backend}");
+        let second = &record.alternatives[0];
+        assert_eq!(second.format, "test-jcs");
+        assert_eq!(
+            second.document["proof"][0]["cryptosuite"], "eddsa-jcs-2022",
+            "{backend}"
+        );
+        assert_eq!(
+            second.document["credentialStatus"], record.document["credentialStatus"],
+            "{backend}: one credential, one status"
+        );
+        for document in [&record.document, &second.document] {
+            let (report, _) = p.verify(document).await.unwrap();
+            assert_eq!(report.verdict, Verdict::Valid, "{backend}: {report:?}");
+        }
+        // Revoking the credential revokes it in every format.
+        p.revoke(&w.wut, &record.id, "issued in error")
+            .await
+            .unwrap();
+        let (report, _) = p.verify(&second.document).await.unwrap();
+        assert_eq!(report.verdict, Verdict::Revoked, "{backend}: {report:?}");
+    }
+}

@@ -392,7 +392,9 @@ fn status_lists_are_fetched_only_from_where_the_trust_list_allows() {
         &bits,
         DateTime::now(),
     );
-    let body = add_proof(&list, &issuer.key, &options).unwrap().to_string();
+    let body = add_proof(&list, issuer.key.as_ref(), &options)
+        .unwrap()
+        .to_string();
     let (tx, rx) = std::sync::mpsc::channel::<String>();
     std::thread::spawn(move || {
         use std::io::{Read, Write};
@@ -413,7 +415,7 @@ fn status_lists_are_fetched_only_from_where_the_trust_list_allows() {
         serde_json::from_slice(&std::fs::read(dir.join(file)).unwrap()).unwrap();
     credential.as_object_mut().unwrap().remove("proof");
     credential["credentialStatus"] = status_entry(&url, 99, StatusPurpose::Revocation);
-    let mut signed = add_proof(&credential, &issuer.key, &options).unwrap();
+    let mut signed = add_proof(&credential, issuer.key.as_ref(), &options).unwrap();
     proof_as_array(&mut signed);
     std::fs::write(dir.join("revocable.json"), signed.to_string()).unwrap();
 

@@ -8,8 +8,8 @@ use sha2::{Digest, Sha256};
 use crate::datetime::DateTime;
 use crate::did::{DidError, DidResolver};
 use crate::jsonld::{self, JsonLdError, bundled};
-use crate::keys::SigningKey;
 use crate::rdfc::{CanonicalizationError, HashAlgorithm, WorkBudget, canonicalize};
+use crate::signer::{KeyAlgorithm, Signer};
 
 /// The context that defines Data Integrity terms for documents whose own contexts do not
 /// (VC 1.1); the VC 2.0 context defines them itself.
@@ -35,6 +35,13 @@ impl Cryptosuite {
 
     pub fn parse(name: &str) -> Option<Cryptosuite> {
         Cryptosuite::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// The key algorithm its signatures are made with.
+    pub fn algorithm(self) -> KeyAlgorithm {
+        match self {
+            Cryptosuite::EddsaRdfc2022 | Cryptosuite::EddsaJcs2022 => KeyAlgorithm::Ed25519,
+        }
     }
 }
 
@@ -127,6 +134,11 @@ pub enum ProofError {
     NoContext,
     #[error("the document has no proof")]
     NoProof,
+    #[error("{cryptosuite} signs with another algorithm than this {algorithm} key")]
+    WrongKeyAlgorithm {
+        cryptosuite: &'static str,
+        algorithm: KeyAlgorithm,
+    },
     #[error("the document has {0} proofs; at most {MAX_PROOFS} are checked")]
     TooManyProofs(usize),
     #[error("a proof is not a JSON object")]
@@ -174,9 +186,15 @@ fn context_list(context: &Value) -> Vec<&Value> {
 /// (an array); `previous_proof` makes a chain.
 pub fn add_proof(
     document: &Value,
-    key: &SigningKey,
+    key: &dyn Signer,
     options: &ProofOptions,
 ) -> Result<Value, ProofError> {
+    if key.algorithm() != options.cryptosuite.algorithm() {
+        return Err(ProofError::WrongKeyAlgorithm {
+            cryptosuite: options.cryptosuite.name(),
+            algorithm: key.algorithm(),
+        });
+    }
     let mut unsecured = document.as_object().ok_or(ProofError::NotAnObject)?.clone();
     let existing = unsecured.remove("proof").map(into_list).unwrap_or_default();
     let context = unsecured.get_mut("@context").ok_or(ProofError::NoContext)?;

@@ -2,10 +2,13 @@
 //! exports one) whose secret is sealed under a passphrase, or, where the operator chose so,
 //! in plain text (`secretKeyMultibase`).
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::keys::{KeyError, PublicKey, SigningKey};
 use crate::sealed::{SealError, Sealed, open_with_passphrase, seal_with_passphrase};
+use crate::signer::Signer;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -42,10 +45,10 @@ pub enum KeyFileError {
     WrongController(String, String),
 }
 
-/// A key ready to sign, with the names a proof gives it.
+/// A key ready to sign, of any algorithm, with the names a proof gives it.
 #[derive(Clone, Debug)]
 pub struct IssuerKey {
-    pub key: SigningKey,
+    pub key: Arc<dyn Signer>,
     /// `verificationMethod` of proofs.
     pub verification_method: String,
     /// The issuer's DID.
@@ -138,7 +141,7 @@ impl KeyFile {
             ));
         }
         Ok(IssuerKey {
-            key,
+            key: Arc::new(key),
             verification_method: self.id.clone(),
             controller: self.controller.clone(),
         })
@@ -154,7 +157,7 @@ mod tests {
         let key = SigningKey::generate().unwrap();
         let plain = KeyFile::new(&key, None, None).unwrap();
         let opened = plain.issuer_key(None).unwrap();
-        assert_eq!(opened.key.public_key(), key.public_key());
+        assert_eq!(opened.key.sign(b"m"), key.sign(b"m").to_vec());
         assert_eq!(opened.controller, key.public_key().did_key());
 
         let sealed =

@@ -7,12 +7,14 @@
 pub mod data_integrity;
 pub mod datetime;
 pub mod did;
+pub mod formats;
 pub mod jsonld;
 pub mod key_file;
 pub mod keys;
 pub mod open_badges;
 pub mod rdfc;
 pub mod sealed;
+pub mod signer;
 pub mod statement;
 pub mod status_list;
 pub mod trust;

@@ -47,6 +47,8 @@ pub enum Verdict {
     UnknownIssuer,
     /// Not a well-formed credential.
     Malformed,
+    /// A credential of a format microcred does not check (yet): nothing is said either way.
+    Unsupported,
 }
 
 impl Verdict {
@@ -56,6 +58,7 @@ impl Verdict {
         match self {
             Verdict::Tampered => 0,
             Verdict::Malformed => 1,
+            Verdict::Unsupported => 1,
             Verdict::UnknownIssuer => 2,
             Verdict::Revoked => 3,
             Verdict::Suspended => 4,
@@ -72,7 +75,7 @@ impl Verdict {
     pub fn statement_is_authentic(self) -> bool {
         !matches!(
             self,
-            Verdict::Tampered | Verdict::Malformed | Verdict::UnknownIssuer
+            Verdict::Tampered | Verdict::Malformed | Verdict::UnknownIssuer | Verdict::Unsupported
         )
     }
 
@@ -92,6 +95,9 @@ impl Verdict {
                 "Unknown issuer: the signatures hold, but the issuer is not in the trust list."
             }
             Verdict::Malformed => "Not a valid credential: it is malformed.",
+            Verdict::Unsupported => {
+                "Cannot be checked: this credential's format is not one microcred verifies yet, so nothing is said about whether it is authentic."
+            }
         }
     }
 }
@@ -178,6 +184,60 @@ fn proof_verdict(error: &ProofError) -> Verdict {
     }
 }
 
+/// What a document to verify is, by its shape: verification dispatches on it, so a new
+/// format's verification is a new kind and a new module, not a branch inside another's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DocumentKind {
+    /// A JSON-LD verifiable credential (VC 1.1 or 2.0), secured by embedded Data Integrity
+    /// proofs: Open Badges 3.0 and microcred's own.
+    JsonLdCredential,
+    /// A compact JWS or JWT (VC-JWT, SD-JWT VC): not checked yet.
+    CompactJws,
+    /// A JWS JSON serialization (`payload` and `signatures`: a JAdES-sealed EDC): not checked
+    /// yet.
+    JwsJson,
+    /// None of these.
+    Unknown,
+}
+
+impl DocumentKind {
+    /// The kind of `document`.
+    pub fn of(document: &Value) -> DocumentKind {
+        match document {
+            Value::Object(o) if o.contains_key("@context") => DocumentKind::JsonLdCredential,
+            Value::Object(o) if o.contains_key("signatures") || o.contains_key("signature") => {
+                DocumentKind::JwsJson
+            }
+            Value::String(s) if s.split('.').count() >= 3 && !s.contains(char::is_whitespace) => {
+                DocumentKind::CompactJws
+            }
+            _ => DocumentKind::Unknown,
+        }
+    }
+}
+
+/// Verifies any document microcred is given: dispatches on its [`DocumentKind`]. Formats it
+/// does not check get [`Verdict::Unsupported`], never a verdict about their authenticity.
+pub fn verify_document(document: &Value, context: &Context<'_>) -> Report {
+    let unsupported = |what: &str| Report {
+        verified: false,
+        verdict: Verdict::Unsupported,
+        checks: vec![Check {
+            name: "format",
+            status: Status::Skipped,
+            detail: format!("{what}: microcred does not verify this format yet"),
+        }],
+    };
+    match DocumentKind::of(document) {
+        DocumentKind::JsonLdCredential => verify_credential(document, context),
+        DocumentKind::CompactJws => unsupported("a compact JWS (VC-JWT or SD-JWT)"),
+        DocumentKind::JwsJson => unsupported("a JWS JSON serialization (e.g. a JAdES seal)"),
+        // Not a credential at all (no @context): the JSON-LD checks say what is missing.
+        DocumentKind::Unknown => verify_credential(document, context),
+    }
+}
+
+/// Verifies a JSON-LD verifiable credential and its Data Integrity proofs.
 pub fn verify_credential(credential: &Value, context: &Context<'_>) -> Report {
     // Thousands of copies of a proof would make every check below read thousands of objects:
     // such a credential is refused before any of them.

@@ -317,3 +317,36 @@ fn garbage_gets_a_report_not_a_panic() {
         );
     }
 }
+
+#[test]
+fn formats_microcred_does_not_check_are_unsupported_never_tampered() {
+    use microcred_credentials::verify::{DocumentKind, verify_document};
+    let resolver = DidResolver::new();
+    let context = Context {
+        trust: None,
+        status_lists: &[],
+        resolver: &resolver,
+        now: DateTime::parse("2026-07-01T00:00:00Z").unwrap(),
+    };
+    let jwt = json!("eyJhbGciOiJFUzI1NiJ9.eyJ2YyI6e319.c2lnbmF0dXJl");
+    let jades =
+        json!({ "payload": "e30", "signatures": [{ "protected": "e30", "signature": "AA" }] });
+    assert_eq!(DocumentKind::of(&jwt), DocumentKind::CompactJws);
+    assert_eq!(DocumentKind::of(&jades), DocumentKind::JwsJson);
+    assert_eq!(
+        DocumentKind::of(&credential("did:web:a.example")),
+        DocumentKind::JsonLdCredential
+    );
+    for document in [jwt, jades] {
+        let report = verify_document(&document, &context);
+        assert_eq!(report.verdict, Verdict::Unsupported, "{report:?}");
+        assert!(!report.verified);
+        assert_eq!(status(&report, "format"), Status::Skipped);
+        assert!(!report.verdict.statement_is_authentic());
+    }
+    // Anything else is read as a JSON-LD credential, whose checks say what is wrong.
+    assert_eq!(
+        verify_document(&json!({ "id": 1 }), &context).verdict,
+        Verdict::Malformed
+    );
+}

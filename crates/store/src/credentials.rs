@@ -48,8 +48,13 @@ pub struct CredentialRecord {
     pub state: CredentialState,
     /// False once a correction replaced it.
     pub current: bool,
+    /// The format of `document` (`ob3-di`): the first the credential was issued in.
+    pub format: String,
     /// The signed credential.
     pub document: serde_json::Value,
+    /// The same credential in the other formats it was issued in, one document each. Read by
+    /// [`get`]; lists leave them out.
+    pub alternatives: Vec<CredentialDocument>,
     pub date_of_issuing: String,
     pub issued_at: i64,
     /// The credential this one corrects.
@@ -59,7 +64,18 @@ pub struct CredentialRecord {
     pub changed_at: i64,
 }
 
-const COLUMNS: &str = "id, specification_id, version, learner_id, issuer, state, is_current, document, date_of_issuing, issued_at, replaces, reason, changed_at";
+/// One signed document of a credential, in one format.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CredentialDocument {
+    /// Its format's name (`microcred_credentials::formats`).
+    pub format: String,
+    /// The signed document.
+    pub document: serde_json::Value,
+}
+
+const COLUMNS: &str = "id, specification_id, version, learner_id, issuer, state, is_current, format, document, date_of_issuing, issued_at, replaces, reason, changed_at";
+/// Columns per credential row.
+const WIDTH: usize = 14;
 
 fn read(row: &sqlx::any::AnyRow) -> Result<CredentialRecord, StoreError> {
     let state: String = row.try_get("state")?;
@@ -72,7 +88,9 @@ fn read(row: &sqlx::any::AnyRow) -> Result<CredentialRecord, StoreError> {
         state: CredentialState::parse(&state)
             .ok_or_else(|| StoreError::Corrupt(format!("unknown credential state `{state}`")))?,
         current: row.try_get::<i64, _>("is_current")? != 0,
+        format: row.try_get("format")?,
         document: from_json("credential", &row.try_get::<String, _>("document")?)?,
+        alternatives: Vec::new(),
         date_of_issuing: row.try_get("date_of_issuing")?,
         issued_at: row.try_get("issued_at")?,
         replaces: row.try_get("replaces")?,
@@ -85,7 +103,7 @@ fn read(row: &sqlx::any::AnyRow) -> Result<CredentialRecord, StoreError> {
 /// for this specification.
 pub async fn insert(c: &mut AnyConnection, record: &CredentialRecord) -> Result<(), StoreError> {
     let inserted = sqlx::query(composed(format!(
-        "INSERT INTO credentials ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+        "INSERT INTO credentials ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
     )))
     .bind(&record.id)
     .bind(&record.specification_id)
@@ -94,6 +112,7 @@ pub async fn insert(c: &mut AnyConnection, record: &CredentialRecord) -> Result<
     .bind(&record.issuer)
     .bind(record.state.name())
     .bind(i64::from(record.current))
+    .bind(&record.format)
     .bind(to_json(&record.document))
     .bind(&record.date_of_issuing)
     .bind(record.issued_at)
@@ -103,7 +122,7 @@ pub async fn insert(c: &mut AnyConnection, record: &CredentialRecord) -> Result<
     .execute(&mut *c)
     .await;
     match inserted {
-        Ok(_) => Ok(()),
+        Ok(_) => insert_alternatives(c, std::slice::from_ref(record)).await,
         Err(e) => {
             let error = StoreError::from(e);
             Err(if error.is_conflict() {
@@ -124,10 +143,10 @@ pub async fn insert_many(
     c: &mut AnyConnection,
     records: &[CredentialRecord],
 ) -> Result<(), StoreError> {
-    for chunk in records.chunks(rows_per_statement(13)) {
+    for chunk in records.chunks(rows_per_statement(WIDTH)) {
         let sql = format!(
             "INSERT INTO credentials ({COLUMNS}) VALUES {}",
-            value_rows(chunk.len(), 13, 1, "")
+            value_rows(chunk.len(), WIDTH, 1, "")
         );
         let mut query = sqlx::query(composed(sql));
         for record in chunk {
@@ -139,6 +158,7 @@ pub async fn insert_many(
                 .bind(&record.issuer)
                 .bind(record.state.name())
                 .bind(i64::from(record.current))
+                .bind(&record.format)
                 .bind(to_json(&record.document))
                 .bind(&record.date_of_issuing)
                 .bind(record.issued_at)
@@ -155,10 +175,58 @@ pub async fn insert_many(
             }
         })?;
     }
+    insert_alternatives(c, records).await
+}
+
+/// Stores the credentials' documents in their other formats.
+async fn insert_alternatives(
+    c: &mut AnyConnection,
+    records: &[CredentialRecord],
+) -> Result<(), StoreError> {
+    let rows: Vec<(&str, &CredentialDocument)> = records
+        .iter()
+        .flat_map(|r| r.alternatives.iter().map(move |d| (r.id.as_str(), d)))
+        .collect();
+    for chunk in rows.chunks(rows_per_statement(3)) {
+        let sql = format!(
+            "INSERT INTO credential_documents (credential_id, format, document) VALUES {}",
+            value_rows(chunk.len(), 3, 1, "")
+        );
+        let mut query = sqlx::query(composed(sql));
+        for (id, document) in chunk {
+            query = query
+                .bind(*id)
+                .bind(&document.format)
+                .bind(to_json(&document.document));
+        }
+        query.execute(&mut *c).await?;
+    }
     Ok(())
 }
 
+/// A credential with its documents in every format it was issued in.
 pub async fn get(c: &mut AnyConnection, id: &str) -> Result<Option<CredentialRecord>, StoreError> {
+    let Some(mut record) = get_row(c, id).await? else {
+        return Ok(None);
+    };
+    record.alternatives = sqlx::query(
+        "SELECT format, document FROM credential_documents WHERE credential_id = $1 ORDER BY format",
+    )
+    .bind(id)
+    .fetch_all(&mut *c)
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(CredentialDocument {
+            format: row.try_get("format")?,
+            document: from_json("credential", &row.try_get::<String, _>("document")?)?,
+        })
+    })
+    .collect::<Result<_, StoreError>>()?;
+    Ok(Some(record))
+}
+
+async fn get_row(c: &mut AnyConnection, id: &str) -> Result<Option<CredentialRecord>, StoreError> {
     sqlx::query(composed(format!(
         "SELECT {COLUMNS} FROM credentials WHERE id = $1"
     )))

@@ -13,13 +13,17 @@ pub struct KeyRecord {
     pub owner: String,
     pub did: String,
     pub public_key_multibase: String,
+    /// The signature algorithm (`Ed25519`), as `microcred_credentials::signer` names it.
+    pub algorithm: String,
+    /// The key's X.509 certificate chain (PEM, leaf first), where it has one.
+    pub certificate_chain: Option<String>,
     /// The sealed secret, as JSON.
     pub sealed_secret: String,
     pub created_at: i64,
     pub retired_at: Option<i64>,
 }
 
-const COLUMNS: &str = "id, owner, did, public_key, sealed_secret, created_at, retired_at";
+const COLUMNS: &str = "id, owner, did, public_key, algorithm, certificate_chain, sealed_secret, created_at, retired_at";
 
 fn read(row: &sqlx::any::AnyRow) -> Result<KeyRecord, StoreError> {
     Ok(KeyRecord {
@@ -27,6 +31,8 @@ fn read(row: &sqlx::any::AnyRow) -> Result<KeyRecord, StoreError> {
         owner: row.try_get("owner")?,
         did: row.try_get("did")?,
         public_key_multibase: row.try_get("public_key")?,
+        algorithm: row.try_get("algorithm")?,
+        certificate_chain: row.try_get("certificate_chain")?,
         sealed_secret: row.try_get("sealed_secret")?,
         created_at: row.try_get("created_at")?,
         retired_at: row.try_get("retired_at")?,
@@ -35,12 +41,14 @@ fn read(row: &sqlx::any::AnyRow) -> Result<KeyRecord, StoreError> {
 
 pub async fn insert(c: &mut AnyConnection, key: &KeyRecord) -> Result<(), StoreError> {
     sqlx::query(composed(format!(
-        "INSERT INTO signing_keys ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+        "INSERT INTO signing_keys ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
     )))
     .bind(&key.id)
     .bind(&key.owner)
     .bind(&key.did)
     .bind(&key.public_key_multibase)
+    .bind(&key.algorithm)
+    .bind(&key.certificate_chain)
     .bind(&key.sealed_secret)
     .bind(key.created_at)
     .bind(key.retired_at)

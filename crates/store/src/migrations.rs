@@ -286,6 +286,21 @@ CREATE TABLE learner_invitations (
 CREATE INDEX learner_invitations_learner ON learner_invitations(learner_id);
 "#,
     ),
+    (
+        7,
+        "formats and algorithms: keys carry their algorithm (and certificate chain), a credential holds one document per format",
+        r#"
+ALTER TABLE signing_keys ADD COLUMN algorithm TEXT NOT NULL DEFAULT 'Ed25519';
+ALTER TABLE signing_keys ADD COLUMN certificate_chain TEXT;
+ALTER TABLE credentials ADD COLUMN format TEXT NOT NULL DEFAULT 'ob3-di';
+CREATE TABLE credential_documents (
+    credential_id TEXT NOT NULL REFERENCES credentials(id),
+    format TEXT NOT NULL,
+    document TEXT NOT NULL,
+    PRIMARY KEY (credential_id, format)
+);
+"#,
+    ),
 ];
 
 pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {

@@ -5,7 +5,7 @@
 
 use microcred_model::{Learner, Specification, StudentId, University, UniversityId};
 use microcred_store::accounts::{self, Account, Grant, Role, TokenKind};
-use microcred_store::credentials::{self, CredentialRecord, CredentialState};
+use microcred_store::credentials::{self, CredentialDocument, CredentialRecord, CredentialState};
 use microcred_store::results::{self, ResultRecord};
 use microcred_store::specifications::{self, State};
 use microcred_store::{Store, StoreError, audit, learners, new_id, status, testing, universities};
@@ -43,7 +43,9 @@ fn credential(id: &str, learner: &str) -> CredentialRecord {
         issuer: "wut".into(),
         state: CredentialState::Active,
         current: true,
+        format: "ob3-di".into(),
         document: serde_json::json!({ "id": id }),
+        alternatives: Vec::new(),
         date_of_issuing: "2026-06-26".into(),
         issued_at: 1,
         replaces: None,
@@ -338,15 +340,34 @@ async fn one_current_credential_even_when_issued_concurrently() {
         credentials::retire_for_correction(&mut c, &current.id, "corrected")
             .await
             .unwrap();
-        credentials::insert(&mut c, &credential("urn:uuid:new", "l1"))
-            .await
-            .unwrap();
+        // A credential issued in two formats keeps one document per format.
+        let mut two = credential("urn:uuid:new", "l1");
+        two.alternatives = vec![CredentialDocument {
+            format: "test-jcs".into(),
+            document: serde_json::json!({ "id": "urn:uuid:new", "other": true }),
+        }];
+        credentials::insert(&mut c, &two).await.unwrap();
         assert_eq!(
             credentials::holders(&mut c, "spec", &["l1".into(), "l2".into()])
                 .await
                 .unwrap(),
             ["l1"]
         );
+        let read = credentials::get(&mut c, "urn:uuid:new").await.unwrap();
+        assert_eq!(read.as_ref(), Some(&two), "{backend}");
+        // Lists carry the first format's document only.
+        let listed = credentials::list(
+            &mut c,
+            &credentials::Filter {
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let listed = listed.iter().find(|r| r.id == "urn:uuid:new").unwrap();
+        assert!(listed.alternatives.is_empty(), "{backend}");
+        assert_eq!(listed.format, "ob3-di");
     }
 }
 

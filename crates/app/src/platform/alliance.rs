@@ -8,6 +8,7 @@ use microcred_credentials::did::did_web_document;
 use microcred_credentials::key_file::IssuerKey;
 use microcred_credentials::keys::{PublicKey, SigningKey};
 use microcred_credentials::sealed::{Sealed, open, seal};
+use microcred_credentials::signer::{KeyAlgorithm, open_signer};
 use microcred_credentials::trust::{TrustList, TrustedIssuer};
 use microcred_model::{Alliance, University};
 use microcred_store::accounts::Account;
@@ -78,6 +79,8 @@ impl Platform {
             owner: owner.to_owned(),
             did: did.to_owned(),
             public_key_multibase: key.public_key().to_multibase(),
+            algorithm: KeyAlgorithm::Ed25519.name().to_owned(),
+            certificate_chain: None,
             sealed_secret: serde_json::to_string(&sealed).unwrap_or_default(),
             created_at: now(),
             retired_at: None,
@@ -208,11 +211,11 @@ impl Platform {
             record.id.as_bytes(),
         )
         .map_err(|e| PlatformError::Internal(format!("key {} cannot be opened: {e}", record.id)))?;
-        let secret: [u8; 32] = secret
-            .try_into()
-            .map_err(|_| PlatformError::Internal(format!("key {} is not 32 bytes", record.id)))?;
+        // The algorithm stored with the key decides how its secret is read.
+        let signer = open_signer(&record.algorithm, &secret)
+            .map_err(|e| PlatformError::Internal(format!("key {}: {e}", record.id)))?;
         Ok(IssuerKey {
-            key: SigningKey::from_bytes(&secret),
+            key: signer,
             verification_method: record.id,
             controller: record.did,
         })

@@ -18,6 +18,8 @@ pub mod workers;
 
 use std::sync::Arc;
 
+use microcred_credentials::formats::{CredentialFormat, OpenBadgesDataIntegrity};
+
 use serde::Serialize;
 
 use microcred_store::{Store, StoreError};
@@ -199,9 +201,13 @@ pub struct Platform {
     checker: Arc<Checker>,
     verifier: Arc<verification::VerifierCache>,
     heavy: Arc<workers::HeavyWork>,
+    /// The formats every credential is issued in, the first one's document leading (it is the
+    /// one listed, printed and verified by default).
+    formats: Arc<Vec<Arc<dyn CredentialFormat>>>,
 }
 
 impl Platform {
+    /// The platform over `store`, issuing Open Badges 3.0 with Data Integrity proofs.
     pub fn new(store: Store, config: Config, checker: Checker) -> Platform {
         Platform {
             store,
@@ -209,7 +215,16 @@ impl Platform {
             checker: Arc::new(checker),
             verifier: Arc::default(),
             heavy: Arc::default(),
+            formats: Arc::new(vec![Arc::new(OpenBadgesDataIntegrity::default())]),
         }
+    }
+
+    /// The platform issuing every credential in `formats` (at least one; the first leads).
+    pub fn with_formats(mut self, formats: Vec<Arc<dyn CredentialFormat>>) -> Platform {
+        if !formats.is_empty() {
+            self.formats = Arc::new(formats);
+        }
+        self
     }
 
     pub fn store(&self) -> &Store {

@@ -13,7 +13,7 @@ use microcred_credentials::open_badges::{Statement, describe};
 use microcred_credentials::trust::TrustList;
 use microcred_credentials::vc::{Strictness, validate_credential};
 use microcred_credentials::verify::{
-    Context, MAX_PRESENTED_CREDENTIALS, Report, verify_credential, verify_presentation,
+    Context, MAX_PRESENTED_CREDENTIALS, Report, verify_document, verify_presentation,
 };
 use microcred_store::accounts::Account;
 use microcred_store::{audit, status};
@@ -88,7 +88,7 @@ impl Platform {
         let credential = credential.clone();
         // Canonicalization and signatures are CPU work: off the async workers, in the queue.
         self.heavy("verification", move || {
-            let report = verify_credential(
+            let report = verify_document(
                 &credential,
                 &Context {
                     trust: Some(&known.trust),
@@ -234,7 +234,9 @@ impl Platform {
         );
         let unsigned = credential.clone();
         let mut signed = self
-            .heavy("signing", move || add_proof(&unsigned, &key.key, &options))
+            .heavy("signing", move || {
+                add_proof(&unsigned, key.key.as_ref(), &options)
+            })
             .await?
             .map_err(|e| {
                 PlatformError::invalid(

@@ -13,20 +13,19 @@ mod status_lists;
 pub use lifecycle::{Transition, TransitionRule};
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::Value;
 
-use microcred_credentials::data_integrity::Cryptosuite;
 use microcred_credentials::datetime::DateTime;
+use microcred_credentials::formats::CredentialFormat;
 use microcred_credentials::key_file::IssuerKey;
-use microcred_credentials::open_badges::{
-    AwardedMicroCredential, IssuerProfile, open_badge_credential,
-};
+use microcred_credentials::open_badges::{AwardedMicroCredential, IssuerProfile};
 use microcred_credentials::status_list::StatusPurpose;
 use microcred_model::{Award, AwardRule, AwardingBody, Catalogue, RecordedResult};
 use microcred_store::accounts::Account;
-use microcred_store::credentials::{self, CredentialRecord, CredentialState};
+use microcred_store::credentials::{self, CredentialDocument, CredentialRecord, CredentialState};
 use microcred_store::results::{self, ResultRecord};
 use microcred_store::specifications::{self, VersionRecord};
 use microcred_store::{Connection, Tx, audit, catalogue, learners, new_id, now, universities};
@@ -36,7 +35,6 @@ use super::authz::{self, Action};
 use super::learners::ANALYZE_AFTER;
 use super::{Platform, PlatformError, Result};
 use crate::awarding::{ProfileExtras, issuer_profile};
-use crate::issue::sign;
 
 /// Learners issued to per transaction.
 pub const ISSUE_BATCH: usize = 500;
@@ -484,11 +482,13 @@ impl Platform {
             .config
             .achievement_url(specification_id, issuing.version.version);
         let version_text = issuing.version.version.to_string();
-        let mut unsigned = Vec::with_capacity(awards.len());
+        // One document per format for each award, built here, signed on worker threads.
+        let formats = self.formats.clone();
+        let mut unsigned = Vec::with_capacity(awards.len() * formats.len());
         for (i, (_, award)) in awards.iter().enumerate() {
             let mut status = vec![revocation[i].clone()];
             status.extend(suspension.get(i).cloned());
-            let credential = open_badge_credential(&AwardedMicroCredential {
+            let awarded = AwardedMicroCredential {
                 specification: &issuing.version.specification,
                 catalogue: &issuing.catalogue,
                 award,
@@ -500,18 +500,30 @@ impl Platform {
                 specification_version: Some(&version_text),
                 status: &status,
                 valid_until: None,
-            })
-            .map_err(|e| PlatformError::Conflict(e.to_string()))?;
-            unsigned.push(credential);
+            };
+            for format in formats.iter() {
+                unsigned.push(
+                    format
+                        .unsigned(&awarded)
+                        .map_err(|e| PlatformError::Conflict(e.to_string()))?,
+                );
+            }
         }
         let keys: Vec<IssuerKey> = signers.iter().map(|b| b.key.clone()).collect();
-        let signed = sign_in_parallel(unsigned, keys).await?;
+        let mut signed = sign_in_parallel(unsigned, formats.clone(), keys)
+            .await?
+            .into_iter();
         let at = now();
-        let records: Vec<CredentialRecord> = signed
-            .into_iter()
-            .zip(&awards)
-            .zip(&credential_ids)
-            .map(|((document, (learner_id, award)), id)| CredentialRecord {
+        let mut records = Vec::with_capacity(awards.len());
+        for ((learner_id, award), id) in awards.iter().zip(&credential_ids) {
+            let mut documents = formats.iter().map(|format| CredentialDocument {
+                format: format.name().to_owned(),
+                document: signed.next().unwrap_or_default(),
+            });
+            let Some(leading) = documents.next() else {
+                return Err(PlatformError::Internal("no credential format".into()));
+            };
+            records.push(CredentialRecord {
                 id: id.clone(),
                 specification_id: specification_id.to_owned(),
                 version: issuing.version.version,
@@ -519,7 +531,9 @@ impl Platform {
                 issuer: issuer_owner.clone(),
                 state: CredentialState::Active,
                 current: true,
-                document,
+                format: leading.format,
+                document: leading.document,
+                alternatives: documents.collect(),
                 date_of_issuing: award
                     .date_of_issuing
                     .map(|d| d.to_string())
@@ -528,8 +542,8 @@ impl Platform {
                 replaces: replaces.map(str::to_owned),
                 reason: String::new(),
                 changed_at: at,
-            })
-            .collect();
+            });
+        }
         credentials::insert_many(tx, &records).await?;
         let entries: Vec<(String, Value)> = records
             .iter()
@@ -561,22 +575,31 @@ fn recorded(row: &ResultRecord) -> Option<RecordedResult> {
     })
 }
 
-/// Signs credentials on every core, off the async workers.
-async fn sign_in_parallel(unsigned: Vec<Value>, keys: Vec<IssuerKey>) -> Result<Vec<Value>> {
+/// Signs documents on every core, off the async workers: `unsigned` holds one document per
+/// format for each credential, in the order of `formats`.
+async fn sign_in_parallel(
+    unsigned: Vec<Value>,
+    formats: Arc<Vec<Arc<dyn CredentialFormat>>>,
+    keys: Vec<IssuerKey>,
+) -> Result<Vec<Value>> {
     tokio::task::spawn_blocking(move || {
         let now = DateTime::now();
+        let per_credential = formats.len().max(1);
+        let credentials = unsigned.len() / per_credential;
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
-            .min(unsigned.len().max(1));
-        let chunk = unsigned.len().div_ceil(threads).max(1);
+            .min(credentials.max(1));
+        // Whole credentials per thread, so each document meets its format.
+        let chunk = credentials.div_ceil(threads).max(1) * per_credential;
         std::thread::scope(|scope| {
             let handles: Vec<_> = unsigned
                 .chunks(chunk)
                 .map(|part| {
-                    let keys = &keys;
+                    let (keys, formats) = (&keys, &formats);
                     scope.spawn(move || {
                         part.iter()
-                            .map(|c| sign(c, keys, Cryptosuite::EddsaRdfc2022, now))
+                            .zip(formats.iter().cycle())
+                            .map(|(document, format)| format.sign(document, keys, now))
                             .collect::<std::result::Result<Vec<_>, _>>()
                     })
                 })

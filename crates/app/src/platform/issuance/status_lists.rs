@@ -146,6 +146,6 @@ fn sign_status_list(
         key.verification_method.clone(),
         DateTime::now().to_string(),
     );
-    add_proof(&list, &key.key, &options)
+    add_proof(&list, key.key.as_ref(), &options)
         .map_err(|e| PlatformError::Internal(format!("signing status list {url}: {e}")))
 }
