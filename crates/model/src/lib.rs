@@ -15,6 +15,7 @@ mod date;
 mod element;
 mod ids;
 mod learner;
+mod platform;
 mod quantity;
 mod specification;
 pub mod suggest;
@@ -33,6 +34,7 @@ pub use date::{Date, DateError};
 pub use element::StandardElement;
 pub use ids::{CourseElementId, IdError, SpecificationId, UniversityId};
 pub use learner::{Award, Learner, StudentId};
+pub use platform::{CredentialState, Grant, ReviewState, Role};
 pub use quantity::{EctsCredits, EqfLevel, QuantityError, format_hundredths};
 pub use specification::{
     AwardingPolicy, FurtherInformation, Grading, IscedF, Level, Participation, QualityAssurance,

@@ -5,7 +5,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 
-use microcred_store::accounts::Account;
+use microcred_app::platform::Account;
 
 use crate::AppState;
 use crate::problem::ApiError;

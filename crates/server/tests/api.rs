@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use microcred_app::Checker;
 use microcred_app::platform::auth::{NewAccount, SignInLimits};
 use microcred_app::platform::{Config, Platform};
-use microcred_store::accounts::{Grant, Role};
+use microcred_model::{Grant, Role};
 use microcred_store::{Store, testing};
 
 const SPEC: &str = "enhance-certificate-sustainable-entrepreneurship";

@@ -14,9 +14,11 @@ use tower::ServiceExt;
 
 use microcred_app::Checker;
 use microcred_app::platform::auth::NewAccount;
+use microcred_app::platform::issuance::CredentialQuery;
 use microcred_app::platform::{Config, Platform};
-use microcred_store::accounts::{Account, Grant, Role};
-use microcred_store::credentials::{CredentialState, Filter};
+use microcred_model::CredentialState;
+use microcred_model::{Grant, Role};
+use microcred_store::accounts::Account;
 use microcred_store::testing;
 
 const PASSWORD: &str = microcred_app::platform::demo::PASSWORD;
@@ -193,10 +195,10 @@ async fn world(store: microcred_store::Store) -> World {
     let credentials = platform
         .credentials(
             &admin,
-            Filter {
+            CredentialQuery {
                 specification: Some(PUBLISHED.into()),
                 limit: 1000,
-                ..Filter::default()
+                ..CredentialQuery::default()
             },
         )
         .await

@@ -1,81 +1,19 @@
 //! Accounts of people (and the programs they authorise), their roles, sessions and API tokens.
 //! Passwords arrive hashed and tokens as hashes: neither is ever stored in the clear.
 
-use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
+
+use microcred_model::{Grant, Role};
 
 use crate::{StoreError, composed, now};
 
-/// What a person may do. University-scoped roles hold for one university only.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Role {
-    /// Configures the alliance: universities, keys, accounts.
-    AllianceAdmin,
-    /// Records results, issues, revokes, for one university.
-    Registrar,
-    /// Writes specifications and course elements of one university.
-    Teacher,
-    /// The Teaching Fund jury: preliminary advice on submitted specifications.
-    Jury,
-    /// The task group: preliminary advice on submitted specifications.
-    TaskGroup,
-    /// The management board: decides on submitted specifications.
-    Board,
-    /// Owns credentials; sees only their own.
-    Learner,
-}
-
-impl Role {
-    pub const ALL: [Role; 7] = [
-        Role::AllianceAdmin,
-        Role::Registrar,
-        Role::Teacher,
-        Role::Jury,
-        Role::TaskGroup,
-        Role::Board,
-        Role::Learner,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Role::AllianceAdmin => "alliance-admin",
-            Role::Registrar => "registrar",
-            Role::Teacher => "teacher",
-            Role::Jury => "jury",
-            Role::TaskGroup => "task-group",
-            Role::Board => "board",
-            Role::Learner => "learner",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.name() == name)
-    }
-
-    /// Whether the role is held for one university (and needs it named).
-    pub fn per_university(self) -> bool {
-        matches!(self, Role::Registrar | Role::Teacher)
-    }
-}
-
-/// A role, and for university-scoped roles, the university.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Grant {
-    pub role: Role,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub university: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Account {
     pub id: String,
     pub email: String,
     pub name: String,
-    #[serde(skip)]
     pub password_hash: Option<String>,
     /// For a learner's account: the learner it belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub learner_id: Option<String>,
     pub disabled: bool,
     pub grants: Vec<Grant>,

@@ -1,12 +1,11 @@
 //! The audit log: every change of state, who made it and when. Appended in the same
 //! transaction as the change it records, so one is never without the other.
 
-use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
 
 use crate::{StoreError, composed, from_json, now, rows_per_statement, to_json, value_rows};
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AuditEntry {
     pub seq: i64,
     pub at: i64,

@@ -1,42 +1,15 @@
 //! Issued credentials, as signed, with their state. At most one current credential per learner
 //! and specification (a unique index): issuing twice, even at the same moment, never makes two.
 
-use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
+
+use microcred_model::CredentialState;
 
 use crate::{
     StoreError, composed, from_json, now, placeholders, rows_per_statement, to_json, value_rows,
 };
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum CredentialState {
-    Active,
-    Suspended,
-    Revoked,
-}
-
-impl CredentialState {
-    pub fn name(self) -> &'static str {
-        match self {
-            CredentialState::Active => "active",
-            CredentialState::Suspended => "suspended",
-            CredentialState::Revoked => "revoked",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<CredentialState> {
-        [
-            CredentialState::Active,
-            CredentialState::Suspended,
-            CredentialState::Revoked,
-        ]
-        .into_iter()
-        .find(|s| s.name() == name)
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CredentialRecord {
     /// `urn:uuid:…`, as in the credential.
     pub id: String,
@@ -65,7 +38,7 @@ pub struct CredentialRecord {
 }
 
 /// One signed document of a credential, in one format.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CredentialDocument {
     /// Its format's name (`microcred_credentials::formats`).
     pub format: String,

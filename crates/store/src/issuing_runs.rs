@@ -1,12 +1,11 @@
 //! Issuing runs: issuance to every eligible learner started from a web page, and its progress,
 //! which the page reads back (from any server).
 
-use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 
 use crate::StoreError;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct IssuingRun {
     pub id: String,
     /// The account that started it; only they see it.

@@ -3,14 +3,13 @@
 //! A result is keyed by (learner, element, day): storing it again replaces it, so an import that
 //! is run again, or resumed after a crash, never duplicates anything.
 
-use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
 
 use crate::{
     StoreError, composed, from_json, now, placeholders, rows_per_statement, to_json, value_rows,
 };
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResultRecord {
     pub learner_id: String,
     pub element_id: String,
@@ -158,7 +157,7 @@ pub async fn count(c: &mut AnyConnection) -> Result<i64, StoreError> {
 }
 
 /// An import of a results file, and what became of its rows.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ImportRecord {
     pub id: String,
     pub file_name: String,

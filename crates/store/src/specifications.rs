@@ -1,65 +1,16 @@
 //! Specifications, their versions and the review of each version. A published version is never
 //! changed: an edit after publication starts a new version.
 
-use microcred_model::Specification;
-use serde::{Deserialize, Serialize};
+use microcred_model::{ReviewState, Specification};
 use sqlx::{AnyConnection, Row};
 
 use crate::{StoreError, composed, from_json, now, to_json};
 
-/// Where a version is in the review workflow.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum State {
-    /// Being written; editable.
-    Draft,
-    /// Submitted for review: the jury and task group advise, the board decides.
-    Submitted,
-    /// Sent back by the board; editable again.
-    ChangesRequested,
-    Rejected,
-    /// Approved by the board: in the catalogue, immutable, credentials may be issued.
-    Published,
-    /// No longer offered; its credentials stay valid.
-    Retired,
-}
-
-impl State {
-    pub const ALL: [State; 6] = [
-        State::Draft,
-        State::Submitted,
-        State::ChangesRequested,
-        State::Rejected,
-        State::Published,
-        State::Retired,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            State::Draft => "draft",
-            State::Submitted => "submitted",
-            State::ChangesRequested => "changes-requested",
-            State::Rejected => "rejected",
-            State::Published => "published",
-            State::Retired => "retired",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<State> {
-        State::ALL.into_iter().find(|s| s.name() == name)
-    }
-
-    /// Whether a version in this state may still be edited.
-    pub fn editable(self) -> bool {
-        matches!(self, State::Draft | State::ChangesRequested)
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct VersionRecord {
     pub specification_id: String,
     pub version: i64,
-    pub state: State,
+    pub state: ReviewState,
     pub specification: Specification,
     /// The rules' findings when it was last checked (on submission), as the API reports them.
     pub findings: serde_json::Value,
@@ -75,7 +26,7 @@ fn read(row: &sqlx::any::AnyRow) -> Result<VersionRecord, StoreError> {
     Ok(VersionRecord {
         specification_id: row.try_get("specification_id")?,
         version: row.try_get("version")?,
-        state: State::parse(&state)
+        state: ReviewState::parse(&state)
             .ok_or_else(|| StoreError::Corrupt(format!("unknown state `{state}`")))?,
         specification: from_json("specification", &row.try_get::<String, _>("document")?)?,
         findings: from_json("findings", &row.try_get::<String, _>("findings")?)?,
@@ -119,7 +70,7 @@ async fn insert_version(
     let record = VersionRecord {
         specification_id: id.to_owned(),
         version,
-        state: State::Draft,
+        state: ReviewState::Draft,
         specification: specification.clone(),
         findings: serde_json::Value::Array(Vec::new()),
         updated_by: by.to_owned(),
@@ -221,7 +172,7 @@ pub async fn published(
 /// The newest version of every specification, optionally only those in `state`.
 pub async fn list_latest(
     c: &mut AnyConnection,
-    state: Option<State>,
+    state: Option<ReviewState>,
 ) -> Result<Vec<VersionRecord>, StoreError> {
     let rows = sqlx::query(composed(format!(
         "SELECT {COLUMNS} FROM specification_versions v WHERE version = (SELECT MAX(version) FROM specification_versions w WHERE w.specification_id = v.specification_id) ORDER BY specification_id"
@@ -279,8 +230,8 @@ pub async fn transition(
     c: &mut AnyConnection,
     id: &str,
     version: i64,
-    from: &[State],
-    to: State,
+    from: &[ReviewState],
+    to: ReviewState,
     findings: Option<&serde_json::Value>,
     by: &str,
 ) -> Result<(), StoreError> {
@@ -311,7 +262,7 @@ pub async fn transition(
 }
 
 /// One step of a version's review: who did what, when and why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReviewEvent {
     pub specification_id: String,
     pub version: i64,

@@ -117,7 +117,7 @@ pub async fn list(c: &mut AnyConnection) -> Result<Vec<UniversityRecord>, StoreE
 }
 
 /// A person who signs printed certificates for a university (ENHANCE §7.4: an eligible person).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Signatory {
     pub id: String,
     pub university_id: String,

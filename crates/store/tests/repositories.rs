@@ -3,11 +3,14 @@
 //!
 //! PostgreSQL runs when `MICROCRED_TEST_POSTGRES` names a server (required under `CI=true`).
 
+use microcred_model::CredentialState;
+use microcred_model::ReviewState;
+use microcred_model::{Grant, Role};
 use microcred_model::{Learner, Specification, StudentId, University, UniversityId};
-use microcred_store::accounts::{self, Account, Grant, Role, TokenKind};
-use microcred_store::credentials::{self, CredentialDocument, CredentialRecord, CredentialState};
+use microcred_store::accounts::{self, Account, TokenKind};
+use microcred_store::credentials::{self, CredentialDocument, CredentialRecord};
 use microcred_store::results::{self, ResultRecord};
-use microcred_store::specifications::{self, State};
+use microcred_store::specifications::{self};
 use microcred_store::{Store, StoreError, audit, learners, new_id, status, testing, universities};
 
 fn university(id: &str) -> University {
@@ -135,8 +138,8 @@ async fn a_version_moves_through_the_workflow_once() {
             &mut c,
             "spec",
             1,
-            &[State::Draft],
-            State::Submitted,
+            &[ReviewState::Draft],
+            ReviewState::Submitted,
             None,
             "t",
         )
@@ -146,8 +149,8 @@ async fn a_version_moves_through_the_workflow_once() {
             &mut c,
             "spec",
             1,
-            &[State::Draft],
-            State::Submitted,
+            &[ReviewState::Draft],
+            ReviewState::Submitted,
             None,
             "t",
         )
@@ -163,8 +166,8 @@ async fn a_version_moves_through_the_workflow_once() {
             &mut c,
             "spec",
             1,
-            &[State::Submitted],
-            State::Published,
+            &[ReviewState::Submitted],
+            ReviewState::Published,
             None,
             "b",
         )
@@ -173,7 +176,11 @@ async fn a_version_moves_through_the_workflow_once() {
         let next = specifications::new_version(&mut c, &spec, "t")
             .await
             .unwrap();
-        assert_eq!((next.version, next.state), (2, State::Draft), "{backend}");
+        assert_eq!(
+            (next.version, next.state),
+            (2, ReviewState::Draft),
+            "{backend}"
+        );
         assert_eq!(
             specifications::catalogue(&mut c).await.unwrap()[0].version,
             1,

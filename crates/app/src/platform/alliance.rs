@@ -17,6 +17,7 @@ use microcred_store::universities::{self, AllianceRecord, Signatory, UniversityR
 use microcred_store::{Connection, audit, now};
 
 use super::authz::{self, Action};
+use super::views::{KeyView, SignatoryView, UniversityView};
 use super::{Platform, PlatformError, Problem, Result};
 
 /// The owner name of the alliance's own keys.
@@ -94,7 +95,7 @@ impl Platform {
         &self,
         actor: &Account,
         university: University,
-    ) -> Result<UniversityRecord> {
+    ) -> Result<UniversityView> {
         authz::may(actor, Action::AdministerAlliance)?;
         let did = self.config.university_did(university.id.as_str());
         let mut tx = self.store.begin().await?;
@@ -121,7 +122,10 @@ impl Platform {
         .await?;
         microcred_store::commit(tx).await?;
         self.verifier.forget();
-        Ok(UniversityRecord { university, did })
+        Ok(UniversityView::new(
+            UniversityRecord { university, did },
+            None,
+        ))
     }
 
     pub async fn update_university(&self, actor: &Account, university: University) -> Result<()> {
@@ -140,21 +144,36 @@ impl Platform {
         Ok(())
     }
 
-    pub async fn universities(&self) -> Result<Vec<UniversityRecord>> {
+    /// The member universities, with their DIDs and logos.
+    pub async fn universities(&self) -> Result<Vec<UniversityView>> {
         let mut c = self.store.connection().await?;
-        Ok(universities::list(&mut c).await?)
+        let logos = universities::owners_with_logos(&mut c).await?;
+        Ok(universities::list(&mut c)
+            .await?
+            .into_iter()
+            .map(|u| self.university_view(u, &logos))
+            .collect())
     }
 
-    pub async fn university(&self, id: &str) -> Result<UniversityRecord> {
+    /// A member university, with its DID and logo.
+    pub async fn university(&self, id: &str) -> Result<UniversityView> {
         let mut c = self.store.connection().await?;
+        let logos = universities::owners_with_logos(&mut c).await?;
         universities::get(&mut c, id)
             .await?
+            .map(|u| self.university_view(u, &logos))
             .ok_or_else(|| PlatformError::NotFound(format!("university `{id}`")))
+    }
+
+    fn university_view(&self, record: UniversityRecord, logos: &[String]) -> UniversityView {
+        let id = record.university.id.to_string();
+        let logo = logos.contains(&id).then(|| self.config.logo_url(&id));
+        UniversityView::new(record, logo)
     }
 
     /// Rotates the signing key of a university (or the alliance): a new key signs from now on;
     /// the old ones stay in the DID document so that what they signed still verifies.
-    pub async fn rotate_key(&self, actor: &Account, owner: &str) -> Result<KeyRecord> {
+    pub async fn rotate_key(&self, actor: &Account, owner: &str) -> Result<KeyView> {
         authz::may(actor, Action::AdministerUniversity { university: owner })?;
         let mut tx = self.store.begin().await?;
         let did = if owner == ALLIANCE {
@@ -177,23 +196,17 @@ impl Platform {
         .await?;
         microcred_store::commit(tx).await?;
         self.verifier.forget();
-        Ok(key)
+        Ok(KeyView::from(&key))
     }
 
     /// The public parts of an owner's keys, newest last.
-    pub async fn keys(&self, owner: &str) -> Result<Vec<KeyRecord>> {
+    pub async fn keys(&self, owner: &str) -> Result<Vec<KeyView>> {
         let mut c = self.store.connection().await?;
         let found = keys::of_owner(&mut c, owner).await?;
         if found.is_empty() && owner != ALLIANCE {
             self_exists(&mut c, owner).await?;
         }
-        Ok(found
-            .into_iter()
-            .map(|k| KeyRecord {
-                sealed_secret: String::new(),
-                ..k
-            })
-            .collect())
+        Ok(found.iter().map(KeyView::from).collect())
     }
 
     /// The key `owner` signs with now, opened.
@@ -276,7 +289,7 @@ impl Platform {
         university: &str,
         name: &str,
         role: &str,
-    ) -> Result<Signatory> {
+    ) -> Result<SignatoryView> {
         authz::may(actor, Action::AdministerUniversity { university })?;
         let mut problems = Vec::new();
         if name.trim().is_empty() {
@@ -307,7 +320,7 @@ impl Platform {
         )
         .await?;
         microcred_store::commit(tx).await?;
-        Ok(signatory)
+        Ok(signatory.into())
     }
 
     /// A signatory leaves office (an administrator): new certificates are signed by the
@@ -318,7 +331,7 @@ impl Platform {
         actor: &Account,
         university: &str,
         signatory: &str,
-    ) -> Result<Signatory> {
+    ) -> Result<SignatoryView> {
         authz::may(actor, Action::AdministerUniversity { university })?;
         let mut tx = self.store.begin().await?;
         let found = universities::signatory(&mut tx, signatory)
@@ -347,13 +360,19 @@ impl Platform {
             active: false,
             until: Some(at),
             ..found
-        })
+        }
+        .into())
     }
 
-    pub async fn signatories(&self, university: &str) -> Result<Vec<Signatory>> {
+    /// Who signs a university's printed certificates, and who did.
+    pub async fn signatories(&self, university: &str) -> Result<Vec<SignatoryView>> {
         let mut c = self.store.connection().await?;
         self_exists(&mut c, university).await?;
-        Ok(universities::signatories(&mut c, university).await?)
+        Ok(universities::signatories(&mut c, university)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect())
     }
 
     /// Sets a university's grading scheme (its grades best first, and their meaning).

@@ -7,10 +7,12 @@ use base64::Engine;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use microcred_store::accounts::{self, Account, Grant, Role, TokenKind};
+use microcred_model::{Grant, Role};
+use microcred_store::accounts::{self, Account, TokenKind};
 use microcred_store::{audit, new_id, now, sign_in};
 
 use super::authz::{self, Action};
+use super::views::AccountView;
 use super::{Platform, PlatformError, Problem, Result};
 
 /// How long a session lasts without signing in again.
@@ -102,11 +104,12 @@ pub struct NewAccount {
     pub learner_id: Option<String>,
 }
 
+/// A signed-in session: its token (shown once), when it ends, and whose it is.
 #[derive(Clone, Debug, Serialize)]
 pub struct Session {
     pub token: String,
     pub expires_at: i64,
-    pub account: Account,
+    pub account: AccountView,
 }
 
 impl Platform {
@@ -358,7 +361,7 @@ pub(super) async fn open_session(
     Ok(Session {
         token,
         expires_at,
-        account,
+        account: AccountView::from(&account),
     })
 }
 

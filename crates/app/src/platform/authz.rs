@@ -10,8 +10,9 @@
 //! a learner's by the learner, by registrars of universities the learner is known at, or the
 //! administrator.
 
-use microcred_store::accounts::{Account, Role};
-use microcred_store::specifications::State;
+use microcred_model::ReviewState;
+use microcred_model::Role;
+use microcred_store::accounts::Account;
 
 use super::{PlatformError, Result};
 
@@ -42,7 +43,7 @@ pub enum Action<'a> {
     },
     /// Read a specification version: published ones anyone signed in; drafts and versions
     /// under review only the alliance's staff (teachers, registrars, reviewers).
-    ReadSpecification { state: State },
+    ReadSpecification { state: ReviewState },
     /// List every specification's newest version (drafts included).
     ListSpecifications,
     /// Give the jury's or the task group's preliminary advice.
@@ -254,8 +255,8 @@ pub fn credential_scope(actor: &Account) -> CredentialScope {
 
 /// Whether anyone may read a specification version in this state: it was published (a retired
 /// version was, and its credentials still name it).
-pub fn public_version(state: State) -> bool {
-    matches!(state, State::Published | State::Retired)
+pub fn public_version(state: ReviewState) -> bool {
+    matches!(state, ReviewState::Published | ReviewState::Retired)
 }
 
 /// [`may`] as a yes or no, for pages deciding which buttons to show.
@@ -269,7 +270,8 @@ fn own_learner(actor: &Account, learner: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use microcred_store::accounts::{Account, Grant, Role};
+    use microcred_model::{Grant, Role};
+    use microcred_store::accounts::Account;
 
     use super::{Action, allows};
 
@@ -372,7 +374,7 @@ mod tests {
 
     #[test]
     fn drafts_are_for_staff() {
-        use microcred_store::specifications::State;
+        use microcred_model::ReviewState;
         let learner = account(&[(Role::Learner, None)]);
         let nobody = account(&[]);
         let jury = account(&[(Role::Jury, None)]);
@@ -380,20 +382,20 @@ mod tests {
             assert!(!allows(
                 who,
                 Action::ReadSpecification {
-                    state: State::Draft
+                    state: ReviewState::Draft
                 }
             ));
             assert!(allows(
                 who,
                 Action::ReadSpecification {
-                    state: State::Published
+                    state: ReviewState::Published
                 }
             ));
         }
         assert!(allows(
             &jury,
             Action::ReadSpecification {
-                state: State::Submitted
+                state: ReviewState::Submitted
             }
         ));
     }

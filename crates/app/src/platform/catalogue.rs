@@ -6,14 +6,17 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use microcred_model::ReviewState;
+use microcred_model::Role;
 use microcred_model::vocabulary::Typology;
 use microcred_model::{CourseElement, Specification};
 use microcred_rules::Severity;
-use microcred_store::accounts::{Account, Role};
-use microcred_store::specifications::{self, ReviewEvent, State, VersionRecord};
+use microcred_store::accounts::Account;
+use microcred_store::specifications::{self, ReviewEvent, VersionRecord};
 use microcred_store::{Connection, audit, catalogue, now};
 
 use super::authz::{self, Action};
+use super::views::{ReviewEventView, SpecificationVersionView};
 use super::{Platform, PlatformError, Problem, Result};
 
 /// The preliminary advice of a body, as it recommends.
@@ -146,11 +149,12 @@ impl Platform {
     }
 
     /// The newest published version of a specification, as the catalogue shows it.
-    pub async fn published(&self, id: &str) -> Result<VersionRecord> {
+    pub async fn published(&self, id: &str) -> Result<SpecificationVersionView> {
         let mut c = self.store.connection().await?;
         specifications::published(&mut c, id)
             .await?
             .ok_or_else(|| PlatformError::NotFound(format!("published specification `{id}`")))
+            .map(Into::into)
     }
 
     /// The profiles a new specification starts with: the alliance's defaults, or `eu-2022`.
@@ -211,15 +215,15 @@ impl Platform {
         &self,
         c: &mut Connection,
         actor: &Account,
-        version: &VersionRecord,
+        specification: &Specification,
     ) -> Result<()> {
         let mut delivering = Vec::new();
-        for element in &version.specification.elements {
+        for element in &specification.elements {
             if let Some(e) = catalogue::element(c, element.as_str()).await? {
                 delivering.push(e.university.to_string());
             }
         }
-        let author = specifications::author(c, &version.specification_id).await?;
+        let author = specifications::author(c, specification.id.as_str()).await?;
         authz::may(
             actor,
             Action::EditSpecification {
@@ -233,10 +237,10 @@ impl Platform {
     pub async fn may_edit_specification(
         &self,
         actor: &Account,
-        version: &VersionRecord,
+        version: &SpecificationVersionView,
     ) -> Result<()> {
         let mut c = self.store.connection().await?;
-        self.may_edit(&mut c, actor, version).await
+        self.may_edit(&mut c, actor, &version.specification).await
     }
 
     /// Creates a specification as a draft (a teacher).
@@ -244,7 +248,7 @@ impl Platform {
         &self,
         actor: &Account,
         specification: Specification,
-    ) -> Result<VersionRecord> {
+    ) -> Result<SpecificationVersionView> {
         authz::may(actor, Action::CreateSpecification)?;
         let mut tx = self.store.begin().await?;
         let record = specifications::create(&mut tx, &specification, &actor.id)
@@ -281,7 +285,7 @@ impl Platform {
         )
         .await?;
         microcred_store::commit(tx).await?;
-        Ok(record)
+        Ok(record.into())
     }
 
     /// Changes a specification: the editable version in place, or, after publication or a
@@ -290,15 +294,15 @@ impl Platform {
         &self,
         actor: &Account,
         specification: Specification,
-    ) -> Result<VersionRecord> {
+    ) -> Result<SpecificationVersionView> {
         let id = specification.id.as_str().to_owned();
         let mut tx = self.store.begin().await?;
         let latest = specifications::latest(&mut tx, &id)
             .await?
             .ok_or_else(|| PlatformError::NotFound(format!("specification `{id}`")))?;
-        self.may_edit(&mut tx, actor, &latest).await?;
+        self.may_edit(&mut tx, actor, &latest.specification).await?;
         let record = match latest.state {
-            State::Draft | State::ChangesRequested => {
+            ReviewState::Draft | ReviewState::ChangesRequested => {
                 specifications::update_draft(
                     &mut tx,
                     &id,
@@ -314,13 +318,13 @@ impl Platform {
                     ..latest
                 }
             }
-            State::Submitted => {
+            ReviewState::Submitted => {
                 return Err(PlatformError::Conflict(format!(
                     "version {} of `{id}` is under review: wait for the board's decision",
                     latest.version
                 )));
             }
-            State::Published | State::Rejected | State::Retired => {
+            ReviewState::Published | ReviewState::Rejected | ReviewState::Retired => {
                 let record =
                     specifications::new_version(&mut tx, &specification, &actor.id).await?;
                 specifications::add_event(
@@ -348,16 +352,21 @@ impl Platform {
         )
         .await?;
         microcred_store::commit(tx).await?;
-        Ok(record)
+        Ok(record.into())
     }
 
     /// Submits the editable version for review. The rules run; with an error among their
     /// findings (an obligation not met) the submission is refused, and the findings say why.
-    pub async fn submit(&self, actor: &Account, id: &str, comment: &str) -> Result<VersionRecord> {
+    pub async fn submit(
+        &self,
+        actor: &Account,
+        id: &str,
+        comment: &str,
+    ) -> Result<SpecificationVersionView> {
         let latest = self.latest(id).await?;
         {
             let mut c = self.store.connection().await?;
-            self.may_edit(&mut c, actor, &latest).await?;
+            self.may_edit(&mut c, actor, &latest.specification).await?;
         }
         if !latest.state.editable() {
             return Err(PlatformError::Conflict(format!(
@@ -392,8 +401,8 @@ impl Platform {
             &mut tx,
             id,
             latest.version,
-            &[State::Draft, State::ChangesRequested],
-            State::Submitted,
+            &[ReviewState::Draft, ReviewState::ChangesRequested],
+            ReviewState::Submitted,
             Some(&findings_json(&findings)),
             &actor.id,
         )
@@ -420,7 +429,7 @@ impl Platform {
         )
         .await?;
         microcred_store::commit(tx).await?;
-        self.latest(id).await
+        self.latest(id).await.map(Into::into)
     }
 
     /// Preliminary advice on a submitted version, by the jury or the task group.
@@ -440,7 +449,7 @@ impl Platform {
             Role::AllianceAdmin
         };
         let latest = self.latest(id).await?;
-        if latest.state != State::Submitted {
+        if latest.state != ReviewState::Submitted {
             return Err(PlatformError::Conflict(format!(
                 "`{id}` is not under review (it is {})",
                 latest.state.name()
@@ -477,7 +486,7 @@ impl Platform {
         id: &str,
         decision: Decision,
         reason: &str,
-    ) -> Result<VersionRecord> {
+    ) -> Result<SpecificationVersionView> {
         authz::may(actor, Action::Decide)?;
         if decision != Decision::Approve && reason.trim().is_empty() {
             return Err(PlatformError::invalid(
@@ -490,16 +499,16 @@ impl Platform {
         }
         let latest = self.latest(id).await?;
         let to = match decision {
-            Decision::Approve => State::Published,
-            Decision::Reject => State::Rejected,
-            Decision::RequestChanges => State::ChangesRequested,
+            Decision::Approve => ReviewState::Published,
+            Decision::Reject => ReviewState::Rejected,
+            Decision::RequestChanges => ReviewState::ChangesRequested,
         };
         let mut tx = self.store.begin().await?;
         specifications::transition(
             &mut tx,
             id,
             latest.version,
-            &[State::Submitted],
+            &[ReviewState::Submitted],
             to,
             None,
             &actor.id,
@@ -522,15 +531,15 @@ impl Platform {
             ),
         )
         .await?;
-        if to == State::Published {
+        if to == ReviewState::Published {
             for older in specifications::versions(&mut tx, id).await? {
-                if older.version < latest.version && older.state == State::Published {
+                if older.version < latest.version && older.state == ReviewState::Published {
                     specifications::transition(
                         &mut tx,
                         id,
                         older.version,
-                        &[State::Published],
-                        State::Retired,
+                        &[ReviewState::Published],
+                        ReviewState::Retired,
                         None,
                         &actor.id,
                     )
@@ -560,11 +569,16 @@ impl Platform {
         )
         .await?;
         microcred_store::commit(tx).await?;
-        self.latest(id).await
+        self.latest(id).await.map(Into::into)
     }
 
     /// Retires a published specification: no more credentials; those issued stay valid.
-    pub async fn retire(&self, actor: &Account, id: &str, reason: &str) -> Result<VersionRecord> {
+    pub async fn retire(
+        &self,
+        actor: &Account,
+        id: &str,
+        reason: &str,
+    ) -> Result<SpecificationVersionView> {
         authz::may(actor, Action::Decide)?;
         let mut tx = self.store.begin().await?;
         if specifications::latest(&mut tx, id).await?.is_none() {
@@ -579,8 +593,8 @@ impl Platform {
             &mut tx,
             id,
             published.version,
-            &[State::Published],
-            State::Retired,
+            &[ReviewState::Published],
+            ReviewState::Retired,
             None,
             &actor.id,
         )
@@ -599,7 +613,7 @@ impl Platform {
         )
         .await?;
         microcred_store::commit(tx).await?;
-        self.latest(id).await
+        self.latest(id).await.map(Into::into)
     }
 
     /// The newest version of a specification, whoever asks (the use cases' own reading).
@@ -611,7 +625,11 @@ impl Platform {
     }
 
     /// The newest version of a specification, if `actor` may read it (drafts are for staff).
-    pub async fn specification(&self, actor: &Account, id: &str) -> Result<VersionRecord> {
+    pub async fn specification(
+        &self,
+        actor: &Account,
+        id: &str,
+    ) -> Result<SpecificationVersionView> {
         let latest = self.latest(id).await?;
         authz::may(
             actor,
@@ -619,7 +637,7 @@ impl Platform {
                 state: latest.state,
             },
         )?;
-        Ok(latest)
+        Ok(latest.into())
     }
 
     /// One version: anyone reads versions that were published (credentials name them); drafts
@@ -629,7 +647,7 @@ impl Platform {
         actor: Option<&Account>,
         id: &str,
         version: i64,
-    ) -> Result<VersionRecord> {
+    ) -> Result<SpecificationVersionView> {
         let mut c = self.store.connection().await?;
         let record = specifications::version(&mut c, id, version)
             .await?
@@ -645,11 +663,15 @@ impl Platform {
                 None => return Err(PlatformError::Unauthenticated),
             }
         }
-        Ok(record)
+        Ok(record.into())
     }
 
     /// A version that was published, for anyone (the achievement credentials name).
-    pub async fn published_version(&self, id: &str, version: i64) -> Result<VersionRecord> {
+    pub async fn published_version(
+        &self,
+        id: &str,
+        version: i64,
+    ) -> Result<SpecificationVersionView> {
         let mut c = self.store.connection().await?;
         specifications::version(&mut c, id, version)
             .await?
@@ -657,10 +679,15 @@ impl Platform {
             .ok_or_else(|| {
                 PlatformError::NotFound(format!("published version {version} of `{id}`"))
             })
+            .map(Into::into)
     }
 
     /// Every version `actor` may read.
-    pub async fn versions(&self, actor: &Account, id: &str) -> Result<Vec<VersionRecord>> {
+    pub async fn versions(
+        &self,
+        actor: &Account,
+        id: &str,
+    ) -> Result<Vec<SpecificationVersionView>> {
         let mut c = self.store.connection().await?;
         let versions = specifications::versions(&mut c, id).await?;
         if versions.is_empty() {
@@ -673,36 +700,46 @@ impl Platform {
         if readable.is_empty() {
             authz::may(actor, Action::ListSpecifications)?;
         }
-        Ok(readable)
+        Ok(readable.into_iter().map(Into::into).collect())
     }
 
     /// Who did what to a specification, and when and why (the alliance's staff).
-    pub async fn history(&self, actor: &Account, id: &str) -> Result<Vec<ReviewEvent>> {
+    pub async fn history(&self, actor: &Account, id: &str) -> Result<Vec<ReviewEventView>> {
         authz::may(actor, Action::ListSpecifications)?;
         let mut c = self.store.connection().await?;
         let events = specifications::events(&mut c, id).await?;
         if events.is_empty() && specifications::latest(&mut c, id).await?.is_none() {
             return Err(PlatformError::NotFound(format!("specification `{id}`")));
         }
-        Ok(events)
+        Ok(events.into_iter().map(Into::into).collect())
     }
 
     /// The reviewers' queue: versions waiting for advice or a decision.
-    pub async fn review_queue(&self, actor: &Account) -> Result<Vec<VersionRecord>> {
+    pub async fn review_queue(&self, actor: &Account) -> Result<Vec<SpecificationVersionView>> {
         authz::may(actor, Action::ReadReviewQueue)?;
         let mut c = self.store.connection().await?;
-        Ok(specifications::list_latest(&mut c, Some(State::Submitted)).await?)
+        Ok(
+            specifications::list_latest(&mut c, Some(ReviewState::Submitted))
+                .await?
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+        )
     }
 
     /// Every specification's newest version, for the people who write and review them.
-    pub async fn specifications(&self, actor: &Account) -> Result<Vec<VersionRecord>> {
+    pub async fn specifications(&self, actor: &Account) -> Result<Vec<SpecificationVersionView>> {
         authz::may(actor, Action::ListSpecifications)?;
         let mut c = self.store.connection().await?;
-        Ok(specifications::list_latest(&mut c, None).await?)
+        Ok(specifications::list_latest(&mut c, None)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect())
     }
 
     /// The public catalogue: published specifications matching the query.
-    pub async fn catalogue(&self, query: &CatalogueQuery) -> Result<Vec<VersionRecord>> {
+    pub async fn catalogue(&self, query: &CatalogueQuery) -> Result<Vec<SpecificationVersionView>> {
         let mut c = self.store.connection().await?;
         let published = specifications::catalogue(&mut c).await?;
         let elements = catalogue::elements(&mut c, None).await?;
@@ -762,6 +799,7 @@ impl Platform {
                             .is_some_and(|c| c.as_str().starts_with(p))
                     })
             })
+            .map(Into::into)
             .collect())
     }
 }

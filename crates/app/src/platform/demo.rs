@@ -7,10 +7,10 @@
 use serde::Serialize;
 
 use microcred_model::Alliance;
+use microcred_model::{Grant, Role};
 use microcred_specfile::{
     ResolvedSpecification, SourceFile, parse_catalogue, parse_specification, resolve,
 };
-use microcred_store::accounts::{Grant, Role};
 
 use super::auth::NewAccount;
 use super::catalogue::{Decision, Recommendation};

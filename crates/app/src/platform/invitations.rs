@@ -7,7 +7,8 @@
 
 use serde::Serialize;
 
-use microcred_store::accounts::{self, Account, Grant, Role};
+use microcred_model::{Grant, Role};
+use microcred_store::accounts::{self, Account};
 use microcred_store::invitations::{self, Invitation};
 use microcred_store::{audit, learners, now, universities};
 

@@ -9,13 +9,15 @@ use std::collections::HashMap;
 use serde::Serialize;
 use serde_json::Value;
 
+use microcred_model::Role;
 use microcred_model::{Learner, StudentId, UniversityId};
-use microcred_store::accounts::{Account, Role};
+use microcred_store::accounts::Account;
 use microcred_store::learners::{self, LearnerRecord};
 use microcred_store::results::{self, ResultRecord};
 use microcred_store::{audit, catalogue, held_files, new_id, now};
 
 use super::authz::{self, Action};
+use super::views::{LearnerView, ResultView};
 use super::{Platform, PlatformError, Result};
 use crate::results::{ResultRow, ResultRows, ResultsFormat, ResultsReader, RowProblem, read_xlsx};
 
@@ -93,6 +95,10 @@ fn may_record(
         }
         Some(_) => Ok(row),
     }
+}
+
+fn views(records: Vec<LearnerRecord>) -> Vec<LearnerView> {
+    records.into_iter().map(Into::into).collect()
 }
 
 impl Platform {
@@ -409,9 +415,9 @@ impl Platform {
 
     /// A learner, for the learner themself, a registrar of a university they are known at, or
     /// an administrator.
-    pub async fn learner(&self, actor: &Account, id: &str) -> Result<LearnerRecord> {
+    pub async fn learner(&self, actor: &Account, id: &str) -> Result<LearnerView> {
         let mut c = self.store.connection().await?;
-        Ok(readable_learner(&mut c, actor, id).await?.0)
+        Ok(readable_learner(&mut c, actor, id).await?.0.into())
     }
 
     /// Learners by student id at a university, or by e-mail.
@@ -421,7 +427,7 @@ impl Platform {
         university: Option<&str>,
         student_id: Option<&str>,
         email: Option<&str>,
-    ) -> Result<Vec<LearnerRecord>> {
+    ) -> Result<Vec<LearnerView>> {
         authz::may(actor, Action::FindLearners)?;
         let mut c = self.store.connection().await?;
         let found = if let (Some(u), Some(s)) = (university, student_id) {
@@ -432,7 +438,7 @@ impl Platform {
         } else if let Some(email) = email {
             learners::by_email(&mut c, email).await?
         } else if actor.has(Role::AllianceAdmin) {
-            return Ok(learners::list(&mut c, 200, 0).await?);
+            return Ok(views(learners::list(&mut c, 200, 0).await?));
         } else {
             // A registrar lists the learners of their own universities: each is theirs to see.
             let mut all = Vec::new();
@@ -443,7 +449,7 @@ impl Platform {
             }
             all.sort_by(|a, b| a.id.cmp(&b.id));
             all.dedup_by(|a, b| a.id == b.id);
-            return Ok(all);
+            return Ok(views(all));
         };
         let mut readable = Vec::with_capacity(found.len());
         for record in found {
@@ -458,13 +464,17 @@ impl Platform {
                 readable.push(record);
             }
         }
-        Ok(readable)
+        Ok(views(readable))
     }
 
-    pub async fn learner_results(&self, actor: &Account, id: &str) -> Result<Vec<ResultRecord>> {
+    pub async fn learner_results(&self, actor: &Account, id: &str) -> Result<Vec<ResultView>> {
         let learner = self.learner(actor, id).await?;
         let mut c = self.store.connection().await?;
-        Ok(results::of_learner(&mut c, &learner.id).await?)
+        Ok(results::of_learner(&mut c, &learner.id)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect())
     }
 
     /// Merges learner `other` into `keep` (the same person recorded twice), as a registrar
@@ -474,7 +484,7 @@ impl Platform {
         actor: &Account,
         keep: &str,
         other: &str,
-    ) -> Result<LearnerRecord> {
+    ) -> Result<LearnerView> {
         let mut tx = self.store.begin().await?;
         let mut involved = Vec::new();
         for id in [keep, other] {
@@ -498,7 +508,7 @@ impl Platform {
         )
         .await?;
         microcred_store::commit(tx).await?;
-        Ok(merged)
+        Ok(merged.into())
     }
 
     /// Creates an account for a learner, to see and share their credentials (the
@@ -519,7 +529,7 @@ impl Platform {
                 email: email.to_owned(),
                 name: learner.learner.full_name(),
                 password,
-                grants: vec![microcred_store::accounts::Grant {
+                grants: vec![microcred_model::Grant {
                     role: Role::Learner,
                     university: None,
                 }],

@@ -7,6 +7,8 @@ use serde::Serialize;
 
 use microcred_store::accounts::Account;
 use microcred_store::universities::{self, ImageKind, StoredImage};
+
+use super::views::Image;
 use microcred_store::{audit, now};
 
 use super::alliance::ALLIANCE;
@@ -280,24 +282,15 @@ impl Platform {
     }
 
     /// A logo, to serve.
-    pub async fn logo(&self, owner: &str) -> Result<StoredImage> {
+    pub async fn logo(&self, owner: &str) -> Result<Image> {
         let mut c = self.store.connection().await?;
         universities::image(&mut c, ImageKind::Logo, owner)
             .await?
-            .ok_or_else(|| PlatformError::NotFound(format!("a logo of `{owner}`")))
-    }
-
-    /// Where each owner that has a logo serves it.
-    pub async fn logo_urls(&self) -> Result<std::collections::HashMap<String, String>> {
-        let mut c = self.store.connection().await?;
-        Ok(universities::owners_with_logos(&mut c)
-            .await?
-            .into_iter()
-            .map(|owner| {
-                let url = self.config.logo_url(&owner);
-                (owner, url)
+            .map(|stored| Image {
+                media_type: stored.media_type,
+                bytes: stored.image,
             })
-            .collect())
+            .ok_or_else(|| PlatformError::NotFound(format!("a logo of `{owner}`")))
     }
 }
 

@@ -14,7 +14,12 @@ pub mod logos;
 pub mod printing;
 pub mod setup;
 pub mod verification;
+pub mod views;
 pub mod workers;
+
+/// The account acting: the principal every use case is given, as signed in (its roles are
+/// the model's `Grant`s). The server knows the platform through this crate only.
+pub use microcred_store::accounts::Account;
 
 use std::sync::Arc;
 

@@ -2,9 +2,9 @@
 //! registrar of its issuer or an administrator, with the stored logos, signatories and
 //! signatures; and the alliance's own certificate template.
 
+use microcred_model::CredentialState;
 use microcred_render::{Template, TemplateError};
 use microcred_store::accounts::Account;
-use microcred_store::credentials::CredentialState;
 use microcred_store::universities::{self, ImageKind, Signatory, StoredImage};
 use microcred_store::{Connection as AnyConnection, audit};
 

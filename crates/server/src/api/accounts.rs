@@ -9,7 +9,8 @@ use serde_json::{Value, json};
 
 use microcred_app::platform::auth::{NewAccount, Session};
 use microcred_app::platform::invitations::{Acceptance, InvitationView};
-use microcred_store::accounts::{Account, Grant};
+use microcred_app::platform::views::{AccountView, AuditEntryView};
+use microcred_model::Grant;
 
 use crate::AppState;
 use crate::auth::{Actor, MaybeActor, SourceAddress, session_cookie};
@@ -58,8 +59,8 @@ pub async fn sign_out(
     Ok(response)
 }
 
-pub async fn me(Actor(actor): Actor) -> Json<Account> {
-    Json(actor)
+pub async fn me(Actor(actor): Actor) -> Json<AccountView> {
+    Json(AccountView::from(&actor))
 }
 
 #[derive(Deserialize)]
@@ -82,8 +83,9 @@ pub async fn create_token(
 pub async fn list(
     State(state): State<AppState>,
     Actor(actor): Actor,
-) -> Result<Json<Vec<Account>>, ApiError> {
-    Ok(Json(state.platform.accounts(&actor).await?))
+) -> Result<Json<Vec<AccountView>>, ApiError> {
+    let accounts = state.platform.accounts(&actor).await?;
+    Ok(Json(accounts.iter().map(AccountView::from).collect()))
 }
 
 #[derive(Deserialize)]
@@ -101,7 +103,7 @@ pub async fn create(
     State(state): State<AppState>,
     Actor(actor): Actor,
     JsonBody(body): JsonBody<AccountRequest>,
-) -> Result<(StatusCode, Json<Account>), ApiError> {
+) -> Result<(StatusCode, Json<AccountView>), ApiError> {
     let account = state
         .platform
         .create_account(
@@ -115,7 +117,7 @@ pub async fn create(
             },
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(account)))
+    Ok((StatusCode::CREATED, Json(AccountView::from(&account))))
 }
 
 #[derive(Deserialize)]
@@ -133,6 +135,7 @@ pub async fn audit(
         .platform
         .audit_log(&actor, query.subject.as_deref(), query.limit.unwrap_or(100))
         .await?;
+    let entries: Vec<AuditEntryView> = entries.into_iter().map(Into::into).collect();
     Ok(Json(json!({ "entries": entries })))
 }
 

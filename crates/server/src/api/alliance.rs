@@ -1,7 +1,5 @@
 //! The alliance, its universities, their keys, logos, signatories and grading schemes.
 
-use std::collections::HashMap;
-
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -11,32 +9,13 @@ use serde_json::{Value, json};
 
 use microcred_app::platform::alliance::ALLIANCE;
 use microcred_app::platform::logos::LogoInfo;
+use microcred_app::platform::views::{KeyView, SignatoryView, UniversityView};
 use microcred_credentials::trust::TrustList;
 use microcred_model::{Alliance, University};
-use microcred_store::keys::KeyRecord;
-use microcred_store::universities::{Signatory, UniversityRecord};
 
 use crate::AppState;
 use crate::auth::Actor;
 use crate::problem::{ApiError, JsonBody, declared_media_type};
-
-fn university_json(record: &UniversityRecord, logos: &HashMap<String, String>) -> Value {
-    json!({
-        "university": record.university,
-        "did": record.did,
-        "logo": logos.get(record.university.id.as_str()),
-    })
-}
-
-fn key_json(key: &KeyRecord) -> Value {
-    json!({
-        "id": key.id,
-        "did": key.did,
-        "publicKeyMultibase": key.public_key_multibase,
-        "createdAt": key.created_at,
-        "retiredAt": key.retired_at,
-    })
-}
 
 pub async fn set_alliance(
     State(state): State<AppState>,
@@ -54,37 +33,24 @@ pub async fn trust_list(State(state): State<AppState>) -> Result<Json<TrustList>
 }
 
 pub async fn universities(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    let logos = state.platform.logo_urls().await?;
-    let list: Vec<Value> = state
-        .platform
-        .universities()
-        .await?
-        .iter()
-        .map(|u| university_json(u, &logos))
-        .collect();
+    let list = state.platform.universities().await?;
     Ok(Json(json!({ "universities": list })))
 }
 
 pub async fn university(
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(university_json(
-        &state.platform.university(&id).await?,
-        &state.platform.logo_urls().await?,
-    )))
+) -> Result<Json<UniversityView>, ApiError> {
+    Ok(Json(state.platform.university(&id).await?))
 }
 
 pub async fn add_university(
     State(state): State<AppState>,
     Actor(actor): Actor,
     JsonBody(university): JsonBody<University>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<UniversityView>), ApiError> {
     let record = state.platform.add_university(&actor, university).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(university_json(&record, &HashMap::new())),
-    ))
+    Ok((StatusCode::CREATED, Json(record)))
 }
 
 pub async fn update_university(
@@ -92,7 +58,7 @@ pub async fn update_university(
     Actor(actor): Actor,
     Path(id): Path<String>,
     JsonBody(university): JsonBody<University>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<UniversityView>, ApiError> {
     if university.id.as_str() != id {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -104,10 +70,7 @@ pub async fn update_university(
         )]));
     }
     state.platform.update_university(&actor, university).await?;
-    Ok(Json(university_json(
-        &state.platform.university(&id).await?,
-        &state.platform.logo_urls().await?,
-    )))
+    Ok(Json(state.platform.university(&id).await?))
 }
 
 pub async fn set_university_logo(
@@ -152,13 +115,7 @@ pub async fn keys(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     state.platform.university(&id).await?;
-    let keys: Vec<Value> = state
-        .platform
-        .keys(&id)
-        .await?
-        .iter()
-        .map(key_json)
-        .collect();
+    let keys = state.platform.keys(&id).await?;
     Ok(Json(json!({ "keys": keys })))
 }
 
@@ -166,9 +123,9 @@ pub async fn rotate_key(
     State(state): State<AppState>,
     Actor(actor): Actor,
     Path(id): Path<String>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<KeyView>), ApiError> {
     let key = state.platform.rotate_key(&actor, &id).await?;
-    Ok((StatusCode::CREATED, Json(key_json(&key))))
+    Ok((StatusCode::CREATED, Json(key)))
 }
 
 pub async fn signatories(
@@ -193,7 +150,7 @@ pub async fn add_signatory(
     Actor(actor): Actor,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<NewSignatory>,
-) -> Result<(StatusCode, Json<Signatory>), ApiError> {
+) -> Result<(StatusCode, Json<SignatoryView>), ApiError> {
     let signatory = state
         .platform
         .add_signatory(&actor, &id, &body.name, &body.role)
@@ -205,7 +162,7 @@ pub async fn retire_signatory(
     State(state): State<AppState>,
     Actor(actor): Actor,
     Path((id, signatory)): Path<(String, String)>,
-) -> Result<Json<Signatory>, ApiError> {
+) -> Result<Json<SignatoryView>, ApiError> {
     Ok(Json(
         state
             .platform

@@ -7,8 +7,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use microcred_app::platform::catalogue::{CatalogueQuery, Decision, Recommendation};
+use microcred_app::platform::views::SpecificationVersionView;
 use microcred_model::{CourseElement, Specification};
-use microcred_store::specifications::VersionRecord;
 
 use crate::AppState;
 use crate::auth::Actor;
@@ -53,7 +53,7 @@ pub async fn put_course_element(
     Ok(Json(element))
 }
 
-fn summary(record: &VersionRecord) -> Value {
+fn summary(record: &SpecificationVersionView) -> Value {
     let s = &record.specification;
     json!({
         "id": record.specification_id,
@@ -86,7 +86,7 @@ pub async fn catalogue(
 pub async fn published(
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> Result<Json<VersionRecord>, ApiError> {
+) -> Result<Json<SpecificationVersionView>, ApiError> {
     Ok(Json(state.platform.published(&id).await?))
 }
 
@@ -108,7 +108,7 @@ pub async fn create_specification(
     State(state): State<AppState>,
     Actor(actor): Actor,
     JsonBody(specification): JsonBody<Specification>,
-) -> Result<(StatusCode, Json<VersionRecord>), ApiError> {
+) -> Result<(StatusCode, Json<SpecificationVersionView>), ApiError> {
     Ok((
         StatusCode::CREATED,
         Json(
@@ -124,7 +124,7 @@ pub async fn specification(
     State(state): State<AppState>,
     Actor(actor): Actor,
     Path(id): Path<String>,
-) -> Result<Json<VersionRecord>, ApiError> {
+) -> Result<Json<SpecificationVersionView>, ApiError> {
     Ok(Json(state.platform.specification(&actor, &id).await?))
 }
 
@@ -133,7 +133,7 @@ pub async fn update_specification(
     Actor(actor): Actor,
     Path(id): Path<String>,
     JsonBody(specification): JsonBody<Specification>,
-) -> Result<Json<VersionRecord>, ApiError> {
+) -> Result<Json<SpecificationVersionView>, ApiError> {
     if specification.id.as_str() != id {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -166,7 +166,7 @@ pub async fn version(
     State(state): State<AppState>,
     Actor(actor): Actor,
     Path((id, version)): Path<(String, i64)>,
-) -> Result<Json<VersionRecord>, ApiError> {
+) -> Result<Json<SpecificationVersionView>, ApiError> {
     Ok(Json(
         state
             .platform
@@ -207,7 +207,7 @@ pub async fn submit(
     Actor(actor): Actor,
     Path(id): Path<String>,
     body: Option<JsonBody<Comment>>,
-) -> Result<Json<VersionRecord>, ApiError> {
+) -> Result<Json<SpecificationVersionView>, ApiError> {
     let comment = body.map(|b| b.0.comment).unwrap_or_default();
     Ok(Json(state.platform.submit(&actor, &id, &comment).await?))
 }
@@ -246,7 +246,7 @@ pub async fn decide(
     Actor(actor): Actor,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<DecisionRequest>,
-) -> Result<Json<VersionRecord>, ApiError> {
+) -> Result<Json<SpecificationVersionView>, ApiError> {
     Ok(Json(
         state
             .platform
@@ -266,7 +266,7 @@ pub async fn retire(
     Actor(actor): Actor,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<Reason>,
-) -> Result<Json<VersionRecord>, ApiError> {
+) -> Result<Json<SpecificationVersionView>, ApiError> {
     Ok(Json(
         state.platform.retire(&actor, &id, &body.reason).await?,
     ))

@@ -48,7 +48,7 @@ fn language(query: &PrintQuery) -> Result<String, ApiError> {
 
 async fn print(
     state: &AppState,
-    actor: &microcred_store::accounts::Account,
+    actor: &microcred_app::platform::Account,
     id: &str,
     format: PrintFormat,
     query: &PrintQuery,

@@ -7,8 +7,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use microcred_app::platform::issuance::CredentialQuery;
 use microcred_app::platform::issuance::IssueOutcome;
-use microcred_store::credentials::{CredentialRecord, Filter};
+use microcred_app::platform::views::CredentialView;
 
 use super::catalogue::Reason;
 use crate::AppState;
@@ -37,24 +38,6 @@ pub async fn issue(
     ))
 }
 
-fn record_json(record: &CredentialRecord, verification: String) -> Value {
-    json!({
-        "id": record.id,
-        "specification": record.specification_id,
-        "version": record.version,
-        "learner": record.learner_id,
-        "issuer": record.issuer,
-        "state": record.state,
-        "current": record.current,
-        "dateOfIssuing": record.date_of_issuing,
-        "issuedAt": record.issued_at,
-        "replaces": record.replaces,
-        "reason": record.reason,
-        "verification": verification,
-        "credential": record.document,
-    })
-}
-
 #[derive(Deserialize)]
 pub struct ListQuery {
     specification: Option<String>,
@@ -69,24 +52,19 @@ pub async fn list(
     Actor(actor): Actor,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let filter = Filter {
+    let filter = CredentialQuery {
         specification: query.specification,
         learner: query.learner,
         issuer: query.issuer,
         limit: query.limit.unwrap_or(100),
         offset: query.offset.unwrap_or(0),
     };
-    let config = state.platform.config();
-    let list: Vec<Value> = state
+    let list: Vec<CredentialView> = state
         .platform
         .credentials(&actor, filter)
         .await?
-        .iter()
-        .map(|r| {
-            let mut summary = record_json(r, config.verification_url(&r.id));
-            summary.as_object_mut().map(|o| o.remove("credential"));
-            summary
-        })
+        .into_iter()
+        .map(CredentialView::summary)
         .collect();
     Ok(Json(json!({ "credentials": list })))
 }
@@ -95,12 +73,9 @@ pub async fn credential(
     State(state): State<AppState>,
     Actor(actor): Actor,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<CredentialView>, ApiError> {
     let record = state.platform.credential(&actor, &id).await?;
-    Ok(Json(record_json(
-        &record,
-        state.platform.config().verification_url(&id),
-    )))
+    Ok(Json(record))
 }
 
 pub async fn download(
@@ -130,12 +105,9 @@ pub async fn revoke(
     Actor(actor): Actor,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<Reason>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<CredentialView>, ApiError> {
     let record = state.platform.revoke(&actor, &id, &body.reason).await?;
-    Ok(Json(record_json(
-        &record,
-        state.platform.config().verification_url(&id),
-    )))
+    Ok(Json(record))
 }
 
 pub async fn suspend(
@@ -143,12 +115,9 @@ pub async fn suspend(
     Actor(actor): Actor,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<Reason>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<CredentialView>, ApiError> {
     let record = state.platform.suspend(&actor, &id, &body.reason).await?;
-    Ok(Json(record_json(
-        &record,
-        state.platform.config().verification_url(&id),
-    )))
+    Ok(Json(record))
 }
 
 pub async fn reinstate(
@@ -156,12 +125,9 @@ pub async fn reinstate(
     Actor(actor): Actor,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<Reason>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<CredentialView>, ApiError> {
     let record = state.platform.reinstate(&actor, &id, &body.reason).await?;
-    Ok(Json(record_json(
-        &record,
-        state.platform.config().verification_url(&id),
-    )))
+    Ok(Json(record))
 }
 
 pub async fn correct(

@@ -10,9 +10,8 @@ use serde_json::{Value, json};
 
 use microcred_app::platform::invitations::IssuedInvitation;
 use microcred_app::platform::learners::ImportReport;
+use microcred_app::platform::views::{AccountView, LearnerView};
 use microcred_app::results::{ResultsFormat, Unrecognised, read_json_rows};
-use microcred_store::accounts::Account;
-use microcred_store::learners::LearnerRecord;
 
 use crate::AppState;
 use crate::auth::Actor;
@@ -20,10 +19,6 @@ use crate::problem::{ApiError, JsonBody, declared_media_type};
 
 /// Largest results file accepted, in bytes.
 pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
-
-fn learner_json(record: &LearnerRecord) -> Value {
-    json!({ "id": record.id, "learner": record.learner })
-}
 
 #[derive(Deserialize)]
 pub struct FindQuery {
@@ -46,19 +41,15 @@ pub async fn find(
             query.email.as_deref(),
         )
         .await?;
-    Ok(Json(
-        json!({ "learners": found.iter().map(learner_json).collect::<Vec<_>>() }),
-    ))
+    Ok(Json(json!({ "learners": found })))
 }
 
 pub async fn learner(
     State(state): State<AppState>,
     Actor(actor): Actor,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(learner_json(
-        &state.platform.learner(&actor, &id).await?,
-    )))
+) -> Result<Json<LearnerView>, ApiError> {
+    Ok(Json(state.platform.learner(&actor, &id).await?))
 }
 
 pub async fn results(
@@ -82,13 +73,13 @@ pub async fn merge(
     Actor(actor): Actor,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<Merge>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(learner_json(
-        &state
+) -> Result<Json<LearnerView>, ApiError> {
+    Ok(Json(
+        state
             .platform
             .merge_learners(&actor, &id, &body.other)
             .await?,
-    )))
+    ))
 }
 
 #[derive(Deserialize)]
@@ -104,12 +95,12 @@ pub async fn account(
     Actor(actor): Actor,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<AccountRequest>,
-) -> Result<(StatusCode, Json<Account>), ApiError> {
+) -> Result<(StatusCode, Json<AccountView>), ApiError> {
     let account = state
         .platform
         .learner_account(&actor, &id, &body.email, body.password)
         .await?;
-    Ok((StatusCode::CREATED, Json(account)))
+    Ok((StatusCode::CREATED, Json(AccountView::from(&account))))
 }
 
 /// An invitation for the learner to make (or bind) their own account: the link to hand them.

@@ -141,8 +141,8 @@ pub async fn context() -> Response {
 }
 
 /// A logo as uploaded (PNG or JPEG, checked when it was set).
-fn logo_response(logo: microcred_store::universities::StoredImage) -> Response {
-    let mut response = logo.image.into_response();
+fn logo_response(logo: microcred_app::platform::views::Image) -> Response {
+    let mut response = logo.bytes.into_response();
     let headers = response.headers_mut();
     if let Ok(media_type) = HeaderValue::from_str(&logo.media_type) {
         headers.insert(header::CONTENT_TYPE, media_type);

@@ -9,10 +9,9 @@ use axum::http::StatusCode;
 use microcred_app::platform::authz::{self, Action};
 
 use microcred_app::platform::from_json;
+use microcred_app::platform::views::{KeyView, SignatoryView, UniversityView};
 use microcred_model::University;
 use microcred_rules::Profile;
-use microcred_store::keys::KeyRecord;
-use microcred_store::universities::{Signatory, UniversityRecord};
 
 use super::forms::{FormData, Upload};
 use super::messages::msg;
@@ -20,19 +19,20 @@ use super::teacher::Done;
 use super::{Chrome, PageError, PageResult, Viewer, page, see_other};
 use crate::AppState;
 
-pub struct UniversityView {
-    pub record: UniversityRecord,
+/// A member university's panel: the university, its keys and signatories.
+pub struct MemberPanel {
+    pub record: UniversityView,
     /// Where its logo is served, if it has one.
     pub logo: Option<String>,
-    pub keys: Vec<KeyRecord>,
-    pub signatories: Vec<Signatory>,
+    pub keys: Vec<KeyView>,
+    pub signatories: Vec<SignatoryView>,
 }
 
 #[derive(Template)]
 #[template(path = "admin.html")]
 struct AdminPage {
     chrome: Chrome,
-    universities: Vec<UniversityView>,
+    universities: Vec<MemberPanel>,
     /// (id, name, rules, checklist questions).
     profiles: Vec<(String, String, usize, usize)>,
 }
@@ -44,11 +44,10 @@ pub async fn overview(
 ) -> PageResult {
     authz::may(&account, Action::AdministerAlliance)?;
     let mut universities = Vec::new();
-    let logos = state.platform.logo_urls().await?;
     for record in state.platform.universities().await? {
         let id = record.university.id.to_string();
-        universities.push(UniversityView {
-            logo: logos.get(&id).cloned(),
+        universities.push(MemberPanel {
+            logo: record.logo.clone(),
             keys: state.platform.keys(&id).await?,
             signatories: state.platform.signatories(&id).await?,
             record,

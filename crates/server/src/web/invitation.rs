@@ -28,7 +28,7 @@ struct InvitationPage {
 }
 
 fn invitation_page(
-    account: Option<microcred_store::accounts::Account>,
+    account: Option<microcred_app::platform::Account>,
     token: String,
     view: InvitationView,
     email: String,
@@ -110,7 +110,7 @@ pub async fn accept(
 /// The invitation's page again, with what was typed and why it was not accepted.
 async fn form_again(
     state: &AppState,
-    account: Option<microcred_store::accounts::Account>,
+    account: Option<microcred_app::platform::Account>,
     token: String,
     email: String,
     problem: String,

@@ -4,9 +4,10 @@
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 
+use microcred_app::platform::issuance::CredentialQuery;
+use microcred_app::platform::views::CredentialView;
 use microcred_credentials::statement::{MicroCredentialStatement, read_statement};
 use microcred_model::StandardElement;
-use microcred_store::credentials::{CredentialRecord, Filter};
 
 use super::messages::msg;
 use super::{Chrome, PageError, PageResult, Viewer, page};
@@ -16,7 +17,7 @@ use crate::AppState;
 #[template(path = "my_credentials.html")]
 struct MyCredentialsPage {
     chrome: Chrome,
-    credentials: Vec<(CredentialRecord, MicroCredentialStatement)>,
+    credentials: Vec<(CredentialView, MicroCredentialStatement)>,
 }
 
 pub async fn credentials(
@@ -29,9 +30,9 @@ pub async fn credentials(
         .platform
         .credentials(
             &account,
-            Filter {
+            CredentialQuery {
                 limit: 1000,
-                ..Filter::default()
+                ..CredentialQuery::default()
             },
         )
         .await?;
@@ -52,7 +53,7 @@ pub async fn credentials(
 #[template(path = "my_credential.html")]
 struct MyCredentialPage {
     chrome: Chrome,
-    record: CredentialRecord,
+    record: CredentialView,
     statement: MicroCredentialStatement,
     elements: Vec<(StandardElement, String)>,
     share: String,

@@ -25,8 +25,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, get, post};
 
+use microcred_app::platform::Account;
 use microcred_app::platform::{PlatformError, Problem};
-use microcred_store::accounts::{Account, Role};
+use microcred_model::Role;
 
 use crate::AppState;
 use crate::problem::ApiError;

@@ -10,13 +10,13 @@ use serde_json::Value;
 
 use microcred_app::platform::auth::Session;
 use microcred_app::platform::catalogue::CatalogueQuery;
+use microcred_app::platform::views::SpecificationVersionView;
+use microcred_app::platform::views::UniversityView;
 use microcred_app::platform::{PlatformError, Problem};
 use microcred_credentials::statement::{MicroCredentialStatement, read_statement};
 use microcred_credentials::verify::{Report, Status};
 use microcred_model::vocabulary::{Mode, Typology};
 use microcred_model::{CourseElement, StandardElement};
-use microcred_store::specifications::VersionRecord;
-use microcred_store::universities::UniversityRecord;
 
 use super::filters;
 use super::forms::{FormData, Upload, same_origin};
@@ -30,8 +30,8 @@ use crate::auth::{MaybeActor, SourceAddress, session_cookie};
 struct CataloguePage {
     chrome: Chrome,
     query: FormData,
-    results: Vec<VersionRecord>,
-    universities: Vec<UniversityRecord>,
+    results: Vec<SpecificationVersionView>,
+    universities: Vec<UniversityView>,
     typologies: &'static [&'static str],
     modes: &'static [&'static str],
 }
@@ -89,7 +89,7 @@ pub async fn catalogue(
 #[template(path = "specification.html")]
 struct SpecificationPage {
     chrome: Chrome,
-    record: VersionRecord,
+    record: SpecificationVersionView,
     elements: Vec<(StandardElement, String)>,
     course_elements: Vec<(CourseElement, String)>,
 }

@@ -9,11 +9,11 @@ use microcred_app::platform::authz::{self, Action};
 
 use microcred_app::platform::PlatformError;
 use microcred_app::platform::invitations::IssuedInvitation;
+use microcred_app::platform::issuance::CredentialQuery;
 use microcred_app::platform::learners::{ImportReport, ResultsPreview};
+use microcred_app::platform::views::SpecificationVersionView;
+use microcred_app::platform::views::{CredentialView, IssuingRunView};
 use microcred_app::results::ResultsFormat;
-use microcred_store::credentials::{CredentialRecord, Filter};
-use microcred_store::issuing_runs::IssuingRun;
-use microcred_store::specifications::VersionRecord;
 
 use super::forms::{FormData, Upload};
 use super::messages::msg;
@@ -141,7 +141,7 @@ pub async fn import(
 #[template(path = "issue.html")]
 struct IssuePage {
     chrome: Chrome,
-    published: Vec<VersionRecord>,
+    published: Vec<SpecificationVersionView>,
 }
 
 pub async fn issue_form(State(state): State<AppState>, Viewer(account): Viewer) -> PageResult {
@@ -176,7 +176,7 @@ pub async fn issue(
 #[template(path = "run.html")]
 struct RunPage {
     chrome: Chrome,
-    run: IssuingRun,
+    run: IssuingRunView,
 }
 
 /// An issuing run's progress; the page reloads itself until it is finished.
@@ -196,7 +196,7 @@ pub async fn run(
 #[template(path = "credentials.html")]
 struct CredentialsPage {
     chrome: Chrome,
-    credentials: Vec<(CredentialRecord, String, String)>,
+    credentials: Vec<(CredentialView, String, String)>,
     query: FormData,
 }
 
@@ -207,11 +207,11 @@ pub async fn credentials(
     RawQuery(raw): RawQuery,
 ) -> PageResult {
     let query = FormData::parse(raw.unwrap_or_default().as_bytes());
-    let filter = Filter {
+    let filter = CredentialQuery {
         specification: Some(query.text("specification").to_owned()).filter(|s| !s.is_empty()),
         issuer: Some(query.text("issuer").to_owned()).filter(|s| !s.is_empty()),
         limit: 200,
-        ..Filter::default()
+        ..CredentialQuery::default()
     };
     let records = state.platform.credentials(&account, filter).await?;
     let credentials = records

@@ -10,8 +10,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use microcred_app::platform::catalogue::{Decision, Recommendation};
+use microcred_app::platform::views::{ReviewEventView, SpecificationVersionView};
 use microcred_model::{CourseElement, StandardElement};
-use microcred_store::specifications::{ReviewEvent, VersionRecord};
 
 use super::filters;
 use super::forms::FormData;
@@ -24,7 +24,7 @@ use crate::AppState;
 #[template(path = "queue.html")]
 struct QueuePage {
     chrome: Chrome,
-    waiting: Vec<VersionRecord>,
+    waiting: Vec<SpecificationVersionView>,
 }
 
 pub async fn queue(
@@ -50,12 +50,12 @@ pub struct StoredFinding {
 #[template(path = "review.html")]
 struct ReviewPage {
     chrome: Chrome,
-    record: VersionRecord,
+    record: SpecificationVersionView,
     elements: Vec<(StandardElement, String)>,
     course_elements: Vec<(CourseElement, String)>,
     findings: Vec<StoredFinding>,
-    history: Vec<ReviewEvent>,
-    versions: Vec<VersionRecord>,
+    history: Vec<ReviewEventView>,
+    versions: Vec<SpecificationVersionView>,
     may_edit: bool,
     may_advise: bool,
     may_decide: bool,
@@ -68,7 +68,7 @@ pub async fn specification(
     Query(done): Query<Done>,
 ) -> PageResult {
     use microcred_app::platform::authz::{Action, allows};
-    use microcred_store::specifications::State as Stage;
+    use microcred_model::ReviewState as Stage;
     let record = state.platform.specification(&account, &id).await?;
     let plain = state
         .platform

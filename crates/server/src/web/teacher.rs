@@ -9,15 +9,15 @@ use microcred_app::platform::authz::{self, Action};
 use serde::Deserialize;
 use serde_json::Value;
 
+use microcred_app::platform::Account;
 use microcred_app::platform::catalogue::DraftCheck;
+use microcred_app::platform::views::SpecificationVersionView;
 use microcred_app::platform::{PlatformError, Problem};
 use microcred_model::vocabulary::{
     AssessmentMethod, AwardingRule, LearningDimension, Mode, Organisation, QfEheaCycle,
     QualityAssuranceType, StackabilityOption, Supervision, Timeframe, Typology,
 };
 use microcred_model::{CourseElement, Specification};
-use microcred_store::accounts::Account;
-use microcred_store::specifications::VersionRecord;
 
 use super::filters;
 use super::forms::FormData;
@@ -30,7 +30,7 @@ use crate::AppState;
 #[template(path = "specifications.html")]
 struct ListPage {
     chrome: Chrome,
-    specifications: Vec<VersionRecord>,
+    specifications: Vec<SpecificationVersionView>,
 }
 
 #[derive(Deserialize)]

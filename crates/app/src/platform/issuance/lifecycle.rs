@@ -1,13 +1,30 @@
 //! A credential after it is issued: who may read and change it, and its changes of state.
 
 use microcred_credentials::status_list::StatusPurpose;
+use microcred_model::CredentialState;
 use microcred_store::accounts::Account;
-use microcred_store::credentials::{self, CredentialRecord, CredentialState, Filter};
+use microcred_store::credentials::{self, CredentialRecord, Filter};
 use microcred_store::{Connection, audit};
 
 use super::{IssueOutcome, subject};
 use crate::platform::authz::{self, Action, CredentialScope};
+use crate::platform::views::CredentialView;
 use crate::platform::{Platform, PlatformError, Problem, Result};
+
+/// Which credentials to list (each narrowed further by who asks).
+#[derive(Clone, Debug, Default)]
+pub struct CredentialQuery {
+    /// One learner's.
+    pub learner: Option<String>,
+    /// One specification's.
+    pub specification: Option<String>,
+    /// One issuer's (a university id or `alliance`).
+    pub issuer: Option<String>,
+    /// At most this many (100 when 0; never more than 1,000).
+    pub limit: i64,
+    /// After skipping this many, newest first.
+    pub offset: i64,
+}
 
 /// A registrar's change of an issued credential's state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -116,23 +133,13 @@ impl Platform {
     }
 
     /// Revokes a credential for good; its status list says so from now on.
-    pub async fn revoke(
-        &self,
-        actor: &Account,
-        id: &str,
-        reason: &str,
-    ) -> Result<CredentialRecord> {
+    pub async fn revoke(&self, actor: &Account, id: &str, reason: &str) -> Result<CredentialView> {
         self.change_state(actor, id, Transition::Revoke, reason)
             .await
     }
 
     /// Suspends a credential until it is reinstated.
-    pub async fn suspend(
-        &self,
-        actor: &Account,
-        id: &str,
-        reason: &str,
-    ) -> Result<CredentialRecord> {
+    pub async fn suspend(&self, actor: &Account, id: &str, reason: &str) -> Result<CredentialView> {
         self.change_state(actor, id, Transition::Suspend, reason)
             .await
     }
@@ -143,7 +150,7 @@ impl Platform {
         actor: &Account,
         id: &str,
         reason: &str,
-    ) -> Result<CredentialRecord> {
+    ) -> Result<CredentialView> {
         self.change_state(actor, id, Transition::Reinstate, reason)
             .await
     }
@@ -156,7 +163,7 @@ impl Platform {
         id: &str,
         transition: Transition,
         reason: &str,
-    ) -> Result<CredentialRecord> {
+    ) -> Result<CredentialView> {
         let rule = transition.rule();
         let reason = Self::reason(reason)?;
         let mut tx = self.store.begin().await?;
@@ -175,7 +182,13 @@ impl Platform {
             .await?
             .ok_or_else(|| PlatformError::NotFound(format!("credential {id}")))?;
         microcred_store::commit(tx).await?;
-        Ok(record)
+        Ok(self.credential_view(record))
+    }
+
+    /// The view of a stored credential, with where anyone verifies it.
+    fn credential_view(&self, record: CredentialRecord) -> CredentialView {
+        let verification = self.config.verification_url(&record.id);
+        CredentialView::new(record, verification)
     }
 
     /// Corrects a credential: issues it again from the learner's current record and results
@@ -245,9 +258,10 @@ impl Platform {
     }
 
     /// A credential, for its learner, a registrar of its issuer, or an administrator.
-    pub async fn credential(&self, actor: &Account, id: &str) -> Result<CredentialRecord> {
+    pub async fn credential(&self, actor: &Account, id: &str) -> Result<CredentialView> {
         let mut c = self.store.connection().await?;
-        Self::readable_credential(&mut c, actor, id).await
+        let record = Self::readable_credential(&mut c, actor, id).await?;
+        Ok(self.credential_view(record))
     }
 
     /// Credentials the actor may see: a learner's own; a registrar's university's; all for an
@@ -255,8 +269,15 @@ impl Platform {
     pub async fn credentials(
         &self,
         actor: &Account,
-        mut filter: Filter,
-    ) -> Result<Vec<CredentialRecord>> {
+        query: CredentialQuery,
+    ) -> Result<Vec<CredentialView>> {
+        let mut filter = Filter {
+            learner: query.learner,
+            specification: query.specification,
+            issuer: query.issuer,
+            limit: query.limit,
+            offset: query.offset,
+        };
         if filter.limit == 0 {
             filter.limit = 100;
         }
@@ -291,6 +312,10 @@ impl Platform {
             }
         }
         let mut c = self.store.connection().await?;
-        Ok(credentials::list(&mut c, &filter).await?)
+        Ok(credentials::list(&mut c, &filter)
+            .await?
+            .into_iter()
+            .map(|r| self.credential_view(r))
+            .collect())
     }
 }

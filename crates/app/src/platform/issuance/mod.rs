@@ -10,7 +10,7 @@ mod lifecycle;
 mod runs;
 mod status_lists;
 
-pub use lifecycle::{Transition, TransitionRule};
+pub use lifecycle::{CredentialQuery, Transition, TransitionRule};
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -23,9 +23,10 @@ use microcred_credentials::formats::CredentialFormat;
 use microcred_credentials::key_file::IssuerKey;
 use microcred_credentials::open_badges::{AwardedMicroCredential, IssuerProfile};
 use microcred_credentials::status_list::StatusPurpose;
+use microcred_model::CredentialState;
 use microcred_model::{Award, AwardRule, AwardingBody, Catalogue, RecordedResult};
 use microcred_store::accounts::Account;
-use microcred_store::credentials::{self, CredentialDocument, CredentialRecord, CredentialState};
+use microcred_store::credentials::{self, CredentialDocument, CredentialRecord};
 use microcred_store::results::{self, ResultRecord};
 use microcred_store::specifications::{self, VersionRecord};
 use microcred_store::{Connection, Tx, audit, catalogue, learners, new_id, now, universities};
@@ -167,7 +168,10 @@ fn may_issue(actor: &Account, bodies: &[AwardingBody]) -> Result<()> {
 
 impl Platform {
     /// The published specifications `actor` may issue (see [`Platform::issue`]).
-    pub async fn issuable_specifications(&self, actor: &Account) -> Result<Vec<VersionRecord>> {
+    pub async fn issuable_specifications(
+        &self,
+        actor: &Account,
+    ) -> Result<Vec<crate::platform::views::SpecificationVersionView>> {
         authz::may(actor, Action::ImportResults)?;
         let mut c = self.store.connection().await?;
         let published = specifications::catalogue(&mut c).await?;
@@ -178,6 +182,7 @@ impl Platform {
                 award_rule_of(v, &catalogue)
                     .is_ok_and(|r| may_issue(actor, r.possible_awarding_bodies()).is_ok())
             })
+            .map(Into::into)
             .collect())
     }
 

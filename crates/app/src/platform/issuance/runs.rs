@@ -3,9 +3,10 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use microcred_store::accounts::Account;
-use microcred_store::issuing_runs::{self, IssuingRun};
+use microcred_store::issuing_runs;
 use microcred_store::{new_id, now};
 
+use crate::platform::views::IssuingRunView;
 use crate::platform::{Platform, PlatformError, Result};
 
 /// How long an unfinished run may go without its heartbeat (written twice a second while it
@@ -96,7 +97,7 @@ impl Platform {
 
     /// A run this account started. One that stopped making progress without finishing (its
     /// server went away) says so.
-    pub async fn issuing_run(&self, actor: &Account, id: &str) -> Result<IssuingRun> {
+    pub async fn issuing_run(&self, actor: &Account, id: &str) -> Result<IssuingRunView> {
         let mut c = self.store.connection().await?;
         let mut run = issuing_runs::get(&mut c, id, &actor.id)
             .await?
@@ -105,6 +106,6 @@ impl Platform {
             run.finished = true;
             run.error = "interrupted: the server issuing it stopped. Issue again: learners who already hold the credential are skipped.".into();
         }
-        Ok(run)
+        Ok(run.into())
     }
 }
