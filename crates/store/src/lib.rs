@@ -121,6 +121,12 @@ impl Store {
     /// Connects to `url` (`sqlite://path/to/file.db` or `postgres://…`), creating the SQLite
     /// file if needed, and brings the schema up to date.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        Store::open(url, None).await
+    }
+
+    /// Connects, bringing the schema up to migration `up_to` (all of them when `None`): tests
+    /// make yesterday's database with it and check that today's reads what it holds.
+    pub(crate) async fn open(url: &str, up_to: Option<i64>) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -177,7 +183,7 @@ impl Store {
             }
         };
         let store = Store { pool, backend };
-        migrations::run(&store).await?;
+        migrations::run(&store, up_to).await?;
         Ok(store)
     }
 

@@ -303,7 +303,8 @@ CREATE TABLE credential_documents (
     ),
 ];
 
-pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {
+/// Applies the migrations not yet applied, up to `up_to` (every one when `None`).
+pub(crate) async fn run(store: &Store, up_to: Option<i64>) -> Result<(), StoreError> {
     let mut connection = store.connection().await?;
     connection
         .execute(
@@ -311,7 +312,10 @@ pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {
         )
         .await?;
     drop(connection);
-    for (version, description, sql) in MIGRATIONS {
+    for (version, description, sql) in MIGRATIONS
+        .iter()
+        .filter(|(v, _, _)| up_to.is_none_or(|last| *v <= last))
+    {
         let mut tx = store.begin().await?;
         if store.backend() == Backend::Postgres {
             // Two servers starting at once: the second waits, then finds the work done.

@@ -62,3 +62,33 @@ pub async fn stores() -> Vec<(&'static str, Store)> {
     }
     stores
 }
+
+/// Every backend available, its schema as it was after migration `version`: yesterday's
+/// database, for tests of today's migrations.
+pub async fn stores_at(version: i64) -> Vec<(&'static str, Store)> {
+    let dir = std::env::temp_dir().join(format!("microcred-test-{}", new_id()));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let sqlite = format!("sqlite://{}", dir.join("microcred.db").display());
+    let mut stores = vec![(
+        "sqlite",
+        Store::open(&sqlite, Some(version))
+            .await
+            .expect("SQLite opens"),
+    )];
+    if let Some(url) = postgres_url().await {
+        stores.push((
+            "postgres",
+            Store::open(&url, Some(version))
+                .await
+                .expect("PostgreSQL opens"),
+        ));
+    }
+    stores
+}
+
+/// Applies the migrations a store made by [`stores_at`] lacks.
+pub async fn migrate(store: &Store) {
+    crate::migrations::run(store, None)
+        .await
+        .expect("the migrations apply");
+}

@@ -546,3 +546,48 @@ async fn a_connection_left_inside_a_transaction_is_not_pooled_again() {
         }
     }
 }
+
+/// Migration 7 keeps what was stored before it: a key without an algorithm is an Ed25519 key,
+/// a credential without a format is the Open Badges document it always was, unchanged.
+#[tokio::test]
+async fn credentials_and_keys_stored_before_formats_read_the_same_after() {
+    for (backend, store) in testing::stores_at(6).await {
+        let mut c = store.connection().await.unwrap();
+        let document = serde_json::json!({ "id": "urn:uuid:old", "proof": [{ "cryptosuite": "eddsa-rdfc-2022" }] });
+        sqlx::query(
+            "INSERT INTO signing_keys (id, owner, did, public_key, sealed_secret, created_at) VALUES ('did:web:a.eu:u:wut#key-1', 'wut', 'did:web:a.eu:u:wut', 'z6Mk', '{}', 1)",
+        )
+        .execute(&mut *c)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO credentials (id, specification_id, version, learner_id, issuer, state, is_current, document, date_of_issuing, issued_at, reason, changed_at) VALUES ('urn:uuid:old', 'spec', 1, 'l1', 'wut', 'active', 1, $1, '2026-06-26', 1, '', 1)",
+        )
+        .bind(document.to_string())
+        .execute(&mut *c)
+        .await
+        .unwrap();
+        drop(c);
+        testing::migrate(&store).await;
+        let mut c = store.connection().await.unwrap();
+        let old = credentials::get(&mut c, "urn:uuid:old")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(old.format, "ob3-di", "{backend}");
+        assert_eq!(
+            old.document, document,
+            "{backend}: the signed bytes are untouched"
+        );
+        assert!(old.alternatives.is_empty());
+        let key = microcred_store::keys::active(&mut c, "wut")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (key.algorithm.as_str(), key.certificate_chain),
+            ("Ed25519", None),
+            "{backend}"
+        );
+    }
+}
