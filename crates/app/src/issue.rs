@@ -133,6 +133,7 @@ fn merge(
                 nationality: row.nationality.clone(),
                 student_ids: Vec::new(),
                 email: row.email.clone(),
+                home_university: None,
             },
             results: Vec::new(),
         });
@@ -174,6 +175,16 @@ fn merge(
     }
     if learner.email.is_none() {
         learner.email = row.email;
+    }
+    match (&learner.home_university, row.home_university) {
+        (Some(a), Some(b)) if *a != b => {
+            return Err(problem(
+                "home_university",
+                format!("`{b}` here, `{a}` on an earlier row for the same learner"),
+            ));
+        }
+        (None, Some(b)) => learner.home_university = Some(b),
+        _ => {}
     }
     record.results.push(RecordedResult {
         element: row.element,

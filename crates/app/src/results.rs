@@ -9,6 +9,7 @@
 //! | `nationality` | optional | ISO 3166-1 alpha-2 codes, several separated by `;` |
 //! | `student_id` | optional | the learner's id at the university delivering `element`; else `learner` if it has no `@` |
 //! | `email` | optional | else `learner` if it has an `@` |
+//! | `home_university` | optional | the university id the learner is enrolled at (for `home-university` awards) |
 //! | `element` | required | a course element id of the specification |
 //! | `completed_on` | required | `YYYY-MM-DD`, the day the result was obtained |
 //! | `result` | optional | `passed` (default) or `failed` |
@@ -21,10 +22,10 @@ use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
-use microcred_model::{CountryCode, CourseElementId, Date, suggest};
+use microcred_model::{CountryCode, CourseElementId, Date, UniversityId, suggest};
 
 /// The columns a results file may have.
-pub const COLUMNS: [&str; 11] = [
+pub const COLUMNS: [&str; 12] = [
     "learner",
     "given_names",
     "family_names",
@@ -32,6 +33,7 @@ pub const COLUMNS: [&str; 11] = [
     "nationality",
     "student_id",
     "email",
+    "home_university",
     "element",
     "completed_on",
     "result",
@@ -60,6 +62,8 @@ pub struct ResultRow {
     pub nationality: Vec<CountryCode>,
     pub student_id: Option<String>,
     pub email: Option<String>,
+    /// The university the learner is enrolled at, where the file says.
+    pub home_university: Option<UniversityId>,
     pub element: CourseElementId,
     pub completed_on: Date,
     pub passed: bool,
@@ -304,6 +308,9 @@ impl Columns {
             })
             .transpose()?
             .unwrap_or_default();
+        let home_university = field("home_university")?
+            .map(|u| UniversityId::new(u).map_err(|e| problem("home_university", e.to_string())))
+            .transpose()?;
         let element = CourseElementId::new(required("element")?)
             .map_err(|e| problem("element", e.to_string()))?;
         let completed_on = date("completed_on", required("completed_on")?)?;
@@ -335,6 +342,7 @@ impl Columns {
             nationality,
             student_id,
             email,
+            home_university,
             element,
             completed_on,
             passed,

@@ -1280,3 +1280,98 @@ async fn a_second_format_is_issued_beside_the_first() {
         assert_eq!(report.verdict, Verdict::Revoked, "{backend}: {report:?}");
     }
 }
+
+/// Awarded by the learner's home university (ENHANCE §7.4 a, which other alliances may adopt):
+/// each registrar issues to their own university's students, with their own key; a learner
+/// with no student id at a delivering university is told why nothing is issued.
+#[tokio::test]
+async fn the_home_university_awards_its_own_students() {
+    use microcred_model::vocabulary::AwardingRule;
+
+    for (backend, store) in testing::stores().await {
+        let w = world(store).await;
+        let p = &w.platform;
+        let mut spec = Checker::new(None)
+            .unwrap()
+            .load(&root().join(format!("examples/{SPEC}.toml")))
+            .unwrap()
+            .specification;
+        spec.id = "home-awarded".parse().unwrap();
+        // ENHANCE's own profile rejects this policy (§7.4); the EU standard does not.
+        spec.profiles = vec!["eu-2022".into()];
+        if let Some(awarding) = spec.awarding.as_mut() {
+            awarding.rule = AwardingRule::HomeUniversity;
+            awarding.tie_break = None;
+        }
+        p.create_specification(&w.teacher, spec).await.unwrap();
+        p.submit(&w.teacher, "home-awarded", "").await.unwrap();
+        p.decide(&w.board, "home-awarded", Decision::Approve, "")
+            .await
+            .unwrap();
+        // Jan is a guest at WUT (a WUT student id too), enrolled at TU Berlin; Ana's home
+        // university is not recorded.
+        let csv = "learner,given_names,family_names,email,student_id,home_university,element,completed_on,overall_grade\n\
+            zoe,Zoë,Kowalska,zoe@learner.example,301234,wut,wut:sustainable-business-models,2026-06-12,4.5\n\
+            zoe,Zoë,Kowalska,zoe@learner.example,,,tub:innovation-lab,2026-06-20,\n\
+            jan,Jan,Schmidt,jan@learner.example,g-9,,wut:sustainable-business-models,2026-06-12,4.0\n\
+            jan,Jan,Schmidt,jan@learner.example,77001,tub,tub:innovation-lab,2026-06-22,1.3\n\
+            ana,Ana,Silva,ana@learner.example,,,wut:sustainable-business-models,2026-06-12,\n\
+            ana,Ana,Silva,ana@learner.example,,,tub:innovation-lab,2026-06-20,\n";
+        p.import_results(&w.admin, "results.csv", results(csv), &mut |_| {})
+            .await
+            .unwrap();
+        let by_wut = p
+            .issue(&w.wut, "home-awarded", None, &mut |_, _| {})
+            .await
+            .unwrap();
+        assert_eq!(by_wut.issued_count, 1, "{backend}: {by_wut:?}");
+        let reasons: Vec<&str> = by_wut
+            .not_eligible
+            .iter()
+            .map(|n| n.reason.as_str())
+            .collect();
+        assert!(
+            reasons
+                .iter()
+                .any(|r| r.contains("home university `tub`: its registrar issues it")),
+            "{backend}: {reasons:?}"
+        );
+        assert!(
+            reasons
+                .iter()
+                .any(|r| r.contains("no home university among")),
+            "{backend}: {reasons:?}"
+        );
+        let zoe = p
+            .credential(&w.wut, &by_wut.issued[0].credential)
+            .await
+            .unwrap();
+        assert_eq!(zoe.issuer, "wut");
+        assert_eq!(zoe.date_of_issuing, "2026-06-20");
+        assert_eq!(
+            zoe.document["credentialSubject"]["result"][0]["value"],
+            "4.5"
+        );
+        let by_tub = p
+            .issue(&w.tub, "home-awarded", None, &mut |_, _| {})
+            .await
+            .unwrap();
+        assert_eq!(by_tub.issued_count, 1, "{backend}: {by_tub:?}");
+        let jan = p
+            .credential(&w.tub, &by_tub.issued[0].credential)
+            .await
+            .unwrap();
+        assert_eq!(jan.issuer, "tub");
+        assert_eq!(
+            jan.document["issuer"]["id"], "did:web:enhance.example:u:tub",
+            "{backend}"
+        );
+        // TU Berlin's grade: the awarding university's scheme.
+        assert_eq!(
+            jan.document["credentialSubject"]["result"][0]["value"],
+            "1.3"
+        );
+        let (report, _) = p.verify(&jan.document).await.unwrap();
+        assert_eq!(report.verdict, Verdict::Valid, "{backend}: {report:?}");
+    }
+}

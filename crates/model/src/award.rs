@@ -7,7 +7,8 @@
 //!   associated with that micro-credential are satisfied by the learner"): the latest of the
 //!   elements' earliest passes.
 //! - **Awarding bodies** (§7.4): the specification's policy; where the learner's home university
-//!   awards (solution a), the contributing university where the learner holds a student id.
+//!   awards (solution a), the learner's recorded home university, if it delivers some of the
+//!   course elements (a student id alone does not say it: guests get one too).
 //! - **Grade** (§7.14: "If grades are given, the grading system of the university that awards
 //!   the micro-credential is adopted"): the overall grade recorded with the latest passed result
 //!   of a course element that the *grading university* delivers. The grading university is the
@@ -44,8 +45,8 @@ pub struct RecordedResult {
 pub enum NotAwarded {
     /// Course elements without a passed result.
     Missing(Vec<CourseElementId>),
-    /// The learner's home university awards, and the learner has no student id at any of the
-    /// universities delivering the course elements.
+    /// The learner's home university awards, and the learner's recorded home university (if
+    /// any) is none of the universities delivering the course elements.
     NoHomeUniversity(Vec<UniversityId>),
     /// Different overall grades recorded for the same day.
     ConflictingGrades { on: Date, grades: Vec<String> },
@@ -75,7 +76,7 @@ impl fmt::Display for NotAwarded {
             ),
             NotAwarded::NoHomeUniversity(universities) => write!(
                 f,
-                "the learner's home university awards it, and the learner has no student id at {}",
+                "the learner's home university awards it, and no home university among {} is recorded for the learner (the results' `home_university` column)",
                 universities
                     .iter()
                     .map(|u| format!("`{u}`"))
@@ -174,9 +175,7 @@ impl AwardRule {
         self.bodies
             .iter()
             .find(|body| match body {
-                AwardingBody::University(id) => {
-                    learner.student_ids.iter().any(|s| &s.university == id)
-                }
+                AwardingBody::University(id) => learner.home_university.as_ref() == Some(id),
                 AwardingBody::Alliance => false,
             })
             .map(|body| vec![body.clone()])
@@ -310,14 +309,13 @@ mod tests {
         spec
     }
 
-    fn learner(student_ids: &[(&str, &str)]) -> Learner {
+    fn learner(home: Option<&str>) -> Learner {
         serde_json::from_value(serde_json::json!({
             "given_names": "Zoë",
             "family_names": "Łukasiewicz",
-            "student_ids": student_ids
-                .iter()
-                .map(|(u, v)| serde_json::json!({ "university": u, "value": v }))
-                .collect::<Vec<_>>(),
+            // A guest's student id at TU Berlin does not make it her home university.
+            "student_ids": [{ "university": "tub", "value": "g-1" }],
+            "home_university": home,
         }))
         .expect("a learner")
     }
@@ -348,7 +346,7 @@ mod tests {
             result("wut:a", true, "2026-06-20", None),
             result("tub:b", true, "2026-06-26", None),
         ];
-        let award = rule.decide(learner(&[]), &results).expect("awarded");
+        let award = rule.decide(learner(None), &results).expect("awarded");
         assert_eq!(award.date_of_issuing, "2026-06-26".parse().ok());
         assert_eq!(award.awarding_bodies, [university("wut")]);
         assert_eq!(award.grade.as_deref(), Some("4.5"));
@@ -366,7 +364,7 @@ mod tests {
             result("wut:a", true, "2026-06-12", None),
             result("tub:b", false, "2026-06-26", None),
         ];
-        let not = rule.decide(learner(&[]), &results).unwrap_err();
+        let not = rule.decide(learner(None), &results).unwrap_err();
         assert_eq!(not.missing(), ["tub:b"]);
         assert_eq!(not.to_string(), "no passed result for `tub:b`");
     }
@@ -385,12 +383,12 @@ mod tests {
             result("wut:a", false, "2026-06-30", Some("2.0")),
             result("tub:b", true, "2026-07-01", Some("1.3")),
         ];
-        let award = rule.decide(learner(&[]), &results).expect("awarded");
+        let award = rule.decide(learner(None), &results).expect("awarded");
         assert_eq!(award.grade.as_deref(), Some("4.5"));
         // Awarded by TU Berlin (the lead of a joint award), TU Berlin's grade.
         let joint =
             AwardRule::new(&spec(AwardingRule::Joint, Some("tub")), &catalogue()).expect("a rule");
-        let award = joint.decide(learner(&[]), &results).expect("awarded");
+        let award = joint.decide(learner(None), &results).expect("awarded");
         assert_eq!(award.grade.as_deref(), Some("1.3"));
         assert_eq!(
             award.awarding_bodies,
@@ -399,7 +397,10 @@ mod tests {
         // The alliance has no grading system of its own: its lead university's, or none.
         let alliance =
             AwardRule::new(&spec(AwardingRule::Alliance, None), &catalogue()).expect("a rule");
-        assert_eq!(alliance.decide(learner(&[]), &results).unwrap().grade, None);
+        assert_eq!(
+            alliance.decide(learner(None), &results).unwrap().grade,
+            None
+        );
     }
 
     #[test]
@@ -414,7 +415,7 @@ mod tests {
             result("wut:a", true, "2026-06-12", Some("4.0")),
             result("tub:b", true, "2026-06-26", None),
         ];
-        let not = rule.decide(learner(&[]), &results).unwrap_err();
+        let not = rule.decide(learner(None), &results).unwrap_err();
         assert_eq!(
             not,
             NotAwarded::ConflictingGrades {
@@ -438,11 +439,11 @@ mod tests {
             result("tub:b", true, "2026-06-26", Some("1.3")),
         ];
         let award = rule
-            .decide(learner(&[("tub", "77001")]), &results)
+            .decide(learner(Some("tub")), &results)
             .expect("awarded");
         assert_eq!(award.awarding_bodies, [university("tub")]);
         assert_eq!(award.grade.as_deref(), Some("1.3"));
-        let not = rule.decide(learner(&[]), &results).unwrap_err();
+        let not = rule.decide(learner(None), &results).unwrap_err();
         assert_eq!(
             not,
             NotAwarded::NoHomeUniversity(vec!["wut".parse().unwrap(), "tub".parse().unwrap()])

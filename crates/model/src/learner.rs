@@ -24,6 +24,10 @@ pub struct Learner {
     pub student_ids: Vec<StudentId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// The university the learner is enrolled at, where a registrar recorded it: it awards
+    /// micro-credentials whose policy is `home-university` (ENHANCE §7.4 a).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub home_university: Option<UniversityId>,
 }
 
 impl Learner {

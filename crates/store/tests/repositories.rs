@@ -34,6 +34,7 @@ fn learner(given: &str, student: Option<(&str, &str)>) -> Learner {
             .into_iter()
             .collect(),
         email: Some(format!("{given}@example.eu")),
+        home_university: None,
     }
 }
 

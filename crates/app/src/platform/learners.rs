@@ -369,6 +369,7 @@ impl Platform {
                             nationality: row.nationality.clone(),
                             student_ids,
                             email: row.email.clone(),
+                            home_university: row.home_university.clone(),
                         },
                     ));
                     resolved.insert(row.learner.clone(), id.clone());
@@ -376,8 +377,14 @@ impl Platform {
                 }
             }
         }
-        // A new learner's later rows in this batch add their student ids at other universities.
+        // A new learner's later rows in this batch add their student ids at other universities,
+        // and their home university where the first row did not say it.
         for row in &rows {
+            if let (Some(&i), Some(home)) = (new_ids.get(&row.learner), &row.home_university)
+                && created[i].1.home_university.is_none()
+            {
+                created[i].1.home_university = Some(home.clone());
+            }
             if let (Some(&i), Some(student)) = (new_ids.get(&row.learner), &row.student_id)
                 && let Ok(university) = UniversityId::new(university_of(row))
             {
@@ -391,6 +398,28 @@ impl Platform {
             }
         }
         learners::insert_many(&mut tx, &created).await?;
+        // A home university a file records for a learner known before, who had none, is kept.
+        let mut homes: Vec<(String, UniversityId)> = Vec::new();
+        for row in &rows {
+            if let Some(home) = &row.home_university
+                && !new_ids.contains_key(&row.learner)
+                && let Some(id) = resolved.get(&row.learner)
+                && !homes.iter().any(|(known, _)| known == id)
+            {
+                homes.push((id.clone(), home.clone()));
+            }
+        }
+        if !homes.is_empty() {
+            let ids: Vec<String> = homes.iter().map(|(id, _)| id.clone()).collect();
+            for mut record in learners::get_many(&mut tx, &ids).await? {
+                if record.learner.home_university.is_none()
+                    && let Some((_, home)) = homes.iter().find(|(id, _)| *id == record.id)
+                {
+                    record.learner.home_university = Some(home.clone());
+                    learners::update(&mut tx, &record.id, &record.learner).await?;
+                }
+            }
+        }
         results::remember_learner_keys(&mut tx, import_id, &new_keys).await?;
         let records: Vec<ResultRecord> = rows
             .iter()
