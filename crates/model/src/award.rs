@@ -33,8 +33,11 @@ use crate::vocabulary::AwardingRule;
 /// A learner's result on one course element, as a registrar recorded it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RecordedResult {
+    /// The course element.
     pub element: CourseElementId,
+    /// Whether the learner passed it.
     pub passed: bool,
+    /// The day the result was obtained.
     pub completed_on: Date,
     /// The micro-credential's overall grade, where it was recorded with this result.
     pub overall_grade: Option<String>,
@@ -49,7 +52,12 @@ pub enum NotAwarded {
     /// any) is none of the universities delivering the course elements.
     NoHomeUniversity(Vec<UniversityId>),
     /// Different overall grades recorded for the same day.
-    ConflictingGrades { on: Date, grades: Vec<String> },
+    ConflictingGrades {
+        /// The day.
+        on: Date,
+        /// The grades recorded for it.
+        grades: Vec<String>,
+    },
 }
 
 impl NotAwarded {

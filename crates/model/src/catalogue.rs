@@ -16,16 +16,20 @@ use crate::vocabulary::{AwardingRule, TieBreak};
 #[serde(deny_unknown_fields)]
 pub struct Catalogue {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// The universities: members of the alliance, or any a specification draws on.
     pub universities: Vec<University>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Their course elements.
     pub course_elements: Vec<CourseElement>,
 }
 
 impl Catalogue {
+    /// The university with this id, if the catalogue has it.
     pub fn university(&self, id: &UniversityId) -> Option<&University> {
         self.universities.iter().find(|u| &u.id == id)
     }
 
+    /// The course element with this id, if the catalogue has it.
     pub fn element(&self, id: &CourseElementId) -> Option<&CourseElement> {
         self.course_elements.iter().find(|e| &e.id == id)
     }
@@ -35,6 +39,7 @@ impl Catalogue {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Alliance {
+    /// Its name, in English and the members' languages.
     pub name: LocalizedText,
     /// Where the alliance is itself a legal entity (e.g. an EGTC), its seat.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -46,7 +51,9 @@ pub struct Alliance {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum AwardingBody {
+    /// A member university.
     University(UniversityId),
+    /// The alliance itself, where it is a legal entity.
     Alliance,
 }
 
@@ -54,20 +61,27 @@ pub enum AwardingBody {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum AwardingProblem {
     #[error("no awarding policy is given: add [awarding] with a rule")]
+    /// No `[awarding]` policy.
     NoPolicy,
     #[error("the rule lead-university needs `lead`, the university that led the development")]
+    /// `lead-university` without its `lead`.
     NoLead,
     #[error("the lead university `{0}` is not in the catalogue")]
+    /// The lead university is not in the catalogue.
     UnknownUniversity(UniversityId),
     #[error("no course elements are listed, so no university delivers any workload")]
+    /// No course elements, so no university delivers any.
     NoElements,
     #[error("course element `{0}` is not in the catalogue")]
+    /// A course element the catalogue lacks.
     UnknownElement(CourseElementId),
     #[error(
         "course element `{0}` has no ECTS, so the university delivering most workload cannot be determined"
     )]
+    /// An element without ECTS, where workload decides.
     ElementWithoutCredits(CourseElementId),
     #[error("{} deliver the same ECTS: add `tie_break` to say which awards", list(.0))]
+    /// Universities delivering the same ECTS, with no tie rule.
     Tie(Vec<UniversityId>),
 }
 

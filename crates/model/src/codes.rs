@@ -13,6 +13,7 @@ use crate::codes_tables::{COUNTRIES, LANGUAGES};
 pub struct LanguageCode(u16);
 
 impl LanguageCode {
+    /// English, the language every text has.
     pub const ENGLISH: LanguageCode = LanguageCode(english_index());
 
     /// Looks up a two-letter code, case-insensitively.
@@ -34,6 +35,7 @@ impl LanguageCode {
         LANGUAGES[self.0 as usize].1
     }
 
+    /// The language's English name, e.g. `Polish`.
     pub fn english_name(self) -> &'static str {
         LANGUAGES[self.0 as usize].2
     }
@@ -65,6 +67,7 @@ impl CountryCode {
             .map_err(|_| CodeError::UnknownCountry(code.to_owned()))
     }
 
+    /// The two-letter code, e.g. `PL`.
     pub fn as_str(self) -> &'static str {
         COUNTRIES[self.0 as usize].0
     }
@@ -74,20 +77,24 @@ impl CountryCode {
         COUNTRIES[self.0 as usize].1
     }
 
+    /// The country's English short name, e.g. `Poland`.
     pub fn english_name(self) -> &'static str {
         COUNTRIES[self.0 as usize].2
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// A code that is not in the ISO tables.
 pub enum CodeError {
     #[error(
         "unknown language code `{0}`: use an ISO 639-1 two-letter code such as `en`, `de`, `pl` or `el`"
     )]
+    /// Not an ISO 639-1 language code.
     UnknownLanguage(String),
     #[error(
         "unknown country code `{0}`: use an ISO 3166-1 alpha-2 code such as `PL`, `DE` or `IE`"
     )]
+    /// Not an ISO 3166-1 alpha-2 country code.
     UnknownCountry(String),
 }
 

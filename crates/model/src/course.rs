@@ -12,33 +12,43 @@ use crate::vocabulary::{
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+/// A unit of learning a university delivers (a course, module, summer school): the building block of specifications.
 pub struct CourseElement {
+    /// Its id, prefixed by its university's: `wut:se-101`.
     pub id: CourseElementId,
     /// The member university that owns and delivers this element.
     pub university: UniversityId,
     /// The university's own course code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// Its title.
     pub title: LocalizedText,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Its notional workload in ECTS.
     pub ects: Option<EctsCredits>,
     /// Notional learning hours.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hours: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Its EQF level, where assigned.
     pub eqf: Option<EqfLevel>,
     /// Languages of instruction.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub languages: Vec<LanguageCode>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Its mode of delivery.
     pub mode: Option<Mode>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// How the learning activity is organised.
     pub organisation: Option<Organisation>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Whether it runs at set dates or self-paced.
     pub timeframe: Option<Timeframe>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// What a learner who passes it knows and can do.
     pub learning_outcomes: Vec<LearningOutcome>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// How it is assessed.
     pub assessment: Option<Assessment>,
 }
 
@@ -46,6 +56,7 @@ pub struct CourseElement {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LearningOutcome {
+    /// The outcome, as a sentence.
     pub text: LocalizedText,
     /// knowledge, skills, or responsibility-and-autonomy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -64,8 +75,10 @@ pub struct EscoSkill(
 );
 
 impl EscoSkill {
+    /// The ESCO skills URI prefix every skill starts with.
     pub const PREFIX: &'static str = "http://data.europa.eu/esco/skill/";
 
+    /// The skill's URI.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -100,10 +113,13 @@ impl From<EscoSkill> for String {
 #[serde(deny_unknown_fields)]
 pub struct Assessment {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// How the learning outcomes are assessed (EU element 11).
     pub methods: Vec<AssessmentMethod>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The assessment in the assessors' words.
     pub description: Option<LocalizedText>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Supervision and identity verification during assessment (EU element 12).
     pub supervision: Option<Supervision>,
 }
 

@@ -7,6 +7,7 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// A calendar day (no time, no zone), written `YYYY-MM-DD`.
 pub struct Date {
     year: u16,
     month: u8,
@@ -15,9 +16,11 @@ pub struct Date {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{0}` is not a date: write it as YYYY-MM-DD, e.g. 2026-03-01")]
+/// Text that is not a `YYYY-MM-DD` day.
 pub struct DateError(String);
 
 impl Date {
+    /// The day, if it exists (2026-02-30 does not).
     pub fn new(year: u16, month: u8, day: u8) -> Option<Date> {
         let leap =
             (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
@@ -34,12 +37,15 @@ impl Date {
             .then_some(Date { year, month, day })
     }
 
+    /// Its year.
     pub fn year(self) -> u16 {
         self.year
     }
+    /// Its month, 1 to 12.
     pub fn month(self) -> u8 {
         self.month
     }
+    /// Its day of the month, from 1.
     pub fn day(self) -> u8 {
         self.day
     }

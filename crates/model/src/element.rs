@@ -24,26 +24,44 @@ use serde::{Deserialize, Serialize};
 )]
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
+/// The 16 elements describing a micro-credential (Council Recommendation 2022/C 243/02, Annex I; ENHANCE §7.1–7.16), in their order.
 pub enum StandardElement {
+    /// 1: identification of the learner.
     Learner,
+    /// 2: title of the micro-credential.
     Title,
+    /// 3: country or region of the issuer.
     Country,
+    /// 4: awarding body.
     AwardingBody,
+    /// 5: date of issuing.
     DateOfIssuing,
+    /// 6: notional workload (ECTS wherever possible).
     Workload,
+    /// 7: level (and cycle) of the learning experience.
     Level,
+    /// 8: learning outcomes.
     LearningOutcomes,
+    /// 9: form of participation.
     FormOfParticipation,
+    /// 10: prerequisites needed to enrol.
     Prerequisites,
+    /// 11: type of assessment.
     Assessment,
+    /// 12: supervision and identity verification during assessment.
     Supervision,
+    /// 13: quality assurance.
     QualityAssurance,
+    /// 14: grade achieved.
     Grade,
+    /// 15: integration / stackability options.
     Stackability,
+    /// 16: further information.
     FurtherInformation,
 }
 
 impl StandardElement {
+    /// The 16 elements, in order.
     pub fn all() -> impl Iterator<Item = StandardElement> {
         <StandardElement as strum::IntoEnumIterator>::iter()
     }
@@ -53,6 +71,7 @@ impl StandardElement {
         self.into()
     }
 
+    /// The element a key (`awarding-body`) names.
     pub fn parse(key: &str) -> Option<StandardElement> {
         StandardElement::all().find(|e| e.key() == key)
     }
@@ -71,6 +90,7 @@ impl StandardElement {
         )
     }
 
+    /// Its key, as profiles name it: `awarding-body`.
     pub fn name(self) -> &'static str {
         use StandardElement::*;
         match self {

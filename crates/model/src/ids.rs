@@ -8,6 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 #[error(
     "`{0}` is not a valid identifier: use 1 to 100 lower-case letters, digits and `-` `_` `.` `:`, starting with a letter or digit"
 )]
+/// Text that is not a valid identifier (lower-case letters, digits, `.`, `_`, `:`, `-`; at most 100).
 pub struct IdError(String);
 
 fn check_id(text: &str) -> Result<(), IdError> {
@@ -33,11 +34,13 @@ macro_rules! identifier {
         pub struct $name(#[schemars(regex(pattern = r"^[a-z0-9][a-z0-9._:\-]{0,99}$"))] String);
 
         impl $name {
+            /// The identifier, if the text is a valid one.
             pub fn new(text: impl Into<String>) -> Result<Self, IdError> {
                 let text = text.into();
                 check_id(&text)?;
                 Ok($name(text))
             }
+            /// The identifier as text.
             pub fn as_str(&self) -> &str {
                 &self.0
             }

@@ -17,12 +17,16 @@ pub struct Learner {
     /// Last name(s).
     pub family_names: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Date of birth (§7.1 b), where recorded.
     pub date_of_birth: Option<Date>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Nationalities (§7.1 c).
     pub nationality: Vec<CountryCode>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Student ids at the universities that know the learner (§7.1 d).
     pub student_ids: Vec<StudentId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// E-mail address, where recorded.
     pub email: Option<String>,
     /// The university the learner is enrolled at, where a registrar recorded it: it awards
     /// micro-credentials whose policy is `home-university` (ENHANCE §7.4 a).
@@ -41,7 +45,9 @@ impl Learner {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StudentId {
+    /// The university that gave it.
     pub university: UniversityId,
+    /// The id itself.
     pub value: String,
 }
 
@@ -50,7 +56,9 @@ pub struct StudentId {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Award {
+    /// The specification awarded.
     pub specification: SpecificationId,
+    /// Element 1: who it is awarded to.
     pub learner: Learner,
     /// Element 5: the day the last requirement was met (ENHANCE §7.5).
     #[serde(default, skip_serializing_if = "Option::is_none")]

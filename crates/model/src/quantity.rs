@@ -16,18 +16,24 @@ pub struct EctsCredits {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// A number that is not a plausible ECTS amount or EQF level.
 pub enum QuantityError {
     #[error("ECTS credits must be a positive number like 5 or 2.5, found `{0}`")]
+    /// Not a number.
     NotCredits(String),
     #[error(
         "ECTS credits must be greater than 0, found {0}: leave the field out when no credits are assigned"
     )]
+    /// Zero or negative.
     NonPositiveCredits(String),
     #[error("{0} ECTS is not plausible: no degree exceeds {max} ECTS", max = EctsCredits::MAX)]
+    /// More than any degree has.
     AbsurdCredits(String),
     #[error("ECTS credits have at most two decimals, found {0}")]
+    /// Finer than hundredths.
     TooPrecise(String),
     #[error("EQF levels run from 1 to 8, found {0}")]
+    /// Not 1 to 8.
     EqfOutOfRange(i64),
 }
 
@@ -35,6 +41,7 @@ impl EctsCredits {
     /// The largest number of credits taken as plausible (a six-year degree).
     pub const MAX: u32 = 360;
 
+    /// The credits from hundredths of ECTS (`750` is 7.5 ECTS).
     pub fn from_hundredths(hundredths: u32) -> Result<Self, QuantityError> {
         let shown = format_hundredths(hundredths);
         if hundredths == 0 {
@@ -46,6 +53,7 @@ impl EctsCredits {
         }
     }
 
+    /// The credits in hundredths of ECTS, exact.
     pub fn hundredths(self) -> u32 {
         self.hundredths
     }
@@ -192,6 +200,7 @@ impl schemars::JsonSchema for EctsCredits {
 pub struct EqfLevel(u8);
 
 impl EqfLevel {
+    /// The level, if it is 1 to 8.
     pub fn new(level: i64) -> Result<Self, QuantityError> {
         match u8::try_from(level) {
             Ok(level @ 1..=8) => Ok(EqfLevel(level)),
@@ -199,6 +208,7 @@ impl EqfLevel {
         }
     }
 
+    /// The level, 1 to 8.
     pub fn get(self) -> u8 {
         self.0
     }

@@ -19,7 +19,9 @@ use crate::vocabulary::{
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+/// A micro-credential specification: the 16 elements as the alliance defines them, from its course elements.
 pub struct Specification {
+    /// Its id, e.g. `enhance-certificate-digital-transformation`.
     pub id: SpecificationId,
     /// Element 2. The formal name says "certificate" or "badge" (ENHANCE §7.2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -82,12 +84,15 @@ pub struct Specification {
 #[serde(deny_unknown_fields)]
 pub struct Workload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The workload in ECTS.
     pub ects: Option<EctsCredits>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The workload in hours.
     pub hours: Option<u32>,
 }
 
 impl Workload {
+    /// Whether no workload is given.
     pub fn is_empty(&self) -> bool {
         self.ects.is_none() && self.hours.is_none()
     }
@@ -98,8 +103,10 @@ impl Workload {
 #[serde(deny_unknown_fields)]
 pub struct Level {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The EQF level.
     pub eqf: Option<EqfLevel>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The QF-EHEA cycle, where one applies.
     pub qf_ehea_cycle: Option<QfEheaCycle>,
     /// Level in a national qualifications framework, as that framework writes it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -110,6 +117,7 @@ pub struct Level {
 }
 
 impl Level {
+    /// Whether nothing about the level is said.
     pub fn is_empty(&self) -> bool {
         self.eqf.is_none()
             && self.qf_ehea_cycle.is_none()
@@ -123,10 +131,13 @@ impl Level {
 #[serde(deny_unknown_fields)]
 pub struct Participation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Mode of delivery.
     pub mode: Option<Mode>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// How the learning activity is organised.
     pub organisation: Option<Organisation>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Set dates or self-paced.
     pub timeframe: Option<Timeframe>,
     /// First day, for a fixed timeframe.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -137,6 +148,7 @@ pub struct Participation {
 }
 
 impl Participation {
+    /// Whether nothing about participation is said.
     pub fn is_empty(&self) -> bool {
         *self == Participation::default()
     }
@@ -147,6 +159,7 @@ impl Participation {
 #[serde(deny_unknown_fields)]
 pub struct QualityAssurance {
     #[serde(rename = "type")]
+    /// Internal, national or international quality assurance.
     pub kind: QualityAssuranceType,
     /// The body or procedure that assures quality, e.g. "WUT Senate Committee on Education Quality".
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -155,6 +168,7 @@ pub struct QualityAssurance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The quality assurance in its own words.
     pub description: Option<LocalizedText>,
 }
 
@@ -165,6 +179,7 @@ pub struct Grading {
     /// The grading scheme's name, e.g. "Polish 2.0–5.0 scale" or "pass/fail".
     pub scheme: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// What the grades mean.
     pub description: Option<LocalizedText>,
 }
 
@@ -172,6 +187,7 @@ pub struct Grading {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Stackability {
+    /// Stand-alone, or integrated / stackable.
     pub option: StackabilityOption,
     /// The larger credentials this one stacks towards.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -183,33 +199,42 @@ pub struct Stackability {
 #[serde(deny_unknown_fields)]
 pub struct FurtherInformation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The general orientation.
     pub orientation: Option<Orientation>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Who it is for.
     pub target_group: Option<LocalizedText>,
     /// Languages of instruction.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub languages: Vec<LanguageCode>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// When and where it is offered.
     pub availability: Option<LocalizedText>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// How long it takes.
     pub duration: Option<LocalizedText>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// What it costs.
     pub fees: Option<LocalizedText>,
     /// Digital-only, paper, or both.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_form: Option<LocalizedText>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Partners in delivering it.
     pub partnerships: Option<LocalizedText>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Recognition it has received.
     pub appreciation: Option<LocalizedText>,
     /// ISCED-F 2013 field code, e.g. `0413`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isced_f: Option<IscedF>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Its web page.
     pub homepage: Option<String>,
 }
 
 impl FurtherInformation {
+    /// Whether no further information is given.
     pub fn is_empty(&self) -> bool {
         *self == FurtherInformation::default()
     }
@@ -221,6 +246,7 @@ impl FurtherInformation {
 pub struct IscedF(#[schemars(regex(pattern = r"^[0-9]{2,4}$"))] String);
 
 impl IscedF {
+    /// The ISCED-F 2013 code, e.g. `0413`.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -253,6 +279,7 @@ impl From<IscedF> for String {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AwardingPolicy {
+    /// Which policy of ENHANCE §7.4 decides the awarding body.
     pub rule: AwardingRule,
     /// The university that led the development. Required for `lead-university`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -16,20 +16,26 @@ use crate::codes::LanguageCode;
 pub const MAX_TEXT_BYTES: usize = 20_000;
 
 #[derive(Clone, PartialEq, Eq, Debug)]
+/// A text in English and any other languages, by ISO 639-1 code; English is required.
 pub struct LocalizedText {
     english: String,
     others: BTreeMap<LanguageCode, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why a text is refused.
 pub enum TextError {
     #[error("text is empty: write it, or leave the field out")]
+    /// No text at all.
     Empty,
     #[error("text in `{0}` is empty: write it, or leave that language out")]
+    /// An empty text in this language.
     EmptyIn(LanguageCode),
     #[error("text needs an English version: add `en = \"…\"`")]
+    /// No English text.
     NoEnglish,
     #[error("text is {0} bytes long; at most {MAX_TEXT_BYTES} are accepted")]
+    /// Longer than any element needs, in bytes.
     TooLong(usize),
 }
 
@@ -60,6 +66,7 @@ impl LocalizedText {
         Ok(self)
     }
 
+    /// The English text.
     pub fn en(&self) -> &str {
         &self.english
     }

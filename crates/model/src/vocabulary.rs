@@ -14,6 +14,9 @@ macro_rules! vocabulary {
                  schemars::JsonSchema, strum::IntoStaticStr, strum::VariantNames)]
         #[serde(rename_all = "kebab-case")]
         #[strum(serialize_all = "kebab-case")]
+        // A value's name is its definition (the enum's comment says whose vocabulary it is);
+        // values that need more say it.
+        #[allow(missing_docs)]
         pub enum $name { $($(#[$vdoc])* $variant,)+ }
 
         impl $name {

@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! microcred's HTTP server: the JSON API under `/api/v1` (with its OpenAPI document), the W3C
 //! VC API, DID documents, status lists, the public verification endpoint. Handlers are thin:
 //! they read the request, call one use case of `microcred_app::platform`, and answer; errors
@@ -25,7 +26,9 @@ use microcred_app::platform::Platform;
 use crate::problem::{ApiError, MAX_JSON_BYTES};
 
 #[derive(Clone)]
+/// What every handler shares.
 pub struct AppState {
+    /// The platform's use cases.
     pub platform: Platform,
 }
 

@@ -17,9 +17,13 @@ pub const MAX_JSON_BYTES: usize = 2 * 1024 * 1024;
 /// An error as the API reports it.
 #[derive(Debug)]
 pub struct ApiError {
+    /// The HTTP status.
     pub status: StatusCode,
+    /// What went wrong, in a sentence.
     pub title: String,
+    /// More about it, where there is more.
     pub detail: Option<String>,
+    /// Each field that is wrong, and why.
     pub problems: Vec<Problem>,
     /// Seconds after which to try again (503 and 429: `Retry-After`).
     pub retry_after: Option<u64>,
@@ -38,6 +42,7 @@ struct ProblemBody<'a> {
 }
 
 impl ApiError {
+    /// A problem with this status and title.
     pub fn new(status: StatusCode, title: impl Into<String>) -> ApiError {
         ApiError {
             status,
@@ -48,21 +53,25 @@ impl ApiError {
         }
     }
 
+    /// Says when to try again (503, 429).
     pub fn retry_after(mut self, seconds: u64) -> ApiError {
         self.retry_after = Some(seconds);
         self
     }
 
+    /// Adds the detail.
     pub fn detail(mut self, detail: impl Into<String>) -> ApiError {
         self.detail = Some(detail.into());
         self
     }
 
+    /// Adds the fields that are wrong.
     pub fn with_problems(mut self, problems: Vec<Problem>) -> ApiError {
         self.problems = problems;
         self
     }
 
+    /// 404: this was not found (or is not the caller's to see).
     pub fn not_found(what: impl std::fmt::Display) -> ApiError {
         ApiError::new(StatusCode::NOT_FOUND, format!("{what} not found"))
     }

@@ -21,12 +21,16 @@ const CATALOGUE_FILES_KEY: &str = "catalogue";
 /// A parsed file: its text, where its fields are, and what it says.
 #[derive(Clone, Debug)]
 pub struct Parsed<T> {
+    /// The file.
     pub source: SourceFile,
+    /// Where each field is in it.
     pub index: SpanIndex,
+    /// What it says.
     pub content: T,
 }
 
 impl<T> Parsed<T> {
+    /// Where `field` (a path such as `workload.ects`) is, or would be added.
     pub fn locate(&self, field: &str) -> Location {
         self.index.locate(&self.source, field)
     }
@@ -35,6 +39,7 @@ impl<T> Parsed<T> {
 /// What a specification file says.
 #[derive(Clone, Debug)]
 pub struct SpecificationFile {
+    /// The specification.
     pub specification: Specification,
     /// Universities and course elements defined in the file itself.
     pub inline: Catalogue,
@@ -42,6 +47,7 @@ pub struct SpecificationFile {
     pub catalogue_files: Vec<String>,
 }
 
+/// Reads a specification file (TOML or JSON), with located errors.
 pub fn parse_specification(source: SourceFile) -> Result<Parsed<SpecificationFile>, ParseError> {
     let (tree, index) = read_tree(&source)?;
     let Value::Object(mut fields) = tree else {
@@ -85,6 +91,7 @@ pub fn parse_specification(source: SourceFile) -> Result<Parsed<SpecificationFil
     })
 }
 
+/// Reads a catalogue file (universities and course elements), with located errors.
 pub fn parse_catalogue(source: SourceFile) -> Result<Parsed<Catalogue>, ParseError> {
     let (tree, index) = read_tree(&source)?;
     let catalogue = deserialize(tree, &source, &index)?;

@@ -5,17 +5,22 @@ use std::fmt;
 /// A file that cannot be read as a specification or catalogue.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct ParseError {
+    /// The file's name.
     pub file: String,
+    /// The line, from 1.
     pub line: usize,
+    /// The column, from 1.
     pub column: usize,
     /// The field path concerned, e.g. `course_elements[1].eqf`, when there is one.
     pub field: Option<String>,
+    /// What is wrong.
     pub message: String,
     /// A suggestion, e.g. "did you mean `title`?".
     pub help: Option<String>,
 }
 
 impl ParseError {
+    /// An error about the whole file (no place in it).
     pub fn whole_file(file: &str, message: impl Into<String>) -> ParseError {
         ParseError {
             file: file.to_owned(),

@@ -11,6 +11,7 @@ use crate::source::{Location, SourceFile, SpanIndex, join_index, join_key};
 /// A specification with everything it refers to, and where in which file each part is.
 #[derive(Clone, Debug)]
 pub struct ResolvedSpecification {
+    /// The specification.
     pub specification: Specification,
     /// The universities and course elements of the specification file and its catalogues.
     pub catalogue: Catalogue,
@@ -21,6 +22,7 @@ pub struct ResolvedSpecification {
 }
 
 impl ResolvedSpecification {
+    /// The specification file.
     pub fn source(&self) -> &SourceFile {
         &self.files[0].0
     }

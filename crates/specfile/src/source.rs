@@ -11,7 +11,9 @@ pub const MAX_FILE_BYTES: usize = 2 * 1024 * 1024;
 /// The formats a specification or catalogue may be written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
+    /// TOML.
     Toml,
+    /// JSON.
     Json,
 }
 
@@ -38,8 +40,11 @@ pub struct SourceFile {
 /// A place in a file, for people: 1-based line and column (in characters).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Location {
+    /// The file's name.
     pub file: String,
+    /// The line, from 1.
     pub line: usize,
+    /// The column, from 1, in characters.
     pub column: usize,
     /// The field path the location is about, e.g. `workload.ects`.
     pub field: String,
@@ -85,6 +90,7 @@ impl SourceFile {
         }
     }
 
+    /// A file's text under its name (no limits: see `app::read_source`).
     pub fn new(name: impl Into<String>, text: String) -> SourceFile {
         let name = name.into();
         let format = Format::from_name(&name);
@@ -99,14 +105,17 @@ impl SourceFile {
         }
     }
 
+    /// Its name.
     pub fn name(&self) -> &str {
         &self.name
     }
 
+    /// Its text.
     pub fn text(&self) -> &str {
         &self.text
     }
 
+    /// TOML or JSON, by its name (else by its first character).
     pub fn format(&self) -> Format {
         self.format
     }

@@ -24,6 +24,7 @@ pub fn learners_import_limit() -> usize {
 /// Who may call an endpoint (for the document; each use case checks it itself).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Access {
+    /// Anyone, signed in or not.
     Public,
     /// Any signed-in account.
     Account,
@@ -31,16 +32,23 @@ pub enum Access {
     Roles(&'static [&'static str]),
 }
 
+/// One endpoint: what the router serves and the OpenAPI document describes.
 pub struct Endpoint {
+    /// Its HTTP method.
     pub method: Method,
+    /// Its path, with `{parameters}`.
     pub path: &'static str,
+    /// What it does, in a line.
     pub summary: &'static str,
+    /// Its group in the document.
     pub tag: &'static str,
+    /// Who may call it.
     pub access: Access,
     /// The request body's JSON Schema, if it takes one.
     pub body: Option<Value>,
     /// The success status and what it returns.
     pub success: (u16, &'static str),
+    /// The handler.
     pub router: MethodRouter<AppState>,
 }
 

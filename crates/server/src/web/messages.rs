@@ -11,10 +11,12 @@ pub struct Messages {
     texts: HashMap<String, String>,
 }
 
+/// The pages' texts, from `messages/en.toml`, read once.
 pub static MESSAGES: LazyLock<Messages> =
     LazyLock::new(|| Messages::parse(ENGLISH).expect("messages/en.toml is checked by a test"));
 
 impl Messages {
+    /// Reads a messages file: `[section]` tables of `key = "text"`.
     pub fn parse(source: &str) -> Result<Messages, String> {
         let table: toml::Table = toml::from_str(source).map_err(|e| e.to_string())?;
         let mut texts = HashMap::new();
@@ -45,10 +47,12 @@ impl Messages {
         }
     }
 
+    /// Whether a text exists for `key` (`section.name`).
     pub fn has(&self, key: &str) -> bool {
         self.texts.contains_key(key)
     }
 
+    /// Every key.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.texts.keys().map(String::as_str)
     }

@@ -36,9 +36,13 @@ pub use messages::{MESSAGES, Messages, message_keys_used};
 
 /// One page route: a method on a path, its handler, and the largest body it reads.
 pub struct Page {
+    /// Its HTTP method.
     pub method: Method,
+    /// Its path.
     pub path: &'static str,
+    /// The handler.
     pub router: MethodRouter<AppState>,
+    /// The largest request body it reads, in bytes.
     pub body_limit: usize,
 }
 
@@ -180,8 +184,11 @@ pub fn routes() -> Router<AppState> {
 
 /// What every page shows around its content: the texts, who is signed in, the title.
 pub struct Chrome {
+    /// The texts.
     pub t: &'static Messages,
+    /// Who is signed in, if anyone.
     pub account: Option<Account>,
+    /// The page's title.
     pub title: String,
     /// A one-line notice after a change ("Saved."), from `?done=`.
     pub notice: String,
@@ -190,6 +197,7 @@ pub struct Chrome {
 }
 
 impl Chrome {
+    /// The frame of a page titled `title` for `account`.
     pub fn new(account: Option<Account>, title: impl Into<String>) -> Chrome {
         Chrome {
             t: &MESSAGES,
@@ -200,6 +208,7 @@ impl Chrome {
         }
     }
 
+    /// Shows the notice a redirect named (`?done=key`), if its text exists.
     pub fn notice(mut self, key: Option<&str>) -> Chrome {
         if let Some(key) = key {
             self.notice = messages::optional_msg("done.", key);
@@ -220,10 +229,12 @@ impl Chrome {
         when(*seconds)
     }
 
+    /// Whether someone is signed in.
     pub fn signed_in(&self) -> bool {
         self.account.is_some()
     }
 
+    /// The signed-in person's name, or nothing.
     pub fn name(&self) -> &str {
         self.account.as_ref().map_or("", |a| a.name.as_str())
     }
@@ -232,13 +243,18 @@ impl Chrome {
 /// A page that could not be shown, as the person reads it.
 #[derive(Debug)]
 pub struct PageError {
+    /// The HTTP status.
     pub status: StatusCode,
+    /// What went wrong, in a sentence.
     pub title: String,
+    /// More about it.
     pub detail: String,
+    /// Each field that is wrong, and why.
     pub problems: Vec<Problem>,
 }
 
 impl PageError {
+    /// An error page with this status and title.
     pub fn new(status: StatusCode, title: impl Into<String>) -> PageError {
         PageError {
             status,
@@ -296,6 +312,7 @@ impl IntoResponse for PageError {
     }
 }
 
+/// What a page handler answers: a page, a redirect, or an error page.
 pub type PageResult = Result<Response, PageError>;
 
 /// Headers of every page: no caching of what may be personal, a strict content policy (no
@@ -401,6 +418,8 @@ async fn assets(axum::extract::Path(name): axum::extract::Path<String>) -> Respo
 }
 
 /// The templates' own filters (askama finds them as `filters::…` where a page is derived).
+// `filter_fn` generates a public type per filter, which the filter's comment describes.
+#[allow(missing_docs)]
 pub mod filters {
     /// A vocabulary word as words: `changes-requested` → `changes requested`.
     #[askama::filter_fn]
