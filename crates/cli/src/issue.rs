@@ -129,11 +129,7 @@ pub fn run(args: IssueArgs, checker: &Checker) -> u8 {
                 args.out.join("report.json").display()
             );
             for learner in &issued.not_eligible {
-                outln!(
-                    "  not eligible: {} (no passed result in {})",
-                    learner.learner,
-                    learner.missing.join(", ")
-                );
+                outln!("  not eligible: {} ({})", learner.learner, learner.reason);
             }
             for problem in &issued.bad_rows {
                 outln!("  {}: {problem}", args.results.display());

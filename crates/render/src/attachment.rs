@@ -13,18 +13,24 @@ use crate::ATTACHED_CREDENTIAL_NAME;
 pub const MAX_ATTACHMENT_BYTES: usize = 2 * 1024 * 1024;
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
+/// Why a printed certificate does not give back its signed credential.
 pub enum AttachmentError {
     #[error("not a readable PDF file: {0}")]
+    /// Not a PDF this reader understands.
     NotPdf(String),
     #[error(
         "the PDF has no attached file named {ATTACHED_CREDENTIAL_NAME}: it was not printed by microcred, or the attachment was removed"
     )]
+    /// No credential attached.
     Missing,
     #[error("the attached {ATTACHED_CREDENTIAL_NAME} is encoded with {0}, which is not read")]
+    /// Attached with a compression that is not read.
     Encoding(String),
     #[error("the attached {ATTACHED_CREDENTIAL_NAME} cannot be inflated: {0}")]
+    /// The attachment does not inflate.
     Corrupt(String),
     #[error("the attached {ATTACHED_CREDENTIAL_NAME} is larger than {MAX_ATTACHMENT_BYTES} bytes")]
+    /// The attachment is larger than any credential.
     TooLarge,
 }
 

@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! Printed micro-credentials: an issued credential as an A4 PDF (with the signed credential
 //! attached, fonts embedded, text extractable) and as PNG page images, laid out by a Typst
 //! template that an alliance may replace without recompiling anything.
@@ -32,6 +33,7 @@ pub const DEFAULT_PIXELS_PER_POINT: f32 = 2.0;
 /// What is printed, and everything it shows.
 #[derive(Clone, Debug)]
 pub struct Printable<'a> {
+    /// The certificate.
     pub certificate: &'a Certificate,
     /// The images the certificate names (logos, signatures), by their name.
     pub images: &'a [Image],
@@ -40,6 +42,7 @@ pub struct Printable<'a> {
 }
 
 #[derive(Debug, thiserror::Error)]
+/// Why a certificate cannot be printed.
 pub enum RenderError {
     /// The template does not compile for this certificate (a fault of the template).
     #[error(transparent)]
@@ -48,18 +51,26 @@ pub enum RenderError {
     #[error(
         "no embedded font has a glyph for {characters:?} (in {text:?}); add a font that covers them to the template"
     )]
-    MissingGlyphs { characters: String, text: String },
+    MissingGlyphs {
+        /// The characters without a glyph.
+        characters: String,
+        /// The text they are in.
+        text: String,
+    },
     /// The PDF writer refused the laid-out document.
     #[error("the PDF could not be written: {0}")]
     Pdf(String),
     #[error("the PNG page could not be written: {0}")]
+    /// The PNG writer refused a page.
     Png(String),
     /// The verification URL is too long for a QR code.
     #[error("the verification link cannot be made a QR code: {0}")]
     QrCode(String),
     #[error("the certificate cannot be handed to the template: {0}")]
+    /// The certificate's data cannot be given to the template.
     Data(String),
     #[error("page {0} does not exist (the certificate has {1})")]
+    /// A page past the last was asked for (asked, pages there are).
     NoSuchPage(usize, usize),
 }
 
@@ -69,6 +80,7 @@ pub struct Laid {
 }
 
 impl Laid {
+    /// How many pages it has.
     pub fn page_count(&self) -> usize {
         self.document.pages().len()
     }

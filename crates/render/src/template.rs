@@ -24,14 +24,18 @@ pub struct Template {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("the certificate template has {} error{}: {}", .problems.len(), if .problems.len() == 1 { "" } else { "s" }, .problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
 pub struct TemplateError {
+    /// Each problem, with its place.
     pub problems: Vec<TemplateProblem>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
+/// One problem in a template.
 pub struct TemplateProblem {
     /// 1-based; 0 when the problem has no place in the template.
     pub line: usize,
+    /// 1-based; 0 when the problem has no place in the template.
     pub column: usize,
+    /// What is wrong.
     pub message: String,
 }
 
@@ -95,6 +99,7 @@ impl Template {
         Template::new(DEFAULT_TEMPLATE).expect("the built-in template parses")
     }
 
+    /// The template's source.
     pub fn text(&self) -> &str {
         self.source.text()
     }

@@ -7,13 +7,18 @@ use crate::profile::Profile;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
+/// A checklist question's answer, from the rules behind it.
 pub enum Answer {
+    /// Every rule behind it holds.
     Yes,
+    /// A required rule behind it fails.
     No,
+    /// Only a recommendation behind it fails.
     RecommendedButNotMet,
 }
 
 impl Answer {
+    /// The answer in words.
     pub fn words(self) -> &'static str {
         match self {
             Answer::Yes => "yes",
@@ -24,9 +29,13 @@ impl Answer {
 }
 
 #[derive(Clone, Debug, Serialize)]
+/// A checklist question answered for a specification.
 pub struct ChecklistAnswer {
+    /// Its number in the checklist, from 1.
     pub number: usize,
+    /// The question.
     pub question: String,
+    /// The answer.
     pub answer: Answer,
     /// Why: the findings that make it "no", or what was seen that makes it "yes".
     pub why: Vec<String>,

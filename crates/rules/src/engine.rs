@@ -10,12 +10,17 @@ use crate::profile::{Profile, Rule, Severity, Test};
 /// One thing a rule found, located by field path (the caller turns it into line and column).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Finding {
+    /// How serious.
     pub severity: Severity,
     /// `profile/rule`, e.g. `enhance-2021/certificate-ects-minimum`.
     pub rule: String,
+    /// The EU standard element concerned.
     pub element: StandardElement,
+    /// What is wrong and what to do, filled in.
     pub message: String,
+    /// Where the rule comes from.
     pub source: String,
+    /// The field path concerned, e.g. `workload.ects`.
     pub field: String,
 }
 
@@ -24,19 +29,23 @@ pub struct Finding {
 pub enum RuleOutcome {
     /// The rule held; the rule's `satisfied` text, filled in, when it has one.
     Held(Option<String>),
+    /// The rule failed: a finding says why.
     Failed,
     /// Its `when` conditions did not hold, or it concerns an awarded credential.
     NotApplicable,
 }
 
 #[derive(Clone, Debug, Default)]
+/// What evaluating the profiles found.
 pub struct Evaluation {
+    /// The findings, most serious first.
     pub findings: Vec<Finding>,
     /// Every rule's outcome, by `profile/rule`.
     pub outcomes: Vec<(String, RuleOutcome)>,
 }
 
 impl Evaluation {
+    /// How the rule `profile/rule` came out.
     pub fn outcome(&self, rule: &str) -> Option<&RuleOutcome> {
         self.outcomes
             .iter()
@@ -44,6 +53,7 @@ impl Evaluation {
             .map(|(_, o)| o)
     }
 
+    /// How many findings have this severity.
     pub fn count(&self, severity: Severity) -> usize {
         self.findings
             .iter()

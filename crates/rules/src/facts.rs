@@ -14,10 +14,15 @@ use microcred_model::{
 };
 
 #[derive(Clone, Debug, PartialEq)]
+/// A fact's value.
 pub enum FactValue {
+    /// A number (ECTS, an EQF level, a count).
     Number(f64),
+    /// A text or a vocabulary value.
     Text(String),
+    /// Yes or no.
     Bool(bool),
+    /// A list of texts.
     List(Vec<String>),
 }
 
@@ -56,6 +61,7 @@ pub fn format_number(n: f64) -> String {
 /// One fact about one thing.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Fact {
+    /// Its value, if the specification states it.
     pub value: Option<FactValue>,
     /// The field path in the specification file this fact is about.
     pub field: String,
@@ -74,9 +80,13 @@ pub struct Facts {
 /// The kind of value a fact holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FactKind {
+    /// A number.
     Number,
+    /// A text.
     Text,
+    /// Yes or no.
     Bool,
+    /// A list.
     List,
 }
 
@@ -85,7 +95,9 @@ pub enum FactKind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Scope {
+    /// About what a specification says.
     Specification,
+    /// About a credential awarded to a learner.
     Credential,
 }
 

@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! Framework rules as data.
 //!
 //! A [`Profile`] is a versioned set of [`Rule`]s read from a TOML file: each rule tests one

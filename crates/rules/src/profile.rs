@@ -27,17 +27,21 @@ pub const BUILTIN: [(&str, &str); 3] = [
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// A framework's rules as data: a versioned profile file (`profiles/*.toml`).
 pub struct Profile {
     /// e.g. `enhance-2021`: the framework and the year of its text.
     pub id: String,
+    /// Its name, for people.
     pub name: String,
     /// Revision of this rule set (the framework's text does not change; our reading may).
     pub version: String,
     /// The document the rules come from.
     pub document: String,
     #[serde(default)]
+    /// What it is, in a paragraph.
     pub description: String,
     #[serde(default)]
+    /// Its rules.
     pub rules: Vec<Rule>,
     /// Questions a teacher answers before submitting (EuroTeQ's checklist), each answered by rules.
     #[serde(default)]
@@ -46,6 +50,7 @@ pub struct Profile {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+/// How serious a finding is.
 pub enum Severity {
     /// Something the framework requires (an obligation).
     Error,
@@ -56,6 +61,7 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// The severity as a word.
     pub fn word(self) -> &'static str {
         match self {
             Severity::Error => "error",
@@ -67,13 +73,16 @@ impl Severity {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// One rule: where it comes from, when it applies, what it checks and what it says.
 pub struct Rule {
     /// Unique within the profile; findings name it `profile/rule`.
     pub id: String,
+    /// Error (required), warning (recommended) or note.
     pub severity: Severity,
     /// The EU standard element concerned.
     pub element: StandardElement,
     #[serde(default = "specification_scope")]
+    /// Whether it is about a specification or an awarded credential.
     pub scope: Scope,
     /// Where the rule comes from, e.g. "ENHANCE template §7.6".
     pub source: String,
@@ -88,6 +97,7 @@ pub struct Rule {
     /// The rule applies only where all of these hold.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub when: Vec<Test>,
+    /// What must hold.
     pub check: Test,
     /// Another passage of the source that says otherwise; both are reported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -100,10 +110,14 @@ fn specification_scope() -> Scope {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// Another reading of the source, checked beside a rule.
 pub struct Contradiction {
+    /// Where it comes from.
     pub source: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The source's own words.
     pub quote: Option<String>,
+    /// What that reading requires.
     pub check: Test,
     /// Said when one reading holds and the other does not.
     pub message: String,
@@ -111,7 +125,9 @@ pub struct Contradiction {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// A question of a framework's checklist.
 pub struct ChecklistQuestion {
+    /// The question, as the framework asks it.
     pub question: String,
     /// A recommendation ("recommended, but no obligation"), not a requirement.
     #[serde(default)]
@@ -125,6 +141,8 @@ pub struct ChecklistQuestion {
 /// missing); `count` and `contains` take an absent list as empty.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(tag = "test", rename_all = "kebab-case", deny_unknown_fields)]
+// The fields are the profile file's keys, which each test's comment explains.
+#[allow(missing_docs)]
 pub enum Test {
     /// The field (or any of `any_of`) has a value.
     Present {
@@ -171,16 +189,24 @@ pub enum Test {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+/// How `compare` relates two numbers.
 pub enum Comparison {
+    /// Equal.
     Eq,
+    /// Different.
     Ne,
+    /// Less than.
     Lt,
+    /// At most.
     Le,
+    /// Greater than.
     Gt,
+    /// At least.
     Ge,
 }
 
 impl Comparison {
+    /// Whether `a` relates so to `b`, to the hundredth.
     pub fn holds(self, a: f64, b: f64) -> bool {
         // Exact quantities (ECTS to the hundredth) compare at that precision.
         let (a, b) = ((a * 100.0).round(), (b * 100.0).round());
@@ -194,6 +220,7 @@ impl Comparison {
         }
     }
 
+    /// The relation in words, for messages.
     pub fn words(self) -> &'static str {
         match self {
             Comparison::Eq => "equal to",
@@ -236,7 +263,9 @@ impl Test {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{file}: {message}")]
 pub struct ProfileError {
+    /// The profile file.
     pub file: String,
+    /// What is wrong with it.
     pub message: String,
 }
 
@@ -292,6 +321,7 @@ impl Profile {
         Ok(profile)
     }
 
+    /// The rule with this id, if the profile has it.
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)
     }

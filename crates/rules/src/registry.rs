@@ -6,11 +6,13 @@ use crate::profile::{BUILTIN, Profile, ProfileError};
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("unknown rule profile `{id}`; known profiles: {known}")]
 pub struct UnknownProfile {
+    /// The id asked for.
     pub id: String,
     known: String,
 }
 
 #[derive(Clone, Debug)]
+/// The rule profiles known: the built-in ones and the alliance's own.
 pub struct Profiles {
     profiles: Vec<Profile>,
 }
@@ -37,10 +39,12 @@ impl Profiles {
         Ok(self.profiles.last().expect("just pushed"))
     }
 
+    /// The profile with this id, if known.
     pub fn get(&self, id: &str) -> Option<&Profile> {
         self.profiles.iter().find(|p| p.id == id)
     }
 
+    /// Every profile known.
     pub fn all(&self) -> &[Profile] {
         &self.profiles
     }
