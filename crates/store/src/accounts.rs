@@ -8,18 +8,26 @@ use microcred_model::{Grant, Role};
 use crate::{StoreError, composed, now};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
+/// An account as stored: the principal every use case is given.
 pub struct Account {
+    /// Its id.
     pub id: String,
+    /// Its e-mail address, stored in lower case.
     pub email: String,
+    /// The person's name.
     pub name: String,
+    /// Its Argon2id password hash; none for an account that signs in otherwise.
     pub password_hash: Option<String>,
     /// For a learner's account: the learner it belongs to.
     pub learner_id: Option<String>,
+    /// Whether it may no longer sign in.
     pub disabled: bool,
+    /// Its roles.
     pub grants: Vec<Grant>,
 }
 
 impl Account {
+    /// Whether the account holds `role` (for any university).
     pub fn has(&self, role: Role) -> bool {
         self.grants.iter().any(|g| g.role == role)
     }
@@ -124,6 +132,7 @@ pub async fn bind_learner(
     Ok(true)
 }
 
+/// Grants a role (for a university where the role is scoped).
 pub async fn add_grant(
     c: &mut AnyConnection,
     account_id: &str,
@@ -140,6 +149,7 @@ pub async fn add_grant(
     Ok(())
 }
 
+/// The account with this e-mail address (any case).
 pub async fn by_email(c: &mut AnyConnection, email: &str) -> Result<Option<Account>, StoreError> {
     let row = sqlx::query(composed(format!(
         "SELECT {COLUMNS} FROM accounts WHERE email = $1"
@@ -153,6 +163,7 @@ pub async fn by_email(c: &mut AnyConnection, email: &str) -> Result<Option<Accou
     }
 }
 
+/// The account with this id.
 pub async fn by_id(c: &mut AnyConnection, id: &str) -> Result<Option<Account>, StoreError> {
     let row = sqlx::query(composed(format!(
         "SELECT {COLUMNS} FROM accounts WHERE id = $1"
@@ -166,6 +177,7 @@ pub async fn by_id(c: &mut AnyConnection, id: &str) -> Result<Option<Account>, S
     }
 }
 
+/// Every account, by e-mail address.
 pub async fn list(c: &mut AnyConnection) -> Result<Vec<Account>, StoreError> {
     let rows = sqlx::query(composed(format!(
         "SELECT {COLUMNS} FROM accounts ORDER BY email"
@@ -182,7 +194,9 @@ pub async fn list(c: &mut AnyConnection) -> Result<Vec<Account>, StoreError> {
 /// A session (a person logged in) or an API token (a program acting for them).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TokenKind {
+    /// A person signed in.
     Session,
+    /// A program acting for a person.
     Api,
 }
 
@@ -195,6 +209,7 @@ impl TokenKind {
     }
 }
 
+/// Stores a token, by its hash (the token itself is never stored).
 pub async fn insert_token(
     c: &mut AnyConnection,
     token_hash: &str,
@@ -234,6 +249,7 @@ pub async fn account_for_token(
     Ok(by_id(c, &account_id).await?.filter(|a| !a.disabled))
 }
 
+/// Ends a session or API token.
 pub async fn revoke_token(c: &mut AnyConnection, token_hash: &str) -> Result<(), StoreError> {
     sqlx::query("UPDATE access_tokens SET revoked_at = $1 WHERE token_hash = $2")
         .bind(now())

@@ -6,8 +6,11 @@ use sqlx::{AnyConnection, Row};
 use crate::{StoreError, composed, from_json, now, rows_per_statement, to_json, value_rows};
 
 #[derive(Clone, Debug, PartialEq)]
+/// An entry of the audit log.
 pub struct AuditEntry {
+    /// Its place in the log.
     pub seq: i64,
+    /// When (seconds since 1970).
     pub at: i64,
     /// The account that acted (or `system`).
     pub actor: String,
@@ -15,9 +18,11 @@ pub struct AuditEntry {
     pub action: String,
     /// What was acted on, e.g. `credential:urn:uuid:…`.
     pub subject: String,
+    /// What else it records.
     pub details: serde_json::Value,
 }
 
+/// Appends an entry (in the caller's transaction, with the change it records).
 pub async fn append(
     c: &mut AnyConnection,
     actor: &str,

@@ -23,6 +23,7 @@ pub async fn upsert_element(
     Ok(())
 }
 
+/// The course element with this id.
 pub async fn element(c: &mut AnyConnection, id: &str) -> Result<Option<CourseElement>, StoreError> {
     sqlx::query("SELECT document FROM course_elements WHERE id = $1")
         .bind(id)

@@ -10,14 +10,19 @@ use crate::{
 };
 
 #[derive(Clone, Debug, PartialEq)]
+/// An issued credential as stored.
 pub struct CredentialRecord {
     /// `urn:uuid:…`, as in the credential.
     pub id: String,
+    /// The specification it awards.
     pub specification_id: String,
+    /// The specification's version.
     pub version: i64,
+    /// The learner it was awarded to.
     pub learner_id: String,
     /// The issuing university's id, or `alliance`.
     pub issuer: String,
+    /// Active, suspended or revoked.
     pub state: CredentialState,
     /// False once a correction replaced it.
     pub current: bool,
@@ -28,12 +33,15 @@ pub struct CredentialRecord {
     /// The same credential in the other formats it was issued in, one document each. Read by
     /// [`get`]; lists leave them out.
     pub alternatives: Vec<CredentialDocument>,
+    /// The day the last requirement was met, `YYYY-MM-DD`.
     pub date_of_issuing: String,
+    /// When it was issued (seconds since 1970).
     pub issued_at: i64,
     /// The credential this one corrects.
     pub replaces: Option<String>,
     /// Why it was revoked, suspended or replaced.
     pub reason: String,
+    /// When its state last changed.
     pub changed_at: i64,
 }
 
@@ -256,13 +264,19 @@ pub async fn holders(
 /// A filter for listing credentials.
 #[derive(Clone, Debug, Default)]
 pub struct Filter {
+    /// One learner's.
     pub learner: Option<String>,
+    /// One specification's.
     pub specification: Option<String>,
+    /// One issuer's.
     pub issuer: Option<String>,
+    /// At most this many.
     pub limit: i64,
+    /// After skipping this many.
     pub offset: i64,
 }
 
+/// Credentials matching the filter, newest first (their leading documents only).
 pub async fn list(
     c: &mut AnyConnection,
     filter: &Filter,

@@ -8,10 +8,15 @@ use crate::StoreError;
 
 /// A file to hold.
 pub struct HeldFile<'a> {
+    /// Its id, which the confirmation names.
     pub id: &'a str,
+    /// The account that uploaded it.
     pub owner: &'a str,
+    /// Its file name.
     pub name: &'a str,
+    /// Its bytes.
     pub bytes: &'a [u8],
+    /// When it was held (seconds since 1970).
     pub held_at: i64,
 }
 

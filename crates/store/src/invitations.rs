@@ -7,20 +7,27 @@ use sqlx::{AnyConnection, Row};
 use crate::StoreError;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
+/// An invitation for a learner to bind an account to themself.
 pub struct Invitation {
+    /// The SHA-256 hash of the link's secret (the secret is never stored).
     pub token_hash: String,
+    /// The learner invited.
     pub learner_id: String,
     /// The account that made it.
     pub invited_by: String,
     /// The university it was made for ("" when the administrator made it).
     pub university_id: String,
+    /// When it was made.
     pub created_at: i64,
+    /// When it stops working.
     pub expires_at: i64,
     /// The account that accepted it, once accepted.
     pub accepted_by: Option<String>,
+    /// When it was accepted.
     pub accepted_at: Option<i64>,
 }
 
+/// Stores a new invitation.
 pub async fn insert(c: &mut AnyConnection, invitation: &Invitation) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO learner_invitations (token_hash, learner_id, invited_by, university_id, created_at, expires_at)
@@ -37,6 +44,7 @@ pub async fn insert(c: &mut AnyConnection, invitation: &Invitation) -> Result<()
     Ok(())
 }
 
+/// The invitation with this hash.
 pub async fn get(
     c: &mut AnyConnection,
     token_hash: &str,

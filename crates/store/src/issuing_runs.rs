@@ -6,31 +6,44 @@ use sqlx::{AnyConnection, Row};
 use crate::StoreError;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Issuing started from a page, and its progress.
 pub struct IssuingRun {
+    /// Its id.
     pub id: String,
     /// The account that started it; only they see it.
     pub owner: String,
+    /// The specification issued.
     pub specification_id: String,
     /// Learners looked at so far.
     pub done: i64,
     /// 0 while unknown (issuing to every eligible learner).
     pub total: i64,
+    /// Whether it ended.
     pub finished: bool,
+    /// Credentials issued.
     pub issued: i64,
+    /// Learners who already held it.
     pub already_held: i64,
+    /// Learners not (yet) eligible.
     pub not_eligible: i64,
     /// Why it stopped, if it failed.
     pub error: String,
+    /// When it started.
     pub started_at: i64,
+    /// When it last wrote its progress (its heartbeat).
     pub updated_at: i64,
 }
 
 /// The outcome of a finished run.
 #[derive(Clone, Debug, Default)]
 pub struct Finished {
+    /// Credentials issued.
     pub issued: i64,
+    /// Learners who already held it.
     pub already_held: i64,
+    /// Learners not (yet) eligible.
     pub not_eligible: i64,
+    /// Why it stopped, if it failed.
     pub error: String,
 }
 
@@ -61,6 +74,7 @@ pub async fn start(
     Ok(())
 }
 
+/// Writes a run's progress (and its heartbeat).
 pub async fn progress(
     c: &mut AnyConnection,
     id: &str,
@@ -80,6 +94,7 @@ pub async fn progress(
     Ok(())
 }
 
+/// Writes how a run ended.
 pub async fn finish(
     c: &mut AnyConnection,
     id: &str,

@@ -6,12 +6,15 @@ use sqlx::{AnyConnection, Row};
 use crate::{StoreError, composed, now};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
+/// A signing key as stored: its public part and its sealed secret.
 pub struct KeyRecord {
     /// The verification method, `did:web:…#key-…`.
     pub id: String,
     /// A university id, or `alliance`.
     pub owner: String,
+    /// Its owner's DID.
     pub did: String,
+    /// The public key.
     pub public_key_multibase: String,
     /// The signature algorithm (`Ed25519`), as `microcred_credentials::signer` names it.
     pub algorithm: String,
@@ -19,7 +22,9 @@ pub struct KeyRecord {
     pub certificate_chain: Option<String>,
     /// The sealed secret, as JSON.
     pub sealed_secret: String,
+    /// When it was made.
     pub created_at: i64,
+    /// When it stopped signing (it still verifies what it signed).
     pub retired_at: Option<i64>,
 }
 
@@ -39,6 +44,7 @@ fn read(row: &sqlx::any::AnyRow) -> Result<KeyRecord, StoreError> {
     })
 }
 
+/// Stores a new key.
 pub async fn insert(c: &mut AnyConnection, key: &KeyRecord) -> Result<(), StoreError> {
     sqlx::query(composed(format!(
         "INSERT INTO signing_keys ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"

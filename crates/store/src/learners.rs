@@ -9,8 +9,11 @@ use crate::{
 };
 
 #[derive(Clone, Debug, PartialEq)]
+/// A learner as stored.
 pub struct LearnerRecord {
+    /// Its id on the platform.
     pub id: String,
+    /// Who the learner is.
     pub learner: Learner,
 }
 
@@ -103,6 +106,7 @@ pub async fn get(c: &mut AnyConnection, id: &str) -> Result<Option<LearnerRecord
     Err(StoreError::Corrupt(format!("learner merges loop at {id}")))
 }
 
+/// The learner a university knows by this student id.
 pub async fn by_student_id(
     c: &mut AnyConnection,
     university: &str,
@@ -265,6 +269,7 @@ pub async fn by_email(
         .collect()
 }
 
+/// Learners by id, a page at a time.
 pub async fn list(
     c: &mut AnyConnection,
     limit: i64,

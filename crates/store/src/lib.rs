@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! microcred's storage: one repository layer over SQLite (the embedded default, one file) or
 //! PostgreSQL (`postgres://…`, the scale-out path), through sqlx's `Any` driver with SQL both
 //! understand. Domain documents (a specification, a learner, a signed credential) are stored
@@ -37,16 +38,22 @@ pub use sqlx::Transaction;
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
 #[derive(Debug, thiserror::Error)]
+/// Why a store operation failed.
 pub enum StoreError {
     #[error("the database URL `{0}` is neither sqlite:… nor postgres://…")]
+    /// A database URL of neither kind.
     UnknownBackend(String),
     #[error("database: {0}")]
+    /// The database refused or failed.
     Database(#[from] sqlx::Error),
     #[error("stored data is not readable: {0}")]
+    /// Stored data that does not read (a bug or a hand edit).
     Corrupt(String),
     #[error("{0} not found")]
+    /// What was asked for is not there.
     NotFound(String),
     #[error("{0} already exists")]
+    /// It would break a rule the schema keeps (a unique id, one current credential).
     Conflict(String),
 }
 
@@ -86,8 +93,11 @@ impl StoreError {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The kind of database.
 pub enum Backend {
+    /// SQLite, the embedded default.
     Sqlite,
+    /// PostgreSQL, for scale.
     Postgres,
 }
 
@@ -187,6 +197,7 @@ impl Store {
         Ok(store)
     }
 
+    /// Which database it is.
     pub fn backend(&self) -> Backend {
         self.backend
     }
@@ -238,6 +249,7 @@ impl Store {
         Ok(())
     }
 
+    /// Closes every connection (at shutdown).
     pub async fn close(&self) {
         self.pool.close().await;
     }

@@ -10,15 +10,23 @@ use crate::{
 };
 
 #[derive(Clone, Debug, PartialEq, Eq)]
+/// A learner's result on one course element, as stored.
 pub struct ResultRecord {
+    /// The learner.
     pub learner_id: String,
+    /// The course element.
     pub element_id: String,
     /// `YYYY-MM-DD`
     pub completed_on: String,
+    /// Whether it was passed.
     pub passed: bool,
+    /// The element's grade.
     pub grade: Option<String>,
+    /// The micro-credential's overall grade recorded with it.
     pub overall_grade: Option<String>,
+    /// The import it came from.
     pub import_id: Option<String>,
+    /// The account that recorded it.
     pub recorded_by: String,
 }
 
@@ -68,6 +76,7 @@ fn read(row: &sqlx::any::AnyRow) -> Result<ResultRecord, StoreError> {
 const COLUMNS: &str =
     "learner_id, element_id, completed_on, passed, grade, overall_grade, import_id, recorded_by";
 
+/// A learner's results, by element and day.
 pub async fn of_learner(
     c: &mut AnyConnection,
     learner_id: &str,
@@ -159,16 +168,25 @@ pub async fn count(c: &mut AnyConnection) -> Result<i64, StoreError> {
 /// An import of a results file, and what became of its rows.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ImportRecord {
+    /// Its id.
     pub id: String,
+    /// The file's name.
     pub file_name: String,
+    /// The account that imported it.
     pub by_account: String,
+    /// When it started.
     pub started_at: i64,
+    /// When it finished, if it did.
     pub finished_at: Option<i64>,
+    /// Rows stored.
     pub rows_ok: i64,
+    /// Rows refused.
     pub rows_bad: i64,
+    /// Why rows were refused (the first ones).
     pub problems: serde_json::Value,
 }
 
+/// Records that an import started.
 pub async fn start_import(
     c: &mut AnyConnection,
     id: &str,
@@ -250,6 +268,7 @@ pub async fn count_import(
     Ok(())
 }
 
+/// Records how an import ended.
 pub async fn finish_import(
     c: &mut AnyConnection,
     id: &str,
@@ -269,6 +288,7 @@ pub async fn finish_import(
     Ok(())
 }
 
+/// An import.
 pub async fn import(c: &mut AnyConnection, id: &str) -> Result<Option<ImportRecord>, StoreError> {
     let row = sqlx::query(
         "SELECT id, file_name, by_account, started_at, finished_at, rows_ok, rows_bad, problems FROM imports WHERE id = $1",

@@ -9,8 +9,11 @@ use crate::StoreError;
 /// What is known of a key's recent failures.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Failures {
+    /// Failures counted.
     pub failures: i64,
+    /// When the last one was.
     pub last_at: i64,
+    /// Until when it is locked (0: not locked).
     pub locked_until: i64,
 }
 

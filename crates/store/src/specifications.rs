@@ -7,14 +7,21 @@ use sqlx::{AnyConnection, Row};
 use crate::{StoreError, composed, from_json, now, to_json};
 
 #[derive(Clone, Debug, PartialEq)]
+/// A version of a specification, as stored.
 pub struct VersionRecord {
+    /// The specification's id.
     pub specification_id: String,
+    /// The version number, from 1.
     pub version: i64,
+    /// Where it is in its review.
     pub state: ReviewState,
+    /// What it says.
     pub specification: Specification,
     /// The rules' findings when it was last checked (on submission), as the API reports them.
     pub findings: serde_json::Value,
+    /// Who changed it last.
     pub updated_by: String,
+    /// When.
     pub updated_at: i64,
 }
 
@@ -125,6 +132,7 @@ pub async fn latest(c: &mut AnyConnection, id: &str) -> Result<Option<VersionRec
     .transpose()
 }
 
+/// One version of a specification.
 pub async fn version(
     c: &mut AnyConnection,
     id: &str,
@@ -264,19 +272,25 @@ pub async fn transition(
 /// One step of a version's review: who did what, when and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReviewEvent {
+    /// The specification.
     pub specification_id: String,
+    /// Its version.
     pub version: i64,
     /// `created`, `submitted`, `advice`, `decision`, `retired`, …
     pub kind: String,
     /// e.g. the advice (`approve`, `reject`, `changes`) or the decision.
     pub outcome: String,
+    /// Why, in the person's words.
     pub comment: String,
+    /// The account that acted.
     pub by_account: String,
     /// The role in which the person acted (`jury`, `board`, …).
     pub by_role: String,
+    /// When.
     pub at: i64,
 }
 
+/// Records a step of a review.
 pub async fn add_event(c: &mut AnyConnection, event: &ReviewEvent) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO review_events (specification_id, version, kind, outcome, comment, by_account, by_role, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",

@@ -6,12 +6,15 @@ use sqlx::{AnyConnection, Row};
 use crate::{StoreError, composed, from_json, now, rows_per_statement, to_json, value_rows};
 
 #[derive(Clone, Debug, PartialEq)]
+/// A Bitstring Status List as stored: its bits, which entries are taken, and its signed credential.
 pub struct StatusListRecord {
+    /// Its id.
     pub id: String,
     /// The issuing university's id, or `alliance`.
     pub owner: String,
     /// `revocation` or `suspension`.
     pub purpose: String,
+    /// Where it is served.
     pub url: String,
     /// The `encodedList` (GZIP, base64url multibase).
     pub bits: String,
@@ -40,6 +43,7 @@ fn read(row: &sqlx::any::AnyRow) -> Result<StatusListRecord, StoreError> {
     })
 }
 
+/// Stores a new status list.
 pub async fn insert(c: &mut AnyConnection, list: &StatusListRecord) -> Result<(), StoreError> {
     sqlx::query(composed(format!(
         "INSERT INTO status_lists ({COLUMNS}, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
@@ -58,6 +62,7 @@ pub async fn insert(c: &mut AnyConnection, list: &StatusListRecord) -> Result<()
     Ok(())
 }
 
+/// A status list.
 pub async fn get(c: &mut AnyConnection, id: &str) -> Result<Option<StatusListRecord>, StoreError> {
     sqlx::query(composed(format!(
         "SELECT {COLUMNS} FROM status_lists WHERE id = $1"
@@ -103,6 +108,7 @@ pub async fn with_room(
     .transpose()
 }
 
+/// Every status list.
 pub async fn all(c: &mut AnyConnection) -> Result<Vec<StatusListRecord>, StoreError> {
     sqlx::query(composed(format!(
         "SELECT {COLUMNS} FROM status_lists ORDER BY id"

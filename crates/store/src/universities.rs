@@ -9,10 +9,13 @@ use crate::{StoreError, composed, from_json, new_id, now, to_json};
 /// The alliance as the platform runs it: its description and its own DID.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AllianceRecord {
+    /// What the settings say of the alliance.
     pub alliance: Alliance,
+    /// The alliance's own DID.
     pub did: String,
 }
 
+/// The alliance, once set up.
 pub async fn alliance(c: &mut AnyConnection) -> Result<Option<AllianceRecord>, StoreError> {
     let row = sqlx::query("SELECT document FROM alliance WHERE id = 'alliance'")
         .fetch_optional(&mut *c)
@@ -21,6 +24,7 @@ pub async fn alliance(c: &mut AnyConnection) -> Result<Option<AllianceRecord>, S
         .transpose()
 }
 
+/// Sets the alliance's description and DID.
 pub async fn set_alliance(
     c: &mut AnyConnection,
     record: &AllianceRecord,
@@ -39,7 +43,9 @@ pub async fn set_alliance(
 /// A member university and the DID it signs with.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UniversityRecord {
+    /// What the catalogue says of it.
     pub university: University,
+    /// Its DID.
     pub did: String,
 }
 
@@ -98,6 +104,7 @@ pub async fn update(c: &mut AnyConnection, university: &University) -> Result<()
     Ok(())
 }
 
+/// The university with this id.
 pub async fn get(c: &mut AnyConnection, id: &str) -> Result<Option<UniversityRecord>, StoreError> {
     sqlx::query("SELECT document, did FROM universities WHERE id = $1")
         .bind(id)
@@ -107,6 +114,7 @@ pub async fn get(c: &mut AnyConnection, id: &str) -> Result<Option<UniversityRec
         .transpose()
 }
 
+/// Every member university.
 pub async fn list(c: &mut AnyConnection) -> Result<Vec<UniversityRecord>, StoreError> {
     sqlx::query("SELECT document, did FROM universities ORDER BY id")
         .fetch_all(&mut *c)
@@ -119,8 +127,11 @@ pub async fn list(c: &mut AnyConnection) -> Result<Vec<UniversityRecord>, StoreE
 /// A person who signs printed certificates for a university (ENHANCE §7.4: an eligible person).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Signatory {
+    /// Its id.
     pub id: String,
+    /// The university it signs for.
     pub university_id: String,
+    /// The person's name.
     pub name: String,
     /// e.g. "Vice-Rector for Education".
     pub role: String,
@@ -139,6 +150,7 @@ impl Signatory {
     }
 }
 
+/// Adds a signatory in office from now.
 pub async fn add_signatory(
     c: &mut AnyConnection,
     university_id: &str,
@@ -198,6 +210,7 @@ fn read_signatory(r: &sqlx::any::AnyRow) -> Result<Signatory, StoreError> {
     })
 }
 
+/// A university's signatories, those in office first.
 pub async fn signatories(
     c: &mut AnyConnection,
     university_id: &str,
@@ -211,6 +224,7 @@ pub async fn signatories(
     rows.iter().map(read_signatory).collect()
 }
 
+/// The signatory with this id.
 pub async fn signatory(c: &mut AnyConnection, id: &str) -> Result<Option<Signatory>, StoreError> {
     let row = sqlx::query(composed(format!(
         "SELECT {SIGNATORY_COLUMNS} FROM signatories WHERE id = $1"
@@ -243,6 +257,7 @@ pub async fn set_grading_scheme(
     Ok(done.rows_affected() == 1)
 }
 
+/// A university's grading schemes.
 pub async fn grading_schemes(
     c: &mut AnyConnection,
     university_id: &str,
@@ -276,11 +291,17 @@ pub enum ImageKind {
 /// A PNG or JPEG image as it was uploaded (already checked).
 #[derive(Clone, Debug, PartialEq)]
 pub struct StoredImage {
+    /// Whose: a university's id, `alliance`, or a signatory's id.
     pub owner: String,
+    /// `image/png` or `image/jpeg`.
     pub media_type: String,
+    /// Its bytes.
     pub image: Vec<u8>,
+    /// Width in pixels.
     pub width: i64,
+    /// Height in pixels.
     pub height: i64,
+    /// When it was set.
     pub updated_at: i64,
 }
 
@@ -312,6 +333,7 @@ pub async fn set_image(
     Ok(())
 }
 
+/// An owner's logo or signature image.
 pub async fn image(
     c: &mut AnyConnection,
     kind: ImageKind,
