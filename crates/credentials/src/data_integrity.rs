@@ -16,6 +16,7 @@ use crate::signer::{KeyAlgorithm, Signer};
 const DATA_INTEGRITY_V2: &str = "https://w3id.org/security/data-integrity/v2";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The Data Integrity cryptosuites microcred signs and verifies.
 pub enum Cryptosuite {
     /// JSON-LD to RDF, RDF Dataset Canonicalization (RDFC-1.0), then SHA-256 and Ed25519.
     EddsaRdfc2022,
@@ -24,8 +25,10 @@ pub enum Cryptosuite {
 }
 
 impl Cryptosuite {
+    /// Every cryptosuite.
     pub const ALL: [Cryptosuite; 2] = [Cryptosuite::EddsaRdfc2022, Cryptosuite::EddsaJcs2022];
 
+    /// Its name, as proofs state it.
     pub fn name(self) -> &'static str {
         match self {
             Cryptosuite::EddsaRdfc2022 => "eddsa-rdfc-2022",
@@ -33,6 +36,7 @@ impl Cryptosuite {
         }
     }
 
+    /// The cryptosuite a proof names, if known.
     pub fn parse(name: &str) -> Option<Cryptosuite> {
         Cryptosuite::ALL.into_iter().find(|s| s.name() == name)
     }
@@ -55,10 +59,13 @@ enum Canonicalization {
 /// What a new proof says besides its value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProofOptions {
+    /// The cryptosuite.
     pub cryptosuite: Cryptosuite,
+    /// The key's id (`did:…#…`), as verifiers resolve it.
     pub verification_method: String,
     /// An XML Schema dateTime, e.g. `2023-02-24T23:36:38Z`.
     pub created: String,
+    /// `assertionMethod` for credentials, `authentication` for presentations.
     pub proof_purpose: String,
     /// The proof's own id, so that later proofs can chain to it.
     pub id: Option<String>,
@@ -66,6 +73,7 @@ pub struct ProofOptions {
     pub previous_proof: Vec<String>,
     /// For presentations: the verifier's challenge and domain.
     pub challenge: Option<String>,
+    /// The verifier's domain, for presentations.
     pub domain: Option<String>,
 }
 
@@ -92,8 +100,11 @@ impl ProofOptions {
 /// What a verifier expects of every proof.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Expectations {
+    /// The purpose every proof must state.
     pub proof_purpose: String,
+    /// The challenge a presentation's proof must carry.
     pub challenge: Option<String>,
+    /// The domain a presentation's proof must carry.
     pub domain: Option<String>,
 }
 
@@ -127,6 +138,9 @@ impl ProofError {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why a proof cannot be made or does not hold.
+// Each variant is described by its `#[error]` message.
+#[allow(missing_docs)]
 pub enum ProofError {
     #[error("the document is not a JSON object")]
     NotAnObject,
@@ -313,11 +327,15 @@ fn with_previous_proofs(
 /// The outcome of checking one proof of a document.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProofCheck {
+    /// The proof's own id, if it has one.
     pub id: Option<String>,
     /// `eddsa-rdfc-2022`, `eddsa-jcs-2022`, `Ed25519Signature2020`, or what the proof says.
     pub suite: Option<String>,
+    /// The key it names.
     pub verification_method: Option<String>,
+    /// When it says it was made.
     pub created: Option<String>,
+    /// Whether it holds, and if not why.
     pub result: Result<(), ProofError>,
 }
 

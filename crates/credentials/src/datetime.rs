@@ -9,6 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub struct DateTime(i64);
 
 impl DateTime {
+    /// The current time, to the second.
     pub fn now() -> DateTime {
         let seconds = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -17,10 +18,12 @@ impl DateTime {
         DateTime(seconds)
     }
 
+    /// The instant `seconds` after 1970-01-01T00:00:00Z.
     pub fn from_unix(seconds: i64) -> DateTime {
         DateTime(seconds)
     }
 
+    /// Seconds since 1970-01-01T00:00:00Z.
     pub fn unix(self) -> i64 {
         self.0
     }

@@ -11,6 +11,9 @@ use crate::jsonld::bundled::{DID_V1, MULTIKEY_V1};
 use crate::keys::{KeyError, PublicKey};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why a DID or verification method cannot be used.
+// Each variant is described by its `#[error]` message.
+#[allow(missing_docs)]
 pub enum DidError {
     #[error(transparent)]
     Key(#[from] KeyError),
@@ -39,6 +42,7 @@ pub struct DidResolver {
 }
 
 impl DidResolver {
+    /// A resolver knowing did:key only; add did:web documents to it.
     pub fn new() -> DidResolver {
         DidResolver::default()
     }

@@ -12,6 +12,7 @@ use crate::signer::Signer;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
+/// A key file: a Multikey document with its secret, sealed or in plain text.
 pub struct KeyFile {
     /// `Multikey`
     #[serde(rename = "type")]
@@ -20,14 +21,20 @@ pub struct KeyFile {
     pub id: String,
     /// The DID that controls the key: the issuer.
     pub controller: String,
+    /// The public key.
     pub public_key_multibase: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The secret in plain text, where the operator chose so.
     pub secret_key_multibase: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The secret sealed under a passphrase.
     pub sealed_secret_key: Option<Sealed>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why a key file cannot be used.
+// Each variant is described by its `#[error]` message.
+#[allow(missing_docs)]
 pub enum KeyFileError {
     #[error("the key file is not a Multikey (its type is `{0}`)")]
     NotMultikey(String),
@@ -48,6 +55,7 @@ pub enum KeyFileError {
 /// A key ready to sign, of any algorithm, with the names a proof gives it.
 #[derive(Clone, Debug)]
 pub struct IssuerKey {
+    /// The key that signs.
     pub key: Arc<dyn Signer>,
     /// `verificationMethod` of proofs.
     pub verification_method: String,
@@ -98,10 +106,12 @@ impl KeyFile {
         }
     }
 
+    /// The public key.
     pub fn public_key(&self) -> Result<PublicKey, KeyFileError> {
         Ok(PublicKey::from_multibase(&self.public_key_multibase)?)
     }
 
+    /// Whether the secret is sealed under a passphrase.
     pub fn is_sealed(&self) -> bool {
         self.sealed_secret_key.is_some()
     }

@@ -9,6 +9,9 @@ const ED25519_PUBLIC: [u8; 2] = [0xed, 0x01];
 const ED25519_PRIVATE: [u8; 2] = [0x80, 0x26];
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why a key cannot be read.
+// Each variant is described by its `#[error]` message.
+#[allow(missing_docs)]
 pub enum KeyError {
     #[error("not a base58btc multibase value (it must start with `z`)")]
     NotMultibase,
@@ -76,10 +79,12 @@ impl SigningKey {
         encode(ED25519_PRIVATE, &self.0.to_bytes())
     }
 
+    /// Its public key.
     pub fn public_key(&self) -> PublicKey {
         PublicKey(self.0.verifying_key())
     }
 
+    /// The Ed25519 signature of `message`.
     pub fn sign(&self, message: &[u8]) -> [u8; 64] {
         self.0.sign(message).to_bytes()
     }
@@ -108,6 +113,7 @@ impl PublicKey {
             .map_err(|_| KeyError::BadKey)
     }
 
+    /// The `publicKeyMultibase` form (`z6Mk…`).
     pub fn to_multibase(&self) -> String {
         encode(ED25519_PUBLIC, self.0.as_bytes())
     }

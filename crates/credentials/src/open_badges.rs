@@ -20,8 +20,11 @@ use crate::statement::read_statement;
 pub struct IssuerProfile {
     /// Its DID (`did:web:…` or `did:key:…`).
     pub id: String,
+    /// Its name.
     pub name: String,
+    /// Its country (EU element 3).
     pub country: Option<CountryCode>,
+    /// Its web site.
     pub url: Option<String>,
     /// Where its logo is (PNG or JPEG), named as the profile's `image`.
     pub image: Option<String>,
@@ -30,26 +33,34 @@ pub struct IssuerProfile {
 /// Everything the credential states, gathered by the issuing use case.
 #[derive(Clone, Debug)]
 pub struct AwardedMicroCredential<'a> {
+    /// The specification awarded.
     pub specification: &'a Specification,
     /// Where the specification's course elements and universities are.
     pub catalogue: &'a Catalogue,
+    /// The award decided for the learner.
     pub award: &'a Award,
     /// The issuer: the first awarding body.
     pub issuer: &'a IssuerProfile,
     /// Every awarding body, the issuer first (more than one for a joint award).
     pub awarding_bodies: &'a [IssuerProfile],
+    /// The alliance, named beside the awarding body.
     pub alliance: Option<&'a Alliance>,
     /// `urn:uuid:…` or the credential's URL.
     pub credential_id: &'a str,
     /// The specification version's URL (or URN): the achievement's id.
     pub achievement_id: &'a str,
+    /// The specification's version number.
     pub specification_version: Option<&'a str>,
     /// `credentialStatus` entries (Bitstring Status List), if any.
     pub status: &'a [Value],
+    /// When it expires, if it does.
     pub valid_until: Option<DateTime>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why an award cannot be stated as a credential.
+// Each variant is described by its `#[error]` message.
+#[allow(missing_docs)]
 pub enum ProjectionError {
     #[error("the award has no date of issuing (element 5): the day the last requirement was met")]
     NoDateOfIssuing,
@@ -653,7 +664,9 @@ pub fn open_badge_problems(credential: &Value) -> Vec<String> {
 /// One line of what a credential says, in plain language.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Statement {
+    /// What the line is about.
     pub label: &'static str,
+    /// What the credential says of it.
     pub value: String,
 }
 

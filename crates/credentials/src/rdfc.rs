@@ -15,7 +15,9 @@ use sha2::{Digest, Sha256, Sha384};
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum HashAlgorithm {
     #[default]
+    /// SHA-256.
     Sha256,
+    /// SHA-384.
     Sha384,
 }
 
@@ -42,6 +44,9 @@ impl Default for WorkBudget {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why a dataset cannot be canonicalized.
+// Each variant is described by its `#[error]` message.
+#[allow(missing_docs)]
 pub enum CanonicalizationError {
     #[error(
         "the dataset is too complex to canonicalize (more than {0} steps): it may be a poison graph crafted to exhaust verifiers"

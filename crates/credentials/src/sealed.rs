@@ -9,6 +9,9 @@ use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why a sealed secret cannot be sealed or opened.
+// Each variant is described by its `#[error]` message.
+#[allow(missing_docs)]
 pub enum SealError {
     #[error("the sealed secret cannot be opened: wrong passphrase or key, or the data was changed")]
     WrongKey,
@@ -26,9 +29,13 @@ pub enum SealError {
 pub struct PassphraseKdf {
     /// `argon2id`
     pub algorithm: String,
+    /// The salt, base64url.
     pub salt: String,
+    /// Argon2id memory, in KiB.
     pub memory_kib: u32,
+    /// Argon2id passes.
     pub iterations: u32,
+    /// Argon2id lanes.
     pub parallelism: u32,
 }
 

@@ -9,10 +9,15 @@ use serde_json::Value;
 /// One course element, as the credential names it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StatedCourseElement {
+    /// Its title.
     pub title: String,
+    /// The university delivering it.
     pub delivered_by: String,
+    /// Its code there.
     pub code: String,
+    /// Its ECTS.
     pub ects: String,
+    /// Its hours.
     pub hours: String,
     /// The EQF level's number.
     pub eqf: String,
@@ -21,11 +26,17 @@ pub struct StatedCourseElement {
 /// A signed micro-credential's statements. Absent parts are empty.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MicroCredentialStatement {
+    /// The credential's id.
     pub id: String,
+    /// Element 2: the title.
     pub title: String,
+    /// Its ENHANCE typology entry.
     pub typology: Option<Typology>,
+    /// What it certifies.
     pub description: String,
+    /// Element 1: the learner's name.
     pub learner_name: String,
+    /// The learner's date of birth.
     pub birth_date: String,
     /// ISO 3166 codes.
     pub nationality: Vec<String>,
@@ -33,6 +44,7 @@ pub struct MicroCredentialStatement {
     pub student_ids: Vec<(String, String)>,
     /// The issuer's DID.
     pub issuer_id: String,
+    /// The issuer's name.
     pub issuer_name: String,
     /// In English, e.g. `Germany` (else the code).
     pub issuer_country: String,
@@ -40,26 +52,47 @@ pub struct MicroCredentialStatement {
     pub awarding_bodies: Vec<String>,
     /// `YYYY-MM-DD`.
     pub date_of_issuing: String,
+    /// When it expires, if it does.
     pub valid_until: String,
+    /// Element 6: ECTS.
     pub ects: String,
+    /// Element 6: hours.
     pub workload_hours: Option<u64>,
+    /// Element 7: the EQF level.
     pub eqf_level: String,
+    /// Element 7: the QF-EHEA cycle.
     pub qf_ehea_cycle: String,
+    /// Element 7: the national framework level.
     pub nqf_level: String,
+    /// Element 7: why no level applies.
     pub level_not_applicable: String,
+    /// Element 8: learning outcomes.
     pub learning_outcomes: Vec<String>,
+    /// Element 9: form of participation.
     pub participation: Vec<String>,
+    /// Element 10: prerequisites.
     pub prerequisites: String,
+    /// Element 11: assessment methods.
     pub assessment_methods: Vec<String>,
+    /// Element 11: the assessment in words.
     pub assessment_description: String,
+    /// Element 12: supervision and identity verification.
     pub supervision: String,
+    /// Element 13: quality assurance.
     pub quality_assurance: String,
+    /// Element 14: the grade.
     pub grade: String,
+    /// Element 14: the grading scheme.
     pub grading_scheme: String,
+    /// Element 14: what the grades mean.
     pub grading_description: String,
+    /// Element 15: stackability.
     pub stackability: String,
+    /// Element 15: what it stacks towards.
     pub stackable_towards: String,
+    /// The course elements.
     pub course_elements: Vec<StatedCourseElement>,
+    /// The languages of instruction.
     pub languages: Vec<String>,
     /// Element 16's other parts, as `label: text`.
     pub further_information: Vec<String>,
@@ -297,6 +330,7 @@ impl MicroCredentialStatement {
         parts.join("; ")
     }
 
+    /// Element 6 in a line.
     pub fn workload_line(&self) -> String {
         match (self.ects.is_empty(), self.workload_hours) {
             (false, Some(h)) => format!("{} ECTS ({h} hours)", self.ects),
@@ -306,6 +340,7 @@ impl MicroCredentialStatement {
         }
     }
 
+    /// Element 7 in a line.
     pub fn level_line(&self) -> String {
         let mut parts = Vec::new();
         if !self.eqf_level.is_empty() {
@@ -324,6 +359,7 @@ impl MicroCredentialStatement {
         }
     }
 
+    /// Element 11 in a line.
     pub fn assessment_line(&self) -> String {
         let methods = self.assessment_methods.join(", ");
         match (methods.is_empty(), self.assessment_description.is_empty()) {
@@ -333,6 +369,7 @@ impl MicroCredentialStatement {
         }
     }
 
+    /// Element 14 in a line.
     pub fn grade_line(&self) -> String {
         match (self.grade.is_empty(), self.grading_scheme.is_empty()) {
             (false, false) => format!("{} ({})", self.grade, self.grading_scheme),
@@ -341,6 +378,7 @@ impl MicroCredentialStatement {
         }
     }
 
+    /// Element 15 in a line.
     pub fn stackability_line(&self) -> String {
         if self.stackable_towards.is_empty() {
             self.stackability.clone()
@@ -349,6 +387,7 @@ impl MicroCredentialStatement {
         }
     }
 
+    /// The course elements in a line.
     pub fn course_elements_line(&self) -> String {
         self.course_elements
             .iter()

@@ -22,14 +22,19 @@ pub const MIN_ENTRIES: usize = 131_072;
 pub const MAX_ENTRIES: usize = 8 * 16 * 1024 * 1024;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// What a status list's bits mean.
 pub enum StatusPurpose {
+    /// Set: withdrawn for good.
     Revocation,
+    /// Set: withdrawn for now.
     Suspension,
 }
 
 impl StatusPurpose {
+    /// Both purposes.
     pub const ALL: [StatusPurpose; 2] = [StatusPurpose::Revocation, StatusPurpose::Suspension];
 
+    /// Its name, as `statusPurpose` states it.
     pub fn name(self) -> &'static str {
         match self {
             StatusPurpose::Revocation => "revocation",
@@ -37,12 +42,16 @@ impl StatusPurpose {
         }
     }
 
+    /// The purpose a name states, if known.
     pub fn parse(name: &str) -> Option<StatusPurpose> {
         StatusPurpose::ALL.into_iter().find(|p| p.name() == name)
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why a status entry or list cannot be used.
+// Each variant is described by its `#[error]` message.
+#[allow(missing_docs)]
 pub enum StatusError {
     #[error("the status entry {0}")]
     BadEntry(String),
@@ -81,14 +90,17 @@ impl Bitstring {
         }
     }
 
+    /// How many entries it has.
     pub fn len(&self) -> usize {
         self.bytes.len() * 8
     }
 
+    /// Whether it has no entries.
     pub fn is_empty(&self) -> bool {
         self.bytes.is_empty()
     }
 
+    /// The bit of entry `index`.
     pub fn get(&self, index: usize) -> Result<bool, StatusError> {
         let byte = self.bytes.get(index / 8).ok_or(StatusError::OutOfRange {
             index,
@@ -97,6 +109,7 @@ impl Bitstring {
         Ok(byte & (0x80 >> (index % 8)) != 0)
     }
 
+    /// Sets the bit of entry `index`.
     pub fn set(&mut self, index: usize, value: bool) -> Result<(), StatusError> {
         let length = self.len();
         let byte = self
@@ -213,8 +226,11 @@ pub fn status_list_credential(
 /// A status entry as a credential states it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StatusEntry {
+    /// What its bit means.
     pub purpose: StatusPurpose,
+    /// The entry's index in its list.
     pub index: usize,
+    /// The status list credential's URL.
     pub list: String,
 }
 

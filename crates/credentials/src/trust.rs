@@ -14,18 +14,22 @@ use crate::did::{DidError, DidResolver};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
+/// The issuers an alliance trusts: its members, with their DID documents and status list URLs.
 pub struct TrustList {
     /// Whose list this is, e.g. "ENHANCE alliance".
     pub name: String,
     #[serde(default)]
+    /// The issuers.
     pub issuers: Vec<TrustedIssuer>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
+/// One trusted issuer.
 pub struct TrustedIssuer {
     /// The issuer's DID.
     pub id: String,
+    /// Its name.
     pub name: String,
     /// For did:web issuers: their DID document, so that verification needs no network.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -36,6 +40,7 @@ pub struct TrustedIssuer {
 }
 
 impl TrustList {
+    /// The trusted issuer with this DID, if any.
     pub fn issuer(&self, id: &str) -> Option<&TrustedIssuer> {
         self.issuers.iter().find(|i| i.id == id)
     }

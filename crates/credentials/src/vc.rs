@@ -15,6 +15,7 @@ use crate::jsonld::{self, JsonLdError};
 pub struct Problem {
     /// Where, as a path: `credentialSubject[1]`, `issuer.id`.
     pub path: String,
+    /// What is wrong.
     pub message: String,
 }
 
@@ -32,14 +33,18 @@ impl std::fmt::Display for Problem {
 /// verification also reads VC 1.1 credentials others issued.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Strictness {
+    /// Issuing: VC 2.0 only.
     Issue,
+    /// Verifying: VC 1.1 too.
     Verify,
 }
 
 /// Which version of the data model a document follows, from its first context.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Version {
+    /// VC Data Model 1.1.
     V1,
+    /// VC Data Model 2.0.
     V2,
 }
 

@@ -18,17 +18,24 @@ pub const MAX_CREDENTIAL_BYTES: usize = 2 * 1024 * 1024;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+/// How one check came out.
 pub enum Status {
+    /// Passed.
     Ok,
+    /// Failed: the detail says why.
     Failed,
+    /// Not made: the detail says why not.
     Skipped,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// One check of a verification.
 pub struct Check {
     /// `format`, `proof`, `issuer`, `validity`, `status`, `schema`.
     pub name: &'static str,
+    /// How it came out.
     pub status: Status,
+    /// What was seen.
     pub detail: String,
 }
 
@@ -36,10 +43,15 @@ pub struct Check {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
+    /// Authentic, unchanged and in force.
     Valid,
+    /// Withdrawn for good by its issuer.
     Revoked,
+    /// Withdrawn for now by its issuer.
     Suspended,
+    /// Its validity period has ended.
     Expired,
+    /// Its validity period has not begun.
     NotYetValid,
     /// A proof does not match: the credential was changed after signing, or is forged.
     Tampered,
@@ -79,6 +91,7 @@ impl Verdict {
         )
     }
 
+    /// The verdict in a sentence, for people.
     pub fn sentence(self) -> &'static str {
         match self {
             Verdict::Valid => "Valid: the credential is authentic, unchanged and in force.",
@@ -103,13 +116,18 @@ impl Verdict {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// A verification: the verdict and every check behind it.
 pub struct Report {
+    /// Whether it verified (valid).
     pub verified: bool,
+    /// The one-word answer.
     pub verdict: Verdict,
+    /// The checks, in order.
     pub checks: Vec<Check>,
 }
 
 impl Report {
+    /// The check with this name, if made.
     pub fn check(&self, name: &str) -> Option<&Check> {
         self.checks.iter().find(|c| c.name == name)
     }
@@ -118,10 +136,13 @@ impl Report {
 /// What a verification may rely on besides the credential.
 #[derive(Clone, Debug)]
 pub struct Context<'a> {
+    /// The issuers trusted, if a list is given.
     pub trust: Option<&'a TrustList>,
     /// Status list credentials at hand (given as files, or fetched by the caller).
     pub status_lists: &'a [Value],
+    /// Resolves verification methods.
     pub resolver: &'a DidResolver,
+    /// The time to verify at.
     pub now: DateTime,
 }
 

@@ -10,11 +10,17 @@ use serde_json::Value;
 
 /// Our extension context for the EU standard elements.
 pub const MICROCRED_V1: &str = "https://w3id.org/microcred/v1";
+/// The VC Data Model 1.1 context.
 pub const CREDENTIALS_V1: &str = "https://www.w3.org/2018/credentials/v1";
+/// The VC Data Model 2.0 context.
 pub const CREDENTIALS_V2: &str = "https://www.w3.org/ns/credentials/v2";
+/// The Open Badges 3.0 context.
 pub const OPEN_BADGES_V3: &str = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
+/// The DID Core context.
 pub const DID_V1: &str = "https://www.w3.org/ns/did/v1";
+/// The Multikey context.
 pub const MULTIKEY_V1: &str = "https://w3id.org/security/multikey/v1";
+/// The Ed25519Signature2020 context.
 pub const ED25519_2020_V1: &str = "https://w3id.org/security/suites/ed25519-2020/v1";
 
 const SOURCES: &[(&str, &str)] = &[

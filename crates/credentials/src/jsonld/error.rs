@@ -5,6 +5,8 @@ use std::fmt::Write as _;
 /// A JSON-LD failure. In safe mode (the only mode here) everything JSON-LD would silently drop
 /// is an error: data the signature would not cover must not pass as signed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+// Each variant is described by its `#[error]` message.
+#[allow(missing_docs)]
 pub enum JsonLdError {
     #[error("unknown JSON-LD context `{0}`: only bundled contexts are used, none is fetched")]
     UnknownContext(String),
