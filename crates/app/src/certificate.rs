@@ -27,22 +27,33 @@ const SHORT_STATEMENT_CHARS: usize = 150;
 /// An image to print (PNG or JPEG).
 #[derive(Clone, Debug)]
 pub struct PrintImage {
+    /// `image/png` or `image/jpeg`.
     pub media_type: String,
+    /// Its bytes.
     pub bytes: Vec<u8>,
 }
 
 #[derive(Clone, Debug)]
+/// An awarding body or the alliance, as printed.
 pub struct PrintedParty {
+    /// Its name.
     pub name: String,
+    /// Its country.
     pub country: String,
+    /// Its logo, if it has one.
     pub logo: Option<PrintImage>,
 }
 
 #[derive(Clone, Debug)]
+/// A signatory, as printed.
 pub struct PrintedSignatory {
+    /// Name.
     pub name: String,
+    /// Office.
     pub role: String,
+    /// The university signed for.
     pub university: String,
+    /// The signature image, if there is one.
     pub signature: Option<PrintImage>,
 }
 
@@ -57,11 +68,16 @@ pub struct Presentation {
     pub issuer_logo: Option<PrintImage>,
     /// The other awarding bodies of a joint award, after the issuer.
     pub co_awarding: Vec<PrintedParty>,
+    /// The alliance, printed beside the awarding body (ENHANCE §7.4).
     pub alliance: Option<PrintedParty>,
+    /// Who signs, one per awarding university.
     pub signatories: Vec<PrintedSignatory>,
 }
 
 #[derive(Debug, thiserror::Error)]
+/// Why a certificate cannot be printed.
+// Each variant is described by its `#[error]` message.
+#[allow(missing_docs)]
 pub enum PrintError {
     #[error("the credential is not JSON: {0}")]
     NotJson(String),
@@ -76,11 +92,14 @@ pub enum PrintError {
 /// The file name extension and media type of a printed format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PrintFormat {
+    /// A4 PDF with the signed credential attached.
     Pdf,
+    /// One page as a PNG image.
     Png,
 }
 
 impl PrintFormat {
+    /// Its media type.
     pub fn media_type(self) -> &'static str {
         match self {
             PrintFormat::Pdf => "application/pdf",

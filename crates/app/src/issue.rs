@@ -24,6 +24,9 @@ use crate::awarding::{AllianceUndescribed, ProfileExtras, issuer_profile};
 use crate::results::{ResultRow, RowProblem};
 
 #[derive(Debug, thiserror::Error)]
+/// Why offline issuing stopped.
+// Each variant is described by its `#[error]` message.
+#[allow(missing_docs)]
 pub enum IssueError {
     #[error("the awarding bodies cannot be determined: {0}")]
     Awarding(#[from] microcred_model::AwardingProblem),
@@ -50,6 +53,7 @@ pub enum IssueError {
 /// How to issue.
 #[derive(Clone, Debug)]
 pub struct IssueOptions {
+    /// The cryptosuite of the proofs.
     pub suite: Cryptosuite,
     /// The proofs' `created`.
     pub now: DateTime,
@@ -58,15 +62,22 @@ pub struct IssueOptions {
 }
 
 #[derive(Clone, Debug, Serialize)]
+/// A credential written.
 pub struct IssuedCredential {
+    /// The learner's key in the results file.
     pub learner: String,
+    /// The credential's id.
     pub credential_id: String,
+    /// The day the last requirement was met.
     pub date_of_issuing: String,
+    /// Where it was written.
     pub file: PathBuf,
 }
 
 #[derive(Clone, Debug, Serialize)]
+/// A learner who was not awarded, and why.
 pub struct NotEligible {
+    /// The learner's key in the results file.
     pub learner: String,
     /// Elements with no passed result.
     pub missing: Vec<String>,
@@ -77,9 +88,13 @@ pub struct NotEligible {
 /// What an issuance did, learner by learner and row by row.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct IssueReport {
+    /// The specification issued.
     pub specification: String,
+    /// The credentials written.
     pub issued: Vec<IssuedCredential>,
+    /// The learners not awarded.
     pub not_eligible: Vec<NotEligible>,
+    /// The rows that could not be used.
     pub bad_rows: Vec<RowProblem>,
 }
 

@@ -7,6 +7,9 @@ use std::path::Path;
 use serde::de::DeserializeOwned;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why a JSON file cannot be read.
+// Each variant is described by its `#[error]` message.
+#[allow(missing_docs)]
 pub enum JsonFileError {
     #[error("{path}: cannot read the file: {message}")]
     Unreadable { path: String, message: String },

@@ -9,6 +9,9 @@ use microcred_credentials::keys::SigningKey;
 use crate::json_file::{JsonFileError, read_json};
 
 #[derive(Debug, thiserror::Error)]
+/// Why a key file cannot be made or used.
+// Each variant is described by its `#[error]` message.
+#[allow(missing_docs)]
 pub enum KeyFileUseError {
     #[error("{path}: {error}")]
     Io { path: String, error: std::io::Error },

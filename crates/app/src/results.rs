@@ -55,28 +55,43 @@ const MAX_FIELD_BYTES: usize = 1_000;
 pub struct ResultRow {
     /// The row's number in the file (the line where it starts), the header being row 1.
     pub row: u64,
+    /// The registrar's key for the learner: a student id or an e-mail.
     pub learner: String,
+    /// Given names.
     pub given_names: String,
+    /// Family names.
     pub family_names: String,
+    /// Date of birth.
     pub date_of_birth: Option<Date>,
+    /// Nationalities.
     pub nationality: Vec<CountryCode>,
+    /// The student id at the university delivering the element.
     pub student_id: Option<String>,
+    /// E-mail address.
     pub email: Option<String>,
     /// The university the learner is enrolled at, where the file says.
     pub home_university: Option<UniversityId>,
+    /// The course element.
     pub element: CourseElementId,
+    /// The day the result was obtained.
     pub completed_on: Date,
+    /// Whether passed.
     pub passed: bool,
+    /// The element's grade, in its university's scheme.
     pub grade: Option<String>,
+    /// The micro-credential's grade, in the awarding university's scheme.
     pub overall_grade: Option<String>,
 }
 
 /// Why a row was not read.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RowProblem {
+    /// The row's number.
     pub row: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The column, if one is at fault.
     pub column: Option<String>,
+    /// What is wrong.
     pub message: String,
 }
 
@@ -93,7 +108,9 @@ impl std::fmt::Display for RowProblem {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{file}: {message}")]
 pub struct ResultsFileError {
+    /// The file's name.
     pub file: String,
+    /// What is wrong.
     pub message: String,
 }
 
@@ -650,6 +667,8 @@ pub enum ResultsFormat {
 
 /// Why a file is not read as results at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+// The fields are named in each variant's message.
+#[allow(missing_docs)]
 pub enum Unrecognised {
     /// The declared media type is neither CSV nor XLSX.
     #[error(
@@ -821,7 +840,9 @@ impl Iterator for FileRows {
 
 /// The rows of a CSV (streamed) or XLSX (read whole) results file.
 pub enum ResultRows<'a> {
+    /// Streamed from the bytes.
     Csv(ResultsReader<&'a [u8]>),
+    /// Read whole.
     Xlsx(std::vec::IntoIter<Result<ResultRow, RowProblem>>),
 }
 

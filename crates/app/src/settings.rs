@@ -30,7 +30,9 @@ use crate::files::read_source;
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// An alliance's settings file: its description and rule profiles.
 pub struct AllianceSettings {
+    /// The alliance.
     pub alliance: Option<Alliance>,
     /// Profiles applied to a specification that names none.
     #[serde(default)]
@@ -82,12 +84,16 @@ impl SignInSettings {
 
 #[derive(Debug, thiserror::Error)]
 #[error("{file}: {message}")]
+/// A settings file that cannot be used.
 pub struct SettingsError {
+    /// The file.
     pub file: String,
+    /// What is wrong.
     pub message: String,
 }
 
 impl AllianceSettings {
+    /// Reads a settings file.
     pub fn load(path: &Path) -> Result<AllianceSettings, SettingsError> {
         let source = read_source(path).map_err(|e| SettingsError {
             file: e.file.clone(),

@@ -25,6 +25,9 @@ pub struct Checker {
 }
 
 #[derive(Debug, thiserror::Error)]
+/// Why checking could not start.
+// Each variant is described by its `#[error]` message.
+#[allow(missing_docs)]
 pub enum CheckError {
     #[error(transparent)]
     Settings(#[from] SettingsError),
@@ -38,22 +41,27 @@ pub enum CheckError {
 #[derive(Clone, Debug, Serialize)]
 pub struct LocatedFinding {
     #[serde(flatten)]
+    /// The finding.
     pub finding: Finding,
+    /// Where in which file.
     pub location: Location,
 }
 
 /// The outcome of checking one specification.
 #[derive(Clone, Debug)]
 pub struct SpecificationReport {
+    /// The specification and its catalogues.
     pub specification: ResolvedSpecification,
     /// The profiles applied, in order.
     pub profiles: Vec<String>,
+    /// What the rules found.
     pub evaluation: Evaluation,
     /// The evaluation's findings, located.
     pub findings: Vec<LocatedFinding>,
 }
 
 impl Checker {
+    /// A checker with the built-in profiles and the alliance's own.
     pub fn new(settings: Option<AllianceSettings>) -> Result<Checker, CheckError> {
         let mut checker = Checker {
             profiles: Profiles::builtin(),
@@ -74,6 +82,7 @@ impl Checker {
         Ok(self.profiles.add(source.name(), source.text())?.id.clone())
     }
 
+    /// The profiles known.
     pub fn profiles(&self) -> &Profiles {
         &self.profiles
     }

@@ -12,6 +12,9 @@ use microcred_credentials::verify::{Context, MAX_CREDENTIAL_BYTES, Report, verif
 use crate::json_file::{JsonFileError, read_json};
 
 #[derive(Debug, thiserror::Error)]
+/// Why a verifier cannot be set up.
+// Each variant is described by its `#[error]` message.
+#[allow(missing_docs)]
 pub enum VerifierError {
     #[error(transparent)]
     File(#[from] JsonFileError),
@@ -32,6 +35,7 @@ pub struct Verifier {
 }
 
 impl Verifier {
+    /// A verifier with a trust list and status lists from files.
     pub fn new(trust: Option<&Path>, status_lists: &[PathBuf]) -> Result<Verifier, VerifierError> {
         let trust: Option<TrustList> = trust
             .map(|path| read_json(path, MAX_CREDENTIAL_BYTES))
@@ -69,6 +73,7 @@ impl Verifier {
             })
     }
 
+    /// The trust list, if given.
     pub fn trust(&self) -> Option<&TrustList> {
         self.trust.as_ref()
     }

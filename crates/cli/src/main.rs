@@ -89,6 +89,7 @@ enum Command {
     Import(platform::ImportCommand),
 }
 
+/// How a command writes what it found.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
     /// For people, with the source line quoted.

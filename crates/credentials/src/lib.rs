@@ -1,4 +1,3 @@
-#![warn(missing_docs)]
 //! Signed digital credentials: JSON-LD to RDF over bundled contexts in safe mode, RDF Dataset
 //! Canonicalization (RDFC-1.0) with a work budget, Ed25519 Multikeys, did:key and did:web, Data
 //! Integrity proofs (`eddsa-rdfc-2022`, `eddsa-jcs-2022`, legacy `Ed25519Signature2020`),

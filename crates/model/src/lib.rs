@@ -1,4 +1,3 @@
-#![warn(missing_docs)]
 //! The micro-credential domain of microcred: pure data and invariants, no I/O.
 //!
 //! A value of these types is valid by construction: codes are real ISO codes, ECTS credits

@@ -1,4 +1,3 @@
-#![warn(missing_docs)]
 //! Printed micro-credentials: an issued credential as an A4 PDF (with the signed credential
 //! attached, fonts embedded, text extractable) and as PNG page images, laid out by a Typst
 //! template that an alliance may replace without recompiling anything.

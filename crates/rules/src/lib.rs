@@ -1,4 +1,3 @@
-#![warn(missing_docs)]
 //! Framework rules as data.
 //!
 //! A [`Profile`] is a versioned set of [`Rule`]s read from a TOML file: each rule tests one

@@ -1,4 +1,3 @@
-#![warn(missing_docs)]
 //! microcred's HTTP server: the JSON API under `/api/v1` (with its OpenAPI document), the W3C
 //! VC API, DID documents, status lists, the public verification endpoint. Handlers are thin:
 //! they read the request, call one use case of `microcred_app::platform`, and answer; errors

@@ -1,4 +1,3 @@
-#![warn(missing_docs)]
 //! Specification and catalogue files: TOML (what people write) and JSON (what programs
 //! exchange), read into the model with every error and every field located by file, line,
 //! column and field path. Pure: the caller reads the files (see `microcred-app`).

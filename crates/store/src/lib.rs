@@ -1,4 +1,3 @@
-#![warn(missing_docs)]
 //! microcred's storage: one repository layer over SQLite (the embedded default, one file) or
 //! PostgreSQL (`postgres://…`, the scale-out path), through sqlx's `Any` driver with SQL both
 //! understand. Domain documents (a specification, a learner, a signed credential) are stored

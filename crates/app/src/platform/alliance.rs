@@ -59,6 +59,7 @@ impl Platform {
         Ok(record)
     }
 
+    /// The alliance, once set up.
     pub async fn alliance(&self) -> Result<Option<AllianceRecord>> {
         let mut c = self.store.connection().await?;
         Ok(universities::alliance(&mut c).await?)
@@ -128,6 +129,7 @@ impl Platform {
         ))
     }
 
+    /// Changes what the catalogue says of a member university.
     pub async fn update_university(&self, actor: &Account, university: University) -> Result<()> {
         authz::may(actor, Action::AdministerAlliance)?;
         let mut tx = self.store.begin().await?;
@@ -283,6 +285,7 @@ impl Platform {
         })
     }
 
+    /// Adds a signatory of a university's certificates (an administrator).
     pub async fn add_signatory(
         &self,
         actor: &Account,
@@ -403,6 +406,7 @@ impl Platform {
         Ok(())
     }
 
+    /// A university's grading schemes, by name.
     pub async fn grading_schemes(&self, university: &str) -> Result<Vec<(String, Value)>> {
         let mut c = self.store.connection().await?;
         self_exists(&mut c, university).await?;

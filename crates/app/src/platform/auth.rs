@@ -27,6 +27,7 @@ pub struct SignInLimits {
     pub lock_after: i64,
     /// Failures from one source address after which it is locked for `lock_seconds`.
     pub address_lock_after: i64,
+    /// How long a lock lasts.
     pub lock_seconds: i64,
     /// Failures are forgotten after this long without another.
     pub window_seconds: i64,
@@ -72,6 +73,7 @@ pub fn token_hash(token: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// An Argon2id hash of a password, to store.
 pub fn hash_password(password: &str) -> Result<String> {
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt)
@@ -97,18 +99,26 @@ fn password_matches(password: &str, hash: &str) -> bool {
 /// A new account as an administrator creates it.
 #[derive(Clone, Debug)]
 pub struct NewAccount {
+    /// The e-mail address it signs in with.
     pub email: String,
+    /// The person's name.
     pub name: String,
+    /// A password, if it signs in with one.
     pub password: Option<String>,
+    /// Its roles.
     pub grants: Vec<Grant>,
+    /// The learner it belongs to, for a learner's account.
     pub learner_id: Option<String>,
 }
 
 /// A signed-in session: its token (shown once), when it ends, and whose it is.
 #[derive(Clone, Debug, Serialize)]
 pub struct Session {
+    /// The token (shown once; stored as a hash).
     pub token: String,
+    /// When it expires (seconds since 1970).
     pub expires_at: i64,
+    /// Whose session it is.
     pub account: AccountView,
 }
 
@@ -274,6 +284,7 @@ impl Platform {
         Ok(())
     }
 
+    /// Ends a session.
     pub async fn sign_out(&self, token: &str) -> Result<()> {
         let mut c = self.store.connection().await?;
         accounts::revoke_token(&mut c, &token_hash(token)).await?;
@@ -335,6 +346,7 @@ impl Platform {
         Ok(audit::list(&mut c, subject, limit.clamp(1, 1000)).await?)
     }
 
+    /// Every account (the administrator).
     pub async fn accounts(&self, actor: &Account) -> Result<Vec<Account>> {
         authz::may(actor, Action::AdministerAlliance)?;
         let mut c = self.store.connection().await?;

@@ -18,6 +18,9 @@ use super::{PlatformError, Result};
 
 /// Something an actor wants to do, with the facts of the record it is done to.
 #[derive(Clone, Copy, Debug)]
+// The fields are the record's stored facts (its university, learner, author, state…), as
+// each variant's comment names them.
+#[allow(missing_docs)]
 pub enum Action<'a> {
     /// Describe the alliance, add universities, manage accounts, read the audit log, set the
     /// certificate template, sign as the alliance.
@@ -218,14 +221,17 @@ pub fn may(actor: &Account, action: Action<'_>) -> Result<()> {
 /// Which credentials an actor may list.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CredentialScope {
+    /// Every credential (the administrator).
     All,
     /// A learner's own.
     Learner(String),
     /// Those these universities issued (a registrar's).
     Issuers(Vec<String>),
+    /// None.
     Nothing,
 }
 
+/// Which credentials `actor` may list.
 pub fn credential_scope(actor: &Account) -> CredentialScope {
     if actor.disabled {
         return CredentialScope::Nothing;

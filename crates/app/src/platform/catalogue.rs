@@ -23,8 +23,11 @@ use super::{Platform, PlatformError, Problem, Result};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Recommendation {
+    /// Approve the version.
     Approve,
+    /// Reject it.
     Reject,
+    /// Ask for changes.
     Changes,
 }
 
@@ -32,8 +35,11 @@ pub enum Recommendation {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Decision {
+    /// Publish the version.
     Approve,
+    /// Reject it.
     Reject,
+    /// Send it back for changes.
     RequestChanges,
 }
 
@@ -42,10 +48,15 @@ pub enum Decision {
 pub struct CatalogueQuery {
     /// Words in the title or description.
     pub q: Option<String>,
+    /// One typology entry.
     pub typology: Option<Typology>,
+    /// At least this many ECTS.
     pub min_ects: Option<f64>,
+    /// At most this many ECTS.
     pub max_ects: Option<f64>,
+    /// This EQF level.
     pub eqf: Option<u8>,
+    /// This mode of delivery.
     pub mode: Option<String>,
     /// An ISO 639-1 language of instruction.
     pub language: Option<String>,
@@ -58,7 +69,9 @@ pub struct CatalogueQuery {
 /// What the editor shows beside a specification.
 #[derive(Clone, Debug)]
 pub struct DraftCheck {
+    /// The profiles applied.
     pub profiles: Vec<String>,
+    /// What they found.
     pub findings: Vec<microcred_rules::Finding>,
     /// (profile's name, its checklist answered).
     pub checklists: Vec<(String, Vec<microcred_rules::ChecklistAnswer>)>,
@@ -123,6 +136,7 @@ impl Platform {
         Ok(())
     }
 
+    /// Course elements, of one university or all.
     pub async fn course_elements(&self, university: Option<&str>) -> Result<Vec<CourseElement>> {
         let mut c = self.store.connection().await?;
         Ok(catalogue::elements(&mut c, university).await?)

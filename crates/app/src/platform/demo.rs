@@ -120,15 +120,20 @@ const LEARNERS: [(&str, &str, &str, &str, &str); 12] = [
 /// Who can sign in to the demo, and as what.
 #[derive(Clone, Debug, Serialize)]
 pub struct Login {
+    /// The role, in words.
     pub role: String,
+    /// The e-mail to sign in with.
     pub email: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
+/// The demo alliance as set up: who can sign in.
 pub struct Demo {
     /// False when the data folder already held the demo (nothing was added).
     pub created: bool,
+    /// The accounts.
     pub logins: Vec<Login>,
+    /// Their password (the demo's, printed on start).
     pub password: &'static str,
     /// A credential to try the verification with.
     pub example_credential: Option<String>,

@@ -23,10 +23,13 @@ pub const INVITATION_DAYS: i64 = 30;
 /// A new invitation: the link to hand to the learner (shown once; only its hash is kept).
 #[derive(Clone, Debug, Serialize)]
 pub struct IssuedInvitation {
+    /// The link to hand to the learner.
     pub link: String,
+    /// The learner invited.
     pub learner_id: String,
     /// The learner's names, as the registrar knows them.
     pub learner_name: String,
+    /// When it stops working (seconds since 1970).
     pub expires_at: i64,
 }
 
@@ -37,6 +40,7 @@ pub struct InvitationView {
     pub given_names: String,
     /// Who invites: the university (or the alliance).
     pub invited_by: String,
+    /// When it stops working (seconds since 1970).
     pub expires_at: i64,
     /// Why it can no longer be accepted, if it cannot.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -45,7 +49,14 @@ pub struct InvitationView {
 
 /// How a learner accepts: with a new account, or with the one they are signed in with.
 pub enum Acceptance<'a> {
-    NewAccount { email: &'a str, password: &'a str },
+    /// Make a new account with this e-mail and password.
+    NewAccount {
+        /// Its e-mail address.
+        email: &'a str,
+        /// Its password.
+        password: &'a str,
+    },
+    /// Add the learner to the account signed in.
     SignedIn(&'a Account),
 }
 

@@ -30,9 +30,13 @@ pub const ANALYZE_AFTER: u64 = 5_000;
 /// What an import did, row by row.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct ImportReport {
+    /// The import's id.
     pub import_id: String,
+    /// Rows stored.
     pub rows_stored: u64,
+    /// Rows refused.
     pub rows_refused: u64,
+    /// Learners new to the platform.
     pub learners_created: u64,
     /// Each refused row, with its number and reason.
     pub problems: Vec<RowProblem>,
@@ -42,23 +46,34 @@ pub struct ImportReport {
 /// problem (the first [`PREVIEW_PROBLEMS`] of them listed).
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct ResultsPreview {
+    /// Rows read.
     pub rows_total: u64,
+    /// Rows that would be refused.
     pub rows_refused: u64,
+    /// Learners the rows name.
     pub learners: u64,
     /// The first rows that would be stored.
     pub first_rows: Vec<PreviewRow>,
+    /// Why rows would be refused (the first ones).
     pub problems: Vec<RowProblem>,
 }
 
 /// A row of a preview, as a registrar reads it.
 #[derive(Clone, Debug, Serialize)]
 pub struct PreviewRow {
+    /// Its number in the file.
     pub row: u64,
+    /// The learner's key.
     pub learner: String,
+    /// The learner's name.
     pub name: String,
+    /// The course element.
     pub element: String,
+    /// When.
     pub completed_on: String,
+    /// Whether passed.
     pub passed: bool,
+    /// The element's grade.
     pub grade: String,
 }
 
@@ -496,6 +511,7 @@ impl Platform {
         Ok(views(readable))
     }
 
+    /// A learner's results, for whoever may read the learner.
     pub async fn learner_results(&self, actor: &Account, id: &str) -> Result<Vec<ResultView>> {
         let learner = self.learner(actor, id).await?;
         let mut c = self.store.connection().await?;

@@ -23,27 +23,39 @@ pub const MAX_LOGO_SIDE: u32 = 4096;
 /// A logo's format and size, read from its bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ImageFacts {
+    /// `image/png` or `image/jpeg`.
     pub media_type: &'static str,
+    /// Width in pixels.
     pub width: u32,
+    /// Height in pixels.
     pub height: u32,
 }
 
 /// What a stored logo is, and where it is served.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LogoInfo {
+    /// Where it is served.
     pub url: String,
+    /// `image/png` or `image/jpeg`.
     pub media_type: String,
+    /// Width in pixels.
     pub width: i64,
+    /// Height in pixels.
     pub height: i64,
 }
 
 /// A stored signature image (not served: it is printed, never handed out).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SignatureInfo {
+    /// The signatory.
     pub signatory: String,
+    /// Their university.
     pub university: String,
+    /// `image/png` or `image/jpeg`.
     pub media_type: String,
+    /// Width in pixels.
     pub width: i64,
+    /// Height in pixels.
     pub height: i64,
 }
 

@@ -117,11 +117,14 @@ impl Config {
 /// One thing wrong with what was sent, and where (a JSON path or a row).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Problem {
+    /// The field, as a path (`workload.ects`).
     pub path: String,
+    /// What is wrong with it.
     pub message: String,
 }
 
 impl Problem {
+    /// A problem with this field.
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> Problem {
         Problem {
             path: path.into(),
@@ -131,6 +134,9 @@ impl Problem {
 }
 
 #[derive(Debug, thiserror::Error)]
+/// Why a use case refused or failed; the server maps each to its HTTP status.
+// Each variant is described by its `#[error]` message.
+#[allow(missing_docs)]
 pub enum PlatformError {
     #[error("sign in first: this needs an account")]
     Unauthenticated,
@@ -156,6 +162,7 @@ pub enum PlatformError {
 }
 
 impl PlatformError {
+    /// `Invalid`, with the fields that are wrong.
     pub fn invalid(title: impl Into<String>, problems: Vec<Problem>) -> PlatformError {
         PlatformError::Invalid {
             title: title.into(),
@@ -180,6 +187,7 @@ impl From<StoreError> for PlatformError {
     }
 }
 
+/// A use case's result.
 pub type Result<T, E = PlatformError> = std::result::Result<T, E>;
 
 /// Reads a domain value from JSON sent to the platform; a mistake is reported with its path
@@ -232,10 +240,12 @@ impl Platform {
         self
     }
 
+    /// The store (for set-up and tests).
     pub fn store(&self) -> &Store {
         &self.store
     }
 
+    /// The configuration.
     pub fn config(&self) -> &Config {
         &self.config
     }

@@ -19,8 +19,11 @@ use crate::certificate::{
 /// A printed certificate: a PDF, or one PNG page.
 #[derive(Clone, Debug)]
 pub struct Printed {
+    /// PDF or PNG.
     pub format: PrintFormat,
+    /// Its bytes.
     pub bytes: Vec<u8>,
+    /// How many pages the certificate has.
     pub page_count: usize,
 }
 

@@ -24,15 +24,20 @@ pub struct Setup {
     pub data: PathBuf,
     /// `DATABASE_URL`: PostgreSQL for the scale-out path; SQLite in `data` if absent.
     pub database_url: Option<String>,
+    /// Where the platform is served (DIDs and links are made from it).
     pub public_url: String,
+    /// The alliance's settings file, if given.
     pub settings: Option<AllianceSettings>,
 }
 
 /// Where the key-encryption key came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KeySource {
+    /// `MICROCRED_KEY_ENCRYPTION_KEY`.
     Environment,
+    /// The key file in the data folder.
     ExistingFile,
+    /// A key made now and written to the data folder.
     NewFile,
 }
 

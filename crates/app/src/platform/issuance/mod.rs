@@ -41,13 +41,18 @@ use crate::awarding::{ProfileExtras, issuer_profile};
 pub const ISSUE_BATCH: usize = 500;
 
 #[derive(Clone, Debug, Serialize)]
+/// A credential issued.
 pub struct Issued {
+    /// The learner.
     pub learner: String,
+    /// The credential's id.
     pub credential: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
+/// A learner not awarded, and why.
 pub struct NotEligible {
+    /// The learner.
     pub learner: String,
     /// Course elements without a passed result.
     pub missing: Vec<String>,
@@ -62,14 +67,21 @@ pub const LISTED_AT_MOST: usize = 1_000;
 /// What an issuance did, learner by learner (the first `LISTED_AT_MOST` of each kind).
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct IssueOutcome {
+    /// The specification issued.
     pub specification: String,
+    /// Its published version.
     pub version: i64,
+    /// Credentials issued.
     pub issued_count: u64,
+    /// Learners who already held one.
     pub already_held_count: u64,
+    /// Learners not awarded.
     pub not_eligible_count: u64,
+    /// The credentials issued (the first ones).
     pub issued: Vec<Issued>,
     /// Learners who already hold a current credential for it (issuing twice issues once).
     pub already_held: Vec<String>,
+    /// The learners not awarded (the first ones).
     pub not_eligible: Vec<NotEligible>,
     /// False when a list was cut at `LISTED_AT_MOST`.
     pub complete: bool,
