@@ -256,15 +256,29 @@ async function serveDbz(port) {
   server.listen(port, '127.0.0.1', () => console.log(`listening on 127.0.0.1:${port}`));
 }
 
+// An ES256 signature (raw r||s, as JWS has it) checked by Node's own crypto (OpenSSL): a
+// verifier microcred's P-256 signer shares no code with.
+async function verifyEs256(publicKeyHex, messageHex, signatureHex) {
+  const crypto = await import('node:crypto');
+  const point = Buffer.from(publicKeyHex, 'hex');
+  const key = crypto.createPublicKey({
+    key: { kty: 'EC', crv: 'P-256', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33, 65).toString('base64url') },
+    format: 'jwk',
+  });
+  const verified = crypto.verify('sha256', Buffer.from(messageHex, 'hex'), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(signatureHex, 'hex'));
+  console.log(JSON.stringify({ verified }));
+}
+
 const [command, ...args] = process.argv.slice(2);
 switch (command) {
   case 'verify-dbz': await verifyDbz(parseArgs(args)); break;
   case 'verify-dcc': await verifyDcc(parseArgs(args)); break;
   case 'sign-dbz': await signDbz(args[0], args[1], args[2]); break;
+  case 'verify-es256': await verifyEs256(args[0], args[1], args[2]); break;
   case 'schema': await schema(args[0], args.slice(1)); break;
   case 'bench': await bench(args[0], args[1], Number(args[2] ?? 3)); break;
   case 'serve-dbz': { const [port, ...rest] = args; parseArgs(rest); await serveDbz(Number(port)); break; }
   default:
-    console.error('usage: node interop.mjs verify-dbz|verify-dcc|sign-dbz|schema|bench|serve-dbz …');
+    console.error('usage: node interop.mjs verify-dbz|verify-dcc|sign-dbz|verify-es256|schema|bench|serve-dbz …');
     process.exit(2);
 }

@@ -356,3 +356,33 @@ fn revocation_through_a_status_list_reads_the_same_in_both() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// microcred's P-256 signer (the seals of Europass credentials, JOSE `ES256`) is checked by
+/// Node's crypto, which shares no code with it; a changed message fails there too.
+#[test]
+fn es256_signatures_verify_with_node() {
+    use microcred_credentials::signer::{P256Key, Signer};
+    let Some(script) = interop() else {
+        return;
+    };
+    let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    let key = P256Key::generate().unwrap();
+    let message = "eyJhbGciOiJFUzI1NiJ9.the payload".as_bytes();
+    let signature = key.sign(message);
+    let public = hex(&key.public_key_sec1());
+    let answer = node(
+        &script,
+        &["verify-es256", &public, &hex(message), &hex(&signature)],
+    );
+    assert_eq!(answer[0]["verified"], true, "{answer:?}");
+    let answer = node(
+        &script,
+        &[
+            "verify-es256",
+            &public,
+            &hex(b"another payload"),
+            &hex(&signature),
+        ],
+    );
+    assert_eq!(answer[0]["verified"], false, "{answer:?}");
+}

@@ -13,16 +13,19 @@ use crate::keys::SigningKey;
 pub enum KeyAlgorithm {
     /// EdDSA over Curve25519 (RFC 8032): `eddsa-rdfc-2022`, `eddsa-jcs-2022`.
     Ed25519,
+    /// ECDSA over NIST P-256 with SHA-256 (JOSE `ES256`): the e-seals of Europass credentials.
+    P256,
 }
 
 impl KeyAlgorithm {
     /// Every algorithm microcred signs with.
-    pub const ALL: [KeyAlgorithm; 1] = [KeyAlgorithm::Ed25519];
+    pub const ALL: [KeyAlgorithm; 2] = [KeyAlgorithm::Ed25519, KeyAlgorithm::P256];
 
-    /// The name stored with a key (the JOSE `crv`/`alg` family name).
+    /// The name stored with a key (the JOSE curve name).
     pub fn name(self) -> &'static str {
         match self {
             KeyAlgorithm::Ed25519 => "Ed25519",
+            KeyAlgorithm::P256 => "P-256",
         }
     }
 
@@ -56,6 +59,65 @@ impl Signer for SigningKey {
     }
 }
 
+/// An ECDSA P-256 private key. Signatures are deterministic (RFC 6979) over SHA-256 of the
+/// message, in the fixed 64-byte `r ‖ s` form JWS (`ES256`) uses. Its `Debug` never shows the
+/// secret.
+#[derive(Clone)]
+pub struct P256Key(p256::ecdsa::SigningKey);
+
+impl P256Key {
+    /// A new key from the operating system's secure random source.
+    pub fn generate() -> Result<P256Key, SignerError> {
+        loop {
+            let mut secret = [0u8; 32];
+            getrandom::fill(&mut secret).map_err(|_| SignerError::NoRandomness)?;
+            // A value at or above the group order is not a key: draw again (p < 2^-32).
+            if let Ok(key) = P256Key::from_bytes(&secret) {
+                return Ok(key);
+            }
+        }
+    }
+
+    /// From the 32 secret bytes (big-endian scalar), as stored sealed at rest.
+    pub fn from_bytes(secret: &[u8]) -> Result<P256Key, SignerError> {
+        p256::ecdsa::SigningKey::from_slice(secret)
+            .map(P256Key)
+            .map_err(|_| SignerError::BadSecret(KeyAlgorithm::P256))
+    }
+
+    /// The 32 secret bytes; handle them as a secret.
+    pub fn to_bytes(&self) -> [u8; 32] {
+        self.0.to_bytes().into()
+    }
+
+    /// The public key, SEC1-encoded uncompressed (65 bytes: `04 ‖ x ‖ y`).
+    pub fn public_key_sec1(&self) -> Vec<u8> {
+        self.0
+            .verifying_key()
+            .to_encoded_point(false)
+            .as_bytes()
+            .to_vec()
+    }
+}
+
+impl fmt::Debug for P256Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("P256Key(secret redacted)")
+    }
+}
+
+impl Signer for P256Key {
+    fn algorithm(&self) -> KeyAlgorithm {
+        KeyAlgorithm::P256
+    }
+
+    fn sign(&self, message: &[u8]) -> Vec<u8> {
+        let signature: p256::ecdsa::Signature =
+            p256::ecdsa::signature::Signer::sign(&self.0, message);
+        signature.to_bytes().to_vec()
+    }
+}
+
 /// A shared signer signs as the one it shares.
 impl<S: Signer + ?Sized> Signer for Arc<S> {
     fn algorithm(&self) -> KeyAlgorithm {
@@ -71,11 +133,14 @@ impl<S: Signer + ?Sized> Signer for Arc<S> {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SignerError {
     /// The stored algorithm name is not one microcred signs with.
-    #[error("the key algorithm `{0}` is not supported (Ed25519 is)")]
+    #[error("the key algorithm `{0}` is not supported (Ed25519 and P-256 are)")]
     UnknownAlgorithm(String),
     /// The secret's bytes are not a key of its algorithm.
     #[error("the secret is not an {0} key")]
     BadSecret(KeyAlgorithm),
+    /// No random bytes to make a key from.
+    #[error("the operating system gave no random bytes to make a key")]
+    NoRandomness,
 }
 
 /// A signer from a key's stored algorithm name and secret bytes (as kept sealed at rest).
@@ -87,6 +152,7 @@ pub fn open_signer(algorithm: &str, secret: &[u8]) -> Result<Arc<dyn Signer>, Si
                 .map_err(|_| SignerError::BadSecret(KeyAlgorithm::Ed25519))?;
             Ok(Arc::new(SigningKey::from_bytes(&secret)))
         }
+        Some(KeyAlgorithm::P256) => Ok(Arc::new(P256Key::from_bytes(secret)?)),
         None => Err(SignerError::UnknownAlgorithm(algorithm.to_owned())),
     }
 }
@@ -102,13 +168,49 @@ mod tests {
         assert_eq!(signer.algorithm(), KeyAlgorithm::Ed25519);
         assert_eq!(signer.sign(b"m"), key.sign(b"m").to_vec());
         assert_eq!(
-            open_signer("P-256", &[0; 32]).unwrap_err(),
-            SignerError::UnknownAlgorithm("P-256".into())
+            open_signer("RS256", &[0; 32]).unwrap_err(),
+            SignerError::UnknownAlgorithm("RS256".into())
         );
         assert_eq!(
             open_signer("Ed25519", &[0; 31]).unwrap_err(),
             SignerError::BadSecret(KeyAlgorithm::Ed25519)
         );
         assert!(!format!("{signer:?}").contains(&key.to_multibase()));
+    }
+
+    #[test]
+    fn a_p256_key_signs_es256_that_its_public_key_verifies() {
+        use p256::ecdsa::signature::Verifier;
+        let key = P256Key::generate().unwrap();
+        let signer = open_signer("P-256", &key.to_bytes()).unwrap();
+        assert_eq!(signer.algorithm(), KeyAlgorithm::P256);
+        let signature = signer.sign(b"the payload");
+        assert_eq!(signature.len(), 64, "r and s, 32 bytes each");
+        let public = p256::ecdsa::VerifyingKey::from_sec1_bytes(&key.public_key_sec1()).unwrap();
+        let parsed = p256::ecdsa::Signature::from_slice(&signature).unwrap();
+        assert!(public.verify(b"the payload", &parsed).is_ok());
+        assert!(public.verify(b"another payload", &parsed).is_err());
+        // Deterministic (RFC 6979): the same message, the same signature.
+        assert_eq!(signer.sign(b"the payload"), signature);
+        // The group order is not a key; zero is not either.
+        assert!(P256Key::from_bytes(&[0xff; 32]).is_err());
+        assert!(P256Key::from_bytes(&[0; 32]).is_err());
+        assert_eq!(format!("{key:?}"), "P256Key(secret redacted)");
+    }
+
+    #[test]
+    fn a_cryptosuite_refuses_a_key_of_another_algorithm() {
+        use crate::data_integrity::{Cryptosuite, ProofError, ProofOptions, add_proof};
+        let key = P256Key::generate().unwrap();
+        let options = ProofOptions::assertion(
+            Cryptosuite::EddsaRdfc2022,
+            "did:example:a#k",
+            "2026-12-05T00:00:00Z",
+        );
+        let document = serde_json::json!({ "@context": ["https://www.w3.org/ns/credentials/v2"] });
+        assert!(matches!(
+            add_proof(&document, &key, &options),
+            Err(ProofError::WrongKeyAlgorithm { .. })
+        ));
     }
 }
