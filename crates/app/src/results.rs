@@ -667,21 +667,39 @@ pub enum ResultsFormat {
 
 /// Why a file is not read as results at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}: {reason}")]
+pub struct Unrecognised {
+    /// The file's name.
+    pub file: String,
+    /// What is wrong with it.
+    pub reason: Unrecognition,
+}
+
+/// What is wrong with a file that is not read as results.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 // The fields are named in each variant's message.
 #[allow(missing_docs)]
-pub enum Unrecognised {
+pub enum Unrecognition {
     /// The declared media type is neither CSV nor XLSX.
     #[error(
-        "{file}: `{declared}` is not a results file's type: send a CSV file ({CSV_MEDIA_TYPE}) or an XLSX workbook ({XLSX_MEDIA_TYPE})"
+        "`{declared}` is not a results file's type: send a CSV file ({CSV_MEDIA_TYPE}) or an XLSX workbook ({XLSX_MEDIA_TYPE})"
     )]
-    MediaType { file: String, declared: String },
+    MediaType { declared: String },
     /// The content is not what was declared.
-    #[error("{file}: declared as {declared}, but the content is {found}")]
+    #[error("declared as {declared}, but the content is {found}")]
     Mismatch {
-        file: String,
         declared: &'static str,
         found: &'static str,
     },
+}
+
+impl From<Unrecognised> for ResultsFileError {
+    fn from(e: Unrecognised) -> Self {
+        ResultsFileError {
+            file: e.file,
+            message: e.reason.to_string(),
+        }
+    }
 }
 
 impl ResultsFormat {
@@ -726,31 +744,21 @@ impl ResultsFormat {
         let Some(declared) = declared else {
             return Ok(found);
         };
-        match ResultsFormat::declared_by(declared) {
-            Some(format) if format == found => Ok(found),
-            Some(format) => Err(Unrecognised::Mismatch {
-                file: file.to_owned(),
+        let reason = match ResultsFormat::declared_by(declared) {
+            Some(format) if format == found => return Ok(found),
+            Some(format) => Unrecognition::Mismatch {
                 declared: format.describe(),
                 found: found.describe(),
-            }),
-            None if strict => Err(Unrecognised::MediaType {
-                file: file.to_owned(),
+            },
+            None if strict => Unrecognition::MediaType {
                 declared: declared.to_owned(),
-            }),
-            None => Ok(found),
-        }
-    }
-}
-
-/// The rows of a results file given whole (an upload), read as `format`.
-pub fn read_results_file<'a>(
-    name: &str,
-    format: ResultsFormat,
-    bytes: &'a [u8],
-) -> Result<ResultRows<'a>, ResultsFileError> {
-    match format {
-        ResultsFormat::Xlsx => Ok(ResultRows::Xlsx(read_xlsx(name, bytes)?.into_iter())),
-        ResultsFormat::Csv => Ok(ResultRows::Csv(ResultsReader::new(name, bytes)?)),
+            },
+            None => return Ok(found),
+        };
+        Err(Unrecognised {
+            file: file.to_owned(),
+            reason,
+        })
     }
 }
 
@@ -800,15 +808,7 @@ pub fn open_results_file(path: &std::path::Path) -> Result<FileRows, ResultsFile
     let mut file = std::io::BufReader::new(std::fs::File::open(path).map_err(unreadable)?);
     let head = file.fill_buf().map_err(unreadable)?;
     let head = head.get(..4).unwrap_or(head).to_vec();
-    let format = ResultsFormat::recognise(&name, Some(&name), false, &head).map_err(|e| {
-        ResultsFileError {
-            file: name.clone(),
-            message: e
-                .to_string()
-                .trim_start_matches(&format!("{name}: "))
-                .to_owned(),
-        }
-    })?;
+    let format = ResultsFormat::recognise(&name, Some(&name), false, &head)?;
     match format {
         ResultsFormat::Csv => Ok(FileRows::Csv(Box::new(ResultsReader::new(&name, file)?))),
         ResultsFormat::Xlsx => {
@@ -878,11 +878,17 @@ mod tests {
         );
         assert!(matches!(
             recognise("r.csv", Some("r.csv"), false, zip),
-            Err(Unrecognised::Mismatch { .. })
+            Err(Unrecognised {
+                reason: Unrecognition::Mismatch { .. },
+                ..
+            })
         ));
         assert!(matches!(
             recognise("f", Some("application/pdf"), true, csv),
-            Err(Unrecognised::MediaType { .. })
+            Err(Unrecognised {
+                reason: Unrecognition::MediaType { .. },
+                ..
+            })
         ));
         // A browser's guess (Windows calls CSV `application/vnd.ms-excel`) is not a refusal.
         assert_eq!(

@@ -10,13 +10,16 @@ use crate::{Store, new_id};
 /// The environment variable naming the PostgreSQL server for tests.
 pub const POSTGRES_VARIABLE: &str = "MICROCRED_TEST_POSTGRES";
 
-/// A new SQLite database in a temporary folder.
-pub async fn sqlite() -> Store {
+/// The URL of a new SQLite database in a temporary folder.
+fn sqlite_url() -> String {
     let dir = std::env::temp_dir().join(format!("microcred-test-{}", new_id()));
     std::fs::create_dir_all(&dir).expect("a temporary folder");
-    Store::connect(&format!("sqlite://{}", dir.join("microcred.db").display()))
-        .await
-        .expect("SQLite opens")
+    format!("sqlite://{}", dir.join("microcred.db").display())
+}
+
+/// A new SQLite database in a temporary folder.
+pub async fn sqlite() -> Store {
+    Store::connect(&sqlite_url()).await.expect("SQLite opens")
 }
 
 /// The URL of a new, empty PostgreSQL database, if a server is configured.

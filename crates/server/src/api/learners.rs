@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use microcred_app::platform::invitations::IssuedInvitation;
 use microcred_app::platform::learners::ImportReport;
 use microcred_app::platform::views::{AccountView, LearnerView};
-use microcred_app::results::{ResultsFormat, Unrecognised, read_json_rows};
+use microcred_app::results::{ResultsFormat, Unrecognition, read_json_rows};
 
 use crate::AppState;
 use crate::auth::Actor;
@@ -144,9 +144,9 @@ pub async fn import(
     // The API asks for the type to be declared: an undeclared body is not guessed at.
     let declared = declared_media_type(&headers).unwrap_or_else(|| "(none)".into());
     let format = ResultsFormat::recognise(&name, Some(&declared), true, &body).map_err(|e| {
-        let status = match e {
-            Unrecognised::MediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Unrecognised::Mismatch { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        let status = match e.reason {
+            Unrecognition::MediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Unrecognition::Mismatch { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         };
         ApiError::new(status, e.to_string())
     })?;

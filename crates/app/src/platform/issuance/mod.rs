@@ -262,12 +262,7 @@ impl Platform {
                 key,
             });
         }
-        let elements = version
-            .specification
-            .elements
-            .iter()
-            .map(ToString::to_string)
-            .collect();
+        let elements = rule.elements().iter().map(ToString::to_string).collect();
         Ok(Issuing {
             version,
             catalogue,
