@@ -9,6 +9,9 @@
 //                                                   -> JSON lines {file, verified, log, schemaCheck, error}
 //   node interop.mjs sign-dbz KEY_FILE IN OUT                   -> signs IN with the key, writes OUT
 //   node interop.mjs schema SCHEMA FILE...                      -> JSON lines {file, valid, errors}
+//   node interop.mjs verify-jades FILE...   -> JSON lines {file, verified, alg, subject, selfSigned,
+//                    validAtSigningTime, error}: a JAdES JWS JSON seal (b64:false) checked with
+//                    Node's own X.509 and crypto, independently of microcred
 //   node interop.mjs bench FILE KEY_FILE SECONDS                -> JSON {signPerSecond, verifyPerSecond}
 //   node interop.mjs serve-dbz PORT [--status FILE]... [--did-document FILE]...
 //                    -> a verification service on 127.0.0.1:PORT: POST /verify a credential,
@@ -269,6 +272,38 @@ async function verifyEs256(publicKeyHex, messageHex, signatureHex) {
   console.log(JSON.stringify({ verified }));
 }
 
+// A JAdES seal as ETSI TS 119 182-1 and RFC 7797 define it: signing input = ASCII(protected)
+// '.' payload bytes (unencoded when b64 is false); the key is x5c[0]'s.
+async function verifyJades(files) {
+  const crypto = await import('node:crypto');
+  for (const file of files) {
+    try {
+      const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+      const sig = doc.signatures[0];
+      const header = JSON.parse(Buffer.from(sig.protected, 'base64url').toString('utf8'));
+      const unencoded = header.b64 === false;
+      if (unencoded && !(header.crit || []).includes('b64')) throw new Error('b64:false not in crit');
+      // The payload as the JWS carries it: raw bytes when unencoded, else its base64url text.
+      const input = Buffer.concat([Buffer.from(sig.protected + '.', 'ascii'), Buffer.from(doc.payload, 'utf8')]);
+      const der = Buffer.from(header.x5c[0], 'base64');
+      const cert = new crypto.X509Certificate(der);
+      const thumbprint = crypto.createHash('sha256').update(der).digest('base64url');
+      if (header['x5t#S256'] && header['x5t#S256'] !== thumbprint) throw new Error('x5t#S256 does not match x5c[0]');
+      const options = header.alg === 'ES256' ? { key: cert.publicKey, dsaEncoding: 'ieee-p1363' } : cert.publicKey;
+      if (!['ES256', 'RS256'].includes(header.alg)) throw new Error(`alg ${header.alg}`);
+      const verified = crypto.verify('sha256', input, options, Buffer.from(sig.signature, 'base64url'));
+      const at = new Date(header.sigT);
+      const validAtSigningTime = new Date(cert.validFrom) <= at && at <= new Date(cert.validTo);
+      // Its own issuer, and its signature verifies with its own key (checkIssued would also ask
+      // for keyCertSign, which a seal's certificate does not have).
+      const selfSigned = cert.subject === cert.issuer && cert.verify(cert.publicKey);
+      console.log(JSON.stringify({ file, verified, alg: header.alg, subject: cert.subject, selfSigned, validAtSigningTime }));
+    } catch (error) {
+      console.log(JSON.stringify({ file, verified: false, error: String(error.message || error) }));
+    }
+  }
+}
+
 const [command, ...args] = process.argv.slice(2);
 switch (command) {
   case 'verify-dbz': await verifyDbz(parseArgs(args)); break;
@@ -276,9 +311,10 @@ switch (command) {
   case 'sign-dbz': await signDbz(args[0], args[1], args[2]); break;
   case 'verify-es256': await verifyEs256(args[0], args[1], args[2]); break;
   case 'schema': await schema(args[0], args.slice(1)); break;
+  case 'verify-jades': await verifyJades(args); break;
   case 'bench': await bench(args[0], args[1], Number(args[2] ?? 3)); break;
   case 'serve-dbz': { const [port, ...rest] = args; parseArgs(rest); await serveDbz(Number(port)); break; }
   default:
-    console.error('usage: node interop.mjs verify-dbz|verify-dcc|sign-dbz|verify-es256|schema|bench|serve-dbz …');
+    console.error('usage: node interop.mjs verify-dbz|verify-dcc|sign-dbz|verify-es256|verify-jades|schema|bench|serve-dbz …');
     process.exit(2);
 }

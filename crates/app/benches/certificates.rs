@@ -50,6 +50,8 @@ fn credentials(dir: &Path, count: usize) -> Vec<Vec<u8>> {
     let reader = ResultsReader::new("bench.csv", results.as_bytes()).expect("results");
     let options = IssueOptions {
         suite: Cryptosuite::EddsaRdfc2022,
+        formats: microcred_app::issue::IssueFormats::OpenBadges,
+        template: microcred_render::Template::default_template(),
         now: DateTime::now(),
         base_url: Some("https://enhance.example".into()),
     };

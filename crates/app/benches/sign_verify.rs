@@ -72,6 +72,8 @@ fn credential(dir: &Path) -> (Value, SigningKey, KeyFile) {
     let reader = ResultsReader::new("bench.csv", results.as_bytes()).expect("results");
     let options = IssueOptions {
         suite: Cryptosuite::EddsaRdfc2022,
+        formats: microcred_app::issue::IssueFormats::OpenBadges,
+        template: microcred_render::Template::default_template(),
         now: DateTime::now(),
         base_url: None,
     };

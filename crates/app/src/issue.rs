@@ -53,12 +53,38 @@ pub enum IssueError {
 /// How to issue.
 #[derive(Clone, Debug)]
 pub struct IssueOptions {
-    /// The cryptosuite of the proofs.
+    /// The cryptosuite of the Open Badges proofs.
     pub suite: Cryptosuite,
+    /// The formats to write each credential in: `<id>.json` (Open Badges 3.0) and/or
+    /// `<id>.edc.json` (a Europass EDC sealed with JAdES; its pages laid out by `edc_pages`).
+    pub formats: IssueFormats,
     /// The proofs' `created`.
     pub now: DateTime,
     /// Where the alliance publishes specifications (for achievement ids); else URNs.
     pub base_url: Option<String>,
+    /// The certificate template an EDC's display pages are laid out with.
+    pub template: microcred_render::Template,
+}
+
+/// Which formats offline issuing writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IssueFormats {
+    /// Open Badges 3.0 only.
+    OpenBadges,
+    /// The Europass EDC only.
+    Edc,
+    /// Both, from the same award.
+    Both,
+}
+
+impl IssueFormats {
+    fn open_badges(self) -> bool {
+        self != IssueFormats::Edc
+    }
+
+    fn edc(self) -> bool {
+        self != IssueFormats::OpenBadges
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -70,8 +96,11 @@ pub struct IssuedCredential {
     pub credential_id: String,
     /// The day the last requirement was met.
     pub date_of_issuing: String,
-    /// Where it was written.
+    /// Where it was written (its Open Badges 3.0 file, else its EDC).
     pub file: PathBuf,
+    /// Where its Europass EDC was written, when one was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edc_file: Option<PathBuf>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -332,6 +361,10 @@ pub fn issue_from_results(
         None => stable_urn(&["specification", specification.id.as_str()]),
     };
     let total = records.len();
+    let edc = options
+        .formats
+        .edc()
+        .then(|| crate::edc::edc_format(options.template.clone(), None));
     for (done, (learner_key, record)) in records.into_iter().enumerate() {
         progress(done, total);
         let award = match rule.decide(record.learner, &record.results) {
@@ -363,11 +396,8 @@ pub fn issue_from_results(
             &learner_key,
             &profiles[0].id,
         ]);
-        // Offline issuing writes Open Badges 3.0 files, through the same format as the platform.
-        let format = OpenBadgesDataIntegrity {
-            cryptosuite: options.suite,
-        };
-        let credential = format.unsigned(&AwardedMicroCredential {
+        // Offline issuing makes its documents through the same formats as the platform.
+        let awarded = AwardedMicroCredential {
             specification,
             catalogue: &spec.catalogue,
             award: &award,
@@ -379,14 +409,31 @@ pub fn issue_from_results(
             specification_version: None,
             status: &[],
             valid_until: None,
-        })?;
-        let signed = format.sign(&credential, &signing, options.now)?;
-        let file = out.join(format!(
-            "{}.json",
-            credential_id.trim_start_matches("urn:uuid:")
-        ));
-        let text = serde_json::to_vec_pretty(&signed).unwrap_or_default();
-        write_atomically(&file, &text)?;
+        };
+        let stem = credential_id.trim_start_matches("urn:uuid:").to_owned();
+        let mut files = Vec::new();
+        if options.formats.open_badges() {
+            let format = OpenBadgesDataIntegrity {
+                cryptosuite: options.suite,
+            };
+            let signed = format.sign(&format.unsigned(&awarded)?, &signing, options.now)?;
+            let file = out.join(format!("{stem}.json"));
+            write_atomically(
+                &file,
+                &serde_json::to_vec_pretty(&signed).unwrap_or_default(),
+            )?;
+            files.push(file);
+        }
+        let mut edc_file = None;
+        if let Some(format) = &edc {
+            let sealed = format.sign(&format.unsigned(&awarded)?, &signing, options.now)?;
+            let file = out.join(format!("{stem}.edc.json"));
+            // The seal covers the payload's bytes: written as they are, never re-indented.
+            write_atomically(&file, &serde_json::to_vec(&sealed).unwrap_or_default())?;
+            files.push(file.clone());
+            edc_file = Some(file);
+        }
+        let file = files.into_iter().next().unwrap_or_default();
         report.issued.push(IssuedCredential {
             learner: learner_key,
             credential_id,
@@ -395,6 +442,7 @@ pub fn issue_from_results(
                 .map(|d| d.to_string())
                 .unwrap_or_default(),
             file,
+            edc_file,
         });
     }
     progress(total, total);

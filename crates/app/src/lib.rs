@@ -5,6 +5,7 @@
 
 pub mod awarding;
 pub mod certificate;
+pub mod edc;
 mod files;
 pub mod issue;
 mod json_file;

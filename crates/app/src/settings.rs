@@ -9,6 +9,8 @@
 //! profile_dirs = ["profiles"]             # the alliance's own rule profiles (*.toml)
 //! catalogues = ["catalogue.toml"]         # course elements every specification may use
 //! suspension = true                       # credentials can be suspended (see below)
+//! europass = true                         # the platform also issues Europass EDCs (sealed
+//!                                         # with each issuer's e-seal, where it has one)
 //!
 //! [sign_in]                                # failed sign-ins (defaults shown)
 //! slow_after = 3                           # per e-mail: then each attempt waits longer
@@ -45,6 +47,9 @@ pub struct AllianceSettings {
     pub catalogues: Vec<PathBuf>,
     /// Whether credentials the platform issues can be suspended (default: yes).
     pub suspension: Option<bool>,
+    /// Whether the platform also issues each credential as a Europass EDC, sealed with its
+    /// issuer's e-seal where the issuer has one (default: yes).
+    pub europass: Option<bool>,
     /// How failed sign-ins are slowed down and locked.
     #[serde(default)]
     pub sign_in: Option<SignInSettings>,

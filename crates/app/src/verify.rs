@@ -6,8 +6,11 @@ use serde_json::Value;
 
 use microcred_credentials::datetime::DateTime;
 use microcred_credentials::did::{DidError, DidResolver};
+use microcred_credentials::open_badges::{Statement, describe};
 use microcred_credentials::trust::TrustList;
 use microcred_credentials::verify::{Context, MAX_CREDENTIAL_BYTES, Report, verify_document};
+use microcred_edc::verify::{credential_of, describe_edc, is_edc, verify_edc};
+use microcred_edc::x509::SealCertificate;
 
 use crate::json_file::{JsonFileError, read_json};
 
@@ -22,6 +25,60 @@ pub enum VerifierError {
     Did { path: String, error: DidError },
     #[error("{0}: not a status list credential (it has no id)")]
     NotAStatusList(String),
+    #[error("the trust list's seal authority `{name}`: {error}")]
+    SealAuthority { name: String, error: String },
+}
+
+/// The seal authorities of a trust list, read.
+pub fn seal_anchors(trust: &TrustList) -> Result<Vec<SealCertificate>, VerifierError> {
+    trust
+        .seal_authorities
+        .iter()
+        .map(|authority| {
+            let text = authority.certificate.trim();
+            let read = if text.starts_with("-----BEGIN") {
+                SealCertificate::all_from_pem(text).and_then(|mut all| {
+                    all.drain(..)
+                        .next()
+                        .ok_or(microcred_edc::x509::CertificateError::NoCertificate)
+                })
+            } else {
+                SealCertificate::from_base64(text)
+            };
+            read.map_err(|e| VerifierError::SealAuthority {
+                name: authority.name.clone(),
+                error: e.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// Verifies any credential microcred reads — Open Badges and other Data Integrity credentials,
+/// Europass EDCs sealed with JAdES — against `context` and the trusted seal `anchors`.
+pub fn verify_any(document: &Value, context: &Context<'_>, anchors: &[SealCertificate]) -> Report {
+    if is_edc(document) {
+        verify_edc(document, context, anchors)
+    } else {
+        verify_document(document, context)
+    }
+}
+
+/// What a credential states, in plain language, whatever its format.
+pub fn describe_any(document: &Value) -> Vec<Statement> {
+    if is_edc(document) {
+        describe_edc(document)
+    } else {
+        describe(document)
+    }
+}
+
+/// The credential whose status entries a document carries (a sealed EDC's payload).
+pub fn credential_inside(document: &Value) -> Value {
+    if is_edc(document) {
+        credential_of(document).unwrap_or_else(|| document.clone())
+    } else {
+        document.clone()
+    }
 }
 
 /// Largest status list credential fetched, in bytes.
@@ -30,6 +87,7 @@ const MAX_FETCHED_BYTES: u64 = 2 * 1024 * 1024;
 /// A verifier with what it was given: a trust list, status lists, DID documents.
 pub struct Verifier {
     trust: Option<TrustList>,
+    anchors: Vec<SealCertificate>,
     status_lists: Vec<Value>,
     resolver: DidResolver,
 }
@@ -47,6 +105,10 @@ impl Verifier {
             })?,
             None => DidResolver::new(),
         };
+        let anchors = match &trust {
+            Some(list) => seal_anchors(list)?,
+            None => Vec::new(),
+        };
         let mut lists = Vec::new();
         for path in status_lists {
             let list: Value = read_json(path, MAX_CREDENTIAL_BYTES)?;
@@ -57,6 +119,7 @@ impl Verifier {
         }
         Ok(Verifier {
             trust,
+            anchors,
             status_lists: lists,
             resolver,
         })
@@ -81,7 +144,8 @@ impl Verifier {
     /// Fetches the status lists `credential` points to that are not at hand, from URLs where
     /// the trust list says a trusted issuer publishes them (nothing else is ever fetched).
     /// Returns what could not be fetched and why.
-    pub fn fetch_status_lists(&mut self, credential: &Value) -> Vec<String> {
+    pub fn fetch_status_lists(&mut self, document: &Value) -> Vec<String> {
+        let credential = credential_inside(document);
         let entries: Vec<&Value> = match credential.get("credentialStatus") {
             Some(Value::Array(list)) => list.iter().collect(),
             Some(one) => vec![one],
@@ -120,9 +184,9 @@ impl Verifier {
         notes
     }
 
-    /// Verifies a credential already read.
+    /// Verifies a credential already read, whatever its format.
     pub fn verify(&self, credential: &Value, now: DateTime) -> Report {
-        verify_document(
+        verify_any(
             credential,
             &Context {
                 trust: self.trust.as_ref(),
@@ -130,6 +194,7 @@ impl Verifier {
                 resolver: &self.resolver,
                 now,
             },
+            &self.anchors,
         )
     }
 }

@@ -1109,6 +1109,8 @@ async fn issuing_offline_and_on_the_platform_awards_the_same() {
         &[key],
         &IssueOptions {
             suite: Cryptosuite::EddsaRdfc2022,
+            formats: microcred_app::issue::IssueFormats::OpenBadges,
+            template: microcred_render::Template::default_template(),
             now: DateTime::now(),
             base_url: None,
         },

@@ -13,7 +13,6 @@ use microcred_app::verify::Verifier;
 use microcred_app::{parse_json, read_bytes};
 use microcred_credentials::data_integrity::{Cryptosuite, ProofOptions, add_proof, proof_as_array};
 use microcred_credentials::datetime::DateTime;
-use microcred_credentials::open_badges::describe;
 use microcred_credentials::vc::{Strictness, validate_credential};
 use microcred_credentials::verify::{MAX_CREDENTIAL_BYTES, Report, Status};
 
@@ -265,7 +264,7 @@ fn print_human(path: &str, credential: &Value, report: &Report, notes: &[String]
     for note in notes {
         outln!("  note: {note}");
     }
-    let statements = describe(credential);
+    let statements = microcred_app::verify::describe_any(credential);
     if !statements.is_empty() {
         if report.verdict.statement_is_authentic() {
             outln!("  What the credential says (as signed):");

@@ -7,8 +7,8 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use microcred_app::Checker;
-use microcred_app::issue::{IssueOptions, issue_from_results};
-use microcred_app::keys::read_key_file;
+use microcred_app::issue::{IssueFormats, IssueOptions, issue_from_results};
+use microcred_app::keys::{add_seal, read_key_file};
 use microcred_app::results::open_results_file;
 use microcred_credentials::datetime::DateTime;
 use microcred_rules::Severity;
@@ -27,9 +27,18 @@ pub struct IssueArgs {
     #[arg(long, value_name = "FILE")]
     results: PathBuf,
     /// The awarding body's key file; for a joint award one per awarding university, in the
-    /// order the specification's elements name them.
+    /// order the specification's elements name them. For `--credential-format edc`, its seal
+    /// key file (`keys generate --seal`, `keys import-seal`).
     #[arg(long = "key", required = true, value_name = "KEY_FILE")]
     keys: Vec<PathBuf>,
+    /// With `--credential-format both`: each awarding body's seal key file, in the order of
+    /// `--key`.
+    #[arg(long = "seal-key", value_name = "SEAL_KEY_FILE")]
+    seal_keys: Vec<PathBuf>,
+    /// Which credentials to write: Open Badges 3.0 (`<id>.json`), a Europass EDC sealed with
+    /// JAdES (`<id>.edc.json`), or both from the same award.
+    #[arg(long, value_enum, default_value_t)]
+    credential_format: CredentialFormatChoice,
     /// The folder to write the credentials and report.json into.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
@@ -40,6 +49,28 @@ pub struct IssueArgs {
     base_url: Option<String>,
     #[arg(long, value_enum, default_value_t)]
     format: OutputFormat,
+}
+
+/// The formats `issue` writes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum CredentialFormatChoice {
+    /// Open Badges 3.0 (W3C VC 2.0, Data Integrity).
+    #[default]
+    Ob3,
+    /// Europass EDC (ELM 3.2), sealed with JAdES.
+    Edc,
+    /// Both.
+    Both,
+}
+
+impl CredentialFormatChoice {
+    fn formats(self) -> IssueFormats {
+        match self {
+            CredentialFormatChoice::Ob3 => IssueFormats::OpenBadges,
+            CredentialFormatChoice::Edc => IssueFormats::Edc,
+            CredentialFormatChoice::Both => IssueFormats::Both,
+        }
+    }
 }
 
 pub fn run(args: IssueArgs, checker: &Checker) -> u8 {
@@ -75,6 +106,20 @@ pub fn run(args: IssueArgs, checker: &Checker) -> u8 {
             }
         }
     }
+    if !args.seal_keys.is_empty() && args.seal_keys.len() != keys.len() {
+        eprintln!(
+            "error: give one --seal-key per --key ({} keys, {} seal keys)",
+            keys.len(),
+            args.seal_keys.len()
+        );
+        return exit::UNREADABLE;
+    }
+    for (key, path) in keys.iter_mut().zip(&args.seal_keys) {
+        if let Err(e) = add_seal(key, path, passphrase.as_deref()) {
+            eprintln!("error: {e}");
+            return exit::UNREADABLE;
+        }
+    }
     let results = match open_results_file(&args.results) {
         Ok(rows) => rows,
         Err(e) => {
@@ -89,6 +134,8 @@ pub fn run(args: IssueArgs, checker: &Checker) -> u8 {
     );
     bar.set_message("issuing");
     let options = IssueOptions {
+        formats: args.credential_format.formats(),
+        template: microcred_render::Template::default_template(),
         suite: args.suite.cryptosuite(),
         now: DateTime::now(),
         base_url: args.base_url.clone(),

@@ -5,20 +5,25 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
-use microcred_app::keys::generate_key_file;
+use microcred_app::keys::{SealSource, generate_key_file, generate_seal_file, import_seal_file};
 use microcred_app::read_json;
 use microcred_credentials::did::did_web_document;
 use microcred_credentials::key_file::KeyFile;
+use microcred_edc::x509::SealSubject;
 
 use crate::exit;
 
 /// The environment variable holding the passphrase that seals (and opens) key files.
 pub const PASSPHRASE_VARIABLE: &str = "MICROCRED_KEY_PASSPHRASE";
 
+/// The environment variable holding a PKCS#12 file's password (`keys import-seal --pkcs12`).
+pub const PKCS12_PASSWORD_VARIABLE: &str = "MICROCRED_PKCS12_PASSWORD";
+
 #[derive(Subcommand)]
 pub enum KeysCommand {
-    /// Generate an Ed25519 signing key; its file is readable by you only and, when
-    /// MICROCRED_KEY_PASSPHRASE is set, sealed under that passphrase.
+    /// Generate an Ed25519 signing key (or, with --seal, a P-256 e-seal with a self-signed
+    /// certificate, for trying Europass credentials out); its file is readable by you only
+    /// and, when MICROCRED_KEY_PASSPHRASE is set, sealed under that passphrase.
     Generate {
         /// Where to write the key file (never overwritten).
         #[arg(long, default_value = "microcred-key.json", value_name = "FILE")]
@@ -29,6 +34,43 @@ pub enum KeysCommand {
         /// The key's name in the did:web document.
         #[arg(long, default_value = "key-1", requires = "did_web")]
         fragment: String,
+        /// Make an e-seal for Europass EDCs: a P-256 key and a self-signed X.509 certificate.
+        /// Every verification report names such a seal as self-signed; in production, import
+        /// the e-seal a trust service provider issued (`keys import-seal`).
+        #[arg(long)]
+        seal: bool,
+        /// The seal's organisation (its certificate's O and CN).
+        #[arg(long, requires = "seal", default_value = "microcred trial issuer")]
+        organization: String,
+        /// The organisation's country, two letters (its certificate's C).
+        #[arg(long, requires = "seal", default_value = "BE")]
+        country: String,
+        /// The organisation's identifier as eIDAS certificates carry it (e.g. VATPL-5250005834).
+        #[arg(long, requires = "seal", value_name = "ID")]
+        organization_identifier: Option<String>,
+        /// Days the self-signed certificate is valid.
+        #[arg(long, requires = "seal", default_value_t = 365)]
+        days: u32,
+    },
+    /// Import an e-seal (its private key and X.509 certificate chain: a PKCS#12 file, or PEM
+    /// files) into a seal key file for `issue --credential-format edc`; readable by you only
+    /// and, when MICROCRED_KEY_PASSPHRASE is set, sealed under that passphrase.
+    ImportSeal {
+        /// A PKCS#12 file (.p12, .pfx); its password from MICROCRED_PKCS12_PASSWORD.
+        #[arg(long, value_name = "P12_FILE", conflicts_with_all = ["private_key", "certificates"], required_unless_present = "private_key")]
+        pkcs12: Option<PathBuf>,
+        /// The private key, PEM (PKCS#8, SEC1 or PKCS#1; P-256 or RSA).
+        #[arg(long, value_name = "PEM_FILE", requires = "certificates")]
+        private_key: Option<PathBuf>,
+        /// The certificate chain, PEM, the seal's own certificate first.
+        #[arg(long, value_name = "PEM_FILE", requires = "private_key")]
+        certificates: Option<PathBuf>,
+        /// The issuer the seal belongs to, as its credentials name it (e.g. its did:web).
+        #[arg(long, value_name = "ID")]
+        issuer: String,
+        /// Where to write the seal key file (never overwritten).
+        #[arg(long, default_value = "microcred-seal.json", value_name = "FILE")]
+        out: PathBuf,
     },
     /// Print the did:web DID document publishing the public keys of these key files.
     DidDocument {
@@ -37,16 +79,124 @@ pub enum KeysCommand {
     },
 }
 
+fn passphrase() -> Option<String> {
+    std::env::var(PASSPHRASE_VARIABLE)
+        .ok()
+        .filter(|p| !p.is_empty())
+}
+
+fn unsealed_warning(passphrase: &Option<String>) {
+    if passphrase.is_none() {
+        eprintln!(
+            "warning: the secret key is not encrypted; set {PASSPHRASE_VARIABLE} to seal it under a passphrase"
+        );
+    }
+}
+
 pub fn run(command: KeysCommand) -> u8 {
     match command {
         KeysCommand::Generate {
             out,
             did_web,
-            fragment,
+            seal: true,
+            organization,
+            country,
+            organization_identifier,
+            days,
+            ..
         } => {
-            let passphrase = std::env::var(PASSPHRASE_VARIABLE)
-                .ok()
-                .filter(|p| !p.is_empty());
+            let passphrase = passphrase();
+            let subject = SealSubject {
+                organization,
+                country: country.to_ascii_uppercase(),
+                organization_identifier,
+            };
+            let controller = did_web.unwrap_or_else(|| {
+                microcred_app::issue::stable_urn(&["seal", &subject.organization, &subject.country])
+            });
+            match generate_seal_file(&out, &subject, &controller, days, passphrase.as_deref()) {
+                Ok(file) => {
+                    outln!("wrote {}", out.display());
+                    outln!("issuer:      {}", file.controller);
+                    if let Ok(chain) = file.chain() {
+                        outln!(
+                            "certificate: {} (self-signed, for trying out only)",
+                            chain[0].subject()
+                        );
+                        outln!(
+                            "valid:       {} → {}",
+                            chain[0].not_before(),
+                            chain[0].not_after()
+                        );
+                    }
+                    unsealed_warning(&passphrase);
+                    exit::OK
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    exit::UNREADABLE
+                }
+            }
+        }
+        KeysCommand::ImportSeal {
+            pkcs12,
+            private_key,
+            certificates,
+            issuer,
+            out,
+        } => {
+            let passphrase = passphrase();
+            let password = std::env::var(PKCS12_PASSWORD_VARIABLE).unwrap_or_default();
+            let source = match (&pkcs12, &private_key, &certificates) {
+                (Some(file), _, _) => SealSource::Pkcs12 {
+                    file,
+                    password: &password,
+                },
+                (None, Some(private_key), Some(certificates)) => SealSource::Pem {
+                    private_key,
+                    certificates,
+                },
+                _ => {
+                    eprintln!(
+                        "error: give --pkcs12 FILE, or --private-key PEM and --certificates PEM"
+                    );
+                    return exit::UNREADABLE;
+                }
+            };
+            match import_seal_file(&out, &source, &issuer, passphrase.as_deref()) {
+                Ok(file) => {
+                    outln!("wrote {}", out.display());
+                    outln!("issuer:      {}", file.controller);
+                    if let Ok(chain) = file.chain() {
+                        let kind = if chain[0].is_self_issued() {
+                            " (self-signed)"
+                        } else {
+                            ""
+                        };
+                        outln!("certificate: {}{kind}", chain[0].subject());
+                        outln!("issued by:   {}", chain[0].issuer());
+                        outln!(
+                            "valid:       {} → {}",
+                            chain[0].not_before(),
+                            chain[0].not_after()
+                        );
+                    }
+                    unsealed_warning(&passphrase);
+                    exit::OK
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    exit::UNREADABLE
+                }
+            }
+        }
+        KeysCommand::Generate {
+            out,
+            did_web,
+            fragment,
+            ..
+        } => {
+            let passphrase = passphrase();
             let did_web = did_web.as_deref().map(|did| (did, fragment.as_str()));
             if let Some((did, _)) = did_web
                 && let Err(e) = microcred_credentials::did::did_web_url(did)
@@ -59,11 +209,7 @@ pub fn run(command: KeysCommand) -> u8 {
                     outln!("wrote {}", out.display());
                     outln!("issuer (DID):        {}", file.controller);
                     outln!("verification method: {}", file.id);
-                    if passphrase.is_none() {
-                        eprintln!(
-                            "warning: the secret key is not encrypted; set {PASSPHRASE_VARIABLE} to seal it under a passphrase"
-                        );
-                    }
+                    unsealed_warning(&passphrase);
                     exit::OK
                 }
                 Err(e) => {

@@ -25,6 +25,10 @@ pub enum FormatError {
     /// A signature could not be made.
     #[error("signing failed: {0}")]
     Signing(#[from] ProofError),
+    /// A format the award cannot be issued in as things stand (the reason says what is
+    /// missing, e.g. an e-seal for a Europass credential).
+    #[error("{0}")]
+    Cannot(String),
 }
 
 /// A credential format microcred issues in.
@@ -33,8 +37,15 @@ pub trait CredentialFormat: Send + Sync + fmt::Debug {
     fn name(&self) -> &'static str;
     /// The media type its documents are served as.
     fn media_type(&self) -> &'static str;
-    /// The document, not yet signed. Cheap: built while the issuing transaction runs.
+    /// What [`CredentialFormat::sign`] makes the document from (usually the document, not yet
+    /// signed): opaque to callers, who pass it back. Cheap: built while the issuing
+    /// transaction runs.
     fn unsigned(&self, awarded: &AwardedMicroCredential<'_>) -> Result<Value, FormatError>;
+    /// Whether these signers (the issuer first) can issue in this format: a format needing
+    /// what a signer may lack (an e-seal) is skipped for their credentials, not failed.
+    fn can_sign_with(&self, signers: &[IssuerKey]) -> bool {
+        !signers.is_empty()
+    }
     /// The document signed by every signer, in order (the issuer first). The costly part,
     /// run on worker threads.
     fn sign(

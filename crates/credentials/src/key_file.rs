@@ -61,6 +61,19 @@ pub struct IssuerKey {
     pub verification_method: String,
     /// The issuer's DID.
     pub controller: String,
+    /// The issuer's electronic seal, where it has one: what Europass credentials are sealed
+    /// with (a JAdES seal needs an X.509 certificate, which a Data Integrity key does not).
+    pub e_seal: Option<ESeal>,
+}
+
+/// An electronic seal's key and its X.509 certificate chain (DER, the seal's own first),
+/// as the issuing formats receive it; the EDC crate reads the certificates.
+#[derive(Clone, Debug)]
+pub struct ESeal {
+    /// The seal's private key (RSA or P-256).
+    pub key: Arc<dyn Signer>,
+    /// The certificate chain, DER, leaf first.
+    pub certificate_chain: Vec<Vec<u8>>,
 }
 
 impl KeyFile {
@@ -154,6 +167,7 @@ impl KeyFile {
             key: Arc::new(key),
             verification_method: self.id.clone(),
             controller: self.controller.clone(),
+            e_seal: None,
         })
     }
 }

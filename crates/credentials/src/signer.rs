@@ -15,17 +15,22 @@ pub enum KeyAlgorithm {
     Ed25519,
     /// ECDSA over NIST P-256 with SHA-256 (JOSE `ES256`): the e-seals of Europass credentials.
     P256,
+    /// RSA, signing RSASSA-PKCS1-v1_5 with SHA-256 (JOSE `RS256`): the e-seals most trust
+    /// service providers issue, and the EU's own EDC issuer.
+    Rsa,
 }
 
 impl KeyAlgorithm {
     /// Every algorithm microcred signs with.
-    pub const ALL: [KeyAlgorithm; 2] = [KeyAlgorithm::Ed25519, KeyAlgorithm::P256];
+    pub const ALL: [KeyAlgorithm; 3] =
+        [KeyAlgorithm::Ed25519, KeyAlgorithm::P256, KeyAlgorithm::Rsa];
 
     /// The name stored with a key (the JOSE curve name).
     pub fn name(self) -> &'static str {
         match self {
             KeyAlgorithm::Ed25519 => "Ed25519",
             KeyAlgorithm::P256 => "P-256",
+            KeyAlgorithm::Rsa => "RSA",
         }
     }
 
@@ -118,6 +123,80 @@ impl Signer for P256Key {
     }
 }
 
+/// An RSA private key signing RSASSA-PKCS1-v1_5 over SHA-256 (`RS256`). Kept at rest as its
+/// PKCS#8 DER. Its `Debug` never shows the secret.
+#[derive(Clone)]
+pub struct RsaKey {
+    key: rsa::pkcs1v15::SigningKey<sha2::Sha256>,
+    private: rsa::RsaPrivateKey,
+}
+
+impl RsaKey {
+    /// Smallest modulus accepted: 2048 bits, as ETSI and the EU's cryptographic catalogue ask.
+    pub const MIN_BITS: usize = 2048;
+
+    /// From a PKCS#8 DER private key (as stored sealed at rest, or imported from PEM).
+    pub fn from_pkcs8_der(der: &[u8]) -> Result<RsaKey, SignerError> {
+        use rsa::pkcs8::DecodePrivateKey;
+        use rsa::traits::PublicKeyParts;
+        let private = rsa::RsaPrivateKey::from_pkcs8_der(der)
+            .map_err(|_| SignerError::BadSecret(KeyAlgorithm::Rsa))?;
+        if private.size() * 8 < RsaKey::MIN_BITS {
+            return Err(SignerError::WeakKey(private.size() * 8));
+        }
+        Ok(RsaKey {
+            key: rsa::pkcs1v15::SigningKey::new(private.clone()),
+            private,
+        })
+    }
+
+    /// The PKCS#8 DER private key; handle it as a secret.
+    pub fn to_pkcs8_der(&self) -> Result<Vec<u8>, SignerError> {
+        use rsa::pkcs8::EncodePrivateKey;
+        self.private
+            .to_pkcs8_der()
+            .map(|d| d.as_bytes().to_vec())
+            .map_err(|_| SignerError::BadSecret(KeyAlgorithm::Rsa))
+    }
+
+    /// The public key, as a DER SubjectPublicKeyInfo.
+    pub fn public_key_spki_der(&self) -> Result<Vec<u8>, SignerError> {
+        use rsa::pkcs8::EncodePublicKey;
+        self.private
+            .to_public_key()
+            .to_public_key_der()
+            .map(|d| d.as_bytes().to_vec())
+            .map_err(|_| SignerError::BadSecret(KeyAlgorithm::Rsa))
+    }
+}
+
+impl fmt::Debug for RsaKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RsaKey(secret redacted)")
+    }
+}
+
+impl Signer for RsaKey {
+    fn algorithm(&self) -> KeyAlgorithm {
+        KeyAlgorithm::Rsa
+    }
+
+    fn sign(&self, message: &[u8]) -> Vec<u8> {
+        use rsa::signature::{SignatureEncoding, Signer as _};
+        self.key.sign(message).to_vec()
+    }
+}
+
+impl P256Key {
+    /// From a PKCS#8 DER private key (imported from PEM).
+    pub fn from_pkcs8_der(der: &[u8]) -> Result<P256Key, SignerError> {
+        use p256::pkcs8::DecodePrivateKey;
+        p256::ecdsa::SigningKey::from_pkcs8_der(der)
+            .map(P256Key)
+            .map_err(|_| SignerError::BadSecret(KeyAlgorithm::P256))
+    }
+}
+
 /// A shared signer signs as the one it shares.
 impl<S: Signer + ?Sized> Signer for Arc<S> {
     fn algorithm(&self) -> KeyAlgorithm {
@@ -133,11 +212,14 @@ impl<S: Signer + ?Sized> Signer for Arc<S> {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SignerError {
     /// The stored algorithm name is not one microcred signs with.
-    #[error("the key algorithm `{0}` is not supported (Ed25519 and P-256 are)")]
+    #[error("the key algorithm `{0}` is not supported (Ed25519, P-256 and RSA are)")]
     UnknownAlgorithm(String),
     /// The secret's bytes are not a key of its algorithm.
     #[error("the secret is not an {0} key")]
     BadSecret(KeyAlgorithm),
+    /// An RSA key too short to seal with (its size in bits).
+    #[error("the RSA key has {0} bits: at least 2048 are needed")]
+    WeakKey(usize),
     /// No random bytes to make a key from.
     #[error("the operating system gave no random bytes to make a key")]
     NoRandomness,
@@ -153,6 +235,7 @@ pub fn open_signer(algorithm: &str, secret: &[u8]) -> Result<Arc<dyn Signer>, Si
             Ok(Arc::new(SigningKey::from_bytes(&secret)))
         }
         Some(KeyAlgorithm::P256) => Ok(Arc::new(P256Key::from_bytes(secret)?)),
+        Some(KeyAlgorithm::Rsa) => Ok(Arc::new(RsaKey::from_pkcs8_der(secret)?)),
         None => Err(SignerError::UnknownAlgorithm(algorithm.to_owned())),
     }
 }

@@ -21,6 +21,21 @@ pub struct TrustList {
     #[serde(default)]
     /// The issuers.
     pub issuers: Vec<TrustedIssuer>,
+    /// Certification authorities whose e-seal certificates the alliance trusts on Europass
+    /// credentials (a seal's chain must lead to one of them); a self-signed seal certificate
+    /// may be listed itself, for trials.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seal_authorities: Vec<SealAuthority>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+/// A certification authority trusted for e-seals.
+pub struct SealAuthority {
+    /// Its name, as reports show it.
+    pub name: String,
+    /// Its X.509 certificate: PEM, or base64 DER.
+    pub certificate: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

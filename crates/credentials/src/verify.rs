@@ -57,6 +57,9 @@ pub enum Verdict {
     Tampered,
     /// The signatures hold, but the issuer is not one the trust list names.
     UnknownIssuer,
+    /// A seal's signature holds, but its certificate could not be relied on when it sealed:
+    /// expired, not yet valid, or not for signing.
+    CertificateInvalid,
     /// Not a well-formed credential.
     Malformed,
     /// A credential of a format microcred does not check (yet): nothing is said either way.
@@ -71,7 +74,7 @@ impl Verdict {
             Verdict::Tampered => 0,
             Verdict::Malformed => 1,
             Verdict::Unsupported => 1,
-            Verdict::UnknownIssuer => 2,
+            Verdict::UnknownIssuer | Verdict::CertificateInvalid => 2,
             Verdict::Revoked => 3,
             Verdict::Suspended => 4,
             Verdict::Expired => 5,
@@ -87,7 +90,11 @@ impl Verdict {
     pub fn statement_is_authentic(self) -> bool {
         !matches!(
             self,
-            Verdict::Tampered | Verdict::Malformed | Verdict::UnknownIssuer | Verdict::Unsupported
+            Verdict::Tampered
+                | Verdict::Malformed
+                | Verdict::UnknownIssuer
+                | Verdict::CertificateInvalid
+                | Verdict::Unsupported
         )
     }
 
@@ -106,6 +113,9 @@ impl Verdict {
             }
             Verdict::UnknownIssuer => {
                 "Unknown issuer: the signatures hold, but the issuer is not in the trust list."
+            }
+            Verdict::CertificateInvalid => {
+                "Seal certificate not valid: the seal's signature holds, but the certificate that made it was not valid for sealing at the signing time."
             }
             Verdict::Malformed => "Not a valid credential: it is malformed.",
             Verdict::Unsupported => {
@@ -147,7 +157,7 @@ pub struct Context<'a> {
 }
 
 /// Keeps the verdict that says most (see [`Verdict::precedence`]).
-fn raise(verdict: &mut Option<Verdict>, found: Verdict) {
+pub fn raise(verdict: &mut Option<Verdict>, found: Verdict) {
     if verdict.is_none_or(|v| found.precedence() < v.precedence()) {
         *verdict = Some(found);
     }
@@ -434,7 +444,8 @@ fn validity(credential: &Value, now: DateTime, verdict: &mut Option<Verdict>) ->
     }
 }
 
-fn status(
+/// The `status` check of a credential's Bitstring Status List entries (every format's).
+pub fn status(
     credential: &Value,
     issuer: &str,
     context: &Context<'_>,

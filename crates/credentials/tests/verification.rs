@@ -75,6 +75,7 @@ fn trust(ids: &[&str]) -> TrustList {
                 status_lists: Vec::new(),
             })
             .collect(),
+        seal_authorities: Vec::new(),
     }
 }
 

@@ -175,3 +175,13 @@ pub fn ects() -> Concept {
 pub fn generic_profile() -> Concept {
     Concept::snb("credential", "e34929035b", "Generic")
 }
+
+/// Base64, the encoding of an EDC's embedded images.
+pub fn base64_encoding() -> Concept {
+    Concept::snb("encoding", "6146cde7dd", "base64")
+}
+
+/// A file type of the Publications Office's table (`PNG`, `JPEG`, `PDF`).
+pub fn file_type(code: &str) -> Concept {
+    Concept::authority("file-type", code, code.to_owned())
+}

@@ -119,7 +119,11 @@ async fn world(store: microcred_store::Store) -> World {
             sign_in: Default::default(),
         },
         Checker::new(None).unwrap(),
-    );
+    )
+    .with_formats(microcred_app::edc::issuing_formats(
+        true,
+        Some("http://matrix.example/verify".into()),
+    ));
     platform.demo().await.unwrap();
     let admin = platform
         .account_by_email("admin@enhance.example")

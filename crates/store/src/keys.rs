@@ -76,10 +76,11 @@ pub async fn of_owner(c: &mut AnyConnection, owner: &str) -> Result<Vec<KeyRecor
     .collect()
 }
 
-/// The key an owner signs with now: its newest key not retired.
+/// The key an owner signs Data Integrity proofs with now: its newest key not retired that
+/// is not an e-seal (a key with a certificate chain).
 pub async fn active(c: &mut AnyConnection, owner: &str) -> Result<Option<KeyRecord>, StoreError> {
     sqlx::query(composed(format!(
-        "SELECT {COLUMNS} FROM signing_keys WHERE owner = $1 AND retired_at IS NULL ORDER BY created_at DESC, id DESC LIMIT 1"
+        "SELECT {COLUMNS} FROM signing_keys WHERE owner = $1 AND retired_at IS NULL AND certificate_chain IS NULL ORDER BY created_at DESC, id DESC LIMIT 1"
     )))
     .bind(owner)
     .fetch_optional(&mut *c)
@@ -88,13 +89,30 @@ pub async fn active(c: &mut AnyConnection, owner: &str) -> Result<Option<KeyReco
     .transpose()
 }
 
-/// Retires every key of an owner but `keep`: they no longer sign, but stay published.
+/// The e-seal an owner seals Europass credentials with now: its newest key with a
+/// certificate chain, not retired.
+pub async fn active_seal(
+    c: &mut AnyConnection,
+    owner: &str,
+) -> Result<Option<KeyRecord>, StoreError> {
+    sqlx::query(composed(format!(
+        "SELECT {COLUMNS} FROM signing_keys WHERE owner = $1 AND retired_at IS NULL AND certificate_chain IS NOT NULL ORDER BY created_at DESC, id DESC LIMIT 1"
+    )))
+    .bind(owner)
+    .fetch_optional(&mut *c)
+    .await?
+    .map(|r| read(&r))
+    .transpose()
+}
+
+/// Retires every key of an owner of the same kind as `keep` (Data Integrity keys, or e-seals)
+/// but `keep`: they no longer sign, but stay published.
 pub async fn retire_others(
     c: &mut AnyConnection,
     owner: &str,
     keep: &str,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE signing_keys SET retired_at = $1 WHERE owner = $2 AND id <> $3 AND retired_at IS NULL")
+    sqlx::query("UPDATE signing_keys SET retired_at = $1 WHERE owner = $2 AND id <> $3 AND retired_at IS NULL AND ((certificate_chain IS NULL) = ((SELECT k.certificate_chain FROM signing_keys k WHERE k.id = $3) IS NULL))")
         .bind(now())
         .bind(owner)
         .bind(keep)

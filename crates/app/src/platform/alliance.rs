@@ -5,11 +5,13 @@
 use serde_json::Value;
 
 use microcred_credentials::did::did_web_document;
-use microcred_credentials::key_file::IssuerKey;
+use microcred_credentials::key_file::{ESeal, IssuerKey};
 use microcred_credentials::keys::{PublicKey, SigningKey};
 use microcred_credentials::sealed::{Sealed, open, seal};
 use microcred_credentials::signer::{KeyAlgorithm, open_signer};
-use microcred_credentials::trust::{TrustList, TrustedIssuer};
+use microcred_credentials::trust::{SealAuthority, TrustList, TrustedIssuer};
+use microcred_edc::key_file::{SealKeyFile, Signing};
+use microcred_edc::x509::{SealCertificate, SealSubject};
 use microcred_model::{Alliance, University};
 use microcred_store::accounts::Account;
 use microcred_store::keys::{self, KeyRecord};
@@ -68,7 +70,12 @@ impl Platform {
     /// Makes a key for `owner`, sealed under the platform's key-encryption key.
     async fn new_key(&self, c: &mut Connection, owner: &str, did: &str) -> Result<KeyRecord> {
         let key = SigningKey::generate().map_err(|e| PlatformError::Internal(e.to_string()))?;
-        let number = keys::of_owner(c, owner).await?.len() + 1;
+        let number = keys::of_owner(c, owner)
+            .await?
+            .iter()
+            .filter(|k| k.certificate_chain.is_none())
+            .count()
+            + 1;
         let id = format!("{did}#key-{number}");
         let sealed = seal(
             &key.to_bytes(),
@@ -229,11 +236,139 @@ impl Platform {
         // The algorithm stored with the key decides how its secret is read.
         let signer = open_signer(&record.algorithm, &secret)
             .map_err(|e| PlatformError::Internal(format!("key {}: {e}", record.id)))?;
+        let e_seal = self.e_seal(c, owner).await?;
         Ok(IssuerKey {
             key: signer,
             verification_method: record.id,
             controller: record.did,
+            e_seal,
         })
+    }
+
+    /// The e-seal `owner` seals Europass credentials with now, opened; none if it has none.
+    async fn e_seal(&self, c: &mut Connection, owner: &str) -> Result<Option<ESeal>> {
+        let Some(record) = keys::active_seal(c, owner).await? else {
+            return Ok(None);
+        };
+        let sealed: Sealed = serde_json::from_str(&record.sealed_secret)
+            .map_err(|e| PlatformError::Internal(format!("sealed key {}: {e}", record.id)))?;
+        let secret = open(
+            &sealed,
+            &self.config.key_encryption_key,
+            record.id.as_bytes(),
+        )
+        .map_err(|e| PlatformError::Internal(format!("key {} cannot be opened: {e}", record.id)))?;
+        let key = open_signer(&record.algorithm, &secret)
+            .map_err(|e| PlatformError::Internal(format!("key {}: {e}", record.id)))?;
+        let chain =
+            SealCertificate::all_from_pem(record.certificate_chain.as_deref().unwrap_or(""))
+                .map_err(|e| PlatformError::Internal(format!("key {}: {e}", record.id)))?;
+        Ok(Some(ESeal {
+            key,
+            certificate_chain: chain.iter().map(|c| c.der().to_vec()).collect(),
+        }))
+    }
+
+    /// Installs an e-seal for `owner` (a university, or the alliance): its key sealed at rest
+    /// under the platform's key-encryption key, its certificate chain beside it; earlier seals
+    /// are retired (they still verify what they sealed).
+    pub async fn install_seal(
+        &self,
+        actor: &Account,
+        owner: &str,
+        key: &Signing,
+        chain: &[SealCertificate],
+    ) -> Result<KeyView> {
+        authz::may(actor, Action::AdministerUniversity { university: owner })?;
+        let mut tx = self.store.begin().await?;
+        let record = self.store_seal(&mut tx, owner, key, chain).await?;
+        keys::retire_others(&mut tx, owner, &record.id).await?;
+        audit::append(
+            &mut tx,
+            &actor.id,
+            "seal.installed",
+            &format!("keys:{owner}"),
+            &serde_json::json!({ "seal": record.id, "certificate": chain.first().map(SealCertificate::subject) }),
+        )
+        .await?;
+        microcred_store::commit(tx).await?;
+        self.verifier.forget();
+        Ok(KeyView::from(&record))
+    }
+
+    /// Makes a self-signed e-seal for `owner`, for trying Europass credentials out (the demo
+    /// does): every verification report names it as self-signed.
+    pub(crate) async fn self_signed_seal(
+        &self,
+        c: &mut Connection,
+        owner: &str,
+        subject: &SealSubject,
+    ) -> Result<KeyRecord> {
+        let internal = |e: String| PlatformError::Internal(e);
+        let file = SealKeyFile::generate_self_signed(subject, owner, 3 * 365, None)
+            .map_err(|e| internal(e.to_string()))?;
+        let (algorithm, secret) = file.secret(None).map_err(|e| internal(e.to_string()))?;
+        let chain = file.chain().map_err(|e| internal(e.to_string()))?;
+        let key = match algorithm {
+            KeyAlgorithm::P256 => Signing::P256(
+                microcred_credentials::signer::P256Key::from_bytes(&secret)
+                    .map_err(|e| internal(e.to_string()))?,
+            ),
+            other => return Err(internal(format!("a trial seal is P-256, not {other}"))),
+        };
+        self.store_seal(c, owner, &key, &chain).await
+    }
+
+    async fn store_seal(
+        &self,
+        c: &mut Connection,
+        owner: &str,
+        key: &Signing,
+        chain: &[SealCertificate],
+    ) -> Result<KeyRecord> {
+        let internal = |e: String| PlatformError::Internal(e);
+        let did = if owner == ALLIANCE {
+            self.config.alliance_did()
+        } else {
+            universities::get(c, owner)
+                .await?
+                .ok_or_else(|| PlatformError::NotFound(format!("university `{owner}`")))?
+                .did
+        };
+        // Checks the key and the certificate belong together (and reads the secret's bytes).
+        let file = SealKeyFile::new(key, chain, &did, None)
+            .map_err(|e| PlatformError::Conflict(e.to_string()))?;
+        let (algorithm, secret) = file.secret(None).map_err(|e| internal(e.to_string()))?;
+        let number = keys::of_owner(c, owner)
+            .await?
+            .iter()
+            .filter(|k| k.certificate_chain.is_some())
+            .count()
+            + 1;
+        let id = format!("{did}#seal-{number}");
+        let sealed = seal(&secret, &self.config.key_encryption_key, id.as_bytes())
+            .map_err(|e| internal(e.to_string()))?;
+        let certificate = &chain[0];
+        let record = KeyRecord {
+            id,
+            owner: owner.to_owned(),
+            did,
+            // A seal's public key is its certificate's; this column names its digest.
+            public_key_multibase: format!(
+                "x5t#S256:{}",
+                base64::Engine::encode(
+                    &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+                    certificate.sha256()
+                )
+            ),
+            algorithm: algorithm.name().to_owned(),
+            certificate_chain: Some(chain.iter().map(SealCertificate::to_pem).collect()),
+            sealed_secret: serde_json::to_string(&sealed).unwrap_or_default(),
+            created_at: now(),
+            retired_at: None,
+        };
+        keys::insert(c, &record).await?;
+        Ok(record)
     }
 
     /// The DID document of a university (or, for [`ALLIANCE`], of the alliance).
@@ -244,8 +379,10 @@ impl Platform {
             return Err(PlatformError::NotFound(format!("a DID of `{owner}`")));
         };
         let did = first.did.clone();
+        // E-seals are published by their certificates, not in the DID document.
         let entries = records
             .iter()
+            .filter(|k| k.certificate_chain.is_none())
             .map(|k| {
                 let fragment = k.id.rsplit_once('#').map_or("key", |(_, f)| f).to_owned();
                 PublicKey::from_multibase(&k.public_key_multibase)
@@ -277,11 +414,30 @@ impl Platform {
                 status_lists: vec![status.clone()],
             });
         }
+        // The members' own e-seal certificates (retired ones too: they verify what they
+        // sealed), as trust anchors for the EDCs they issue.
+        let mut seal_authorities = Vec::new();
+        let mut c = self.store.connection().await?;
+        for record in keys::all(&mut c).await? {
+            let Some(pem) = &record.certificate_chain else {
+                continue;
+            };
+            if let Some(certificate) = SealCertificate::all_from_pem(pem)
+                .ok()
+                .and_then(|chain| chain.into_iter().next())
+            {
+                seal_authorities.push(SealAuthority {
+                    name: format!("{} e-seal ({})", record.owner, certificate.subject()),
+                    certificate: certificate.to_base64(),
+                });
+            }
+        }
         Ok(TrustList {
             name: alliance
                 .map(|a| a.alliance.name.en().to_owned())
                 .unwrap_or_else(|| "microcred".into()),
             issuers,
+            seal_authorities,
         })
     }
 

@@ -224,6 +224,18 @@ impl Platform {
             .filter(|u| MEMBERS.contains(&u.id.as_str()))
         {
             self.add_university(&admin, university.clone()).await?;
+            // A self-signed e-seal, so that the demo issues Europass EDCs too: every
+            // verification report names it as self-signed (a real one comes from a trust
+            // service provider: `keys import-seal`).
+            let subject = microcred_edc::x509::SealSubject {
+                organization: university.legal_name.en().to_owned(),
+                country: university.country.as_str().to_ascii_uppercase(),
+                organization_identifier: None,
+            };
+            let mut tx = self.store.begin().await?;
+            self.self_signed_seal(&mut tx, university.id.as_str(), &subject)
+                .await?;
+            microcred_store::commit(tx).await?;
         }
         for element in first
             .catalogue

@@ -117,7 +117,15 @@ impl Setup {
                 .map(|s| s.limits())
                 .unwrap_or_default(),
         };
-        Ok((Platform::new(store, config, checker), source))
+        let europass = self
+            .settings
+            .as_ref()
+            .and_then(|s| s.europass)
+            .unwrap_or(true);
+        let verify_page = format!("{}/verify", config.base());
+        let platform = Platform::new(store, config, checker)
+            .with_formats(crate::edc::issuing_formats(europass, Some(verify_page)));
+        Ok((platform, source))
     }
 }
 

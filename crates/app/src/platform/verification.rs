@@ -9,11 +9,11 @@ use serde_json::Value;
 use microcred_credentials::data_integrity::{Cryptosuite, ProofOptions, add_proof, proof_as_array};
 use microcred_credentials::datetime::DateTime;
 use microcred_credentials::did::DidResolver;
-use microcred_credentials::open_badges::{Statement, describe};
+use microcred_credentials::open_badges::Statement;
 use microcred_credentials::trust::TrustList;
 use microcred_credentials::vc::{Strictness, validate_credential};
 use microcred_credentials::verify::{
-    Context, MAX_PRESENTED_CREDENTIALS, Report, verify_document, verify_presentation,
+    Context, MAX_PRESENTED_CREDENTIALS, Report, verify_presentation,
 };
 use microcred_store::accounts::Account;
 use microcred_store::{audit, status};
@@ -60,7 +60,8 @@ impl Platform {
 
     /// The status lists a credential points to that this platform publishes (looked up by
     /// their URL, so a list is found even if the platform's address has changed since).
-    async fn own_status_lists(&self, credential: &Value) -> Result<Vec<Value>> {
+    async fn own_status_lists(&self, document: &Value) -> Result<Vec<Value>> {
+        let credential = crate::verify::credential_inside(document);
         let entries: Vec<&Value> = match credential.get("credentialStatus") {
             Some(Value::Array(list)) => list.iter().collect(),
             Some(one) => vec![one],
@@ -88,7 +89,8 @@ impl Platform {
         let credential = credential.clone();
         // Canonicalization and signatures are CPU work: off the async workers, in the queue.
         self.heavy("verification", move || {
-            let report = verify_document(
+            let anchors = crate::verify::seal_anchors(&known.trust).unwrap_or_default();
+            let report = crate::verify::verify_any(
                 &credential,
                 &Context {
                     trust: Some(&known.trust),
@@ -96,9 +98,10 @@ impl Platform {
                     resolver: &known.resolver,
                     now: DateTime::now(),
                 },
+                &anchors,
             );
             let statements = if report.verdict.statement_is_authentic() {
-                describe(&credential)
+                crate::verify::describe_any(&credential)
             } else {
                 Vec::new()
             };

@@ -296,6 +296,23 @@ pub struct KeyView {
     pub created_at: i64,
     /// When it stopped signing, if it did (it still verifies what it signed).
     pub retired_at: Option<i64>,
+    /// For an e-seal: its certificate's subject, and whether it is self-signed (a trial seal).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<SealCertificateView>,
+}
+
+/// An e-seal's certificate, as people check it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SealCertificateView {
+    /// Who it names.
+    pub subject: String,
+    /// Who issued it.
+    pub issuer: String,
+    /// Until when it is valid.
+    pub not_after: String,
+    /// Self-signed: for trying out, not an eIDAS e-seal.
+    pub self_signed: bool,
 }
 
 impl From<&KeyRecord> for KeyView {
@@ -307,6 +324,17 @@ impl From<&KeyRecord> for KeyView {
             algorithm: k.algorithm.clone(),
             created_at: k.created_at,
             retired_at: k.retired_at,
+            certificate: k
+                .certificate_chain
+                .as_deref()
+                .and_then(|pem| microcred_edc::x509::SealCertificate::all_from_pem(pem).ok())
+                .and_then(|chain| chain.into_iter().next())
+                .map(|c| SealCertificateView {
+                    subject: c.subject(),
+                    issuer: c.issuer(),
+                    not_after: c.not_after().to_string(),
+                    self_signed: c.is_self_issued(),
+                }),
         }
     }
 }

@@ -100,6 +100,33 @@ pub async fn download(
     Ok(response)
 }
 
+/// The credential as a Europass EDC sealed with JAdES, where it was issued as one.
+pub async fn download_edc(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let document = state
+        .platform
+        .credential_document(&actor, &id, microcred_app::edc::EDC_FORMAT)
+        .await?;
+    // The seal covers the payload string's bytes; JSON re-serialisation keeps the string.
+    let mut response = Json(&document).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/jose+json"),
+    );
+    let file = format!(
+        "attachment; filename=\"{}.edc.json\"",
+        id.trim_start_matches("urn:uuid:")
+    );
+    if let Ok(value) = HeaderValue::from_str(&file) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
+}
+
 pub async fn revoke(
     State(state): State<AppState>,
     Actor(actor): Actor,

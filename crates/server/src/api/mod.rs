@@ -261,6 +261,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         get("/api/v1/credentials", routing::get(credentials::list), "Credentials you may see (?specification=, learner=, issuer=, limit=, offset=)").tag("credentials").access(Access::Account),
         get("/api/v1/credentials/{id}", routing::get(credentials::credential), "A credential and its state").tag("credentials").access(Access::Account),
         get("/api/v1/credentials/{id}/credential.json", routing::get(credentials::download), "The signed credential, to download").tag("credentials").access(Access::Account),
+        get("/api/v1/credentials/{id}/credential.edc.json", routing::get(credentials::download_edc), "The credential as a Europass EDC (ELM 3.2) sealed with JAdES, to download; 404 where it was issued without one (its issuer had no e-seal)").tag("credentials").access(Access::Account),
         get("/api/v1/credentials/{id}/certificate.pdf", routing::get(certificates::certificate_pdf), "The printed certificate: A4 PDF/A-3 with the signed credential attached (?language=en|de)").tag("certificates").access(Access::Account),
         get("/api/v1/credentials/{id}/certificate.png", routing::get(certificates::certificate_png), "One page of the printed certificate as PNG, 144 dpi (?page=1, ?language=); X-Page-Count says how many").tag("certificates").access(Access::Account),
         post("/api/v1/credentials/{id}/revoke", routing::post(credentials::revoke), "Revoke, with the reason").tag("credentials").access(REGISTRAR).body(reason.clone()),

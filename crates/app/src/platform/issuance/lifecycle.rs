@@ -1,5 +1,7 @@
 //! A credential after it is issued: who may read and change it, and its changes of state.
 
+use serde_json::Value;
+
 use microcred_credentials::status_list::StatusPurpose;
 use microcred_model::CredentialState;
 use microcred_store::accounts::Account;
@@ -262,6 +264,29 @@ impl Platform {
         let mut c = self.store.connection().await?;
         let record = Self::readable_credential(&mut c, actor, id).await?;
         Ok(self.credential_view(record))
+    }
+
+    /// A credential's signed document in one format (`ob3-di`, `edc-jades`), for whoever may
+    /// see the credential.
+    pub async fn credential_document(
+        &self,
+        actor: &Account,
+        id: &str,
+        format: &str,
+    ) -> Result<Value> {
+        let view = self.credential(actor, id).await?;
+        if view.format == format {
+            return Ok(view.document);
+        }
+        view.alternatives
+            .into_iter()
+            .find(|d| d.format == format)
+            .map(|d| d.document)
+            .ok_or_else(|| {
+                PlatformError::NotFound(format!(
+                    "a {format} document of credential {id} (it was issued without one: the issuer had no e-seal, or the alliance does not issue that format)"
+                ))
+            })
     }
 
     /// Credentials the actor may see: a learner's own; a registrar's university's; all for an

@@ -494,8 +494,16 @@ impl Platform {
             .config
             .achievement_url(specification_id, issuing.version.version);
         let version_text = issuing.version.version.to_string();
-        // One document per format for each award, built here, signed on worker threads.
-        let formats = self.formats.clone();
+        let keys: Vec<IssuerKey> = signers.iter().map(|b| b.key.clone()).collect();
+        // One document per format for each award, built here, signed on worker threads; a
+        // format these signers cannot sign in (a Europass EDC without an e-seal) is left out.
+        let formats: Arc<Vec<Arc<dyn CredentialFormat>>> = Arc::new(
+            self.formats
+                .iter()
+                .filter(|format| format.can_sign_with(&keys))
+                .cloned()
+                .collect(),
+        );
         let mut unsigned = Vec::with_capacity(awards.len() * formats.len());
         for (i, (_, award)) in awards.iter().enumerate() {
             let mut status = vec![revocation[i].clone()];
@@ -521,7 +529,6 @@ impl Platform {
                 );
             }
         }
-        let keys: Vec<IssuerKey> = signers.iter().map(|b| b.key.clone()).collect();
         let mut signed = sign_in_parallel(unsigned, formats.clone(), keys)
             .await?
             .into_iter();
