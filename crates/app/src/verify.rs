@@ -6,10 +6,11 @@ use serde_json::Value;
 
 use microcred_credentials::datetime::DateTime;
 use microcred_credentials::did::{DidError, DidResolver};
-use microcred_credentials::open_badges::{Statement, describe};
+use microcred_credentials::open_badges::{Statement, describe_statement};
+use microcred_credentials::statement::{MicroCredentialStatement, read_statement};
 use microcred_credentials::trust::TrustList;
 use microcred_credentials::verify::{Context, MAX_CREDENTIAL_BYTES, Report, verify_document};
-use microcred_edc::verify::{credential_of, describe_edc, is_edc, verify_edc};
+use microcred_edc::verify::{credential_of, is_edc, read_edc_statement, verify_edc};
 use microcred_edc::x509::SealCertificate;
 
 use crate::json_file::{JsonFileError, read_json};
@@ -63,13 +64,19 @@ pub fn verify_any(document: &Value, context: &Context<'_>, anchors: &[SealCertif
     }
 }
 
+/// What a credential states, as the 16 elements, whatever its format (read from what was
+/// signed or sealed).
+pub fn read_any_statement(document: &Value) -> MicroCredentialStatement {
+    if is_edc(document) {
+        read_edc_statement(document)
+    } else {
+        read_statement(document)
+    }
+}
+
 /// What a credential states, in plain language, whatever its format.
 pub fn describe_any(document: &Value) -> Vec<Statement> {
-    if is_edc(document) {
-        describe_edc(document)
-    } else {
-        describe(document)
-    }
+    describe_statement(&read_any_statement(document))
 }
 
 /// The credential whose status entries a document carries (a sealed EDC's payload).

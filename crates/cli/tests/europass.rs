@@ -166,9 +166,9 @@ fn an_issued_edc_verifies_conforms_to_the_elm_shapes_and_node_checks_its_seal() 
         "Zoë Łukasiewicz-Παπαδοπούλου",
         "Warsaw University of Technology (Poland)",
         "6 ECTS (160 hours)",
-        "Level 7",
+        "EQF level 7",
         "4.5 (Polish scale 2.0–5.0 (WUT))",
-        "Sustainable business models (Warsaw University of Technology)",
+        "Sustainable business models (Warsaw University of Technology, 3 ECTS)",
     ] {
         assert!(
             shown.contains(expected),

@@ -673,7 +673,12 @@ pub struct Statement {
 /// What an Open Badges micro-credential states, read from the credential itself (so only what
 /// was signed), in the order of the EU standard's elements. Unknown or absent parts are left out.
 pub fn describe(credential: &Value) -> Vec<Statement> {
-    let s = read_statement(credential);
+    describe_statement(&read_statement(credential))
+}
+
+/// What a micro-credential's statement says, in plain language, line by line in the order of
+/// the EU standard's elements: the one wording for every credential format.
+pub fn describe_statement(s: &crate::statement::MicroCredentialStatement) -> Vec<Statement> {
     let awarded_by = if s.issuer_country.is_empty() {
         s.issuer_name.clone()
     } else {

@@ -730,8 +730,12 @@ pub fn european_digital_credential(
     let display = display_parameter_of(&language_map(title), pages)?;
 
     let mut credential = Map::new();
+    let revocation = awarded
+        .status
+        .iter()
+        .find(|entry| entry.get("statusPurpose").and_then(Value::as_str) == Some("revocation"));
     let mut contexts = vec![json!(CREDENTIALS_V1), json!(EDC_AP)];
-    if !awarded.status.is_empty() {
+    if revocation.is_some() {
         contexts.push(json!({
             "BitstringStatusListEntry": format!("{STATUS_VOCABULARY}BitstringStatusListEntry"),
             "statusPurpose": format!("{STATUS_VOCABULARY}statusPurpose"),
@@ -762,9 +766,10 @@ pub fn european_digital_credential(
         awarded.valid_until.map(|t| t.to_string().into()),
     );
     credential.insert("credentialSubject".into(), credential_subject);
-    if !awarded.status.is_empty() {
-        let entries: Vec<Value> = awarded.status.iter().map(status_entry).collect();
-        credential.insert("credentialStatus".into(), entries.into());
+    // ELM allows one status: the award's revocation entry (a suspension, which Open Badges
+    // carries as a second entry, cannot be stated in an EDC).
+    if let Some(revocation) = revocation {
+        credential.insert("credentialStatus".into(), status_entry(revocation));
     }
     Ok(Value::Object(credential))
 }

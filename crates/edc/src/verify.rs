@@ -7,7 +7,8 @@
 use serde_json::Value;
 
 use microcred_credentials::datetime::DateTime;
-use microcred_credentials::open_badges::Statement;
+use microcred_credentials::open_badges::{Statement, describe_statement};
+use microcred_credentials::statement::{MicroCredentialStatement, StatedCourseElement};
 use microcred_credentials::verify::{Check, Context, Report, Status, Verdict, raise, status};
 
 use crate::credential::{CREDENTIALS_V1, EDC_AP};
@@ -377,158 +378,176 @@ pub fn credential_of(document: &Value) -> Option<Value> {
         .and_then(|p| serde_json::from_str(p).ok())
 }
 
-/// What an EDC states, in plain language, in the order of the EU standard's elements: read
-/// from the credential (the sealed bytes), the first claim's achievement and its specification.
-pub fn describe_edc(document: &Value) -> Vec<Statement> {
+/// What an EDC states, read from the credential (the sealed bytes) as the 16 elements: the
+/// first claim's achievement, its awarding process and its specification. The same statement
+/// Open Badges credentials are read into, so pages and reports show both formats alike.
+pub fn read_edc_statement(document: &Value) -> MicroCredentialStatement {
     let Some(credential) = credential_of(document) else {
-        return Vec::new();
+        return MicroCredentialStatement::default();
     };
     let subject = credential.get("credentialSubject");
     let claim = subject
         .map(|s| one_or_many(s.get("hasClaim")))
         .and_then(|c| c.into_iter().next());
-    let spec = claim.and_then(|c| c.get("specifiedBy"));
+    let spec = get(claim, "specifiedBy");
+    let text = |v: Option<&Value>| v.and_then(first_text).unwrap_or_default();
     let awarding = claim.and_then(|c| one_or_many(c.get("awardedBy")).into_iter().next());
-    let bodies: Vec<String> = one_or_many(get(awarding, "awardingBody"))
-        .into_iter()
-        .map(|body| {
-            let name = body
-                .get("legalName")
-                .and_then(first_text)
-                .unwrap_or_default();
-            let country = one_or_many(body.get("location")).into_iter().find_map(|l| {
+    let bodies = one_or_many(get(awarding, "awardingBody"));
+    let issuer = credential.get("issuer");
+    let country_of = |org: Option<&Value>| {
+        one_or_many(org.and_then(|o| o.get("location")))
+            .into_iter()
+            .find_map(|l| {
                 l.pointer("/address/countryCode/prefLabel")
                     .and_then(first_text)
-            });
-            match country {
-                Some(country) => format!("{name} ({country})"),
-                None => name,
-            }
-        })
-        .collect();
-    let credits: Vec<String> = one_or_many(get(spec, "creditPoint"))
-        .into_iter()
-        .filter_map(|c| {
-            let point = c.get("point").and_then(Value::as_str)?;
-            let framework = c.pointer("/framework/prefLabel").and_then(first_text);
-            Some(match framework {
-                Some(f) if f.contains("European Credit") => format!("{point} ECTS"),
-                Some(f) => format!("{point} ({f})"),
-                None => point.to_owned(),
             })
+            .unwrap_or_default()
+    };
+    let mut s = MicroCredentialStatement {
+        id: text(credential.get("id")),
+        title: text(claim.and_then(|c| c.get("title"))),
+        description: text(get(spec, "description")),
+        learner_name: text(subject.and_then(|s| s.get("fullName"))),
+        birth_date: text(subject.and_then(|s| s.get("dateOfBirth")))
+            .chars()
+            .take(10)
+            .collect(),
+        nationality: labels(subject.and_then(|s| s.get("citizenshipCountry"))),
+        issuer_id: text(issuer.and_then(|i| i.get("id"))),
+        // Element 4 is the awarding bodies, which may differ from the issuer that sealed (the
+        // EU's issuer seals for awarding bodies by mandate).
+        issuer_name: if bodies.is_empty() {
+            text(issuer.and_then(|i| i.get("legalName")))
+        } else {
+            bodies
+                .iter()
+                .map(|b| text(b.get("legalName")))
+                .collect::<Vec<_>>()
+                .join("; ")
+        },
+        issuer_country: country_of(bodies.first().copied().or(issuer)),
+        awarding_bodies: bodies
+            .iter()
+            .filter_map(|b| b.get("id").and_then(Value::as_str).map(str::to_owned))
+            .collect(),
+        date_of_issuing: get(awarding, "awardingDate")
+            .or_else(|| credential.get("issued"))
+            .and_then(Value::as_str)
+            .map(|d| d.chars().take(10).collect())
+            .unwrap_or_default(),
+        valid_until: text(credential.get("expirationDate")),
+        ..MicroCredentialStatement::default()
+    };
+    s.student_ids = one_or_many(subject.and_then(|p| p.get("identifier")))
+        .into_iter()
+        .filter_map(|id| {
+            let value = id.get("notation").and_then(Value::as_str)?;
+            let scheme = id.get("schemeName").and_then(Value::as_str).unwrap_or("");
+            Some((
+                value.to_owned(),
+                scheme
+                    .strip_prefix("Student id at ")
+                    .unwrap_or(scheme)
+                    .to_owned(),
+            ))
         })
         .collect();
-    let mut workload = credits.join(", ");
-    if let Some(hours) = get(spec, "volumeOfLearning").and_then(Value::as_str) {
-        let hours = hours
-            .strip_prefix("PT")
-            .and_then(|h| h.strip_suffix('H'))
-            .map(|h| format!("{h} hours"))
-            .unwrap_or_else(|| hours.to_owned());
-        workload = if workload.is_empty() {
-            hours
-        } else {
-            format!("{workload} ({hours})")
-        };
+    for credit in one_or_many(get(spec, "creditPoint")) {
+        let ects = credit
+            .pointer("/framework/id")
+            .and_then(Value::as_str)
+            .is_some_and(|f| f.ends_with("/education-credit/6fcec5c5af"));
+        if ects {
+            s.ects = text(credit.get("point"));
+        }
     }
-    let outcomes: Vec<String> = one_or_many(get(spec, "learningOutcome"))
+    s.workload_hours = get(spec, "volumeOfLearning")
+        .and_then(Value::as_str)
+        .and_then(|d| d.strip_prefix("PT")?.strip_suffix('H')?.parse().ok());
+    s.eqf_level = get(spec, "eqfLevel")
+        .and_then(|l| l.get("id"))
+        .and_then(Value::as_str)
+        .and_then(|id| id.strip_prefix("http://data.europa.eu/snb/eqf/"))
+        .unwrap_or("")
+        .to_owned();
+    s.learning_outcomes = one_or_many(get(spec, "learningOutcome"))
         .into_iter()
         .filter_map(|o| o.get("title").and_then(first_text))
         .collect();
+    s.participation = labels(get(spec, "mode"));
+    s.participation.extend(labels(get(spec, "learningSetting")));
+    s.prerequisites = text(get(spec, "entryRequirement").and_then(|n| n.get("noteLiteral")));
     let assessment = claim.and_then(|c| one_or_many(c.get("provenBy")).into_iter().next());
     let assessment_spec = get(assessment, "specifiedBy");
-    let grade = get(assessment, "grade")
-        .and_then(|g| g.get("noteLiteral"))
-        .and_then(first_text)
-        .map(|grade| {
-            match get(assessment_spec, "gradingScheme")
-                .and_then(|s| s.get("title"))
-                .and_then(first_text)
-            {
-                Some(scheme) => format!("{grade} ({scheme})"),
-                None => grade,
-            }
-        })
-        .unwrap_or_default();
-    let parts: Vec<String> = one_or_many(claim.and_then(|c| c.get("hasPart")))
+    s.assessment_methods = labels(get(assessment_spec, "dcType"));
+    s.assessment_description = text(get(assessment_spec, "description"));
+    s.supervision = labels(get(assessment, "idVerification")).join(", ");
+    s.grade = text(get(assessment, "grade").and_then(|g| g.get("noteLiteral")));
+    s.grading_scheme = text(get(get(assessment_spec, "gradingScheme"), "title"));
+    s.grading_description = text(get(get(assessment_spec, "gradingScheme"), "description"));
+    match get(spec, "isPartialQualification").and_then(Value::as_bool) {
+        Some(true) => s.stackability = "stackable".into(),
+        Some(false) => s.stackability = "stand-alone".into(),
+        None => {}
+    }
+    s.stackable_towards = one_or_many(get(spec, "isPartOf"))
+        .into_iter()
+        .filter_map(|q| q.get("title").and_then(first_text))
+        .collect::<Vec<_>>()
+        .join("; ");
+    s.course_elements = one_or_many(claim.and_then(|c| c.get("hasPart")))
         .into_iter()
         .filter_map(|part| {
             let title = part.get("title").and_then(first_text)?;
-            let by = one_or_many(part.pointer("/awardedBy/awardingBody"))
+            let part_spec = part.get("specifiedBy");
+            let delivered_by = one_or_many(part.pointer("/awardedBy/awardingBody"))
                 .into_iter()
-                .find_map(|b| b.get("legalName").and_then(first_text));
-            Some(match by {
-                Some(by) => format!("{title} ({by})"),
-                None => title,
+                .find_map(|b| b.get("legalName").and_then(first_text))
+                .unwrap_or_default();
+            let ects = one_or_many(get(part_spec, "creditPoint"))
+                .into_iter()
+                .find_map(|c| c.get("point").and_then(Value::as_str).map(str::to_owned))
+                .unwrap_or_default();
+            Some(StatedCourseElement {
+                title,
+                delivered_by,
+                code: one_or_many(get(part_spec, "identifier"))
+                    .into_iter()
+                    .find_map(|i| i.get("notation").and_then(Value::as_str).map(str::to_owned))
+                    .unwrap_or_default(),
+                ects,
+                hours: get(part_spec, "volumeOfLearning")
+                    .and_then(Value::as_str)
+                    .and_then(|d| d.strip_prefix("PT")?.strip_suffix('H'))
+                    .unwrap_or("")
+                    .to_owned(),
+                eqf: get(part_spec, "eqfLevel")
+                    .and_then(|l| l.get("id"))
+                    .and_then(Value::as_str)
+                    .and_then(|id| id.rsplit('/').next())
+                    .unwrap_or("")
+                    .to_owned(),
             })
         })
         .collect();
-    let stackability = match get(spec, "isPartialQualification").and_then(Value::as_bool) {
-        Some(true) => {
-            let towards: Vec<String> = one_or_many(get(spec, "isPartOf"))
-                .into_iter()
-                .filter_map(|q| q.get("title").and_then(first_text))
-                .collect();
-            if towards.is_empty() {
-                "part of a larger qualification".to_owned()
-            } else {
-                format!("part of {}", towards.join("; "))
+    s.languages = labels(get(spec, "language"));
+    for note in one_or_many(get(spec, "additionalNote")) {
+        let line = text(note.get("noteLiteral"));
+        if let Some(qa) = line.strip_prefix("Quality assurance: ") {
+            if s.quality_assurance.is_empty() {
+                s.quality_assurance = qa.to_owned();
             }
+        } else if !line.is_empty() {
+            s.further_information.push(line);
         }
-        Some(false) => "stand-alone".to_owned(),
-        None => String::new(),
-    };
-    let text = |v: Option<&Value>| v.and_then(first_text).unwrap_or_default();
-    let lines = [
-        ("Title", text(claim.and_then(|c| c.get("title")))),
-        ("Description", text(get(spec, "description"))),
-        ("Awarded to", text(subject.and_then(|s| s.get("fullName")))),
-        ("Awarded by", bodies.join("; ")),
-        (
-            "Date of issuing",
-            get(awarding, "awardingDate")
-                .or_else(|| credential.get("issued"))
-                .and_then(Value::as_str)
-                .map(|d| d.get(..10).unwrap_or(d).to_owned())
-                .unwrap_or_default(),
-        ),
-        ("Workload", workload),
-        ("Level", labels(get(spec, "eqfLevel")).join(", ")),
-        ("Learning outcomes", outcomes.join(" ")),
-        (
-            "Form of participation",
-            labels(get(spec, "mode")).join(", "),
-        ),
-        (
-            "Learning setting",
-            labels(get(spec, "learningSetting")).join(", "),
-        ),
-        (
-            "Prerequisites",
-            text(get(spec, "entryRequirement").and_then(|n| n.get("noteLiteral"))),
-        ),
-        (
-            "Assessment",
-            labels(get(assessment_spec, "dcType")).join(", "),
-        ),
-        (
-            "Supervision and identity verification",
-            labels(get(assessment, "idVerification")).join(", "),
-        ),
-        ("Grade", grade),
-        ("Stackability", stackability),
-        ("Course elements", parts.join("; ")),
-        (
-            "Field (ISCED-F)",
-            labels(get(spec, "thematicArea")).join(", "),
-        ),
-        ("Languages", labels(get(spec, "language")).join(", ")),
-        ("Valid until", text(credential.get("expirationDate"))),
-        ("Credential id", text(credential.get("id"))),
-    ];
-    lines
-        .into_iter()
-        .filter(|(_, value)| !value.is_empty())
-        .map(|(label, value)| Statement { label, value })
-        .collect()
+    }
+    for field in labels(get(spec, "thematicArea")) {
+        s.further_information.push(format!("Field: {field}"));
+    }
+    s
+}
+
+/// What an EDC states, in plain language, in the order of the EU standard's elements.
+pub fn describe_edc(document: &Value) -> Vec<Statement> {
+    describe_statement(&read_edc_statement(document))
 }

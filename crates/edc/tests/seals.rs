@@ -119,7 +119,7 @@ fn the_official_sealed_samples_verify_as_of_their_signing_time() {
     assert_eq!(said("Title"), "Digital micro-credential creation");
     assert_eq!(said("Awarded to"), "Ana Andromeda");
     assert!(said("Awarded by").contains("University of Zed (Ireland)"));
-    assert_eq!(said("Level"), "Level 6");
+    assert_eq!(said("Level"), "EQF level 6");
     assert!(
         said("Workload").starts_with("2 ECTS"),
         "{}",

@@ -66,7 +66,11 @@ fn start_demo() -> String {
                     sign_in: Default::default(),
                 },
                 Checker::new(None).unwrap(),
-            );
+            )
+            .with_formats(microcred_app::edc::issuing_formats(
+                true,
+                Some(format!("{base}/verify")),
+            ));
             platform.demo().await.unwrap();
             sender.send(base).unwrap();
             microcred_server::serve(listener, platform).await.unwrap();
@@ -937,6 +941,30 @@ async fn learner_downloads(b: &Browser, credential: &str, someone_elses: &str) -
     b.click("#download-pdf").await;
     let pdf = b.downloaded(".pdf").await;
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+    // The Europass EDC beside them, sealed; the verify page reads it too.
+    b.click("#download-edc").await;
+    let edc = b.downloaded(".edc.json").await;
+    let sealed: Value = serde_json::from_slice(&std::fs::read(&edc).unwrap()).unwrap();
+    assert!(
+        sealed["payload"]
+            .as_str()
+            .unwrap()
+            .contains("EuropeanDigitalCredential")
+    );
+    b.go("/verify").await;
+    b.find("#file")
+        .await
+        .send_keys(&edc.display().to_string())
+        .await
+        .unwrap();
+    b.click_and_load("form[action='/verify'] button").await;
+    assert_eq!(b.verdict().await, "valid", "{}", b.body().await);
+    assert!(
+        b.text("#statements")
+            .await
+            .contains("Zoë Łukasiewicz-Παπαδοπούλου")
+    );
+    b.go(&format!("/my/credentials/{credential}")).await;
     // Somebody else's credential is not hers to see.
     b.go(&format!("/my/credentials/{someone_elses}")).await;
     let refused = b.body().await;

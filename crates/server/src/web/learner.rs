@@ -60,6 +60,8 @@ struct MyCredentialPage {
     linkedin: String,
     qr_svg: String,
     download: String,
+    /// Whether the credential was also issued as a Europass EDC.
+    europass: bool,
 }
 
 fn encoded(text: &str) -> String {
@@ -110,6 +112,10 @@ pub async fn credential(
             .collect(),
         linkedin: linkedin_link(&statement, &share),
         download: encoded(&record.id),
+        europass: record
+            .alternatives
+            .iter()
+            .any(|d| d.format == microcred_app::edc::EDC_FORMAT),
         record,
         statement,
         share,

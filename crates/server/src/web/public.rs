@@ -13,7 +13,7 @@ use microcred_app::platform::catalogue::CatalogueQuery;
 use microcred_app::platform::views::SpecificationVersionView;
 use microcred_app::platform::views::UniversityView;
 use microcred_app::platform::{PlatformError, Problem};
-use microcred_credentials::statement::{MicroCredentialStatement, read_statement};
+use microcred_credentials::statement::MicroCredentialStatement;
 use microcred_credentials::verify::{Report, Status};
 use microcred_model::vocabulary::{Mode, Typology};
 use microcred_model::{CourseElement, StandardElement};
@@ -143,7 +143,7 @@ impl Verification {
     fn new(report: &Report, credential: &Value) -> Verification {
         let authentic = report.verdict.statement_is_authentic();
         let statement = if authentic {
-            read_statement(credential)
+            microcred_app::verify::read_any_statement(credential)
         } else {
             MicroCredentialStatement::default()
         };

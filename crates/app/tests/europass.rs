@@ -1,0 +1,173 @@
+//! The platform issues Europass EDCs beside Open Badges, on both databases: the demo's
+//! members have (self-signed) e-seals, so every credential has a sealed EDC that the platform's
+//! verifier finds valid — the seal trusted because the trust list names the member's seal —
+//! and that says the credential is revoked once it is. An alliance without EDCs, or an issuer
+//! without an e-seal, issues Open Badges only.
+
+use microcred_app::Checker;
+use microcred_app::edc::{EDC_FORMAT, issuing_formats};
+use microcred_app::platform::{Config, Platform, PlatformError};
+use microcred_credentials::verify::Verdict;
+use microcred_store::{Store, testing};
+
+fn platform(store: Store, europass: bool) -> Platform {
+    Platform::new(
+        store,
+        Config {
+            public_url: "http://edc.example".into(),
+            key_encryption_key: [9; 32],
+            suspension: true,
+            sign_in: Default::default(),
+        },
+        Checker::new(None).unwrap(),
+    )
+    .with_formats(issuing_formats(
+        europass,
+        Some("http://edc.example/verify".into()),
+    ))
+}
+
+fn shacl_conforms(edc: &serde_json::Value, name: &str) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let python = root.join("interop/.venv/bin/python");
+    let fixtures = root.join("../shared/fixtures");
+    let ready = std::process::Command::new(&python)
+        .args(["-c", "import pyshacl"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+        && fixtures.join("elm-3.2").is_dir();
+    if !ready {
+        assert!(
+            std::env::var("CI").is_err(),
+            "pySHACL (interop/.venv) and ../shared/fixtures are needed under CI"
+        );
+        eprintln!("skipped: pySHACL or ../shared/fixtures is absent");
+        return;
+    }
+    let file = std::env::temp_dir().join(format!(
+        "microcred-platform-edc-{name}-{}.json",
+        std::process::id()
+    ));
+    std::fs::write(&file, serde_json::to_vec(edc).unwrap()).unwrap();
+    let out = std::process::Command::new(&python)
+        .arg(root.join("interop/shacl.py"))
+        .arg(&fixtures)
+        .arg(&file)
+        .output()
+        .unwrap();
+    let result: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(result["conforms"], true, "{result:#}");
+    let _ = std::fs::remove_file(&file);
+}
+
+async fn the_demo_issues_edcs_that_verify_and_revoke(store: Store, backend: &str) {
+    let platform = platform(store, true);
+    let demo = platform.demo().await.unwrap();
+    let id = demo
+        .example_credential
+        .expect("the demo issues Zoë's credential");
+    let registrar = platform
+        .account_by_email("registrar@wut.example")
+        .await
+        .unwrap();
+    let zoe = platform
+        .account_by_email("zoe@learner.example")
+        .await
+        .unwrap();
+
+    // Registrars and the learner see both documents.
+    let view = platform.credential(&registrar, &id).await.unwrap();
+    assert_eq!(view.format, "ob3-di");
+    assert!(
+        view.alternatives.iter().any(|d| d.format == EDC_FORMAT),
+        "{:?}",
+        view.alternatives
+            .iter()
+            .map(|d| &d.format)
+            .collect::<Vec<_>>()
+    );
+    let edc = platform
+        .credential_document(&zoe, &id, EDC_FORMAT)
+        .await
+        .unwrap();
+    assert!(
+        edc["payload"]
+            .as_str()
+            .unwrap()
+            .contains("EuropeanDigitalCredential")
+    );
+
+    // pySHACL finds it conforming too, status entry and all (the offline EDC, without status,
+    // is checked in crates/cli/tests/europass.rs).
+    shacl_conforms(&edc, backend);
+
+    // Verified by the platform (as the verify page and POST /api/v1/verify do).
+    let (report, statements) = platform.verify(&edc).await.unwrap();
+    assert_eq!(report.verdict, Verdict::Valid, "{report:#?}");
+    let issuer = report.check("issuer").unwrap();
+    assert!(
+        issuer.detail.contains("self-signed seal"),
+        "{}",
+        issuer.detail
+    );
+    let status = report.check("status").unwrap();
+    assert!(
+        status.detail.contains("revocation: not set"),
+        "{}",
+        status.detail
+    );
+    assert!(
+        statements
+            .iter()
+            .any(|s| s.label == "Awarded to" && s.value.contains("Zoë")),
+        "{statements:?}"
+    );
+
+    // Revoking the credential revokes its EDC: the same status entry.
+    platform
+        .revoke(&registrar, &id, "issued in error")
+        .await
+        .unwrap();
+    let (report, _) = platform.verify(&edc).await.unwrap();
+    assert_eq!(report.verdict, Verdict::Revoked, "{report:#?}");
+
+    // Another learner cannot fetch it.
+    let jan = platform.account_by_email("jan@learner.example").await;
+    if let Ok(jan) = jan {
+        assert!(matches!(
+            platform.credential_document(&jan, &id, EDC_FORMAT).await,
+            Err(PlatformError::NotFound(_))
+        ));
+    }
+}
+
+#[tokio::test]
+async fn the_demo_issues_edcs_that_verify_and_revoke_on_sqlite() {
+    the_demo_issues_edcs_that_verify_and_revoke(testing::sqlite().await, "sqlite").await;
+}
+
+#[tokio::test]
+async fn the_demo_issues_edcs_that_verify_and_revoke_on_postgres() {
+    if let Some(store) = testing::postgres().await {
+        the_demo_issues_edcs_that_verify_and_revoke(store, "postgres").await;
+    }
+}
+
+#[tokio::test]
+async fn an_alliance_without_europass_issues_open_badges_only() {
+    let platform = platform(testing::sqlite().await, false);
+    let demo = platform.demo().await.unwrap();
+    let id = demo.example_credential.unwrap();
+    let registrar = platform
+        .account_by_email("registrar@wut.example")
+        .await
+        .unwrap();
+    let view = platform.credential(&registrar, &id).await.unwrap();
+    assert!(view.alternatives.is_empty());
+    let missing = platform
+        .credential_document(&registrar, &id, EDC_FORMAT)
+        .await
+        .unwrap_err();
+    assert!(matches!(missing, PlatformError::NotFound(_)), "{missing:?}");
+}
