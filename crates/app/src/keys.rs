@@ -1,14 +1,14 @@
 //! Use case: key files of issuers, written readable by their owner only.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
 use microcred_credentials::key_file::{IssuerKey, KeyFile, KeyFileError};
 use microcred_credentials::keys::SigningKey;
 use microcred_edc::key_file::{
-    MAX_PKCS12_BYTES, SEAL_KEY_TYPE, SealKeyFile, SealKeyFileError, from_pkcs12,
+    MAX_PKCS12_BYTES, SEAL_KEY_TYPE, SealKeyFile, SealKeyFileError, Signing, from_pkcs12,
     private_key_from_pem,
 };
 use microcred_edc::x509::{SealCertificate, SealSubject};
@@ -125,14 +125,10 @@ pub enum SealSource<'a> {
     },
 }
 
-/// Imports an e-seal into a seal key file at `path` (mode 0600), sealed under `passphrase` if
-/// given; the key and the certificate are checked to belong together.
-pub fn import_seal_file(
-    path: &Path,
+/// Reads an e-seal — its private key and certificate chain — from where `source` says.
+pub fn read_seal(
     source: &SealSource<'_>,
-    controller: &str,
-    passphrase: Option<&str>,
-) -> Result<SealKeyFile, KeyFileUseError> {
+) -> Result<(Signing, Vec<SealCertificate>, PathBuf), KeyFileUseError> {
     let seal_error = |at: &Path, error| KeyFileUseError::Seal {
         path: at.display().to_string(),
         error,
@@ -146,7 +142,7 @@ pub fn import_seal_file(
             )
         })
     };
-    let (key, chain, checked_at) = match source {
+    match source {
         SealSource::Pem {
             private_key,
             certificates,
@@ -155,16 +151,31 @@ pub fn import_seal_file(
                 .map_err(|e| seal_error(certificates, e.into()))?;
             let key = private_key_from_pem(&read_text(private_key)?)
                 .map_err(|e| seal_error(private_key, e))?;
-            (key, chain, *certificates)
+            Ok((key, chain, certificates.to_path_buf()))
         }
         SealSource::Pkcs12 { file, password } => {
             let bytes = crate::read_bytes(file, MAX_PKCS12_BYTES)?;
             let (key, chain) = from_pkcs12(&bytes, password).map_err(|e| seal_error(file, e))?;
-            (key, chain, *file)
+            Ok((key, chain, file.to_path_buf()))
         }
-    };
-    let file = SealKeyFile::new(&key, &chain, controller, passphrase)
-        .map_err(|e| seal_error(checked_at, e))?;
+    }
+}
+
+/// Imports an e-seal into a seal key file at `path` (mode 0600), sealed under `passphrase` if
+/// given; the key and the certificate are checked to belong together.
+pub fn import_seal_file(
+    path: &Path,
+    source: &SealSource<'_>,
+    controller: &str,
+    passphrase: Option<&str>,
+) -> Result<SealKeyFile, KeyFileUseError> {
+    let (key, chain, read_from) = read_seal(source)?;
+    let file = SealKeyFile::new(&key, &chain, controller, passphrase).map_err(|error| {
+        KeyFileUseError::Seal {
+            path: read_from.display().to_string(),
+            error,
+        }
+    })?;
     write_private_file(
         path,
         &serde_json::to_string_pretty(&file).unwrap_or_default(),

@@ -68,6 +68,28 @@ pub enum ImportCommand {
         #[arg(long, value_enum, default_value_t)]
         format: OutputFormat,
     },
+    /// Install an e-seal (from a trust service provider: PKCS#12 with its password in
+    /// MICROCRED_PKCS12_PASSWORD, or PEM files) for a university or the alliance, as an
+    /// administrator: the platform seals that issuer's Europass EDCs with it from now on.
+    Seal {
+        /// The university's id (e.g. `wut`), or `alliance`.
+        #[arg(long = "for", value_name = "ID")]
+        owner: String,
+        /// A PKCS#12 file (.p12, .pfx).
+        #[arg(long, value_name = "P12_FILE", conflicts_with_all = ["private_key", "certificates"], required_unless_present = "private_key")]
+        pkcs12: Option<PathBuf>,
+        /// The private key, PEM.
+        #[arg(long, value_name = "PEM_FILE", requires = "certificates")]
+        private_key: Option<PathBuf>,
+        /// The certificate chain, PEM, the seal's own certificate first.
+        #[arg(long, value_name = "PEM_FILE", requires = "private_key")]
+        certificates: Option<PathBuf>,
+        /// The administrator's account (e-mail).
+        #[arg(long = "as", value_name = "EMAIL")]
+        account: String,
+        #[command(flatten)]
+        server: ServerArgs,
+    },
 }
 
 fn init_logging() {
@@ -262,14 +284,91 @@ pub fn setup(
     })
 }
 
+/// `microcred import seal`
+fn import_seal(
+    owner: String,
+    source: microcred_app::keys::SealSource<'_>,
+    account: String,
+    server: ServerArgs,
+    settings: Option<AllianceSettings>,
+) -> u8 {
+    let (key, chain, _) = match microcred_app::keys::read_seal(&source) {
+        Ok(read) => read,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::UNREADABLE;
+        }
+    };
+    open_platform(&server, settings, async |platform| {
+        let actor = match platform.account_by_email(&account).await {
+            Ok(actor) => actor,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return exit::UNREADABLE;
+            }
+        };
+        match platform.install_seal(&actor, &owner, &key, &chain).await {
+            Ok(view) => {
+                outln!("installed {} for {owner}", view.id);
+                if let Some(certificate) = &view.certificate {
+                    let kind = if certificate.self_signed {
+                        " (self-signed)"
+                    } else {
+                        ""
+                    };
+                    outln!("certificate: {}{kind}", certificate.subject);
+                    outln!("issued by:   {}", certificate.issuer);
+                    outln!("valid until: {}", certificate.not_after);
+                }
+                exit::OK
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                exit::FINDINGS
+            }
+        }
+    })
+}
+
 /// `microcred import …`
 pub fn import(command: ImportCommand, settings: Option<AllianceSettings>) -> u8 {
-    let ImportCommand::Results {
-        file,
-        account,
-        server,
-        format,
-    } = command;
+    let (file, account, server, format) = match command {
+        ImportCommand::Results {
+            file,
+            account,
+            server,
+            format,
+        } => (file, account, server, format),
+        ImportCommand::Seal {
+            owner,
+            pkcs12,
+            private_key,
+            certificates,
+            account,
+            server,
+        } => {
+            let password = std::env::var(crate::keys::PKCS12_PASSWORD_VARIABLE).unwrap_or_default();
+            let source = match (&pkcs12, &private_key, &certificates) {
+                (Some(file), _, _) => microcred_app::keys::SealSource::Pkcs12 {
+                    file,
+                    password: &password,
+                },
+                (None, Some(private_key), Some(certificates)) => {
+                    microcred_app::keys::SealSource::Pem {
+                        private_key,
+                        certificates,
+                    }
+                }
+                _ => {
+                    eprintln!(
+                        "error: give --pkcs12 FILE, or --private-key PEM and --certificates PEM"
+                    );
+                    return exit::UNREADABLE;
+                }
+            };
+            return import_seal(owner, source, account, server, settings);
+        }
+    };
     open_platform(&server, settings, async |platform| {
         let actor = match platform.account_by_email(&account).await {
             Ok(actor) => actor,

@@ -481,6 +481,56 @@ fn an_rsa_e_seal_from_openssl_imports_from_pkcs12_and_pem_and_seals_rs256() {
         text(&right.stdout)
     );
 
+    // Installed on a platform for WUT, by its administrator: it seals WUT's EDCs from now on.
+    let data = dir.join("platform");
+    let demo = microcred(
+        &dir,
+        &["demo", "--no-serve", "--data", data.to_str().unwrap()],
+    );
+    assert!(demo.status.success(), "{}", text(&demo.stderr));
+    let installed = Command::new(env!("CARGO_BIN_EXE_microcred"))
+        .current_dir(&dir)
+        .env("MICROCRED_PKCS12_PASSWORD", "correct horse")
+        .args([
+            "import",
+            "seal",
+            "--for",
+            "wut",
+            "--pkcs12",
+            "seal.p12",
+            "--as",
+            "admin@enhance.example",
+            "--data",
+            data.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(installed.status.success(), "{}", text(&installed.stderr));
+    let said = text(&installed.stdout);
+    assert!(
+        said.contains("#seal-2 for wut") && said.contains("WUT e-seal"),
+        "{said}"
+    );
+    // A registrar may not.
+    let refused = Command::new(env!("CARGO_BIN_EXE_microcred"))
+        .current_dir(&dir)
+        .env("MICROCRED_PKCS12_PASSWORD", "correct horse")
+        .args([
+            "import",
+            "seal",
+            "--for",
+            "wut",
+            "--pkcs12",
+            "seal.p12",
+            "--as",
+            "registrar@wut.example",
+            "--data",
+            data.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(1), "{}", text(&refused.stdout));
+
     // The same e-seal from its PEM files.
     let pem = microcred(
         &dir,
