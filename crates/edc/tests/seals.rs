@@ -307,3 +307,26 @@ fn garbage_is_malformed_never_a_panic() {
         );
     }
 }
+
+#[test]
+fn a_sealed_edc_missing_what_the_profile_requires_is_malformed_and_says_where() {
+    let resolver = DidResolver::new();
+    let key = own_seal_key();
+    let mut credential: Value = serde_json::from_str(&minimal_edc()).unwrap();
+    credential.as_object_mut().unwrap().remove("issued");
+    credential["@context"] = json!([
+        "https://www.w3.org/2018/credentials/v1",
+        "https://example.org/other"
+    ]);
+    let sealed = seal(&credential.to_string(), &key, DateTime::now()).unwrap();
+    let report = verify_edc(&sealed, &context(&resolver), &key.chain);
+    assert_eq!(report.verdict, Verdict::Malformed, "{report:#?}");
+    let format = &check(&report, "format").detail;
+    assert!(format.contains("issued"), "{format}");
+    assert!(
+        format.contains("http://data.europa.eu/snb/model/context/edc-ap"),
+        "{format}"
+    );
+    // The seal itself held: the report says so, and that the content is what is wrong.
+    assert_eq!(check(&report, "proof").status, Status::Ok);
+}
