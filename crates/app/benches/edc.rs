@@ -156,7 +156,7 @@ fn main() {
             1
         });
         let resolver = DidResolver::new();
-        let anchors = key.chain.clone();
+        let anchors = key.chain().to_vec();
         let verifying = rate(seconds, &mut || {
             let context = Context {
                 trust: None,

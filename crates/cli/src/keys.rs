@@ -3,7 +3,7 @@
 use crate::output::outln;
 use std::path::PathBuf;
 
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 
 use microcred_app::keys::{SealSource, generate_key_file, generate_seal_file, import_seal_file};
 use microcred_app::read_json;
@@ -56,15 +56,8 @@ pub enum KeysCommand {
     /// files) into a seal key file for `issue --credential-format edc`; readable by you only
     /// and, when MICROCRED_KEY_PASSPHRASE is set, sealed under that passphrase.
     ImportSeal {
-        /// A PKCS#12 file (.p12, .pfx); its password from MICROCRED_PKCS12_PASSWORD.
-        #[arg(long, value_name = "P12_FILE", conflicts_with_all = ["private_key", "certificates"], required_unless_present = "private_key")]
-        pkcs12: Option<PathBuf>,
-        /// The private key, PEM (PKCS#8, SEC1 or PKCS#1; P-256 or RSA).
-        #[arg(long, value_name = "PEM_FILE", requires = "certificates")]
-        private_key: Option<PathBuf>,
-        /// The certificate chain, PEM, the seal's own certificate first.
-        #[arg(long, value_name = "PEM_FILE", requires = "private_key")]
-        certificates: Option<PathBuf>,
+        #[command(flatten)]
+        seal: SealFiles,
         /// The issuer the seal belongs to, as its credentials name it (e.g. its did:web).
         #[arg(long, value_name = "ID")]
         issuer: String,
@@ -77,6 +70,51 @@ pub enum KeysCommand {
         #[arg(required = true, value_name = "KEY_FILE")]
         keys: Vec<PathBuf>,
     },
+}
+
+/// Where an e-seal is read from: a PKCS#12 file, or PEM files (`keys import-seal`,
+/// `import seal`).
+#[derive(Args)]
+pub struct SealFiles {
+    /// A PKCS#12 file (.p12, .pfx); its password from MICROCRED_PKCS12_PASSWORD.
+    #[arg(long, value_name = "P12_FILE", conflicts_with_all = ["private_key", "certificates"], required_unless_present = "private_key")]
+    pkcs12: Option<PathBuf>,
+    /// The private key, PEM (PKCS#8, SEC1 or PKCS#1; P-256 or RSA).
+    #[arg(long, value_name = "PEM_FILE", requires = "certificates")]
+    private_key: Option<PathBuf>,
+    /// The certificate chain, PEM, the seal's own certificate first.
+    #[arg(long, value_name = "PEM_FILE", requires = "private_key")]
+    certificates: Option<PathBuf>,
+}
+
+impl SealFiles {
+    /// The PKCS#12 password the environment gives (empty if none).
+    pub fn password() -> String {
+        std::env::var(PKCS12_PASSWORD_VARIABLE).unwrap_or_default()
+    }
+
+    /// The source these files make, with `password` for a PKCS#12 file; `None` (after saying
+    /// so) when neither a PKCS#12 file nor both PEM files are given.
+    pub fn source<'a>(&'a self, password: &'a str) -> Option<SealSource<'a>> {
+        match (&self.pkcs12, &self.private_key, &self.certificates) {
+            (Some(file), _, _) => Some(SealSource::Pkcs12 { file, password }),
+            (None, Some(private_key), Some(certificates)) => Some(SealSource::Pem {
+                private_key,
+                certificates,
+            }),
+            _ => {
+                eprintln!("error: give --pkcs12 FILE, or --private-key PEM and --certificates PEM");
+                None
+            }
+        }
+    }
+}
+
+/// A seal key file's own certificate (the first of its chain).
+fn seal_certificate(
+    file: &microcred_edc::key_file::SealKeyFile,
+) -> Option<microcred_edc::x509::SealCertificate> {
+    file.chain().ok()?.into_iter().next()
 }
 
 fn passphrase() -> Option<String> {
@@ -118,15 +156,15 @@ pub fn run(command: KeysCommand) -> u8 {
                 Ok(file) => {
                     outln!("wrote {}", out.display());
                     outln!("issuer:      {}", file.controller);
-                    if let Ok(chain) = file.chain() {
+                    if let Some(certificate) = seal_certificate(&file) {
                         outln!(
                             "certificate: {} (self-signed, for trying out only)",
-                            chain[0].subject()
+                            certificate.subject()
                         );
                         outln!(
                             "valid:       {} → {}",
-                            chain[0].not_before(),
-                            chain[0].not_after()
+                            certificate.not_before(),
+                            certificate.not_after()
                         );
                     }
                     unsealed_warning(&passphrase);
@@ -138,47 +176,28 @@ pub fn run(command: KeysCommand) -> u8 {
                 }
             }
         }
-        KeysCommand::ImportSeal {
-            pkcs12,
-            private_key,
-            certificates,
-            issuer,
-            out,
-        } => {
+        KeysCommand::ImportSeal { seal, issuer, out } => {
             let passphrase = passphrase();
-            let password = std::env::var(PKCS12_PASSWORD_VARIABLE).unwrap_or_default();
-            let source = match (&pkcs12, &private_key, &certificates) {
-                (Some(file), _, _) => SealSource::Pkcs12 {
-                    file,
-                    password: &password,
-                },
-                (None, Some(private_key), Some(certificates)) => SealSource::Pem {
-                    private_key,
-                    certificates,
-                },
-                _ => {
-                    eprintln!(
-                        "error: give --pkcs12 FILE, or --private-key PEM and --certificates PEM"
-                    );
-                    return exit::UNREADABLE;
-                }
+            let password = SealFiles::password();
+            let Some(source) = seal.source(&password) else {
+                return exit::UNREADABLE;
             };
             match import_seal_file(&out, &source, &issuer, passphrase.as_deref()) {
                 Ok(file) => {
                     outln!("wrote {}", out.display());
                     outln!("issuer:      {}", file.controller);
-                    if let Ok(chain) = file.chain() {
-                        let kind = if chain[0].is_self_issued() {
+                    if let Some(certificate) = seal_certificate(&file) {
+                        let kind = if certificate.is_self_issued() {
                             " (self-signed)"
                         } else {
                             ""
                         };
-                        outln!("certificate: {}{kind}", chain[0].subject());
-                        outln!("issued by:   {}", chain[0].issuer());
+                        outln!("certificate: {}{kind}", certificate.subject());
+                        outln!("issued by:   {}", certificate.issuer());
                         outln!(
                             "valid:       {} → {}",
-                            chain[0].not_before(),
-                            chain[0].not_after()
+                            certificate.not_before(),
+                            certificate.not_after()
                         );
                     }
                     unsealed_warning(&passphrase);

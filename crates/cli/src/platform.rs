@@ -75,15 +75,8 @@ pub enum ImportCommand {
         /// The university's id (e.g. `wut`), or `alliance`.
         #[arg(long = "for", value_name = "ID")]
         owner: String,
-        /// A PKCS#12 file (.p12, .pfx).
-        #[arg(long, value_name = "P12_FILE", conflicts_with_all = ["private_key", "certificates"], required_unless_present = "private_key")]
-        pkcs12: Option<PathBuf>,
-        /// The private key, PEM.
-        #[arg(long, value_name = "PEM_FILE", requires = "certificates")]
-        private_key: Option<PathBuf>,
-        /// The certificate chain, PEM, the seal's own certificate first.
-        #[arg(long, value_name = "PEM_FILE", requires = "private_key")]
-        certificates: Option<PathBuf>,
+        #[command(flatten)]
+        seal: crate::keys::SealFiles,
         /// The administrator's account (e-mail).
         #[arg(long = "as", value_name = "EMAIL")]
         account: String,
@@ -341,30 +334,13 @@ pub fn import(command: ImportCommand, settings: Option<AllianceSettings>) -> u8 
         } => (file, account, server, format),
         ImportCommand::Seal {
             owner,
-            pkcs12,
-            private_key,
-            certificates,
+            seal,
             account,
             server,
         } => {
-            let password = std::env::var(crate::keys::PKCS12_PASSWORD_VARIABLE).unwrap_or_default();
-            let source = match (&pkcs12, &private_key, &certificates) {
-                (Some(file), _, _) => microcred_app::keys::SealSource::Pkcs12 {
-                    file,
-                    password: &password,
-                },
-                (None, Some(private_key), Some(certificates)) => {
-                    microcred_app::keys::SealSource::Pem {
-                        private_key,
-                        certificates,
-                    }
-                }
-                _ => {
-                    eprintln!(
-                        "error: give --pkcs12 FILE, or --private-key PEM and --certificates PEM"
-                    );
-                    return exit::UNREADABLE;
-                }
+            let password = crate::keys::SealFiles::password();
+            let Some(source) = seal.source(&password) else {
+                return exit::UNREADABLE;
             };
             return import_seal(owner, source, account, server, settings);
         }

@@ -423,7 +423,17 @@ fn validity(credential: &Value, now: DateTime, verdict: &mut Option<Verdict>) ->
             .and_then(Value::as_str)
             .and_then(DateTime::parse)
     };
-    let (from, until) = (read(from_key), read(until_key));
+    validity_between(read(from_key), read(until_key), now, verdict)
+}
+
+/// The `validity` check of a credential valid from `from` until `until` (each where stated),
+/// at `now`: every format's, whatever its properties are named.
+pub fn validity_between(
+    from: Option<DateTime>,
+    until: Option<DateTime>,
+    now: DateTime,
+    verdict: &mut Option<Verdict>,
+) -> Check {
     if let Some(from) = from
         && now < from
     {

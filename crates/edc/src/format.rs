@@ -145,8 +145,10 @@ impl CredentialFormat for EuropeanDigitalCredentialFormat {
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| FormatError::Cannot(format!("the EDC's display pages: {e}")))?;
         if let Some(display) = edc.get_mut("displayParameter") {
-            *display = crate::credential::display_parameter_of(&edc_title(&statement), &pages)
-                .map_err(edc_error)?;
+            // The projection's display, titled already; its placeholder page replaced.
+            let title = display.get("title").cloned().unwrap_or_default();
+            *display =
+                crate::credential::display_parameter_of(&title, &pages).map_err(edc_error)?;
         }
         // What sealing adds: when it was issued, and the issuer's identifier as its seal's
         // certificate states it.
@@ -177,18 +179,4 @@ impl CredentialFormat for EuropeanDigitalCredentialFormat {
             .map_err(|e| FormatError::Cannot(format!("the EDC cannot be written: {e}")))?;
         seal(&payload, &key, created).map_err(|e| FormatError::Cannot(e.to_string()))
     }
-}
-
-/// The title a statement's achievement has, as a language map.
-fn edc_title(statement: &Value) -> Value {
-    statement
-        .pointer("/credentialSubject/achievement/euMicroCredential/title")
-        .cloned()
-        .or_else(|| {
-            statement
-                .get("name")
-                .and_then(Value::as_str)
-                .map(|n| json!({ "en": n }))
-        })
-        .unwrap_or_else(|| json!({ "en": "Micro-credential" }))
 }

@@ -76,14 +76,6 @@ pub enum SealKeyFileError {
     PrivateKey(String),
 }
 
-/// The bytes `open_signer` reads for a key: P-256's 32-byte scalar, RSA's PKCS#8 DER.
-fn secret_bytes(key: &Signing) -> Result<Vec<u8>, SealKeyFileError> {
-    Ok(match key {
-        Signing::P256(k) => k.to_bytes().to_vec(),
-        Signing::Rsa(k) => k.to_pkcs8_der()?,
-    })
-}
-
 /// A private key read or made here, of a seal algorithm.
 pub enum Signing {
     /// ECDSA P-256.
@@ -93,12 +85,34 @@ pub enum Signing {
 }
 
 impl Signing {
-    fn signer(&self) -> Arc<dyn Signer> {
+    /// The key as a signer.
+    pub fn signer(&self) -> Arc<dyn Signer> {
         match self {
             Signing::P256(k) => Arc::new(k.clone()),
             Signing::Rsa(k) => Arc::new((**k).clone()),
         }
     }
+
+    /// The bytes `open_signer` reads for the key, as kept sealed at rest: P-256's 32-byte
+    /// scalar, RSA's PKCS#8 DER. Handle them as a secret.
+    pub fn secret_bytes(&self) -> Result<Vec<u8>, SealKeyFileError> {
+        Ok(match self {
+            Signing::P256(k) => k.to_bytes().to_vec(),
+            Signing::Rsa(k) => k.to_pkcs8_der()?,
+        })
+    }
+}
+
+/// A new P-256 key with a self-signed certificate naming `subject`, valid `days` days: a trial
+/// seal (every verification report names it as self-signed).
+pub fn self_signed_seal(
+    subject: &SealSubject,
+    days: u32,
+) -> Result<(Signing, SealCertificate), SealKeyFileError> {
+    let key = P256Key::generate()?;
+    let spki = p256_spki_der(&key.public_key_sec1())?;
+    let certificate = self_signed(&key, &spki, subject, days)?;
+    Ok((Signing::P256(key), certificate))
 }
 
 impl SealKeyFile {
@@ -113,7 +127,7 @@ impl SealKeyFile {
         let signer = key.signer();
         SealKey::new(signer.clone(), chain.to_vec())
             .map_err(|e| SealKeyFileError::Seal(e.to_string()))?;
-        let secret = secret_bytes(key)?;
+        let secret = key.secret_bytes()?;
         let (secret_key, sealed_secret_key) = match passphrase {
             Some(passphrase) => (
                 None,
@@ -142,10 +156,8 @@ impl SealKeyFile {
         days: u32,
         passphrase: Option<&str>,
     ) -> Result<SealKeyFile, SealKeyFileError> {
-        let key = P256Key::generate()?;
-        let spki = p256_spki_der(&key.public_key_sec1())?;
-        let certificate = self_signed(&key, &spki, subject, days)?;
-        SealKeyFile::new(&Signing::P256(key), &[certificate], controller, passphrase)
+        let (key, certificate) = self_signed_seal(subject, days)?;
+        SealKeyFile::new(&key, &[certificate], controller, passphrase)
     }
 
     /// Whether the secret is sealed under a passphrase.

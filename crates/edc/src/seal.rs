@@ -21,13 +21,13 @@ use microcred_credentials::signer::{KeyAlgorithm, Signer};
 
 use crate::x509::{CertificateError, SealCertificate};
 
-/// A seal key: the private key and its certificate chain, the seal's own first.
+/// A seal key: the private key and its certificate chain, the seal's own first. Made only by
+/// [`SealKey::new`], so the chain is never empty and certifies the key.
 #[derive(Clone, Debug)]
 pub struct SealKey {
-    /// Signs.
-    pub signer: Arc<dyn Signer>,
+    signer: Arc<dyn Signer>,
     /// The seal's certificate, then the certification authorities' up to (not needing) a root.
-    pub chain: Vec<SealCertificate>,
+    chain: Vec<SealCertificate>,
 }
 
 /// Why a seal cannot be made.
@@ -65,7 +65,18 @@ impl SealKey {
 
     /// The seal's certificate.
     pub fn certificate(&self) -> &SealCertificate {
+        // `new` refuses an empty chain.
         &self.chain[0]
+    }
+
+    /// The certificate chain, the seal's own first.
+    pub fn chain(&self) -> &[SealCertificate] {
+        &self.chain
+    }
+
+    /// The private key.
+    pub fn signer(&self) -> &Arc<dyn Signer> {
+        &self.signer
     }
 }
 

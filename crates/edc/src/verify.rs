@@ -9,7 +9,9 @@ use serde_json::Value;
 use microcred_credentials::datetime::DateTime;
 use microcred_credentials::open_badges::{Statement, describe_statement};
 use microcred_credentials::statement::{MicroCredentialStatement, StatedCourseElement};
-use microcred_credentials::verify::{Check, Context, Report, Status, Verdict, raise, status};
+use microcred_credentials::verify::{
+    Check, Context, Report, Status, Verdict, raise, status, validity_between,
+};
 
 use crate::credential::{CREDENTIALS_V1, EDC_AP};
 use crate::seal::{OpenedSeal, SealFailure, open};
@@ -305,30 +307,7 @@ fn validity(credential: &Value, now: DateTime, verdict: &mut Option<Verdict>) ->
             .and_then(Value::as_str)
             .and_then(DateTime::parse)
     };
-    let (from, until) = (read("validFrom"), read("expirationDate"));
-    if let Some(from) = from
-        && now < from
-    {
-        raise(verdict, Verdict::NotYetValid);
-        return check(
-            "validity",
-            Status::Failed,
-            format!("not valid before {from}"),
-        );
-    }
-    if let Some(until) = until
-        && now > until
-    {
-        raise(verdict, Verdict::Expired);
-        return check("validity", Status::Failed, format!("expired on {until}"));
-    }
-    let detail = match (from, until) {
-        (Some(from), Some(until)) => format!("valid from {from} until {until}"),
-        (Some(from), None) => format!("valid from {from}, with no end"),
-        (None, Some(until)) => format!("valid until {until}"),
-        (None, None) => "no validity period is stated".into(),
-    };
-    check("validity", Status::Ok, detail)
+    validity_between(read("validFrom"), read("expirationDate"), now, verdict)
 }
 
 /// The English text of a language map (or its first language).

@@ -98,7 +98,7 @@ fn the_official_sealed_samples_verify_as_of_their_signing_time() {
         let report = verify_edc(
             &document,
             &context(&resolver),
-            &[own_seal_key().chain[0].clone()],
+            &[own_seal_key().certificate().clone()],
         );
         assert_eq!(report.verdict, Verdict::UnknownIssuer, "{report:#?}");
         assert_eq!(check(&report, "proof").status, Status::Ok);
@@ -224,16 +224,16 @@ fn round_trip(key: SealKey, alg: &str) {
         opened.payload, payload,
         "the sealed bytes are the payload, unchanged"
     );
-    let report = verify_edc(&sealed, &context(&resolver), &key.chain);
+    let report = verify_edc(&sealed, &context(&resolver), key.chain());
     assert_eq!(report.verdict, Verdict::Valid, "{report:#?}");
     assert!(check(&report, "issuer").detail.contains("self-signed seal"));
 
     // Sealed after the certificate expired: the signature holds, the certificate does not.
-    let late = DateTime::from_unix(key.chain[0].not_after().unix() + 86_400);
+    let late = DateTime::from_unix(key.chain()[0].not_after().unix() + 86_400);
     let report = verify_edc(
         &seal(&payload, &key, late).unwrap(),
         &context(&resolver),
-        &key.chain,
+        key.chain(),
     );
     assert_eq!(report.verdict, Verdict::CertificateInvalid, "{report:#?}");
     assert!(check(&report, "certificate").detail.contains("expired"));
@@ -243,7 +243,7 @@ fn round_trip(key: SealKey, alg: &str) {
     let report = verify_edc(
         &seal(&other, &key, DateTime::now()).unwrap(),
         &context(&resolver),
-        &key.chain,
+        key.chain(),
     );
     assert_eq!(report.verdict, Verdict::UnknownIssuer, "{report:#?}");
 }
@@ -288,7 +288,7 @@ fn a_key_that_is_not_its_certificates_is_refused() {
     let mine = own_seal_key();
     let stranger = P256Key::generate().unwrap();
     assert_eq!(stranger.algorithm().name(), "P-256");
-    assert!(SealKey::new(Arc::new(stranger), mine.chain.clone()).is_err());
+    assert!(SealKey::new(Arc::new(stranger), mine.chain().to_vec()).is_err());
 }
 
 #[test]
@@ -319,7 +319,7 @@ fn a_sealed_edc_missing_what_the_profile_requires_is_malformed_and_says_where() 
         "https://example.org/other"
     ]);
     let sealed = seal(&credential.to_string(), &key, DateTime::now()).unwrap();
-    let report = verify_edc(&sealed, &context(&resolver), &key.chain);
+    let report = verify_edc(&sealed, &context(&resolver), key.chain());
     assert_eq!(report.verdict, Verdict::Malformed, "{report:#?}");
     let format = &check(&report, "format").detail;
     assert!(format.contains("issued"), "{format}");

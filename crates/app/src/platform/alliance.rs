@@ -2,15 +2,18 @@
 //! without breaking old credentials), DID documents, signatories, grading schemes, and the
 //! trust list verifiers use.
 
+use std::sync::Arc;
+
 use serde_json::Value;
 
 use microcred_credentials::did::did_web_document;
 use microcred_credentials::key_file::{ESeal, IssuerKey};
 use microcred_credentials::keys::{PublicKey, SigningKey};
 use microcred_credentials::sealed::{Sealed, open, seal};
-use microcred_credentials::signer::{KeyAlgorithm, open_signer};
+use microcred_credentials::signer::{KeyAlgorithm, Signer, open_signer};
 use microcred_credentials::trust::{SealAuthority, TrustList, TrustedIssuer};
-use microcred_edc::key_file::{SealKeyFile, Signing};
+use microcred_edc::key_file::{Signing, self_signed_seal};
+use microcred_edc::seal::SealKey;
 use microcred_edc::x509::{SealCertificate, SealSubject};
 use microcred_model::{Alliance, University};
 use microcred_store::accounts::Account;
@@ -225,17 +228,7 @@ impl Platform {
                 "`{owner}` has no signing key: an administrator must make one"
             ))
         })?;
-        let sealed: Sealed = serde_json::from_str(&record.sealed_secret)
-            .map_err(|e| PlatformError::Internal(format!("sealed key {}: {e}", record.id)))?;
-        let secret = open(
-            &sealed,
-            &self.config.key_encryption_key,
-            record.id.as_bytes(),
-        )
-        .map_err(|e| PlatformError::Internal(format!("key {} cannot be opened: {e}", record.id)))?;
-        // The algorithm stored with the key decides how its secret is read.
-        let signer = open_signer(&record.algorithm, &secret)
-            .map_err(|e| PlatformError::Internal(format!("key {}: {e}", record.id)))?;
+        let signer = self.open_key(&record)?;
         let e_seal = self.e_seal(c, owner).await?;
         Ok(IssuerKey {
             key: signer,
@@ -245,11 +238,9 @@ impl Platform {
         })
     }
 
-    /// The e-seal `owner` seals Europass credentials with now, opened; none if it has none.
-    async fn e_seal(&self, c: &mut Connection, owner: &str) -> Result<Option<ESeal>> {
-        let Some(record) = keys::active_seal(c, owner).await? else {
-            return Ok(None);
-        };
+    /// A stored key's secret, unsealed with the platform's key-encryption key and read as the
+    /// algorithm stored with it says.
+    fn open_key(&self, record: &KeyRecord) -> Result<Arc<dyn Signer>> {
         let sealed: Sealed = serde_json::from_str(&record.sealed_secret)
             .map_err(|e| PlatformError::Internal(format!("sealed key {}: {e}", record.id)))?;
         let secret = open(
@@ -258,8 +249,16 @@ impl Platform {
             record.id.as_bytes(),
         )
         .map_err(|e| PlatformError::Internal(format!("key {} cannot be opened: {e}", record.id)))?;
-        let key = open_signer(&record.algorithm, &secret)
-            .map_err(|e| PlatformError::Internal(format!("key {}: {e}", record.id)))?;
+        open_signer(&record.algorithm, &secret)
+            .map_err(|e| PlatformError::Internal(format!("key {}: {e}", record.id)))
+    }
+
+    /// The e-seal `owner` seals Europass credentials with now, opened; none if it has none.
+    async fn e_seal(&self, c: &mut Connection, owner: &str) -> Result<Option<ESeal>> {
+        let Some(record) = keys::active_seal(c, owner).await? else {
+            return Ok(None);
+        };
+        let key = self.open_key(&record)?;
         let chain =
             SealCertificate::all_from_pem(record.certificate_chain.as_deref().unwrap_or(""))
                 .map_err(|e| PlatformError::Internal(format!("key {}: {e}", record.id)))?;
@@ -304,19 +303,9 @@ impl Platform {
         owner: &str,
         subject: &SealSubject,
     ) -> Result<KeyRecord> {
-        let internal = |e: String| PlatformError::Internal(e);
-        let file = SealKeyFile::generate_self_signed(subject, owner, 3 * 365, None)
-            .map_err(|e| internal(e.to_string()))?;
-        let (algorithm, secret) = file.secret(None).map_err(|e| internal(e.to_string()))?;
-        let chain = file.chain().map_err(|e| internal(e.to_string()))?;
-        let key = match algorithm {
-            KeyAlgorithm::P256 => Signing::P256(
-                microcred_credentials::signer::P256Key::from_bytes(&secret)
-                    .map_err(|e| internal(e.to_string()))?,
-            ),
-            other => return Err(internal(format!("a trial seal is P-256, not {other}"))),
-        };
-        self.store_seal(c, owner, &key, &chain).await
+        let (key, certificate) = self_signed_seal(subject, 3 * 365)
+            .map_err(|e| PlatformError::Internal(e.to_string()))?;
+        self.store_seal(c, owner, &key, &[certificate]).await
     }
 
     async fn store_seal(
@@ -335,10 +324,11 @@ impl Platform {
                 .ok_or_else(|| PlatformError::NotFound(format!("university `{owner}`")))?
                 .did
         };
-        // Checks the key and the certificate belong together (and reads the secret's bytes).
-        let file = SealKeyFile::new(key, chain, &did, None)
+        // The key and the certificate must belong together.
+        let checked = SealKey::new(key.signer(), chain.to_vec())
             .map_err(|e| PlatformError::Conflict(e.to_string()))?;
-        let (algorithm, secret) = file.secret(None).map_err(|e| internal(e.to_string()))?;
+        let algorithm = checked.signer().algorithm();
+        let secret = key.secret_bytes().map_err(|e| internal(e.to_string()))?;
         let number = keys::of_owner(c, owner)
             .await?
             .iter()
@@ -348,7 +338,7 @@ impl Platform {
         let id = format!("{did}#seal-{number}");
         let sealed = seal(&secret, &self.config.key_encryption_key, id.as_bytes())
             .map_err(|e| internal(e.to_string()))?;
-        let certificate = &chain[0];
+        let certificate = checked.certificate();
         let record = KeyRecord {
             id,
             owner: owner.to_owned(),

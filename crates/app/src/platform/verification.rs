@@ -31,6 +31,8 @@ pub struct VerifierCache {
 struct Known {
     trust: TrustList,
     resolver: DidResolver,
+    /// The trust list's seal authorities, read once.
+    anchors: Vec<microcred_edc::x509::SealCertificate>,
 }
 
 impl VerifierCache {
@@ -51,7 +53,13 @@ impl Platform {
         let resolver = trust
             .resolver()
             .map_err(|e| PlatformError::Internal(format!("the trust list's DID documents: {e}")))?;
-        let known = Arc::new(Known { trust, resolver });
+        let anchors = crate::verify::seal_anchors(&trust)
+            .map_err(|e| PlatformError::Internal(e.to_string()))?;
+        let known = Arc::new(Known {
+            trust,
+            resolver,
+            anchors,
+        });
         if let Ok(mut slot) = self.verifier.known.write() {
             *slot = Some(Arc::clone(&known));
         }
@@ -89,7 +97,6 @@ impl Platform {
         let credential = credential.clone();
         // Canonicalization and signatures are CPU work: off the async workers, in the queue.
         self.heavy("verification", move || {
-            let anchors = crate::verify::seal_anchors(&known.trust).unwrap_or_default();
             let report = crate::verify::verify_any(
                 &credential,
                 &Context {
@@ -98,7 +105,7 @@ impl Platform {
                     resolver: &known.resolver,
                     now: DateTime::now(),
                 },
-                &anchors,
+                &known.anchors,
             );
             let statements = if report.verdict.statement_is_authentic() {
                 crate::verify::describe_any(&credential)
