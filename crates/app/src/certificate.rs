@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::{JsonFileError, parse_json, read_bytes};
 use microcred_credentials::verify::MAX_CREDENTIAL_BYTES;
+use microcred_credentials::{baked, vc_jwt};
 /// The QR code of a link as SVG (the learner's page shows the one its certificate prints).
 pub use microcred_render::qr_code_svg;
 use microcred_render::{ATTACHED_CREDENTIAL_NAME, attached_credential};
@@ -296,15 +297,15 @@ fn certificate(
 /// Largest certificate PDF read to find its attached credential.
 pub const MAX_CERTIFICATE_PDF_BYTES: usize = 32 * 1024 * 1024;
 
-/// Reads a signed credential from a file: its JSON, or a printed certificate's PDF with the
-/// credential attached. Errors name the file.
+/// Reads a signed credential from a file: its JSON, a VC-JWT, a baked badge (PNG or SVG), or a
+/// printed certificate's PDF with the credential attached. Errors name the file.
 pub fn read_credential_file(path: &Path) -> Result<Value, JsonFileError> {
     let bytes = read_bytes(path, MAX_CERTIFICATE_PDF_BYTES)?;
     credential_from(&path.display().to_string(), &bytes)
 }
 
-/// Reads a signed credential from bytes named `name` (an upload): JSON, or a certificate's
-/// PDF. The error says what is wrong, with the line and column of a JSON mistake.
+/// Reads a signed credential from bytes named `name` (an upload): JSON, a VC-JWT, a baked
+/// badge, or a certificate's PDF. The error says what is wrong, with the line and column of a JSON mistake.
 pub fn credential_from_bytes(name: &str, bytes: &[u8]) -> Result<Value, String> {
     if bytes.len() > MAX_CERTIFICATE_PDF_BYTES {
         return Err(format!(
@@ -334,11 +335,25 @@ fn credential_from(shown: &str, bytes: &[u8]) -> Result<Value, JsonFileError> {
             &attached,
         );
     }
+    if baked::is_image(bytes) {
+        // A baked badge: the credential inside the picture.
+        return baked::unbake(bytes).map_err(|e| JsonFileError::Unreadable {
+            path: shown.to_owned(),
+            message: e.to_string(),
+        });
+    }
     if bytes.len() > MAX_CREDENTIAL_BYTES {
         return Err(JsonFileError::TooLarge {
             path: shown.to_owned(),
             limit: MAX_CREDENTIAL_BYTES,
         });
+    }
+    // A VC-JWT as text (`eyJ….….…`): verification reads it as a compact JWS.
+    if let Ok(text) = std::str::from_utf8(bytes)
+        && text.trim_start().starts_with("ey")
+        && vc_jwt::is_vc_jwt(text)
+    {
+        return Ok(Value::String(text.trim().to_owned()));
     }
     parse_json(Path::new(shown), bytes)
 }

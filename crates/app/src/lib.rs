@@ -6,6 +6,7 @@
 pub mod awarding;
 pub mod certificate;
 pub mod edc;
+pub mod fetch;
 mod files;
 pub mod issue;
 mod json_file;

@@ -9,10 +9,14 @@ use microcred_credentials::did::{DidError, DidResolver};
 use microcred_credentials::open_badges::{Statement, describe_statement};
 use microcred_credentials::statement::{MicroCredentialStatement, read_statement};
 use microcred_credentials::trust::TrustList;
-use microcred_credentials::verify::{Context, MAX_CREDENTIAL_BYTES, Report, verify_document};
+use microcred_credentials::vc_jwt;
+use microcred_credentials::verify::{
+    Context, MAX_CREDENTIAL_BYTES, Report, enveloped_jwt, verify_document,
+};
 use microcred_edc::verify::{credential_of, is_edc, read_edc_statement, verify_edc};
 use microcred_edc::x509::SealCertificate;
 
+use crate::fetch::{KeyDocuments, KeyHosts, fetch_json};
 use crate::json_file::{JsonFileError, read_json};
 
 #[derive(Debug, thiserror::Error)]
@@ -70,7 +74,7 @@ pub fn read_any_statement(document: &Value) -> MicroCredentialStatement {
     if is_edc(document) {
         read_edc_statement(document)
     } else {
-        read_statement(document)
+        read_statement(&credential_inside(document))
     }
 }
 
@@ -79,17 +83,25 @@ pub fn describe_any(document: &Value) -> Vec<Statement> {
     describe_statement(&read_any_statement(document))
 }
 
-/// The credential whose status entries a document carries (a sealed EDC's payload).
+/// The credential a document carries: a sealed EDC's payload, a VC-JWT's credential (bare or
+/// enveloped), or the document itself.
 pub fn credential_inside(document: &Value) -> Value {
     if is_edc(document) {
-        credential_of(document).unwrap_or_else(|| document.clone())
-    } else {
-        document.clone()
+        return credential_of(document).unwrap_or_else(|| document.clone());
     }
+    let token = match document {
+        Value::String(token) => Some(token.as_str()),
+        other => enveloped_jwt(other),
+    };
+    token
+        .and_then(|t| vc_jwt::read_compact(t).ok())
+        .and_then(|jws| vc_jwt::credential_of(&jws.payload))
+        .map(|(credential, _)| credential)
+        .unwrap_or_else(|| document.clone())
 }
 
 /// Largest status list credential fetched, in bytes.
-const MAX_FETCHED_BYTES: u64 = 2 * 1024 * 1024;
+const MAX_FETCHED_BYTES: usize = 2 * 1024 * 1024;
 
 /// A verifier with what it was given: a trust list, status lists, DID documents.
 pub struct Verifier {
@@ -97,6 +109,7 @@ pub struct Verifier {
     anchors: Vec<SealCertificate>,
     status_lists: Vec<Value>,
     resolver: DidResolver,
+    keys: KeyDocuments,
 }
 
 impl Verifier {
@@ -129,10 +142,12 @@ impl Verifier {
             anchors,
             status_lists: lists,
             resolver,
+            keys: KeyDocuments::default(),
         })
     }
 
-    /// Adds a DID document (a did:web issuer's `did.json`).
+    /// Adds a controller document: a did:web issuer's `did.json`, or an https issuer's
+    /// controller document or verification method.
     pub fn add_did_document(&mut self, path: &Path) -> Result<(), VerifierError> {
         let document: Value = read_json(path, MAX_CREDENTIAL_BYTES)?;
         self.resolver
@@ -180,7 +195,7 @@ impl Verifier {
                 ));
                 continue;
             }
-            match fetch_json(url) {
+            match fetch_json(url, MAX_FETCHED_BYTES) {
                 Ok(list) if list.get("id").and_then(Value::as_str) == Some(url) => {
                     self.status_lists.push(list)
                 }
@@ -189,6 +204,13 @@ impl Verifier {
             }
         }
         notes
+    }
+
+    /// Fetches the controller documents of the keys `document` names that are not at hand,
+    /// from the hosts `hosts` allows. Returns what could not be had and why.
+    pub fn fetch_keys(&mut self, document: &Value, hosts: KeyHosts) -> Vec<String> {
+        self.keys
+            .provide(document, &mut self.resolver, self.trust.as_ref(), hosts)
     }
 
     /// Verifies a credential already read, whatever its format.
@@ -204,21 +226,4 @@ impl Verifier {
             &self.anchors,
         )
     }
-}
-
-/// GETs a JSON document, bounded in size and time.
-fn fetch_json(url: &str) -> Result<Value, String> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(std::time::Duration::from_secs(10)))
-        .max_redirects(0)
-        .build()
-        .into();
-    let mut response = agent.get(url).call().map_err(|e| e.to_string())?;
-    let bytes = response
-        .body_mut()
-        .with_config()
-        .limit(MAX_FETCHED_BYTES)
-        .read_to_vec()
-        .map_err(|e| e.to_string())?;
-    serde_json::from_slice(&bytes).map_err(|e| format!("not JSON: {e}"))
 }

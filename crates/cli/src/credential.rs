@@ -8,6 +8,7 @@ use clap::{Subcommand, ValueEnum};
 use serde_json::{Value, json};
 
 use microcred_app::certificate::read_credential_file;
+use microcred_app::fetch::KeyHosts;
 use microcred_app::keys::read_key_file;
 use microcred_app::verify::Verifier;
 use microcred_app::{parse_json, read_bytes};
@@ -66,9 +67,22 @@ pub enum CredentialCommand {
         /// A status list credential the credentials point to (repeatable).
         #[arg(long = "status", value_name = "FILE")]
         status: Vec<PathBuf>,
-        /// A did:web issuer's DID document (repeatable).
-        #[arg(long = "did-document", value_name = "FILE")]
+        /// A controller document: a did:web issuer's DID document, an https issuer's
+        /// controller document or verification method (repeatable).
+        #[arg(
+            long = "controller-document",
+            visible_alias = "did-document",
+            value_name = "FILE"
+        )]
         did_documents: Vec<PathBuf>,
+        /// Fetch the keys (controller documents) of did:web and https issuers that are not
+        /// given, from the hosts of the trust list's issuers.
+        #[arg(long, requires = "trust")]
+        fetch_keys: bool,
+        /// Fetch keys from any https host the credentials name (a credential from anyone can
+        /// then make microcred fetch a URL: ask for it knowingly).
+        #[arg(long, conflicts_with = "fetch_keys")]
+        fetch_keys_from_any_host: bool,
         /// Fetch status lists not given with --status, from the URLs where the trust list says
         /// a trusted issuer publishes them (nothing else is fetched).
         #[arg(long, requires = "trust")]
@@ -91,9 +105,28 @@ pub fn run(command: CredentialCommand) -> u8 {
             trust,
             status,
             did_documents,
+            fetch_keys,
+            fetch_keys_from_any_host,
             fetch_status,
             format,
-        } => verify(files, trust, status, did_documents, fetch_status, format),
+        } => {
+            let key_hosts = if fetch_keys_from_any_host {
+                KeyHosts::Any
+            } else if fetch_keys {
+                KeyHosts::Trusted
+            } else {
+                KeyHosts::None
+            };
+            verify(
+                files,
+                trust,
+                status,
+                did_documents,
+                key_hosts,
+                fetch_status,
+                format,
+            )
+        }
     }
 }
 
@@ -170,6 +203,7 @@ fn verify(
     trust: Option<PathBuf>,
     status: Vec<PathBuf>,
     did_documents: Vec<PathBuf>,
+    key_hosts: KeyHosts,
     fetch_status: bool,
     format: OutputFormat,
 ) -> u8 {
@@ -191,11 +225,14 @@ fn verify(
         let read = read_credential_file(path);
         match read {
             Ok(credential) => {
-                let notes = if fetch_status {
-                    verifier.fetch_status_lists(&credential)
-                } else {
+                let mut notes = if key_hosts == KeyHosts::None {
                     Vec::new()
+                } else {
+                    verifier.fetch_keys(&credential, key_hosts)
                 };
+                if fetch_status {
+                    notes.extend(verifier.fetch_status_lists(&credential));
+                }
                 let report = verifier.verify(&credential, now);
                 if !report.verified && code == exit::OK {
                     code = exit::FINDINGS;

@@ -1,6 +1,7 @@
-//! W3C Data Integrity proofs (vc-data-integrity, vc-di-eddsa): creating and verifying
-//! `DataIntegrityProof`s with `eddsa-rdfc-2022` and `eddsa-jcs-2022`, proof sets and proof
-//! chains (`previousProof`), and verifying legacy `Ed25519Signature2020` proofs.
+//! W3C Data Integrity proofs (vc-data-integrity, vc-di-eddsa, vc-di-ecdsa): creating and
+//! verifying `DataIntegrityProof`s with `eddsa-rdfc-2022`, `eddsa-jcs-2022`, `ecdsa-rdfc-2019`
+//! and `ecdsa-jcs-2019` (P-256), proof sets and proof chains (`previousProof`), and verifying
+//! legacy `Ed25519Signature2020` proofs.
 
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
@@ -22,17 +23,28 @@ pub enum Cryptosuite {
     EddsaRdfc2022,
     /// JSON Canonicalization Scheme (RFC 8785), then SHA-256 and Ed25519.
     EddsaJcs2022,
+    /// RDFC-1.0, then SHA-256 and ECDSA over P-256 (vc-di-ecdsa).
+    EcdsaRdfc2019,
+    /// JCS, then SHA-256 and ECDSA over P-256 (vc-di-ecdsa).
+    EcdsaJcs2019,
 }
 
 impl Cryptosuite {
     /// Every cryptosuite.
-    pub const ALL: [Cryptosuite; 2] = [Cryptosuite::EddsaRdfc2022, Cryptosuite::EddsaJcs2022];
+    pub const ALL: [Cryptosuite; 4] = [
+        Cryptosuite::EddsaRdfc2022,
+        Cryptosuite::EddsaJcs2022,
+        Cryptosuite::EcdsaRdfc2019,
+        Cryptosuite::EcdsaJcs2019,
+    ];
 
     /// Its name, as proofs state it.
     pub fn name(self) -> &'static str {
         match self {
             Cryptosuite::EddsaRdfc2022 => "eddsa-rdfc-2022",
             Cryptosuite::EddsaJcs2022 => "eddsa-jcs-2022",
+            Cryptosuite::EcdsaRdfc2019 => "ecdsa-rdfc-2019",
+            Cryptosuite::EcdsaJcs2019 => "ecdsa-jcs-2019",
         }
     }
 
@@ -45,6 +57,17 @@ impl Cryptosuite {
     pub fn algorithm(self) -> KeyAlgorithm {
         match self {
             Cryptosuite::EddsaRdfc2022 | Cryptosuite::EddsaJcs2022 => KeyAlgorithm::Ed25519,
+            Cryptosuite::EcdsaRdfc2019 | Cryptosuite::EcdsaJcs2019 => KeyAlgorithm::P256,
+        }
+    }
+
+    /// The suite of `algorithm` that canonicalizes with RDFC (`eddsa-rdfc-2022` for Ed25519,
+    /// `ecdsa-rdfc-2019` for P-256), if there is one.
+    pub fn rdfc_for(algorithm: KeyAlgorithm) -> Option<Cryptosuite> {
+        match algorithm {
+            KeyAlgorithm::Ed25519 => Some(Cryptosuite::EddsaRdfc2022),
+            KeyAlgorithm::P256 => Some(Cryptosuite::EcdsaRdfc2019),
+            KeyAlgorithm::Rsa => None,
         }
     }
 }
@@ -163,12 +186,22 @@ pub enum ProofError {
         "the proof type `{0}` is not supported (DataIntegrityProof and Ed25519Signature2020 are)"
     )]
     UnsupportedType(String),
-    #[error("the cryptosuite `{0}` is not supported (eddsa-rdfc-2022 and eddsa-jcs-2022 are)")]
+    #[error(
+        "the cryptosuite `{0}` is not supported (eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019 and ecdsa-jcs-2019 are)"
+    )]
     UnsupportedCryptosuite(String),
     #[error("the proof's @context is not the start of the document's @context")]
     ContextMismatch,
     #[error("the proofValue is not a base58btc multibase signature of 64 bytes")]
     BadProofValue,
+    #[error(
+        "the proof's {suite} needs an {expected} key, but its verification method is an {found} key"
+    )]
+    KeyDoesNotFitSuite {
+        suite: String,
+        expected: KeyAlgorithm,
+        found: KeyAlgorithm,
+    },
     #[error("`created` is not an XML Schema dateTime: `{0}`")]
     BadCreated(String),
     #[error("the proof's purpose is `{found}`, but `{expected}` is required")]
@@ -254,8 +287,8 @@ pub fn add_proof(
     let context = unsecured.get("@context").cloned().unwrap_or(Value::Null);
     let mut config = proof.clone();
     config.insert("@context".into(), context.clone());
-    if options.cryptosuite == Cryptosuite::EddsaJcs2022 {
-        // JCS has no other way to bind the contexts (vc-di-eddsa §3.3.5).
+    if canonicalization(options.cryptosuite) == Canonicalization::Jcs {
+        // JCS has no other way to bind the contexts (vc-di-eddsa §3.3.5, vc-di-ecdsa §3.3.5).
         proof.insert("@context".into(), context);
     }
     let signed = with_previous_proofs(&unsecured, &existing, &options.previous_proof)?;
@@ -297,8 +330,8 @@ fn into_list(value: Value) -> Vec<Value> {
 
 fn canonicalization(suite: Cryptosuite) -> Canonicalization {
     match suite {
-        Cryptosuite::EddsaRdfc2022 => Canonicalization::Rdfc,
-        Cryptosuite::EddsaJcs2022 => Canonicalization::Jcs,
+        Cryptosuite::EddsaRdfc2022 | Cryptosuite::EcdsaRdfc2019 => Canonicalization::Rdfc,
+        Cryptosuite::EddsaJcs2022 | Cryptosuite::EcdsaJcs2019 => Canonicalization::Jcs,
     }
 }
 
@@ -390,15 +423,19 @@ fn verify_one(
             .ok_or(ProofError::MissingField(field))
     };
     let kind = text(&options, "type")?;
-    let canonicalization = match kind.as_str() {
+    let (canonicalization, algorithm, suite_name) = match kind.as_str() {
         "DataIntegrityProof" => {
             let name = text(&options, "cryptosuite")?;
             let suite =
                 Cryptosuite::parse(&name).ok_or(ProofError::UnsupportedCryptosuite(name))?;
-            canonicalization(suite)
+            (canonicalization(suite), suite.algorithm(), suite.name())
         }
         // The legacy suite (vc-di-eddsa §4): RDFC with the document's contexts.
-        "Ed25519Signature2020" => Canonicalization::Rdfc,
+        "Ed25519Signature2020" => (
+            Canonicalization::Rdfc,
+            KeyAlgorithm::Ed25519,
+            "Ed25519Signature2020",
+        ),
         _ => return Err(ProofError::UnsupportedType(kind)),
     };
     let value = text(&options, "proofValue")?;
@@ -461,6 +498,13 @@ fn verify_one(
         .filter(|bytes| bytes.len() == 64)
         .ok_or(ProofError::BadProofValue)?;
     let key = resolver.resolve(&method, &purpose)?;
+    if key.algorithm() != algorithm {
+        return Err(ProofError::KeyDoesNotFitSuite {
+            suite: suite_name.to_owned(),
+            expected: algorithm,
+            found: key.algorithm(),
+        });
+    }
     let hash = hash_data(canonicalization, document, options)?;
     if key.verify(&hash, &signature) {
         Ok(())

@@ -1,7 +1,8 @@
-//! Decentralized identifiers: `did:key` (resolved offline) and `did:web` (from documents the
-//! caller has: served by our own platform, listed in the alliance's trust list, or fetched by
-//! the edge from an allowed URL). Resolution answers: which public key does this verification
-//! method name, and may it be used for this purpose?
+//! Decentralized identifiers and controller documents: `did:key` (resolved offline), `did:web`
+//! and https identifiers (from documents the caller has: served by our own platform, listed in
+//! the alliance's trust list, given as files, or fetched by the edge from an allowed host).
+//! Resolution answers: which public key does this verification method name, and may it be used
+//! for this purpose?
 
 use std::collections::HashMap;
 
@@ -9,6 +10,7 @@ use serde_json::{Value, json};
 
 use crate::jsonld::bundled::{DID_V1, MULTIKEY_V1};
 use crate::keys::{KeyError, PublicKey};
+use crate::verifying_key::{PublicKeyError, VerifyingKey};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 /// Why a DID or verification method cannot be used.
@@ -16,78 +18,204 @@ use crate::keys::{KeyError, PublicKey};
 #[allow(missing_docs)]
 pub enum DidError {
     #[error(transparent)]
-    Key(#[from] KeyError),
+    Key(#[from] PublicKeyError),
     #[error("`{0}` is not a DID URL naming a key (did:…#fragment)")]
     NotAVerificationMethod(String),
     #[error(
-        "no DID document is known for `{0}` (did:web documents come from the trust list or the issuer's web site)"
+        "the controller document of `{0}` is not at hand (it comes from the trust list, is given with --did-document, or is fetched from an allowed host)"
     )]
     UnknownDid(String),
-    #[error("the DID document of `{did}` has no verification method `{method}`")]
+    #[error("the controller document of `{did}` has no verification method `{method}`")]
     UnknownMethod { did: String, method: String },
-    #[error("the key `{method}` is not authorised for {purpose} in its DID document")]
+    #[error("the key `{method}` is not authorised for {purpose} in its controller document")]
     NotAuthorised { method: String, purpose: String },
-    #[error("the DID document is not valid: {0}")]
+    #[error("the controller document is not valid: {0}")]
     InvalidDocument(String),
     #[error("`{0}` is not a did:web identifier (did:web:host[:path…])")]
     NotDidWeb(String),
-    #[error("DID method of `{0}` is not supported (did:key and did:web are)")]
+    #[error("the DID method of `{0}` is not supported (did:key, did:web and https URLs are)")]
     UnsupportedMethod(String),
 }
 
-/// Resolves verification methods to keys. did:key needs nothing; did:web documents are added.
+impl From<KeyError> for DidError {
+    fn from(error: KeyError) -> DidError {
+        DidError::Key(PublicKeyError::Multikey(error))
+    }
+}
+
+impl DidError {
+    /// Whether the key could not be had at all (its document is not at hand, or it does not
+    /// list the key): nothing is known about the signature, which was not checked.
+    pub fn key_unavailable(&self) -> bool {
+        matches!(
+            self,
+            DidError::UnknownDid(_) | DidError::UnknownMethod { .. }
+        )
+    }
+}
+
+/// Largest controller document kept, in bytes of JSON (the fetcher's limit too).
+pub const MAX_CONTROLLER_DOCUMENT_BYTES: usize = 256 * 1024;
+
+/// Resolves verification methods to keys. `did:key` needs nothing; the controller documents of
+/// `did:web` DIDs and https identifiers (W3C Controlled Identifiers 1.0) are added to it, from
+/// the trust list, files, or the edge's bounded fetches: resolution itself never does I/O.
 #[derive(Clone, Debug, Default)]
 pub struct DidResolver {
     documents: HashMap<String, Value>,
 }
 
+/// How an identifier's controller document is had.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Method {
+    Key,
+    Web,
+    Https,
+}
+
+fn method_of(id: &str) -> Option<Method> {
+    if id.starts_with("did:key:") {
+        Some(Method::Key)
+    } else if id.starts_with("did:web:") {
+        Some(Method::Web)
+    } else if id.starts_with("https://") {
+        Some(Method::Https)
+    } else {
+        None
+    }
+}
+
 impl DidResolver {
-    /// A resolver knowing did:key only; add did:web documents to it.
+    /// A resolver knowing did:key only; add controller documents to it.
     pub fn new() -> DidResolver {
         DidResolver::default()
     }
 
-    /// Adds a did:web DID document (as served at the DID's `did.json`).
+    /// Adds a controller document: a did:web DID document (as served at the DID's `did.json`),
+    /// an https controller document, or an https verification method document (a Multikey or
+    /// JsonWebKey naming its `controller`).
     pub fn add_document(&mut self, document: Value) -> Result<(), DidError> {
         let id = document
             .get("id")
             .and_then(Value::as_str)
             .ok_or_else(|| DidError::InvalidDocument("it has no `id`".into()))?;
-        did_web_url(id)?;
+        match method_of(id) {
+            Some(Method::Web) => {
+                did_web_url(id)?;
+            }
+            Some(Method::Https) => {}
+            _ => {
+                return Err(DidError::InvalidDocument(format!(
+                    "`{id}` is neither a did:web DID nor an https URL"
+                )));
+            }
+        }
         self.documents.insert(id.to_owned(), document);
         Ok(())
     }
 
-    /// The DIDs whose documents are known.
+    /// The DIDs and URLs whose documents are known.
     pub fn known(&self) -> impl Iterator<Item = &str> {
         self.documents.keys().map(String::as_str)
     }
 
-    /// The key a verification method names, if its DID document authorises it for `purpose`
-    /// (`assertionMethod`, `authentication`, …).
-    pub fn resolve(&self, method: &str, purpose: &str) -> Result<PublicKey, DidError> {
-        if method.starts_with("did:key:") {
+    /// The URL of the document resolving `method` needs next, if it is not at hand (so the
+    /// edge can fetch it and try again): a did:web DID's `did.json`, an https controller
+    /// document, or an https verification method's own document or its controller's.
+    pub fn missing_document(&self, method: &str) -> Option<String> {
+        let base = method.split_once('#').map_or(method, |(base, _)| base);
+        match method_of(method)? {
+            Method::Key => None,
+            Method::Web => (!self.documents.contains_key(base))
+                .then(|| did_web_url(base).ok())
+                .flatten(),
+            Method::Https => {
+                if let Some(document) = self.documents.get(base) {
+                    // A verification method document: its controller's document is needed too.
+                    let controller = document.get("controller").and_then(Value::as_str)?;
+                    let is_method = document.get("verificationMethod").is_none()
+                        && (document.get("publicKeyMultibase").is_some()
+                            || document.get("publicKeyJwk").is_some());
+                    (is_method
+                        && controller != base
+                        && controller.starts_with("https://")
+                        && !self.documents.contains_key(controller))
+                    .then(|| {
+                        controller
+                            .split('#')
+                            .next()
+                            .unwrap_or(controller)
+                            .to_owned()
+                    })
+                } else {
+                    Some(base.to_owned())
+                }
+            }
+        }
+    }
+
+    /// Who controls a verification method: the DID or URL before its fragment, or the
+    /// `controller` an https verification method document published on its own names.
+    pub fn controller_of<'a>(&'a self, method: &'a str) -> &'a str {
+        let base = method.split_once('#').map_or(method, |(base, _)| base);
+        if !method.contains('#')
+            && let Some(controller) = self
+                .documents
+                .get(base)
+                .filter(|d| d.get("verificationMethod").is_none())
+                .and_then(|d| d.get("controller"))
+                .and_then(Value::as_str)
+        {
+            return controller;
+        }
+        base
+    }
+
+    /// The key a verification method names, if its controller document authorises it for
+    /// `purpose` (`assertionMethod`, `authentication`, …).
+    pub fn resolve(&self, method: &str, purpose: &str) -> Result<VerifyingKey, DidError> {
+        match method_of(method) {
             // A did:key document lists its one key under every verification relationship.
-            return Ok(PublicKey::from_did_key(method)?);
+            Some(Method::Key) => return Ok(VerifyingKey::from_did_key(method)?),
+            Some(Method::Web | Method::Https) => {}
+            None => return Err(DidError::UnsupportedMethod(method.to_owned())),
         }
-        if !method.starts_with("did:web:") {
-            return Err(DidError::UnsupportedMethod(method.to_owned()));
+        let base = method.split_once('#').map_or(method, |(base, _)| base);
+        if method_of(method) == Some(Method::Web) && !method.contains('#') {
+            return Err(DidError::NotAVerificationMethod(method.to_owned()));
         }
-        let (did, _) = method
-            .split_once('#')
-            .ok_or_else(|| DidError::NotAVerificationMethod(method.to_owned()))?;
         let document = self
             .documents
-            .get(did)
-            .ok_or_else(|| DidError::UnknownDid(did.to_owned()))?;
+            .get(base)
+            .ok_or_else(|| DidError::UnknownDid(base.to_owned()))?;
+        // An https verification method published on its own names its controller, whose
+        // document must list it for the purpose (Controlled Identifiers §3.3).
+        let standalone = !method.contains('#')
+            && document.get("verificationMethod").is_none()
+            && document.get(purpose).is_none();
+        let (controller_id, controller) = if standalone {
+            let id = document
+                .get("controller")
+                .and_then(Value::as_str)
+                .ok_or_else(|| {
+                    DidError::InvalidDocument(format!("`{method}` names no controller"))
+                })?;
+            let controller = self
+                .documents
+                .get(id.split('#').next().unwrap_or(id))
+                .ok_or_else(|| DidError::UnknownDid(id.to_owned()))?;
+            (id.to_owned(), controller)
+        } else {
+            (base.to_owned(), document)
+        };
         let absolute = |id: &str| {
             if id.starts_with('#') {
-                format!("{did}{id}")
+                format!("{controller_id}{id}")
             } else {
                 id.to_owned()
             }
         };
-        let authorised = document
+        let authorised = controller
             .get(purpose)
             .and_then(Value::as_array)
             .is_some_and(|list| {
@@ -110,38 +238,43 @@ impl DidResolver {
                 purpose: purpose.to_owned(),
             });
         }
-        let mut candidates = document
-            .get("verificationMethod")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .chain(
-                document
-                    .get(purpose)
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .filter(|e| e.is_object()),
-            );
-        let found = candidates
-            .find(|vm| {
-                vm.get("id")
-                    .and_then(Value::as_str)
-                    .map(absolute)
-                    .as_deref()
-                    == Some(method)
-            })
-            .ok_or_else(|| DidError::UnknownMethod {
-                did: did.to_owned(),
-                method: method.to_owned(),
-            })?;
-        let multibase = found
-            .get("publicKeyMultibase")
-            .and_then(Value::as_str)
-            .ok_or_else(|| {
-                DidError::InvalidDocument(format!("`{method}` has no publicKeyMultibase"))
-            })?;
-        Ok(PublicKey::from_multibase(multibase)?)
+        let found = if standalone {
+            document
+        } else {
+            controller
+                .get("verificationMethod")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .chain(
+                    controller
+                        .get(purpose)
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .filter(|e| e.is_object()),
+                )
+                .find(|vm| {
+                    vm.get("id")
+                        .and_then(Value::as_str)
+                        .map(absolute)
+                        .as_deref()
+                        == Some(method)
+                })
+                .ok_or_else(|| DidError::UnknownMethod {
+                    did: controller_id.clone(),
+                    method: method.to_owned(),
+                })?
+        };
+        if let Some(multibase) = found.get("publicKeyMultibase").and_then(Value::as_str) {
+            Ok(VerifyingKey::from_multikey(multibase)?)
+        } else if let Some(jwk) = found.get("publicKeyJwk") {
+            Ok(VerifyingKey::from_jwk(jwk)?)
+        } else {
+            Err(DidError::InvalidDocument(format!(
+                "`{method}` has neither publicKeyMultibase nor publicKeyJwk"
+            )))
+        }
     }
 }
 
@@ -239,7 +372,10 @@ mod tests {
         let mut resolver = DidResolver::new();
         resolver.add_document(document.clone()).unwrap();
         let method = format!("{did}#key-1");
-        assert_eq!(resolver.resolve(&method, "assertionMethod").unwrap(), key());
+        assert_eq!(
+            resolver.resolve(&method, "assertionMethod").unwrap(),
+            key().into()
+        );
         assert!(matches!(
             resolver.resolve(&method, "capabilityDelegation"),
             Err(DidError::NotAuthorised { .. })
@@ -259,8 +395,78 @@ mod tests {
         let did_key = key().did_key_verification_method();
         assert_eq!(
             resolver.resolve(&did_key, "assertionMethod").unwrap(),
-            key()
+            key().into()
         );
+    }
+
+    #[test]
+    fn https_controller_documents_resolve_multikeys_and_json_web_keys() {
+        let controller = "https://issuer.example/controller";
+        let jwk_method = format!("{controller}#jwk-1");
+        let document = json!({
+            "@context": "https://www.w3.org/ns/cid/v1",
+            "id": controller,
+            "verificationMethod": [
+                { "id": "#key-1", "type": "Multikey", "controller": controller,
+                  "publicKeyMultibase": key().to_multibase() },
+                { "id": jwk_method, "type": "JsonWebKey", "controller": controller,
+                  "publicKeyJwk": {"kty":"OKP","crv":"Ed25519",
+                                   "x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"} }
+            ],
+            "assertionMethod": ["#key-1", jwk_method, "https://issuer.example/keys/2"],
+        });
+        let mut resolver = DidResolver::new();
+        let method = format!("{controller}#key-1");
+        assert_eq!(
+            resolver.missing_document(&method).as_deref(),
+            Some(controller)
+        );
+        assert!(matches!(
+            resolver.resolve(&method, "assertionMethod"),
+            Err(e @ DidError::UnknownDid(_)) if e.key_unavailable()
+        ));
+        resolver.add_document(document).unwrap();
+        assert_eq!(resolver.missing_document(&method), None);
+        assert_eq!(
+            resolver.resolve(&method, "assertionMethod").unwrap(),
+            key().into()
+        );
+        assert_eq!(
+            resolver
+                .resolve(&jwk_method, "assertionMethod")
+                .unwrap()
+                .algorithm(),
+            crate::signer::KeyAlgorithm::Ed25519
+        );
+        // A verification method published at its own URL, naming its controller.
+        let standalone = "https://issuer.example/keys/2";
+        resolver
+            .add_document(json!({"id": standalone, "type": "Multikey",
+                "controller": controller, "publicKeyMultibase": key().to_multibase()}))
+            .unwrap();
+        assert_eq!(
+            resolver.resolve(standalone, "assertionMethod").unwrap(),
+            key().into()
+        );
+        assert!(matches!(
+            resolver.resolve(standalone, "authentication"),
+            Err(DidError::NotAuthorised { .. })
+        ));
+        // Another controller's key is not this controller's to authorise.
+        let elsewhere = "https://elsewhere.example/keys/9";
+        resolver
+            .add_document(json!({"id": elsewhere, "type": "Multikey",
+                "controller": "https://elsewhere.example/c", "publicKeyMultibase": key().to_multibase()}))
+            .unwrap();
+        assert_eq!(
+            resolver.missing_document(elsewhere).as_deref(),
+            Some("https://elsewhere.example/c")
+        );
+        assert!(resolver.resolve(elsewhere, "assertionMethod").is_err());
+        assert!(matches!(
+            resolver.resolve("ftp://x/y#k", "assertionMethod"),
+            Err(DidError::UnsupportedMethod(_))
+        ));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! Bitstring Status Lists, the Open Badges 3.0 projection of an awarded micro-credential, and
 //! verification against an alliance's trust list.
 
+pub mod baked;
 pub mod data_integrity;
 pub mod datetime;
 pub mod did;
@@ -19,4 +20,6 @@ pub mod statement;
 pub mod status_list;
 pub mod trust;
 pub mod vc;
+pub mod vc_jwt;
 pub mod verify;
+pub mod verifying_key;

@@ -618,7 +618,11 @@ pub fn open_badge_problems(credential: &Value) -> Vec<String> {
     if !text(credential.get("id")) {
         problems.push("id is required".into());
     }
-    if !text(credential.get("validFrom")) {
+    // Open Badges 3.0 was first published on VC 1.1, whose issuance date is `issuanceDate`.
+    let v1 = contexts.contains(crate::jsonld::bundled::CREDENTIALS_V1);
+    if v1 && !text(credential.get("issuanceDate")) {
+        problems.push("issuanceDate is required (a VC 1.1 Open Badge)".into());
+    } else if !v1 && !text(credential.get("validFrom")) {
         problems.push("validFrom is required".into());
     }
     match credential.get("issuer") {

@@ -71,11 +71,66 @@ impl TrustList {
         Ok(resolver)
     }
 
+    /// Whether a controller document at `url` may be fetched: it is on the host of a listed
+    /// issuer (a did:web DID's host, an https issuer's host) or where one publishes status
+    /// lists. Nothing else is fetched unless the caller explicitly allows any host.
+    pub fn allows_key_url(&self, url: &str) -> bool {
+        let Some(host) = https_host(url) else {
+            return false;
+        };
+        self.issuers.iter().any(|issuer| {
+            let issuer_host = if issuer.id.starts_with("did:web:") {
+                crate::did::did_web_url(&issuer.id)
+                    .ok()
+                    .and_then(|u| https_host(&u).map(str::to_owned))
+            } else {
+                https_host(&issuer.id).map(str::to_owned)
+            };
+            issuer_host.as_deref() == Some(host)
+                || issuer
+                    .status_lists
+                    .iter()
+                    .any(|prefix| https_host(prefix) == Some(host))
+        })
+    }
+
     /// Whether `url` is where a listed issuer publishes status lists.
     pub fn allows_status_url(&self, url: &str) -> bool {
         self.issuers
             .iter()
             .flat_map(|i| &i.status_lists)
             .any(|prefix| url.starts_with(prefix.as_str()))
+    }
+}
+
+/// The host (with its port) of an https URL.
+fn https_host(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("https://")?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    (!host.is_empty() && !host.contains('@')).then_some(host)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_fetched_only_from_listed_issuers_hosts() {
+        let list: TrustList = serde_json::from_value(serde_json::json!({
+            "name": "ENHANCE",
+            "issuers": [
+                {"id": "did:web:enhance.eu:u:wut", "name": "WUT"},
+                {"id": "https://badges.example.org/issuers/1", "name": "B",
+                 "statusLists": ["https://status.example.net/lists/"]}
+            ]
+        }))
+        .unwrap();
+        assert!(list.allows_key_url("https://enhance.eu/u/wut/did.json"));
+        assert!(list.allows_key_url("https://badges.example.org/keys/1"));
+        assert!(list.allows_key_url("https://status.example.net/other"));
+        assert!(!list.allows_key_url("http://enhance.eu/u/wut/did.json"));
+        assert!(!list.allows_key_url("https://enhance.eu.evil.example/x"));
+        assert!(!list.allows_key_url("https://user@enhance.eu/x"));
+        assert!(!list.allows_key_url("https://elsewhere.example/keys/1"));
     }
 }

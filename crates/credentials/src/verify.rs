@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::data_integrity::{Expectations, MAX_PROOFS, ProofError, verify_proofs};
 use crate::datetime::DateTime;
-use crate::did::DidResolver;
+use crate::did::{DidError, DidResolver};
 use crate::open_badges::open_badge_problems;
 use crate::status_list::{StatusEntry, StatusPurpose};
 use crate::trust::TrustList;
@@ -64,6 +64,10 @@ pub enum Verdict {
     Malformed,
     /// A credential of a format microcred does not check (yet): nothing is said either way.
     Unsupported,
+    /// The key that signed it could not be had (its controller document is not at hand, could
+    /// not be fetched, or no longer lists it): the signature was not checked, so nothing is
+    /// said either way.
+    KeyUnavailable,
 }
 
 impl Verdict {
@@ -73,7 +77,7 @@ impl Verdict {
         match self {
             Verdict::Tampered => 0,
             Verdict::Malformed => 1,
-            Verdict::Unsupported => 1,
+            Verdict::Unsupported | Verdict::KeyUnavailable => 1,
             Verdict::UnknownIssuer | Verdict::CertificateInvalid => 2,
             Verdict::Revoked => 3,
             Verdict::Suspended => 4,
@@ -95,6 +99,7 @@ impl Verdict {
                 | Verdict::UnknownIssuer
                 | Verdict::CertificateInvalid
                 | Verdict::Unsupported
+                | Verdict::KeyUnavailable
         )
     }
 
@@ -112,14 +117,17 @@ impl Verdict {
                 "Not authentic: a signature does not match, so the credential was changed after it was signed or was not signed by the key it names."
             }
             Verdict::UnknownIssuer => {
-                "Unknown issuer: the signatures hold, but the issuer is not in the trust list."
+                "Unknown issuer: the signatures hold, but the issuer is not in the trust list, or the key that signed is not one the issuer authorised for it."
             }
             Verdict::CertificateInvalid => {
                 "Seal certificate not valid: the seal's signature holds, but the certificate that made it was not valid for sealing at the signing time."
             }
             Verdict::Malformed => "Not a valid credential: it is malformed.",
             Verdict::Unsupported => {
-                "Cannot be checked: this credential's format is not one microcred verifies yet, so nothing is said about whether it is authentic."
+                "Cannot be checked: it is written or signed in a way microcred does not verify yet, so nothing is said about whether it is authentic."
+            }
+            Verdict::KeyUnavailable => {
+                "Cannot be checked: the key that signed it could not be found or fetched, so its signature was not checked and nothing is said about whether it is authentic."
             }
         }
     }
@@ -195,24 +203,53 @@ fn issuer_id(credential: &Value) -> Option<&str> {
     }
 }
 
-/// The DID a verification method belongs to (`did:key:z6Mk…#z6Mk…` → `did:key:z6Mk…`).
-fn controller(method: &str) -> &str {
-    method.split_once('#').map_or(method, |(did, _)| did)
-}
-
 /// Verifies a credential; never panics, whatever the input.
 /// Credentials a presentation may hold (each is verified in full).
 pub const MAX_PRESENTED_CREDENTIALS: usize = 32;
 
-/// The verdict a failed proof earns (see [`ProofError::shows_tampering`]).
-fn proof_verdict(error: &ProofError) -> Verdict {
-    if error.shows_tampering() {
-        Verdict::Tampered
-    } else if matches!(error, ProofError::VerificationMethod(_)) {
-        Verdict::UnknownIssuer
-    } else {
-        Verdict::Malformed
+/// The verdict a failed proof earns: *tampered* only when a signature was computed and did
+/// not match (see [`ProofError::shows_tampering`]); a key that cannot be had, a DID method or
+/// suite microcred does not check, each says so instead.
+pub fn proof_verdict(error: &ProofError) -> Verdict {
+    match error {
+        e if e.shows_tampering() => Verdict::Tampered,
+        ProofError::VerificationMethod(e) if e.key_unavailable() => Verdict::KeyUnavailable,
+        ProofError::VerificationMethod(DidError::UnsupportedMethod(_))
+        | ProofError::UnsupportedType(_)
+        | ProofError::UnsupportedCryptosuite(_) => Verdict::Unsupported,
+        ProofError::VerificationMethod(DidError::NotAuthorised { .. }) => Verdict::UnknownIssuer,
+        _ => Verdict::Malformed,
     }
+}
+
+/// The verification methods a document's proofs name (and those of the credentials a
+/// presentation holds, and of status lists at hand): what a verifier may need to look up.
+pub fn named_keys(document: &Value) -> Vec<String> {
+    let mut methods = Vec::new();
+    let mut add_proofs = |value: &Value| {
+        let proofs: Vec<&Value> = match value.get("proof") {
+            Some(Value::Array(list)) => list.iter().take(MAX_PROOFS).collect(),
+            Some(one) => vec![one],
+            None => Vec::new(),
+        };
+        for proof in proofs {
+            if let Some(method) = proof.get("verificationMethod").and_then(Value::as_str)
+                && !methods.iter().any(|m| m == method)
+            {
+                methods.push(method.to_owned());
+            }
+        }
+    };
+    add_proofs(document);
+    match document.get("verifiableCredential") {
+        Some(Value::Array(list)) => list
+            .iter()
+            .take(MAX_PRESENTED_CREDENTIALS)
+            .for_each(&mut add_proofs),
+        Some(one) => add_proofs(one),
+        None => {}
+    }
+    methods
 }
 
 /// What a document to verify is, by its shape: verification dispatches on it, so a new
@@ -222,7 +259,8 @@ pub enum DocumentKind {
     /// A JSON-LD verifiable credential (VC 1.1 or 2.0), secured by embedded Data Integrity
     /// proofs: Open Badges 3.0 and microcred's own.
     JsonLdCredential,
-    /// A compact JWS or JWT (VC-JWT, SD-JWT VC): not checked yet.
+    /// A compact JWS or JWT: a VC-JWT (VC 1.1 JWT or VC 2.0 JOSE) is checked; an SD-JWT VC
+    /// is not yet.
     CompactJws,
     /// A JWS JSON serialization (`payload` and `signatures`: a JAdES-sealed EDC): not checked
     /// yet.
@@ -260,12 +298,38 @@ pub fn verify_document(document: &Value, context: &Context<'_>) -> Report {
         }],
     };
     match DocumentKind::of(document) {
-        DocumentKind::JsonLdCredential => verify_credential(document, context),
-        DocumentKind::CompactJws => unsupported("a compact JWS (VC-JWT or SD-JWT)"),
+        DocumentKind::JsonLdCredential => match enveloped_jwt(document) {
+            Some(token) => crate::vc_jwt::verify_vc_jwt(token, context),
+            None => verify_credential(document, context),
+        },
+        DocumentKind::CompactJws => match document.as_str() {
+            Some(token) if crate::vc_jwt::is_vc_jwt(token) => {
+                crate::vc_jwt::verify_vc_jwt(token, context)
+            }
+            _ => unsupported("a compact JWS that is not a VC-JWT (an SD-JWT?)"),
+        },
         DocumentKind::JwsJson => unsupported("a JWS JSON serialization (e.g. a JAdES seal)"),
         // Not a credential at all (no @context): the JSON-LD checks say what is missing.
         DocumentKind::Unknown => verify_credential(document, context),
     }
+}
+
+/// The VC-JWT an `EnvelopedVerifiableCredential` carries as a `data:application/vc+jwt,…` id
+/// (VC 2.0 §4.13), if `document` is one.
+pub fn enveloped_jwt(document: &Value) -> Option<&str> {
+    let enveloped = match document.get("type")? {
+        Value::String(t) => t == "EnvelopedVerifiableCredential",
+        Value::Array(types) => types
+            .iter()
+            .any(|t| t.as_str() == Some("EnvelopedVerifiableCredential")),
+        _ => false,
+    };
+    if !enveloped {
+        return None;
+    }
+    let id = document.get("id")?.as_str()?;
+    id.strip_prefix("data:application/vc+jwt,")
+        .or_else(|| id.strip_prefix("data:application/jwt,"))
 }
 
 /// Verifies a JSON-LD verifiable credential and its Data Integrity proofs.
@@ -327,7 +391,7 @@ pub fn verify_credential(credential: &Value, context: &Context<'_>) -> Report {
                     .unwrap_or("an unnamed key");
                 match &result.result {
                     Ok(()) => {
-                        signers.push(controller(by).to_owned());
+                        signers.push(context.resolver.controller_of(by).to_owned());
                         lines.push(format!("{suite} signature by {by} verified"));
                     }
                     Err(e) => {
@@ -350,6 +414,26 @@ pub fn verify_credential(credential: &Value, context: &Context<'_>) -> Report {
         }
     }
 
+    checks.extend(secured_checks(credential, &signers, context, &mut verdict));
+    let verdict = verdict.unwrap_or(Verdict::Valid);
+    Report {
+        verified: verdict == Verdict::Valid,
+        verdict,
+        checks,
+    }
+}
+
+/// The checks every format makes once it knows who signed (`signers`: the controllers whose
+/// signatures held): issuer (the credential's own, and in the trust list), validity, status,
+/// schema. Each securing mechanism (Data Integrity, VC-JWT, …) checks its signatures, then
+/// calls this, so what a verdict means is decided here once.
+pub fn secured_checks(
+    credential: &Value,
+    signers: &[String],
+    context: &Context<'_>,
+    verdict: &mut Option<Verdict>,
+) -> Vec<Check> {
+    let mut checks = Vec::new();
     let issuer = issuer_id(credential).unwrap_or("");
     let signed_by_issuer = signers.iter().any(|s| s == issuer);
     let issuer_name = credential
@@ -367,7 +451,7 @@ pub fn verify_credential(credential: &Value, context: &Context<'_>) -> Report {
                     signers.join(", ")
                 ),
             ));
-            raise(&mut verdict, Verdict::UnknownIssuer);
+            raise(verdict, Verdict::UnknownIssuer);
         }
         Some(trust) => match trust.issuer(issuer) {
             Some(member) => checks.push(ok(
@@ -382,7 +466,7 @@ pub fn verify_credential(credential: &Value, context: &Context<'_>) -> Report {
                     "issuer",
                     format!("{issuer_name} is not in the trust list of {}", trust.name),
                 ));
-                raise(&mut verdict, Verdict::UnknownIssuer);
+                raise(verdict, Verdict::UnknownIssuer);
             }
         },
         None => checks.push(skipped(
@@ -391,16 +475,10 @@ pub fn verify_credential(credential: &Value, context: &Context<'_>) -> Report {
         )),
     }
 
-    checks.push(validity(credential, context.now, &mut verdict));
-    checks.push(status(credential, issuer, context, &mut verdict));
-    checks.push(schema(credential, &mut verdict));
-
-    let verdict = verdict.unwrap_or(Verdict::Valid);
-    Report {
-        verified: verdict == Verdict::Valid,
-        verdict,
-        checks,
-    }
+    checks.push(validity(credential, context.now, verdict));
+    checks.push(status(credential, issuer, context, verdict));
+    checks.push(schema(credential, verdict));
+    checks
 }
 
 fn is_open_badge(credential: &Value) -> bool {
@@ -497,7 +575,7 @@ pub fn status(
             .find(|l| l.get("id").and_then(Value::as_str) == Some(entry.list.as_str()))
         else {
             lines.push(format!(
-                "{purpose}: the status list {} was not available",
+                "{purpose}: cannot be checked: the status list {} was not available",
                 entry.list
             ));
             if outcome == Status::Ok {
@@ -505,24 +583,29 @@ pub fn status(
             }
             continue;
         };
-        // The list must itself be authentic and from the credential's issuer.
-        let list_ok = verify_proofs(list, context.resolver, &Expectations::assertion())
-            .map(|checks| {
-                !checks.is_empty()
-                    && checks.iter().all(|c| c.result.is_ok())
-                    && checks
-                        .iter()
-                        .any(|c| c.verification_method.as_deref().map(controller) == Some(issuer))
-            })
-            .unwrap_or(false);
-        if !list_ok || issuer_id(list) != Some(issuer) {
-            lines.push(format!(
-                "{purpose}: the status list {} is not signed by the issuer",
-                entry.list
-            ));
-            outcome = Status::Failed;
-            raise(verdict, Verdict::Tampered);
-            continue;
+        // The list must itself be authentic and from the credential's issuer. A list whose
+        // key cannot be had says nothing about the credential: its status is not known.
+        match status_list_signature(list, issuer, context) {
+            ListSignature::ByIssuer => {}
+            ListSignature::Unchecked(why) => {
+                lines.push(format!(
+                    "{purpose}: cannot be checked: the status list {} {why}",
+                    entry.list
+                ));
+                if outcome == Status::Ok {
+                    outcome = Status::Skipped;
+                }
+                continue;
+            }
+            ListSignature::NotByIssuer(why) => {
+                lines.push(format!(
+                    "{purpose}: the status list {} is not signed by the issuer: {why}",
+                    entry.list
+                ));
+                outcome = Status::Failed;
+                raise(verdict, Verdict::Tampered);
+                continue;
+            }
         }
         match entry.is_set(list) {
             Ok(false) => lines.push(format!("{purpose}: not set (entry {})", entry.index)),
@@ -546,6 +629,51 @@ pub fn status(
         name: "status",
         status: outcome,
         detail: lines.join("; "),
+    }
+}
+
+/// What a status list's own proofs show.
+enum ListSignature {
+    /// A proof by the credential's issuer holds.
+    ByIssuer,
+    /// No proof could be checked (its key is not at hand, its suite unknown): why.
+    Unchecked(String),
+    /// A proof was checked and failed, or holds but is another's: why.
+    NotByIssuer(String),
+}
+
+fn status_list_signature(list: &Value, issuer: &str, context: &Context<'_>) -> ListSignature {
+    let checks = match verify_proofs(list, context.resolver, &Expectations::assertion()) {
+        Ok(checks) => checks,
+        Err(e) if proof_verdict(&e) == Verdict::Tampered => {
+            return ListSignature::NotByIssuer(e.to_string());
+        }
+        Err(e) => return ListSignature::Unchecked(e.to_string()),
+    };
+    if issuer_id(list) != Some(issuer) {
+        return ListSignature::NotByIssuer(format!(
+            "it names {} as its issuer",
+            issuer_id(list).unwrap_or("no one")
+        ));
+    }
+    let mut unchecked = None;
+    for check in &checks {
+        match &check.result {
+            Ok(()) => {
+                let by = check.verification_method.as_deref().unwrap_or_default();
+                if context.resolver.controller_of(by) == issuer {
+                    return ListSignature::ByIssuer;
+                }
+            }
+            Err(e) if proof_verdict(e) == Verdict::Tampered => {
+                return ListSignature::NotByIssuer(e.to_string());
+            }
+            Err(e) => unchecked = Some(e.to_string()),
+        }
+    }
+    match unchecked {
+        Some(why) => ListSignature::Unchecked(why),
+        None => ListSignature::NotByIssuer("no proof by the issuer's key".into()),
     }
 }
 

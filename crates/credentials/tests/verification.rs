@@ -284,13 +284,13 @@ fn did_web_issuers_resolve_through_the_trust_list() {
     let now = "2026-07-01T00:00:00Z";
     // Without the DID document the key cannot be found: not "tampered", no signature was checked.
     let report = verify_at(&signed, Some(&list), &[], now);
-    assert_eq!(report.verdict, Verdict::UnknownIssuer);
+    assert_eq!(report.verdict, Verdict::KeyUnavailable);
     assert!(
         report
             .check("proof")
             .unwrap()
             .detail
-            .contains("no DID document is known")
+            .contains("is not at hand")
     );
     list.issuers[0].did_document =
         Some(did_web_document(did, &[("key-1".into(), key.public_key())]).unwrap());
@@ -329,7 +329,8 @@ fn formats_microcred_does_not_check_are_unsupported_never_tampered() {
         resolver: &resolver,
         now: DateTime::parse("2026-07-01T00:00:00Z").unwrap(),
     };
-    let jwt = json!("eyJhbGciOiJFUzI1NiJ9.eyJ2YyI6e319.c2lnbmF0dXJl");
+    // An SD-JWT VC (disclosures after `~`): not a VC-JWT microcred checks.
+    let jwt = json!("eyJhbGciOiJFUzI1NiJ9.eyJ2YyI6e319.c2lnbmF0dXJl~WyJhIiwiYiJd~");
     let jades =
         json!({ "payload": "e30", "signatures": [{ "protected": "e30", "signature": "AA" }] });
     assert_eq!(DocumentKind::of(&jwt), DocumentKind::CompactJws);

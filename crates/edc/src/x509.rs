@@ -20,6 +20,7 @@ use x509_cert::time::{Time, Validity};
 
 use microcred_credentials::datetime::DateTime;
 use microcred_credentials::signer::{KeyAlgorithm, Signer};
+use microcred_credentials::verifying_key::VerifyingKey;
 
 const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
 const SHA256_WITH_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
@@ -53,79 +54,38 @@ pub enum CertificateError {
     Making(String),
 }
 
-/// A public key of a seal or a certification authority.
-#[derive(Clone, Debug)]
-pub enum PublicKey {
-    /// RSA.
-    Rsa(rsa::RsaPublicKey),
-    /// ECDSA over P-256.
-    P256(p256::ecdsa::VerifyingKey),
-}
-
-impl PublicKey {
-    /// Whether `signature` over `message` holds, for a JOSE algorithm (`RS256`, `ES256`, with
-    /// ES256 signatures in their JOSE `r ‖ s` form). `None`: the algorithm does not fit the key.
-    pub fn verify_jose(&self, alg: &str, message: &[u8], signature: &[u8]) -> Option<bool> {
-        use rsa::signature::Verifier as _;
-        match (self, alg) {
-            (PublicKey::Rsa(key), "RS256") => {
-                let key = rsa::pkcs1v15::VerifyingKey::<Sha256>::new(key.clone());
-                let Ok(signature) = rsa::pkcs1v15::Signature::try_from(signature) else {
-                    return Some(false);
-                };
-                Some(key.verify(message, &signature).is_ok())
-            }
-            (PublicKey::P256(key), "ES256") => {
-                let Ok(signature) = p256::ecdsa::Signature::from_slice(signature) else {
-                    return Some(false);
-                };
-                Some(key.verify(message, &signature).is_ok())
-            }
-            _ => None,
-        }
+/// Whether `key` made `signature` over `message` with the X.509 signature `algorithm`.
+fn verify_x509(
+    key: &VerifyingKey,
+    algorithm: &ObjectIdentifier,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<bool, CertificateError> {
+    use rsa::signature::Verifier as _;
+    fn rsa_check<D>(key: &rsa::RsaPublicKey, message: &[u8], signature: &[u8]) -> bool
+    where
+        D: Digest + der::oid::AssociatedOid,
+    {
+        let key = rsa::pkcs1v15::VerifyingKey::<D>::new(key.clone());
+        rsa::pkcs1v15::Signature::try_from(signature).is_ok_and(|s| key.verify(message, &s).is_ok())
     }
-
-    /// The JOSE algorithm this key seals with.
-    pub fn jose_algorithm(&self) -> &'static str {
-        match self {
-            PublicKey::Rsa(_) => "RS256",
-            PublicKey::P256(_) => "ES256",
+    match key {
+        VerifyingKey::Rsa(key) if *algorithm == SHA256_WITH_RSA => {
+            Ok(rsa_check::<Sha256>(key, message, signature))
         }
-    }
-
-    fn verify_x509(
-        &self,
-        algorithm: &ObjectIdentifier,
-        message: &[u8],
-        signature: &[u8],
-    ) -> Result<bool, CertificateError> {
-        use rsa::signature::Verifier as _;
-        fn rsa_check<D>(key: &rsa::RsaPublicKey, message: &[u8], signature: &[u8]) -> bool
-        where
-            D: Digest + der::oid::AssociatedOid,
-        {
-            let key = rsa::pkcs1v15::VerifyingKey::<D>::new(key.clone());
-            rsa::pkcs1v15::Signature::try_from(signature)
-                .is_ok_and(|s| key.verify(message, &s).is_ok())
+        VerifyingKey::Rsa(key) if *algorithm == SHA384_WITH_RSA => {
+            Ok(rsa_check::<sha2::Sha384>(key, message, signature))
         }
-        match self {
-            PublicKey::Rsa(key) if *algorithm == SHA256_WITH_RSA => {
-                Ok(rsa_check::<Sha256>(key, message, signature))
-            }
-            PublicKey::Rsa(key) if *algorithm == SHA384_WITH_RSA => {
-                Ok(rsa_check::<sha2::Sha384>(key, message, signature))
-            }
-            PublicKey::Rsa(key) if *algorithm == SHA512_WITH_RSA => {
-                Ok(rsa_check::<sha2::Sha512>(key, message, signature))
-            }
-            PublicKey::P256(key) if *algorithm == ECDSA_WITH_SHA256 => {
-                Ok(p256::ecdsa::Signature::from_der(signature)
-                    .is_ok_and(|s| key.verify(message, &s).is_ok()))
-            }
-            _ => Err(CertificateError::UnsupportedSignature(
-                algorithm.to_string(),
-            )),
+        VerifyingKey::Rsa(key) if *algorithm == SHA512_WITH_RSA => {
+            Ok(rsa_check::<sha2::Sha512>(key, message, signature))
         }
+        VerifyingKey::P256(key) if *algorithm == ECDSA_WITH_SHA256 => {
+            Ok(p256::ecdsa::Signature::from_der(signature)
+                .is_ok_and(|s| key.verify(message, &s).is_ok()))
+        }
+        _ => Err(CertificateError::UnsupportedSignature(
+            algorithm.to_string(),
+        )),
     }
 }
 
@@ -337,13 +297,13 @@ impl SealCertificate {
     }
 
     /// Its public key.
-    pub fn public_key(&self) -> Result<PublicKey, CertificateError> {
+    pub fn public_key(&self) -> Result<VerifyingKey, CertificateError> {
         let spki = &self.certificate.tbs_certificate.subject_public_key_info;
         let bytes = spki.subject_public_key.raw_bytes();
         if spki.algorithm.oid == RSA_ENCRYPTION {
             use rsa::pkcs1::DecodeRsaPublicKey;
             rsa::RsaPublicKey::from_pkcs1_der(bytes)
-                .map(PublicKey::Rsa)
+                .map(VerifyingKey::Rsa)
                 .map_err(|_| CertificateError::UnsupportedKey)
         } else if spki.algorithm.oid == EC_PUBLIC_KEY
             && spki
@@ -354,7 +314,7 @@ impl SealCertificate {
                 == Some(PRIME256V1)
         {
             p256::ecdsa::VerifyingKey::from_sec1_bytes(bytes)
-                .map(PublicKey::P256)
+                .map(VerifyingKey::P256)
                 .map_err(|_| CertificateError::UnsupportedKey)
         } else {
             Err(CertificateError::UnsupportedKey)
@@ -368,7 +328,8 @@ impl SealCertificate {
             .tbs_certificate
             .to_der()
             .map_err(|e| CertificateError::NotACertificate(e.to_string()))?;
-        issuer.public_key()?.verify_x509(
+        verify_x509(
+            &issuer.public_key()?,
             &self.certificate.signature_algorithm.oid,
             &tbs,
             self.certificate.signature.raw_bytes(),

@@ -62,9 +62,44 @@ pub fn report_json(
     })
 }
 
+/// A credential sent to be verified: JSON (a JSON-LD credential, a sealed EDC, or a VC-JWT as
+/// a JSON string), a VC-JWT as `application/jwt` or `application/vc+jwt`, or a baked badge as
+/// `image/png` or `image/svg+xml`.
+pub struct CredentialDocument(pub Value);
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for CredentialDocument {
+    type Rejection = ApiError;
+
+    async fn from_request(
+        request: axum::extract::Request,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let media = crate::problem::declared_media_type(request.headers()).unwrap_or_default();
+        let raw = matches!(
+            media.as_str(),
+            "application/jwt" | "application/vc+jwt" | "image/png" | "image/svg+xml"
+        );
+        if !raw {
+            let JsonBody(value) = JsonBody::<Value>::from_request(request, state).await?;
+            return Ok(CredentialDocument(value));
+        }
+        let bytes = axum::body::Bytes::from_request(request, state)
+            .await
+            .map_err(|_| {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    format!("the body is over {} bytes", crate::problem::MAX_JSON_BYTES),
+                )
+            })?;
+        microcred_app::certificate::credential_from_bytes(&format!("the {media} body"), &bytes)
+            .map(CredentialDocument)
+            .map_err(|why| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, why))
+    }
+}
+
 pub async fn verify(
     State(state): State<AppState>,
-    JsonBody(credential): JsonBody<Value>,
+    CredentialDocument(credential): CredentialDocument,
 ) -> Result<Json<Value>, ApiError> {
     let (report, statements) = state.platform.verify(&credential).await?;
     Ok(Json(report_json(&report, &statements)))
