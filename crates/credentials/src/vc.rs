@@ -33,9 +33,9 @@ impl std::fmt::Display for Problem {
 /// verification also reads VC 1.1 credentials others issued.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Strictness {
-    /// Issuing: VC 2.0 only.
+    /// Issuing: contexts as an array, `type` as given by the spec's strict forms.
     Issue,
-    /// Verifying: VC 1.1 too.
+    /// Verifying: what others issue, read leniently where the model allows.
     Verify,
 }
 
@@ -141,12 +141,9 @@ fn check_context(c: &mut Checker, object: &Map<String, Value>) -> Option<Version
     }
     let version = version(&Value::Object(object.clone()));
     match version {
-        Some(Version::V2) => {}
-        Some(Version::V1) if c.strictness == Strictness::Verify => {}
-        Some(Version::V1) => c.problem(
-            "@context[0]",
-            format!("must be `{CREDENTIALS_V2}`: microcred issues VC 2.0 credentials"),
-        ),
+        // VC 1.1 is still what many wallets, the VC API suites and Europass EDCs use: signed
+        // as given, with the Data Integrity context added (see `add_proof`).
+        Some(Version::V2 | Version::V1) => {}
         None => c.problem(
             "@context[0]",
             format!("must be `{CREDENTIALS_V2}` (or, for VC 1.1, `{CREDENTIALS_V1}`)"),

@@ -164,6 +164,10 @@ pub struct Context<'a> {
     pub now: DateTime,
 }
 
+/// What the `issuer` check says of an issuer whose signature holds but whom the trust list does
+/// not name (callers that treat trust as validation apart from verification look for it).
+pub const NOT_LISTED: &str = "is not in the trust list of";
+
 /// Keeps the verdict that says most (see [`Verdict::precedence`]).
 pub fn raise(verdict: &mut Option<Verdict>, found: Verdict) {
     if verdict.is_none_or(|v| found.precedence() < v.precedence()) {
@@ -464,7 +468,7 @@ pub fn secured_checks(
             None => {
                 checks.push(failed(
                     "issuer",
-                    format!("{issuer_name} is not in the trust list of {}", trust.name),
+                    format!("{issuer_name} {NOT_LISTED} {}", trust.name),
                 ));
                 raise(verdict, Verdict::UnknownIssuer);
             }
@@ -650,7 +654,13 @@ fn status_list_signature(list: &Value, issuer: &str, context: &Context<'_>) -> L
         }
         Err(e) => return ListSignature::Unchecked(e.to_string()),
     };
-    if issuer_id(list) != Some(issuer) {
+    // A did:key issuer is its key: a list signed with that key (published under the same
+    // holder's did:web, say) is the issuer's.
+    let issuer_key = issuer
+        .starts_with("did:key:")
+        .then(|| crate::verifying_key::VerifyingKey::from_did_key(issuer).ok())
+        .flatten();
+    if issuer_key.is_none() && issuer_id(list) != Some(issuer) {
         return ListSignature::NotByIssuer(format!(
             "it names {} as its issuer",
             issuer_id(list).unwrap_or("no one")
@@ -661,7 +671,15 @@ fn status_list_signature(list: &Value, issuer: &str, context: &Context<'_>) -> L
         match &check.result {
             Ok(()) => {
                 let by = check.verification_method.as_deref().unwrap_or_default();
-                if context.resolver.controller_of(by) == issuer {
+                let same_key = issuer_key.as_ref().is_some_and(|key| {
+                    context
+                        .resolver
+                        .resolve(by, "assertionMethod")
+                        .ok()
+                        .as_ref()
+                        == Some(key)
+                });
+                if context.resolver.controller_of(by) == issuer || same_key {
                     return ListSignature::ByIssuer;
                 }
             }

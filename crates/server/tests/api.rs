@@ -1475,3 +1475,209 @@ fn a_half_sent_request_is_dropped() {
         "{text}"
     );
 }
+
+/// The VC API as the W3C suites call it: a VC 1.1 credential issued by a did:key signer (the
+/// alliance's own key), a revocation entry on every VC 2.0 credential issued, trust reported
+/// apart from verification; and `/api/v1/verify` reading VC-JWTs and baked badges.
+#[test]
+fn the_vc_api_issues_for_did_key_and_reports_trust_apart() {
+    use base64::Engine as _;
+    use microcred_credentials::baked::bake_png;
+    use microcred_credentials::keys::SigningKey;
+    use microcred_credentials::vc_jwt::{JwtForm, sign_vc_jwt};
+
+    let Some(base) = start("sqlite") else { return };
+    let http = Client::new(&base);
+    let admin = http.sign_in("admin@enhance.example");
+    expect(
+        &http.json(
+            "PUT",
+            "/api/v1/alliance",
+            Some(&admin),
+            &json!({ "name": { "en": "ENHANCE" } }),
+        ),
+        200,
+    );
+    let did_document = expect(&http.get("/.well-known/did.json", None), 200).clone();
+    let multibase = did_document["verificationMethod"][0]["publicKeyMultibase"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let did_key = format!("did:key:{multibase}");
+    let subject = json!({ "id": "did:example:learner", "name": "Zoë" });
+    // VC 1.1's context defines no `name` for a subject: a term no context defines is refused.
+    let subject_v1 = json!({ "id": "did:example:learner" });
+
+    // VC 1.1, issued by the alliance's key as a did:key: signed as given, no status entry.
+    let v1 = json!({
+        "@context": ["https://www.w3.org/2018/credentials/v1"],
+        "type": ["VerifiableCredential"],
+        "issuer": did_key,
+        "issuanceDate": "2026-01-01T00:00:00Z",
+        "credentialSubject": subject_v1,
+    });
+    let issued = http.json(
+        "POST",
+        "/credentials/issue",
+        Some(&admin),
+        &json!({ "credential": v1 }),
+    );
+    let signed = expect(&issued, 201)["verifiableCredential"].clone();
+    assert_eq!(
+        signed["proof"]["verificationMethod"],
+        format!("{did_key}#{multibase}")
+    );
+    assert!(signed.get("credentialStatus").is_none());
+    let verified = http.json(
+        "POST",
+        "/credentials/verify",
+        None,
+        &json!({ "verifiableCredential": signed }),
+    );
+    assert_eq!(
+        expect(&verified, 200)["verified"],
+        true,
+        "{}",
+        verified.body
+    );
+
+    // VC 2.0 with a suspension entry asked for: both entries, in the alliance's lists.
+    let v2 = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential"],
+        "issuer": did_key,
+        "credentialSubject": subject,
+    });
+    let issued = http.json(
+        "POST",
+        "/credentials/issue",
+        Some(&admin),
+        &json!({ "credential": v2, "options": {
+            "credentialStatus": { "type": "BitstringStatusListEntry", "statusPurpose": "suspension" } } }),
+    );
+    let signed = expect(&issued, 201)["verifiableCredential"].clone();
+    let entries = signed["credentialStatus"].as_array().unwrap();
+    assert_eq!(entries.len(), 2, "{signed}");
+    assert_eq!(entries[0]["statusPurpose"], "revocation");
+    assert_eq!(entries[1]["statusPurpose"], "suspension");
+    // The lists are signed by the alliance's key, which is the did:key issuer: the status holds.
+    let vc_api = http.json(
+        "POST",
+        "/credentials/verify",
+        None,
+        &json!({ "verifiableCredential": signed }),
+    );
+    let body = expect(&vc_api, 200);
+    assert_eq!(body["verified"], true, "{body}");
+    assert!(
+        body["checks"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("status")),
+        "{body}"
+    );
+    // The trust list names the alliance's did:web, not its key as a did:key: the strict
+    // verification says so.
+    let ours = http.json("POST", "/api/v1/verify", None, &signed);
+    assert_eq!(
+        expect(&ours, 200)["verdict"],
+        "unknown-issuer",
+        "{}",
+        ours.body
+    );
+
+    // A credential from outside the alliance: verified by the VC API, with trust apart; the
+    // platform's own verification stays strict.
+    let stranger = SigningKey::from_bytes(&[42; 32]);
+    let stranger_did = stranger.public_key().did_key();
+    let foreign = microcred_credentials::data_integrity::add_proof(
+        &json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiableCredential"],
+            "issuer": stranger_did,
+            "credentialSubject": subject,
+        }),
+        &stranger,
+        &microcred_credentials::data_integrity::ProofOptions::assertion(
+            microcred_credentials::data_integrity::Cryptosuite::EddsaRdfc2022,
+            stranger.public_key().did_key_verification_method(),
+            "2026-01-01T00:00:00Z",
+        ),
+    )
+    .unwrap();
+    let vc_api = http.json(
+        "POST",
+        "/credentials/verify",
+        None,
+        &json!({ "verifiableCredential": foreign }),
+    );
+    let body = expect(&vc_api, 200);
+    assert_eq!(body["verified"], true, "{body}");
+    assert_eq!(body["trust"]["trusted"], false, "{body}");
+    assert_eq!(body["errors"], json!([]));
+    let strict = http.json("POST", "/api/v1/verify", None, &foreign);
+    assert_eq!(expect(&strict, 200)["verdict"], "unknown-issuer");
+    let mut tampered = foreign.clone();
+    tampered["credentialSubject"]["name"] = "Someone".into();
+    let vc_api = http.json(
+        "POST",
+        "/credentials/verify",
+        None,
+        &json!({ "verifiableCredential": tampered }),
+    );
+    assert_eq!(expect(&vc_api, 400)["verdict"], "tampered");
+
+    // A VC-JWT, as text and baked into a PNG, read by /api/v1/verify.
+    let jwt = sign_vc_jwt(
+        &json!({
+            "@context": ["https://www.w3.org/2018/credentials/v1"],
+            "type": ["VerifiableCredential"],
+            "issuer": stranger_did,
+            "issuanceDate": "2026-01-01T00:00:00Z",
+            "credentialSubject": subject_v1,
+        }),
+        &stranger,
+        &stranger_did,
+        JwtForm::Vc11,
+    );
+    let as_text = http.send(
+        "POST",
+        "/api/v1/verify",
+        None,
+        Some(("application/jwt", jwt.clone().into_bytes())),
+    );
+    let body = expect(&as_text, 200);
+    assert_eq!(body["verdict"], "unknown-issuer", "{body}");
+    assert!(
+        body["checks"][1]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("EdDSA JWS signature")
+    );
+    let png = bake_png(&demo_logo(), &Value::String(jwt.clone())).unwrap();
+    let baked = http.send("POST", "/api/v1/verify", None, Some(("image/png", png)));
+    assert_eq!(expect(&baked, 200)["verdict"], "unknown-issuer");
+    let mut forged: Vec<&str> = jwt.split('.').collect();
+    let other = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(json!({"iss": stranger_did, "vc": {"@context": ["https://www.w3.org/2018/credentials/v1"], "type": ["VerifiableCredential"], "issuanceDate": "2026-01-01T00:00:00Z", "credentialSubject": {"id": "did:example:other"}}}).to_string());
+    forged[1] = &other;
+    let forged = http.send(
+        "POST",
+        "/api/v1/verify",
+        None,
+        Some(("application/vc+jwt", forged.join(".").into_bytes())),
+    );
+    assert_eq!(expect(&forged, 200)["verdict"], "tampered");
+    let junk = http.send(
+        "POST",
+        "/api/v1/verify",
+        None,
+        Some(("image/png", b"\x89PNG\r\n\x1a\nnot really".to_vec())),
+    );
+    assert!(
+        expect(&junk, 422)["title"]
+            .as_str()
+            .unwrap()
+            .contains("PNG")
+    );
+}

@@ -10,8 +10,9 @@ use microcred_credentials::data_integrity::{Cryptosuite, ProofOptions, add_proof
 use microcred_credentials::datetime::DateTime;
 use microcred_credentials::did::DidResolver;
 use microcred_credentials::open_badges::Statement;
+use microcred_credentials::status_list::StatusPurpose;
 use microcred_credentials::trust::TrustList;
-use microcred_credentials::vc::{Strictness, validate_credential};
+use microcred_credentials::vc::{Strictness, Version, validate_credential, version};
 use microcred_credentials::verify::{
     Context, MAX_PRESENTED_CREDENTIALS, Report, verify_presentation,
 };
@@ -42,6 +43,14 @@ impl VerifierCache {
             *known = None;
         }
     }
+}
+
+/// The status entries a VC API caller asks for besides revocation, which every VC 2.0
+/// credential issued gets.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StatusRequest {
+    /// Also a suspension entry.
+    pub suspension: bool,
 }
 
 impl Platform {
@@ -173,6 +182,7 @@ impl Platform {
         actor: &Account,
         credential: Value,
         cryptosuite: Option<&str>,
+        status: StatusRequest,
     ) -> Result<Value> {
         let issuer = match credential.get("issuer") {
             Some(Value::String(id)) => id.clone(),
@@ -206,12 +216,56 @@ impl Platform {
                     "unknown cryptosuite",
                     vec![Problem::new(
                         "options.cryptosuite",
-                        format!("`{name}`: eddsa-rdfc-2022 or eddsa-jcs-2022"),
+                        format!(
+                            "`{name}`: eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019 or ecdsa-jcs-2019"
+                        ),
                     )],
                 )
             })?,
         };
-        let owner = if issuer == self.config.alliance_did() {
+        // A did:key issuer is a member's own signing key named as a did:key (the W3C suites
+        // resolve only did:key issuers); a did:web issuer is the member (or the alliance).
+        let did_key_owner = match issuer.strip_prefix("did:key:") {
+            Some(multibase) => {
+                let candidates: Vec<String> = std::iter::once(ALLIANCE.to_owned())
+                    .chain(
+                        self.universities()
+                            .await?
+                            .into_iter()
+                            .map(|u| u.university.id.to_string()),
+                    )
+                    .collect();
+                let mut c = self.store.connection().await?;
+                let mut owner = None;
+                for candidate in candidates {
+                    if microcred_store::keys::active(&mut c, &candidate)
+                        .await?
+                        .is_some_and(|k| k.public_key_multibase == multibase)
+                    {
+                        owner = Some(candidate);
+                        break;
+                    }
+                }
+                Some(owner.ok_or_else(|| {
+                    PlatformError::invalid(
+                        "unknown issuer",
+                        vec![Problem::new(
+                            "credential.issuer",
+                            format!("`{issuer}` is not the did:key of a member's signing key"),
+                        )],
+                    )
+                })?)
+            }
+            None => None,
+        };
+        let owner = if let Some(owner) = did_key_owner {
+            if owner == ALLIANCE {
+                authz::may(actor, Action::AdministerAlliance)?;
+            } else {
+                authz::may(actor, Action::SignAs { issuer: &owner })?;
+            }
+            owner
+        } else if issuer == self.config.alliance_did() {
             authz::may(actor, Action::AdministerAlliance)?;
             ALLIANCE.to_owned()
         } else {
@@ -237,11 +291,54 @@ impl Platform {
             let mut c = self.store.connection().await?;
             self.signing_key(&mut c, &owner).await?
         };
-        let options = ProofOptions::assertion(
-            suite,
-            key.verification_method.clone(),
-            DateTime::now().to_string(),
-        );
+        let method = match issuer.strip_prefix("did:key:") {
+            Some(multibase) => format!("{issuer}#{multibase}"),
+            None => key.verification_method.clone(),
+        };
+        if key.key.algorithm() != suite.algorithm() {
+            return Err(PlatformError::invalid(
+                "the cryptosuite does not fit the issuer's key",
+                vec![Problem::new(
+                    "options.cryptosuite",
+                    format!(
+                        "`{}` signs with {}, but the issuer's key is {}",
+                        suite.name(),
+                        suite.algorithm(),
+                        key.key.algorithm()
+                    ),
+                )],
+            ));
+        }
+        let options = ProofOptions::assertion(suite, method, DateTime::now().to_string());
+        // Every VC 2.0 credential issued here can be revoked (and suspended, when the VC API's
+        // `options.credentialStatus` asks for a suspension entry): its entries are allocated in
+        // the issuer's status lists. VC 1.1 defines no status list terms: none is added.
+        let mut credential = credential;
+        if credential.get("credentialStatus").is_none() && version(&credential) == Some(Version::V2)
+        {
+            let entry_owner = credential
+                .get("id")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .unwrap_or_else(|| format!("vc-api:{}", microcred_store::new_id()));
+            let mut tx = self.store.begin().await?;
+            let ids = [entry_owner];
+            let mut entries = self
+                .allocate(&mut tx, &owner, StatusPurpose::Revocation, &ids)
+                .await?;
+            if status.suspension {
+                entries.extend(
+                    self.allocate(&mut tx, &owner, StatusPurpose::Suspension, &ids)
+                        .await?,
+                );
+            }
+            microcred_store::commit(tx).await?;
+            credential["credentialStatus"] = if entries.len() == 1 {
+                entries.swap_remove(0)
+            } else {
+                Value::Array(entries)
+            };
+        }
         let unsigned = credential.clone();
         let mut signed = self
             .heavy("signing", move || {

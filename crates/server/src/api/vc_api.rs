@@ -5,7 +5,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use microcred_credentials::verify::{Report, Status};
+use microcred_credentials::verify::{NOT_LISTED, Report, Status, Verdict};
+
+use microcred_app::platform::verification::StatusRequest;
 
 use crate::AppState;
 use crate::auth::Actor;
@@ -45,9 +47,21 @@ pub async fn issue(
         ));
     }
     let cryptosuite = options.get("cryptosuite").and_then(Value::as_str);
+    // `options.credentialStatus` (VC API): a revocation entry is always added; a suspension
+    // entry when asked for.
+    let status = StatusRequest {
+        suspension: options
+            .get("credentialStatus")
+            .and_then(|s| s.get("statusPurpose"))
+            .is_some_and(|p| match p {
+                Value::String(p) => p == "suspension",
+                Value::Array(list) => list.iter().any(|p| p == "suspension"),
+                _ => false,
+            }),
+    };
     let signed = state
         .platform
-        .issue_any(&actor, credential, cryptosuite)
+        .issue_any(&actor, credential, cryptosuite, status)
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -56,7 +70,21 @@ pub async fn issue(
 }
 
 /// The VC API's verification response: which checks ran, and the errors of the failed ones.
+/// Whether the issuer is one the alliance trusts is *validation*, not verification (VC Data
+/// Model 2.0 §7.1): it is reported apart, as `trust`, and does not make `verified` false; the
+/// platform's own pages and `/api/v1/verify` stay strict.
 fn outcome(report: &Report) -> (StatusCode, Json<Value>) {
+    let untrusted_only = report.verdict == Verdict::UnknownIssuer
+        && report.checks.iter().all(|c| {
+            c.status != Status::Failed || (c.name == "issuer" && c.detail.contains(NOT_LISTED))
+        });
+    let verified = report.verified || untrusted_only;
+    let trust = report.check("issuer").map(|c| {
+        json!({
+            "trusted": c.status == Status::Ok,
+            "message": c.detail,
+        })
+    });
     let checks: Vec<&str> = report
         .checks
         .iter()
@@ -66,7 +94,7 @@ fn outcome(report: &Report) -> (StatusCode, Json<Value>) {
     let errors: Vec<Value> = report
         .checks
         .iter()
-        .filter(|c| c.status == Status::Failed)
+        .filter(|c| c.status == Status::Failed && !(untrusted_only && c.name == "issuer"))
         .map(|c| json!({ "name": c.name, "message": c.detail }))
         .collect();
     let warnings: Vec<Value> = report
@@ -75,7 +103,7 @@ fn outcome(report: &Report) -> (StatusCode, Json<Value>) {
         .filter(|c| c.status == Status::Skipped)
         .map(|c| json!({ "name": c.name, "message": c.detail }))
         .collect();
-    let status = if report.verified {
+    let status = if verified {
         StatusCode::OK
     } else {
         StatusCode::BAD_REQUEST
@@ -83,11 +111,12 @@ fn outcome(report: &Report) -> (StatusCode, Json<Value>) {
     (
         status,
         Json(json!({
-            "verified": report.verified,
+            "verified": verified,
             "verdict": report.verdict,
             "checks": checks,
             "warnings": warnings,
             "errors": errors,
+            "trust": trust,
         })),
     )
 }
@@ -129,7 +158,10 @@ pub async fn verify_presentation(
         .verify_presentation(presentation, text("challenge"), text("domain"))
         .await?;
     let (status, Json(mut response)) = outcome(&report);
-    let verified = report.verified && credentials.iter().all(|c| c.verified);
+    let verified = response["verified"] == true
+        && credentials
+            .iter()
+            .all(|c| outcome(c).1.0["verified"] == true);
     response["verified"] = verified.into();
     response["credentialResults"] = credentials
         .iter()

@@ -19,7 +19,7 @@ impl Platform {
     /// a new list when the current ones are full; returns the credentials' status entries.
     /// The owner's lists are locked until `tx` ends: issuing for two specifications at once
     /// must not pick the same entries.
-    pub(super) async fn allocate(
+    pub(in crate::platform) async fn allocate(
         &self,
         tx: &mut Tx,
         owner: &str,
