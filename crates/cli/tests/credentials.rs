@@ -463,3 +463,73 @@ fn status_lists_are_fetched_only_from_where_the_trust_list_allows() {
     assert_eq!(json["credentials"][0]["verdict"], "revoked", "{json}");
     assert!(rx.recv().unwrap().starts_with("GET /status/1 "));
 }
+
+/// A VC-JWT as a text file and baked into PNG and SVG badges verifies from the command line;
+/// a key over https that is not given is `key-unavailable` (exit 1), never tampered.
+#[test]
+fn vc_jwts_and_baked_badges_verify_and_missing_keys_are_not_tampering() {
+    use microcred_credentials::baked::{bake_png, bake_svg};
+    use microcred_credentials::keys::SigningKey;
+    use microcred_credentials::vc_jwt::{JwtForm, sign_vc_jwt};
+
+    let dir = scratch("vc-jwt");
+    let key = SigningKey::from_bytes(&[5; 32]);
+    let did = key.public_key().did_key();
+    let credential = |issuer: &str| {
+        json!({
+            "@context": ["https://www.w3.org/2018/credentials/v1"],
+            "type": ["VerifiableCredential"],
+            "issuer": issuer,
+            "issuanceDate": "2026-01-01T00:00:00Z",
+            "credentialSubject": { "id": "did:example:learner" },
+        })
+    };
+    let token = sign_vc_jwt(&credential(&did), &key, &did, JwtForm::Vc11);
+    std::fs::write(dir.join("badge.jwt"), &token).unwrap();
+    let png = bake_png(
+        &std::fs::read(repository().join("crates/app/src/platform/demo-logos/wut.png")).unwrap(),
+        &Value::String(token.clone()),
+    )
+    .unwrap();
+    std::fs::write(dir.join("badge.png"), png).unwrap();
+    let svg = bake_svg(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><rect width="4" height="4"/></svg>"#,
+        &Value::String(token),
+    )
+    .unwrap();
+    std::fs::write(dir.join("badge.svg"), svg).unwrap();
+    let (code, report) = verify_json(&dir, &["badge.jwt", "badge.png", "badge.svg"]);
+    assert_eq!(code, Some(0), "{report:#}");
+    for one in report["credentials"].as_array().unwrap() {
+        assert_eq!(one["verdict"], "valid", "{one:#}");
+    }
+
+    let https = "https://issuer.example/controller";
+    let token = sign_vc_jwt(
+        &credential(https),
+        &key,
+        &format!("{https}#key-1"),
+        JwtForm::Vc11,
+    );
+    std::fs::write(dir.join("remote.jwt"), token).unwrap();
+    let (code, report) = verify_json(&dir, &["remote.jwt"]);
+    assert_eq!(code, Some(1), "{report:#}");
+    assert_eq!(report["credentials"][0]["verdict"], "key-unavailable");
+    // Given as a file, the controller document makes it verify.
+    std::fs::write(
+        dir.join("controller.json"),
+        json!({
+            "id": https,
+            "verificationMethod": [{ "id": format!("{https}#key-1"), "type": "Multikey",
+                "controller": https, "publicKeyMultibase": key.public_key().to_multibase() }],
+            "assertionMethod": [format!("{https}#key-1")],
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let (code, report) = verify_json(
+        &dir,
+        &["remote.jwt", "--controller-document", "controller.json"],
+    );
+    assert_eq!(code, Some(0), "{report:#}");
+}
