@@ -157,16 +157,22 @@ fn png_credential(bytes: &[u8]) -> Result<String, BakeError> {
     Err(BakeError::NotBaked("iTXt chunk `openbadgecredential`"))
 }
 
-fn svg_credential(bytes: &[u8]) -> Result<String, BakeError> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| BakeError::BadSvg("it is not UTF-8".into()))?
-        .trim_start_matches('\u{feff}');
+/// An SVG parsed within its bounds (no DTD, so no entity expansion; at most
+/// [`MAX_SVG_NODES`] nodes).
+fn parse_svg(text: &str) -> Result<roxmltree::Document<'_>, BakeError> {
     let options = roxmltree::ParsingOptions {
         allow_dtd: false,
         nodes_limit: MAX_SVG_NODES,
     };
-    let document = roxmltree::Document::parse_with_options(text, options)
-        .map_err(|e| BakeError::BadSvg(e.to_string()))?;
+    roxmltree::Document::parse_with_options(text, options)
+        .map_err(|e| BakeError::BadSvg(e.to_string()))
+}
+
+fn svg_credential(bytes: &[u8]) -> Result<String, BakeError> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| BakeError::BadSvg("it is not UTF-8".into()))?
+        .trim_start_matches('\u{feff}');
+    let document = parse_svg(text)?;
     let element = document
         .root_element()
         .descendants()
@@ -245,12 +251,7 @@ pub fn bake_svg(svg: &str, credential: &Value) -> Result<String, BakeError> {
     if svg.len() > MAX_IMAGE_BYTES {
         return Err(BakeError::TooLarge);
     }
-    let options = roxmltree::ParsingOptions {
-        allow_dtd: false,
-        nodes_limit: MAX_SVG_NODES,
-    };
-    let document = roxmltree::Document::parse_with_options(svg, options)
-        .map_err(|e| BakeError::BadSvg(e.to_string()))?;
+    let document = parse_svg(svg)?;
     let root = document.root_element();
     if root.tag_name().name() != "svg" {
         return Err(BakeError::NotAnImage);

@@ -129,46 +129,40 @@ impl DidResolver {
             Method::Web => (!self.documents.contains_key(base))
                 .then(|| did_web_url(base).ok())
                 .flatten(),
-            Method::Https => {
-                if let Some(document) = self.documents.get(base) {
-                    // A verification method document: its controller's document is needed too.
+            Method::Https => match self.standalone_method(method) {
+                // A verification method document: its controller's document is needed too.
+                Some(document) => {
                     let controller = document.get("controller").and_then(Value::as_str)?;
-                    let is_method = document.get("verificationMethod").is_none()
-                        && (document.get("publicKeyMultibase").is_some()
-                            || document.get("publicKeyJwk").is_some());
-                    (is_method
-                        && controller != base
+                    let controller = controller.split('#').next().unwrap_or(controller);
+                    (controller != method
                         && controller.starts_with("https://")
                         && !self.documents.contains_key(controller))
-                    .then(|| {
-                        controller
-                            .split('#')
-                            .next()
-                            .unwrap_or(controller)
-                            .to_owned()
-                    })
-                } else {
-                    Some(base.to_owned())
+                    .then(|| controller.to_owned())
                 }
-            }
+                None => (!self.documents.contains_key(base)).then(|| base.to_owned()),
+            },
         }
+    }
+
+    /// The document of an https verification method published on its own (at a URL without a
+    /// fragment: a key naming its `controller`, not a controller document), if at hand.
+    fn standalone_method(&self, method: &str) -> Option<&Value> {
+        if method.contains('#') || method_of(method) != Some(Method::Https) {
+            return None;
+        }
+        self.documents.get(method).filter(|d| {
+            d.get("verificationMethod").is_none()
+                && (d.get("publicKeyMultibase").is_some() || d.get("publicKeyJwk").is_some())
+        })
     }
 
     /// Who controls a verification method: the DID or URL before its fragment, or the
     /// `controller` an https verification method document published on its own names.
     pub fn controller_of<'a>(&'a self, method: &'a str) -> &'a str {
-        let base = method.split_once('#').map_or(method, |(base, _)| base);
-        if !method.contains('#')
-            && let Some(controller) = self
-                .documents
-                .get(base)
-                .filter(|d| d.get("verificationMethod").is_none())
-                .and_then(|d| d.get("controller"))
-                .and_then(Value::as_str)
-        {
-            return controller;
-        }
-        base
+        self.standalone_method(method)
+            .and_then(|d| d.get("controller"))
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| method.split_once('#').map_or(method, |(base, _)| base))
     }
 
     /// The key a verification method names, if its controller document authorises it for
@@ -190,9 +184,7 @@ impl DidResolver {
             .ok_or_else(|| DidError::UnknownDid(base.to_owned()))?;
         // An https verification method published on its own names its controller, whose
         // document must list it for the purpose (Controlled Identifiers §3.3).
-        let standalone = !method.contains('#')
-            && document.get("verificationMethod").is_none()
-            && document.get(purpose).is_none();
+        let standalone = self.standalone_method(method).is_some();
         let (controller_id, controller) = if standalone {
             let id = document
                 .get("controller")

@@ -5,7 +5,7 @@ use std::fmt;
 use ed25519_dalek::{Signature, Signer};
 
 /// Multicodec headers: `ed25519-pub` (0xed) and `ed25519-priv` (0x1300), as unsigned varints.
-const ED25519_PUBLIC: [u8; 2] = [0xed, 0x01];
+pub(crate) const ED25519_PUBLIC: [u8; 2] = [0xed, 0x01];
 const ED25519_PRIVATE: [u8; 2] = [0x80, 0x26];
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -44,6 +44,20 @@ fn encode(header: [u8; 2], key: &[u8; 32]) -> String {
     let mut bytes = header.to_vec();
     bytes.extend_from_slice(key);
     format!("z{}", bs58::encode(bytes).into_string())
+}
+
+/// The Multikey of a did:key verification method (`did:key:z…#z…`) or bare did:key, whatever
+/// its algorithm.
+pub(crate) fn did_key_multibase(verification_method: &str) -> Result<&str, KeyError> {
+    let not = || KeyError::NotDidKey(verification_method.to_owned());
+    let rest = verification_method
+        .strip_prefix("did:key:")
+        .ok_or_else(not)?;
+    let (multibase, fragment) = rest.split_once('#').unwrap_or((rest, rest));
+    if multibase != fragment {
+        return Err(not());
+    }
+    Ok(multibase)
 }
 
 /// A private Ed25519 key. Its `Debug` never shows the secret.
@@ -107,10 +121,7 @@ pub struct PublicKey(ed25519_dalek::VerifyingKey);
 impl PublicKey {
     /// From a `publicKeyMultibase` (`z6Mk…`).
     pub fn from_multibase(multibase: &str) -> Result<PublicKey, KeyError> {
-        let bytes = decode(multibase, ED25519_PUBLIC, "public")?;
-        ed25519_dalek::VerifyingKey::from_bytes(&bytes)
-            .map(PublicKey)
-            .map_err(|_| KeyError::BadKey)
+        PublicKey::from_bytes(&decode(multibase, ED25519_PUBLIC, "public")?)
     }
 
     /// The `publicKeyMultibase` form (`z6Mk…`).
@@ -131,15 +142,14 @@ impl PublicKey {
 
     /// Resolves a did:key verification method (or bare did:key) to its key, offline.
     pub fn from_did_key(verification_method: &str) -> Result<PublicKey, KeyError> {
-        let not = || KeyError::NotDidKey(verification_method.to_owned());
-        let rest = verification_method
-            .strip_prefix("did:key:")
-            .ok_or_else(not)?;
-        let (multibase, fragment) = rest.split_once('#').unwrap_or((rest, rest));
-        if multibase != fragment {
-            return Err(not());
-        }
-        PublicKey::from_multibase(multibase)
+        PublicKey::from_multibase(did_key_multibase(verification_method)?)
+    }
+
+    /// From the key's 32 bytes (as a JSON Web Key's `x` gives them).
+    pub fn from_bytes(bytes: &[u8; 32]) -> Result<PublicKey, KeyError> {
+        ed25519_dalek::VerifyingKey::from_bytes(bytes)
+            .map(PublicKey)
+            .map_err(|_| KeyError::BadKey)
     }
 
     /// Verifies an Ed25519 signature (strictly: no malleable or small-order forms).

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use crate::datetime::DateTime;
 use crate::signer::{KeyAlgorithm, Signer};
 use crate::verify::{
-    Check, Context, Report, Status, Verdict, proof_verdict, raise, secured_checks,
+    Context, Report, Verdict, failed, issuer_id, ok, proof_verdict, raise, secured_checks,
 };
 
 /// Largest JOSE header read, in bytes.
@@ -141,54 +141,36 @@ fn numeric_date(value: &Value) -> Option<DateTime> {
         .then(|| DateTime::from_unix(seconds as i64))
 }
 
-fn check(name: &'static str, status: Status, detail: impl Into<String>) -> Check {
-    Check {
-        name,
-        status,
-        detail: detail.into(),
-    }
-}
-
 /// Verifies a VC-JWT: its signature with the key `kid` names, then what every format checks
 /// (issuer, validity, status, schema). *Tampered* only when the signature was computed and
 /// does not match.
 pub fn verify_vc_jwt(token: &str, context: &Context<'_>) -> Report {
     let mut checks = Vec::new();
     let mut verdict = None;
-    let finish = |checks: Vec<Check>, verdict: Option<Verdict>| {
-        let verdict = verdict.unwrap_or(Verdict::Valid);
-        Report {
-            verified: verdict == Verdict::Valid,
-            verdict,
-            checks,
-        }
-    };
     let jws = match read_compact(token) {
         Ok(jws) => jws,
         Err(e) => {
-            checks.push(check("format", Status::Failed, e.to_string()));
-            return finish(checks, Some(Verdict::Malformed));
+            checks.push(failed("format", e.to_string()));
+            return Report::new(checks, Some(Verdict::Malformed));
         }
     };
     let Some((credential, form)) = credential_of(&jws.payload) else {
-        checks.push(check(
+        checks.push(failed(
             "format",
-            Status::Failed,
             "a JWT without a credential: its payload has neither a `vc` claim nor an `@context`",
         ));
-        return finish(checks, Some(Verdict::Malformed));
+        return Report::new(checks, Some(Verdict::Malformed));
     };
     let form_name = match form {
         JwtForm::Vc11 => "a VC-JWT (VC 1.1 JWT encoding)",
         JwtForm::Vc20 => "a VC-JWT (VC 2.0, secured with JOSE)",
     };
     match crate::vc::validate_credential(&credential, crate::vc::Strictness::Verify) {
-        Ok(()) => checks.push(check("format", Status::Ok, form_name)),
+        Ok(()) => checks.push(ok("format", form_name)),
         Err(problems) => {
             let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
-            checks.push(check(
+            checks.push(failed(
                 "format",
-                Status::Failed,
                 format!("{form_name}: {}", list.join("; ")),
             ));
             raise(&mut verdict, Verdict::Malformed);
@@ -198,15 +180,14 @@ pub fn verify_vc_jwt(token: &str, context: &Context<'_>) -> Report {
     let mut signers = Vec::new();
     match signature(&jws, &credential, context) {
         Ok((method, alg)) => {
-            checks.push(check(
+            checks.push(ok(
                 "proof",
-                Status::Ok,
                 format!("{alg} JWS signature by {method} verified"),
             ));
             signers.push(context.resolver.controller_of(&method).to_owned());
         }
         Err((found, detail)) => {
-            checks.push(check("proof", Status::Failed, detail));
+            checks.push(failed("proof", detail));
             raise(&mut verdict, found);
         }
     }
@@ -217,16 +198,11 @@ pub fn verify_vc_jwt(token: &str, context: &Context<'_>) -> Report {
                 continue;
             };
             if expired && context.now > at {
-                checks.push(check(
-                    "validity",
-                    Status::Failed,
-                    format!("the JWT expired on {at}"),
-                ));
+                checks.push(failed("validity", format!("the JWT expired on {at}")));
                 raise(&mut verdict, Verdict::Expired);
             } else if !expired && context.now < at {
-                checks.push(check(
+                checks.push(failed(
                     "validity",
-                    Status::Failed,
                     format!("the JWT is not valid before {at}"),
                 ));
                 raise(&mut verdict, Verdict::NotYetValid);
@@ -234,7 +210,7 @@ pub fn verify_vc_jwt(token: &str, context: &Context<'_>) -> Report {
         }
     }
     checks.extend(secured_checks(&credential, &signers, context, &mut verdict));
-    finish(checks, verdict)
+    Report::new(checks, verdict)
 }
 
 /// Checks the JWS signature; on success, the verification method and algorithm.
@@ -260,15 +236,11 @@ fn signature(
             format!("the JWS names critical header parameters microcred does not read: {critical}"),
         ));
     }
-    let issuer =
-        jws.payload
-            .get("iss")
-            .and_then(Value::as_str)
-            .or_else(|| match credential.get("issuer") {
-                Some(Value::String(id)) => Some(id.as_str()),
-                Some(issuer) => issuer.get("id").and_then(Value::as_str),
-                None => None,
-            });
+    let issuer = jws
+        .payload
+        .get("iss")
+        .and_then(Value::as_str)
+        .or_else(|| issuer_id(credential));
     let kid = jws.header.get("kid").and_then(Value::as_str);
     let method = match (kid, issuer) {
         (Some(kid), Some(issuer)) if kid.starts_with('#') => format!("{issuer}{kid}"),
@@ -321,12 +293,7 @@ pub fn sign_vc_jwt(credential: &Value, signer: &dyn Signer, kid: &str, form: Jwt
         JwtForm::Vc20 => ("vc+jwt", credential.clone()),
         JwtForm::Vc11 => {
             let mut claims = Map::new();
-            let issuer = match credential.get("issuer") {
-                Some(Value::String(id)) => Some(id.clone()),
-                Some(issuer) => issuer.get("id").and_then(Value::as_str).map(str::to_owned),
-                None => None,
-            };
-            if let Some(iss) = issuer {
+            if let Some(iss) = issuer_id(credential) {
                 claims.insert("iss".into(), iss.into());
             }
             let unix = |key: &str| {

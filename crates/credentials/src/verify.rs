@@ -145,6 +145,16 @@ pub struct Report {
 }
 
 impl Report {
+    /// The report of `checks`, whose verdict is the one raised (valid when none was).
+    pub fn new(checks: Vec<Check>, verdict: Option<Verdict>) -> Report {
+        let verdict = verdict.unwrap_or(Verdict::Valid);
+        Report {
+            verified: verdict == Verdict::Valid,
+            verdict,
+            checks,
+        }
+    }
+
     /// The check with this name, if made.
     pub fn check(&self, name: &str) -> Option<&Check> {
         self.checks.iter().find(|c| c.name == name)
@@ -175,7 +185,7 @@ pub fn raise(verdict: &mut Option<Verdict>, found: Verdict) {
     }
 }
 
-fn ok(name: &'static str, detail: impl Into<String>) -> Check {
+pub(crate) fn ok(name: &'static str, detail: impl Into<String>) -> Check {
     Check {
         name,
         status: Status::Ok,
@@ -183,7 +193,7 @@ fn ok(name: &'static str, detail: impl Into<String>) -> Check {
     }
 }
 
-fn failed(name: &'static str, detail: impl Into<String>) -> Check {
+pub(crate) fn failed(name: &'static str, detail: impl Into<String>) -> Check {
     Check {
         name,
         status: Status::Failed,
@@ -191,7 +201,7 @@ fn failed(name: &'static str, detail: impl Into<String>) -> Check {
     }
 }
 
-fn skipped(name: &'static str, detail: impl Into<String>) -> Check {
+pub(crate) fn skipped(name: &'static str, detail: impl Into<String>) -> Check {
     Check {
         name,
         status: Status::Skipped,
@@ -199,7 +209,8 @@ fn skipped(name: &'static str, detail: impl Into<String>) -> Check {
     }
 }
 
-fn issuer_id(credential: &Value) -> Option<&str> {
+/// The id of a credential's issuer (`issuer` as a string, or its `id`).
+pub fn issuer_id(credential: &Value) -> Option<&str> {
     match credential.get("issuer")? {
         Value::String(id) => Some(id),
         Value::Object(issuer) => issuer.get("id")?.as_str(),
@@ -292,14 +303,14 @@ impl DocumentKind {
 /// Verifies any document microcred is given: dispatches on its [`DocumentKind`]. Formats it
 /// does not check get [`Verdict::Unsupported`], never a verdict about their authenticity.
 pub fn verify_document(document: &Value, context: &Context<'_>) -> Report {
-    let unsupported = |what: &str| Report {
-        verified: false,
-        verdict: Verdict::Unsupported,
-        checks: vec![Check {
-            name: "format",
-            status: Status::Skipped,
-            detail: format!("{what}: microcred does not verify this format yet"),
-        }],
+    let unsupported = |what: &str| {
+        Report::new(
+            vec![skipped(
+                "format",
+                format!("{what}: microcred does not verify this format yet"),
+            )],
+            Some(Verdict::Unsupported),
+        )
     };
     match DocumentKind::of(document) {
         DocumentKind::JsonLdCredential => match enveloped_jwt(document) {
@@ -346,14 +357,13 @@ pub fn verify_credential(credential: &Value, context: &Context<'_>) -> Report {
         .map(Vec::len)
         .filter(|&n| n > MAX_PROOFS)
     {
-        return Report {
-            verified: false,
-            verdict: Verdict::Malformed,
-            checks: vec![failed(
+        return Report::new(
+            vec![failed(
                 "proof",
                 ProofError::TooManyProofs(count).to_string(),
             )],
-        };
+            Some(Verdict::Malformed),
+        );
     }
     let mut checks = Vec::new();
     let mut verdict = None;
@@ -419,12 +429,7 @@ pub fn verify_credential(credential: &Value, context: &Context<'_>) -> Report {
     }
 
     checks.extend(secured_checks(credential, &signers, context, &mut verdict));
-    let verdict = verdict.unwrap_or(Verdict::Valid);
-    Report {
-        verified: verdict == Verdict::Valid,
-        verdict,
-        checks,
-    }
+    Report::new(checks, verdict)
 }
 
 /// The checks every format makes once it knows who signed (`signers`: the controllers whose
@@ -781,13 +786,5 @@ pub fn verify_presentation(
     if let Some(bad) = credentials.iter().find(|r| !r.verified) {
         raise(&mut verdict, bad.verdict);
     }
-    let verdict = verdict.unwrap_or(Verdict::Valid);
-    (
-        Report {
-            verified: verdict == Verdict::Valid,
-            verdict,
-            checks,
-        },
-        credentials,
-    )
+    (Report::new(checks, verdict), credentials)
 }

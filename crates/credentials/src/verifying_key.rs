@@ -8,13 +8,11 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::Value;
 
-use crate::keys::{KeyError, PublicKey};
+use crate::keys::{ED25519_PUBLIC, KeyError, PublicKey, did_key_multibase};
 use crate::signer::KeyAlgorithm;
 
 /// Multicodec `p256-pub` (0x1200) as an unsigned varint: compressed SEC1 P-256 public keys.
 const P256_PUBLIC: [u8; 2] = [0x80, 0x24];
-/// Multicodec `ed25519-pub` (0xed).
-const ED25519_PUBLIC: [u8; 2] = [0xed, 0x01];
 
 /// Smallest RSA modulus accepted, in bits (NIST SP 800-131A: 2048).
 const MIN_RSA_BITS: usize = 2048;
@@ -115,13 +113,7 @@ impl VerifyingKey {
 
     /// Resolves a `did:key` (or a did:key verification method) to its key, offline.
     pub fn from_did_key(did_key: &str) -> Result<VerifyingKey, PublicKeyError> {
-        let not = || PublicKeyError::Multikey(KeyError::NotDidKey(did_key.to_owned()));
-        let rest = did_key.strip_prefix("did:key:").ok_or_else(not)?;
-        let (multibase, fragment) = rest.split_once('#').unwrap_or((rest, rest));
-        if multibase != fragment {
-            return Err(not());
-        }
-        VerifyingKey::from_multikey(multibase)
+        VerifyingKey::from_multikey(did_key_multibase(did_key)?)
     }
 
     /// From a `publicKeyJwk` (RFC 7517; OKP/Ed25519 per RFC 8037).
@@ -143,13 +135,9 @@ impl VerifyingKey {
                 let x: [u8; 32] = bytes("x")?
                     .try_into()
                     .map_err(|_| PublicKeyError::BadKey("Ed25519"))?;
-                let mut multikey = ED25519_PUBLIC.to_vec();
-                multikey.extend_from_slice(&x);
-                let multibase = format!("z{}", bs58::encode(multikey).into_string());
-                Ok(VerifyingKey::Ed25519(
-                    PublicKey::from_multibase(&multibase)
-                        .map_err(|_| PublicKeyError::BadKey("Ed25519"))?,
-                ))
+                PublicKey::from_bytes(&x)
+                    .map(VerifyingKey::Ed25519)
+                    .map_err(|_| PublicKeyError::BadKey("Ed25519"))
             }
             ("EC", "P-256") => {
                 let (x, y) = (bytes("x")?, bytes("y")?);

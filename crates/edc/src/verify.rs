@@ -123,14 +123,6 @@ fn chain_to_anchor(seal: &OpenedSeal, anchors: &[SealCertificate]) -> Result<Vec
 pub fn verify_edc(document: &Value, context: &Context<'_>, anchors: &[SealCertificate]) -> Report {
     let mut checks = Vec::new();
     let mut verdict = None;
-    let finish = |checks: Vec<Check>, verdict: Option<Verdict>| {
-        let verdict = verdict.unwrap_or(Verdict::Valid);
-        Report {
-            verified: verdict == Verdict::Valid,
-            verdict,
-            checks,
-        }
-    };
 
     let (credential, seal) = if document.get("@context").is_some() {
         (document.clone(), None)
@@ -144,7 +136,7 @@ pub fn verify_edc(document: &Value, context: &Context<'_>, anchors: &[SealCertif
                         Status::Failed,
                         format!("the sealed payload is not JSON: {e}"),
                     ));
-                    return finish(checks, Some(Verdict::Malformed));
+                    return Report::new(checks, Some(Verdict::Malformed));
                 }
             },
             Err(failure) => {
@@ -156,7 +148,7 @@ pub fn verify_edc(document: &Value, context: &Context<'_>, anchors: &[SealCertif
                     }
                 };
                 checks.push(check(name, Status::Failed, failure.to_string()));
-                return finish(checks, Some(found));
+                return Report::new(checks, Some(found));
             }
         }
     };
@@ -187,7 +179,7 @@ pub fn verify_edc(document: &Value, context: &Context<'_>, anchors: &[SealCertif
             "not sealed: an EDC is authentic only with its issuer's JAdES seal",
         ));
         raise(&mut verdict, Verdict::Malformed);
-        return finish(checks, verdict);
+        return Report::new(checks, verdict);
     };
     let certificate = &seal.certificate;
     let mut proof = format!(
@@ -296,7 +288,7 @@ pub fn verify_edc(document: &Value, context: &Context<'_>, anchors: &[SealCertif
         .and_then(Value::as_str)
         .unwrap_or("");
     checks.push(status(&credential, issuer_id, context, &mut verdict));
-    finish(checks, verdict)
+    Report::new(checks, verdict)
 }
 
 /// An EDC is valid from `validFrom` until `expirationDate` (VC 1.1 names).

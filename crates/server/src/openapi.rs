@@ -128,14 +128,19 @@ pub fn document(base: &str) -> Value {
             }
         }
         if let Some(body) = &endpoint.body {
-            let content = if endpoint.path.ends_with("/results/import") {
-                json!({
-                    "text/csv": { "schema": body },
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": { "schema": body }
+            // JSON bodies have the endpoint's schema; other media types are bytes.
+            let content: Map<String, Value> = endpoint
+                .media_types
+                .iter()
+                .map(|&media| {
+                    let schema = if media == "application/json" || media.ends_with("+json") {
+                        body.clone()
+                    } else {
+                        json!({ "type": "string", "format": "binary" })
+                    };
+                    (media.to_owned(), json!({ "schema": schema }))
                 })
-            } else {
-                json!({ "application/json": { "schema": body } })
-            };
+                .collect();
             operation["requestBody"] = json!({ "required": true, "content": content });
         }
         let entry = paths

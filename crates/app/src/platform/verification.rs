@@ -14,7 +14,7 @@ use microcred_credentials::status_list::StatusPurpose;
 use microcred_credentials::trust::TrustList;
 use microcred_credentials::vc::{Strictness, Version, validate_credential, version};
 use microcred_credentials::verify::{
-    Context, MAX_PRESENTED_CREDENTIALS, Report, verify_presentation,
+    Context, MAX_PRESENTED_CREDENTIALS, Report, issuer_id, verify_presentation,
 };
 use microcred_store::accounts::Account;
 use microcred_store::{audit, status};
@@ -184,15 +184,7 @@ impl Platform {
         cryptosuite: Option<&str>,
         status: StatusRequest,
     ) -> Result<Value> {
-        let issuer = match credential.get("issuer") {
-            Some(Value::String(id)) => id.clone(),
-            Some(Value::Object(o)) => o
-                .get("id")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned(),
-            _ => String::new(),
-        };
+        let issuer = issuer_id(&credential).unwrap_or_default().to_owned();
         if let Err(problems) = validate_credential(&credential, Strictness::Issue) {
             return Err(PlatformError::invalid(
                 "the credential is not valid",

@@ -46,6 +46,8 @@ pub struct Endpoint {
     pub access: Access,
     /// The request body's JSON Schema, if it takes one.
     pub body: Option<Value>,
+    /// The media types of the bodies it reads (JSON unless said).
+    pub media_types: &'static [&'static str],
     /// The success status and what it returns.
     pub success: (u16, &'static str),
     /// The handler.
@@ -66,6 +68,7 @@ impl Endpoint {
             tag: "",
             access: Access::Public,
             body: None,
+            media_types: &["application/json"],
             success: (200, "OK"),
             router,
         }
@@ -78,6 +81,12 @@ impl Endpoint {
 
     fn access(mut self, access: Access) -> Endpoint {
         self.access = access;
+        self
+    }
+
+    /// Reads bodies of these media types instead of JSON.
+    fn reads(mut self, media_types: &'static [&'static str]) -> Endpoint {
+        self.media_types = media_types;
         self
     }
 
@@ -252,6 +261,7 @@ pub fn endpoints() -> Vec<Endpoint> {
             .tag("learners")
             .access(REGISTRAR)
             .body(json!({ "type": "string", "format": "binary" }))
+            .reads(&["text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"])
             .success(201, "What was stored, row by row"),
         post("/api/v1/specifications/{id}/issue", routing::post(credentials::issue), "Issue to the given learners, or to every eligible one")
             .tag("credentials")
@@ -268,9 +278,10 @@ pub fn endpoints() -> Vec<Endpoint> {
         post("/api/v1/credentials/{id}/suspend", routing::post(credentials::suspend), "Suspend, with the reason").tag("credentials").access(REGISTRAR).body(reason.clone()),
         post("/api/v1/credentials/{id}/reinstate", routing::post(credentials::reinstate), "Lift a suspension").tag("credentials").access(REGISTRAR).body(reason.clone()),
         post("/api/v1/credentials/{id}/correct", routing::post(credentials::correct), "Issue again from corrected data; the old one is revoked").tag("credentials").access(REGISTRAR).body(reason),
-        post("/api/v1/verify", routing::post(public::verify), "Verify a credential (anyone): a verdict, the checks, and what it says")
+        post("/api/v1/verify", routing::post(public::verify), "Verify a credential (anyone): a verdict, the checks, and what it says. JSON (a credential, a sealed EDC, or a VC-JWT as a string), a VC-JWT (application/jwt, application/vc+jwt), or a baked badge (image/png, image/svg+xml)")
             .tag("public")
-            .body(json!({ "type": "object", "description": "the credential" })),
+            .body(json!({ "description": "the credential" }))
+            .reads(&["application/json", "application/jwt", "application/vc+jwt", "image/png", "image/svg+xml"]),
         get("/status/{id}", routing::get(public::status_list), "A status list credential").tag("public"),
         get("/.well-known/did.json", routing::get(public::alliance_did), "The alliance's DID document").tag("public"),
         get("/u/{id}/did.json", routing::get(public::university_did), "A university's DID document").tag("public"),

@@ -158,16 +158,10 @@ pub async fn verify_presentation(
         .verify_presentation(presentation, text("challenge"), text("domain"))
         .await?;
     let (status, Json(mut response)) = outcome(&report);
-    let verified = response["verified"] == true
-        && credentials
-            .iter()
-            .all(|c| outcome(c).1.0["verified"] == true);
+    let results: Vec<Value> = credentials.iter().map(|c| outcome(c).1.0).collect();
+    let verified = response["verified"] == true && results.iter().all(|r| r["verified"] == true);
     response["verified"] = verified.into();
-    response["credentialResults"] = credentials
-        .iter()
-        .map(|c| outcome(c).1.0)
-        .collect::<Vec<_>>()
-        .into();
+    response["credentialResults"] = results.into();
     let status = if verified {
         status
     } else {
