@@ -345,3 +345,45 @@ fn baked_badges_carry_credentials_that_verify() {
         assert_eq!(verify(&found, &DidResolver::new()).verdict, Verdict::Valid);
     }
 }
+
+/// The W3C Data Integrity suites' proof-chain inputs embed a context written as a whole context
+/// document, `{"@context": {…}}`; jsonld.js reads the map inside it, and so does microcred (see
+/// `jsonld::context::wrapped_context`): a credential signed with the plain map verifies written
+/// either way. Anything beside the wrapped `@context` is still a keyword redefinition.
+#[test]
+fn a_context_wrapped_in_its_own_context_document_reads_as_the_map_inside() {
+    let key = ed_key();
+    let did = format!("did:key:{}", key.public_key().to_multibase());
+    let terms = json!({
+        "AlumniCredential": "https://www.example.org/AlumniCredential",
+        "alumniOf": "https://www.example.org/alumniOf"
+    });
+    let plain = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2", terms],
+        "id": "urn:uuid:58172aac-d8ba-11ed-83dd-0b3aef56cc33",
+        "type": ["VerifiableCredential", "AlumniCredential"],
+        "issuer": did,
+        "validFrom": "2026-01-01T00:00:00Z",
+        "credentialSubject": { "id": "did:example:abcdefgh", "alumniOf": "The School of Examples" }
+    });
+    let method = format!("{did}#{}", key.public_key().to_multibase());
+    let signed = sign_di(&plain, &key, Cryptosuite::EddsaRdfc2022, &method);
+    assert_eq!(verify(&signed, &DidResolver::new()).verdict, Verdict::Valid);
+
+    let mut wrapped = signed.clone();
+    wrapped["@context"][1] = json!({ "@context": terms });
+    let report = verify(&wrapped, &DidResolver::new());
+    assert_eq!(report.verdict, Verdict::Valid, "{report:#?}");
+    // The wrapped map still defines what is signed: a changed term is tampering.
+    let mut changed = wrapped.clone();
+    changed["@context"][1]["@context"]["alumniOf"] = "https://www.example.org/memberOf".into();
+    assert_eq!(
+        verify(&changed, &DidResolver::new()).verdict,
+        Verdict::Tampered
+    );
+
+    let mut beside = wrapped.clone();
+    beside["@context"][1]["name"] = "https://schema.org/name".into();
+    let report = verify(&beside, &DidResolver::new());
+    assert_eq!(report.verdict, Verdict::Malformed, "{report:#?}");
+}

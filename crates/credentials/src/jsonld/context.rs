@@ -369,7 +369,14 @@ fn process(
                 result = Arc::unwrap_or_clone(processed);
             }
             Value::Object(context) => {
-                define_all(&mut result, context, base, apply, remote, at)?;
+                define_all(
+                    &mut result,
+                    wrapped_context(context),
+                    base,
+                    apply,
+                    remote,
+                    at,
+                )?;
             }
             _ => {
                 return Err(invalid(
@@ -381,6 +388,19 @@ fn process(
         }
     }
     Ok(Arc::new(result))
+}
+
+/// An embedded context written as a whole context document, `{"@context": {…}}`, is read as
+/// the map inside it. JSON-LD 1.1 calls that shape a keyword redefinition; jsonld.js (and so
+/// every verifier built on it) reads the inner map, and the W3C Data Integrity suites sign
+/// proof-chain inputs written that way. Accepting exactly this shape — a single `@context` entry
+/// holding a map, one level — hides nothing from a signature: the inner terms are what
+/// expansion and canonicalization use either way. Anything else beside it stays an error.
+fn wrapped_context(context: &Map<String, Value>) -> &Map<String, Value> {
+    match context.get("@context") {
+        Some(Value::Object(inner)) if context.len() == 1 => inner,
+        _ => context,
+    }
 }
 
 /// Steps 5.5–5.13 of §4.1.2 for one context object.
