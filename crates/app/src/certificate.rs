@@ -88,6 +88,10 @@ pub enum PrintError {
     Image(String),
     #[error(transparent)]
     Render(#[from] RenderError),
+    #[error("only Open Badges credentials are baked into badge images (Open Badges 3.0 §5.3)")]
+    NotOpenBadge,
+    #[error("the credential cannot be baked into the badge image: {0}")]
+    Bake(String),
 }
 
 /// The file name extension and media type of a printed format.
@@ -106,6 +110,58 @@ impl PrintFormat {
             PrintFormat::Pdf => "application/pdf",
             PrintFormat::Png => "image/png",
         }
+    }
+}
+
+/// A badge image with the signed credential baked in (Open Badges 3.0 §5.3): shared on a
+/// profile or a web page, it still verifies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BadgeFormat {
+    /// PNG, the credential in an `iTXt` chunk named `openbadgecredential`.
+    Png,
+    /// SVG, the credential in an `openbadges:credential` element.
+    Svg,
+}
+
+impl BadgeFormat {
+    /// Its media type.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            BadgeFormat::Png => "image/png",
+            BadgeFormat::Svg => "image/svg+xml",
+        }
+    }
+
+    /// Its file name extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            BadgeFormat::Png => "png",
+            BadgeFormat::Svg => "svg",
+        }
+    }
+}
+
+/// The badge image of a signed Open Badges credential, with the credential baked in as issued.
+pub fn bake_badge(
+    signed_credential: &[u8],
+    presentation: &Presentation,
+    format: BadgeFormat,
+) -> Result<Vec<u8>, PrintError> {
+    let credential: Value = serde_json::from_slice(signed_credential)
+        .map_err(|e| PrintError::NotJson(e.to_string()))?;
+    if !microcred_credentials::open_badges::is_open_badge(&credential) {
+        return Err(PrintError::NotOpenBadge);
+    }
+    let laid = lay_out_certificate(&Template::badge(), signed_credential, presentation)?;
+    let bake = |e: baked::BakeError| PrintError::Bake(e.to_string());
+    match format {
+        BadgeFormat::Png => {
+            let png = laid.png(1, microcred_render::DEFAULT_PIXELS_PER_POINT * 2.0)?;
+            baked::bake_png(&png, &credential).map_err(bake)
+        }
+        BadgeFormat::Svg => Ok(baked::bake_svg(&laid.svg(1)?, &credential)
+            .map_err(bake)?
+            .into_bytes()),
     }
 }
 

@@ -591,6 +591,17 @@ pub fn open_badge_credential(
     Ok(Value::Object(credential))
 }
 
+/// Whether a credential says it is an Open Badge: its type includes `OpenBadgeCredential` (or
+/// `AchievementCredential`, the name OB 3.0 gives it as an alias).
+pub fn is_open_badge(credential: &Value) -> bool {
+    let named = |name: &str| match credential.get("type") {
+        Some(Value::String(t)) => t == name,
+        Some(Value::Array(list)) => list.iter().any(|t| t == name),
+        _ => false,
+    };
+    named("OpenBadgeCredential") || named("AchievementCredential")
+}
+
 /// What the Open Badges 3.0 specification requires of an OpenBadgeCredential, beyond the VC
 /// data model (OB 3.0 §8.1 and its JSON Schema): an empty list means it conforms. A single
 /// proof object, where the JSON Schema asks for an array, is not held against it: the most
@@ -603,9 +614,7 @@ pub fn open_badge_problems(credential: &Value) -> Vec<String> {
         Some(Value::Array(list)) => list.iter().any(|t| t == name),
         _ => false,
     };
-    if !has_type(credential.get("type"), "OpenBadgeCredential")
-        && !has_type(credential.get("type"), "AchievementCredential")
-    {
+    if !is_open_badge(credential) {
         problems.push("type must include OpenBadgeCredential".into());
     }
     let contexts = credential

@@ -17,7 +17,7 @@ pub use certificate::{
     SignatoryLine,
 };
 pub use template::{
-    DEFAULT_TEMPLATE, MAX_TEMPLATE_BYTES, Template, TemplateError, TemplateProblem,
+    BADGE_TEMPLATE, DEFAULT_TEMPLATE, MAX_TEMPLATE_BYTES, Template, TemplateError, TemplateProblem,
 };
 
 use typst_layout::PagedDocument;
@@ -104,6 +104,23 @@ impl Laid {
         typst_render::render(&pages[index], &options)
             .encode_png()
             .map_err(|e| RenderError::Png(e.to_string()))
+    }
+}
+
+impl Laid {
+    /// One page (counted from 1) as an SVG image, text as outlines (it looks the same
+    /// everywhere, with no font to install).
+    pub fn svg(&self, page: usize) -> Result<String, RenderError> {
+        let pages = self.document.pages();
+        let index = page
+            .checked_sub(1)
+            .filter(|i| *i < pages.len())
+            .ok_or(RenderError::NoSuchPage(page, pages.len()))?;
+        let options = typst_svg::SvgOptions {
+            render_bleed: false,
+            pretty: false,
+        };
+        Ok(typst_svg::svg(&pages[index], &options))
     }
 }
 

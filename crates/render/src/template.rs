@@ -11,6 +11,10 @@ use crate::{Printable, RenderError};
 /// The template microcred ships: A4, page one with the 16 elements, then the supplement.
 pub const DEFAULT_TEMPLATE: &str = include_str!("../templates/certificate.typ");
 
+/// The badge image microcred ships: a round emblem (title, workload, awarding bodies, date)
+/// on an 80 mm square, into which the platform bakes the signed credential.
+pub const BADGE_TEMPLATE: &str = include_str!("../templates/badge.typ");
+
 /// Largest template accepted, in bytes.
 pub const MAX_TEMPLATE_BYTES: usize = 256 * 1024;
 
@@ -97,6 +101,11 @@ impl Template {
     /// The template microcred ships.
     pub fn default_template() -> Template {
         Template::new(DEFAULT_TEMPLATE).expect("the built-in template parses")
+    }
+
+    /// The badge image's template.
+    pub fn badge() -> Template {
+        Template::new(BADGE_TEMPLATE).expect("the built-in badge template parses")
     }
 
     /// The template's source.

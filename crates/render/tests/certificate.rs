@@ -157,3 +157,28 @@ fn pages_outside_the_certificate_are_refused() {
     let png = laid.png(2, 1.0).unwrap();
     assert!(png.starts_with(b"\x89PNG"));
 }
+
+/// The badge emblem lays out with any certificate's data (the sample has long names in three
+/// scripts) as one PNG and one SVG image; its title and awarding bodies are drawn in it.
+#[test]
+fn the_badge_template_makes_one_image_as_png_and_svg() {
+    let mut certificate = Certificate::sample();
+    certificate.title = EU_LANGUAGES[4].into();
+    let laid = lay_out(
+        &Template::badge(),
+        &Printable {
+            certificate: &certificate,
+            images: &[],
+            signed_credential: b"{}",
+        },
+    )
+    .unwrap();
+    assert_eq!(laid.page_count(), 1);
+    let png = laid.png(1, 4.0).unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
+    let svg = laid.svg(1).unwrap();
+    assert!(svg.starts_with("<svg"), "{}", &svg[..80.min(svg.len())]);
+    // 80 mm square: 226.77 pt.
+    assert!(svg.contains("226.7"), "{}", &svg[..200.min(svg.len())]);
+    assert!(matches!(laid.svg(2), Err(RenderError::NoSuchPage(2, 1))));
+}

@@ -625,6 +625,34 @@ fn whole_life(backend: &'static str) {
         (200, "image/png")
     );
     assert!(page.bytes.starts_with(b"\x89PNG"));
+    // The badge images carry the signed credential as issued, and verify as an upload; the
+    // learner's page offers them; other universities' registrars do not see them.
+    for (extension, media_type) in [("png", "image/png"), ("svg", "image/svg+xml")] {
+        let path = format!("/api/v1/credentials/{id}/badge.{extension}");
+        let badge = http.get(&path, Some(&wut));
+        assert_eq!(
+            (badge.status, badge.content_type.as_str()),
+            (200, media_type)
+        );
+        assert_eq!(
+            microcred_credentials::baked::unbake(&badge.bytes).unwrap(),
+            credential
+        );
+        let verified = http.send(
+            "POST",
+            "/api/v1/verify",
+            None,
+            Some((media_type, badge.bytes.clone())),
+        );
+        assert_eq!(
+            expect(&verified, 200)["verdict"],
+            "valid",
+            "{}",
+            verified.body
+        );
+        expect(&http.get(&path, Some(&tub)), 404);
+        expect(&http.get(&format!("{path}?page=2"), Some(&wut)), 422);
+    }
     let beyond = http.get(
         &format!("/api/v1/credentials/{id}/certificate.png?page=3"),
         Some(&wut),

@@ -964,6 +964,18 @@ async fn learner_downloads(b: &Browser, credential: &str, someone_elses: &str) -
             .await
             .contains("Zoë Łukasiewicz-Παπαδοπούλου")
     );
+    // Her badge image, with the signed credential baked in: the verify page reads it.
+    b.go(&format!("/my/credentials/{credential}")).await;
+    b.click("#download-badge-png").await;
+    let badge = b.downloaded(".png").await;
+    b.go("/verify").await;
+    b.find("#file")
+        .await
+        .send_keys(&badge.display().to_string())
+        .await
+        .unwrap();
+    b.click_and_load("form[action='/verify'] button").await;
+    assert_eq!(b.verdict().await, "valid", "{}", b.body().await);
     b.go(&format!("/my/credentials/{credential}")).await;
     // Somebody else's credential is not hers to see.
     b.go(&format!("/my/credentials/{someone_elses}")).await;

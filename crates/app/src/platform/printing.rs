@@ -12,8 +12,8 @@ use super::alliance::ALLIANCE;
 use super::authz::{self, Action};
 use super::{Platform, PlatformError, Problem, Result};
 use crate::certificate::{
-    Presentation, PrintError, PrintFormat, PrintImage, PrintedParty, PrintedSignatory,
-    lay_out_certificate,
+    BadgeFormat, Presentation, PrintError, PrintFormat, PrintImage, PrintedParty, PrintedSignatory,
+    bake_badge, lay_out_certificate,
 };
 
 /// A printed certificate: a PDF, or one PNG page.
@@ -68,6 +68,58 @@ impl Platform {
         page: usize,
         language: &str,
     ) -> Result<Printed> {
+        let (signed, presentation) = self.printable(actor, id, language).await?;
+        let mut c = self.store.connection().await?;
+        let template = match universities::certificate_template(&mut c).await? {
+            Some(text) => Template::new(&text).map_err(|e| {
+                PlatformError::Internal(format!("the stored certificate template: {e}"))
+            })?,
+            None => Template::default_template(),
+        };
+        drop(c);
+        // Laying out takes milliseconds of CPU: off the async workers.
+        tokio::task::spawn_blocking(move || {
+            let laid =
+                lay_out_certificate(&template, &signed, &presentation).map_err(print_failure)?;
+            let bytes = match format {
+                PrintFormat::Pdf => laid.pdf(),
+                PrintFormat::Png => laid.png(page, microcred_render::DEFAULT_PIXELS_PER_POINT),
+            };
+            let bytes = bytes.map_err(|e| print_failure(PrintError::Render(e)))?;
+            Ok(Printed {
+                format,
+                bytes,
+                page_count: laid.page_count(),
+            })
+        })
+        .await
+        .map_err(|e| PlatformError::Internal(e.to_string()))?
+    }
+
+    /// The badge image of a credential with the signed credential baked in, for whoever may see
+    /// the credential; like certificates, only of active, current credentials.
+    pub async fn badge(
+        &self,
+        actor: &Account,
+        id: &str,
+        format: BadgeFormat,
+        language: &str,
+    ) -> Result<Vec<u8>> {
+        let (signed, presentation) = self.printable(actor, id, language).await?;
+        tokio::task::spawn_blocking(move || {
+            bake_badge(&signed, &presentation, format).map_err(print_failure)
+        })
+        .await
+        .map_err(|e| PlatformError::Internal(e.to_string()))?
+    }
+
+    /// A credential the actor may see, as issued, and what printing it needs besides.
+    async fn printable(
+        &self,
+        actor: &Account,
+        id: &str,
+        language: &str,
+    ) -> Result<(Vec<u8>, Presentation)> {
         let record = self.credential(actor, id).await?;
         if record.state != CredentialState::Active {
             return Err(PlatformError::Conflict(format!(
@@ -90,32 +142,10 @@ impl Platform {
                 language,
             )
             .await?;
-        let template = match universities::certificate_template(&mut c).await? {
-            Some(text) => Template::new(&text).map_err(|e| {
-                PlatformError::Internal(format!("the stored certificate template: {e}"))
-            })?,
-            None => Template::default_template(),
-        };
         drop(c);
         let signed = serde_json::to_vec(&record.document)
             .map_err(|e| PlatformError::Internal(e.to_string()))?;
-        // Laying out takes milliseconds of CPU: off the async workers.
-        tokio::task::spawn_blocking(move || {
-            let laid =
-                lay_out_certificate(&template, &signed, &presentation).map_err(print_failure)?;
-            let bytes = match format {
-                PrintFormat::Pdf => laid.pdf(),
-                PrintFormat::Png => laid.png(page, microcred_render::DEFAULT_PIXELS_PER_POINT),
-            };
-            let bytes = bytes.map_err(|e| print_failure(PrintError::Render(e)))?;
-            Ok(Printed {
-                format,
-                bytes,
-                page_count: laid.page_count(),
-            })
-        })
-        .await
-        .map_err(|e| PlatformError::Internal(e.to_string()))?
+        Ok((signed, presentation))
     }
 
     /// Logos, signatories and the verification link of a credential issued by `issuer`.
@@ -262,6 +292,7 @@ fn print_failure(error: PrintError) -> PlatformError {
         PrintError::Render(e @ microcred_render::RenderError::MissingGlyphs { .. }) => {
             PlatformError::Conflict(e.to_string())
         }
+        e @ PrintError::NotOpenBadge => PlatformError::Conflict(e.to_string()),
         other => PlatformError::Internal(other.to_string()),
     }
 }

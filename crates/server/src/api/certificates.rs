@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use microcred_app::certificate::PrintFormat;
+use microcred_app::certificate::{BadgeFormat, PrintFormat};
 use microcred_app::platform::logos::SignatureInfo;
 use microcred_app::platform::{PlatformError, Problem};
 
@@ -112,6 +112,62 @@ pub async fn certificate_png(
     Query(query): Query<PrintQuery>,
 ) -> Result<Response, ApiError> {
     print(&state, &actor, &id, PrintFormat::Png, &query).await
+}
+
+/// `GET /api/v1/credentials/{id}/badge.png` and `badge.svg`: the badge image with the signed
+/// credential baked in.
+async fn badge(
+    state: &AppState,
+    actor: &microcred_app::platform::Account,
+    id: &str,
+    format: BadgeFormat,
+    query: &PrintQuery,
+) -> Result<Response, ApiError> {
+    if query.page.is_some() {
+        return Err(query_problem("page", "a badge is one image".into()));
+    }
+    let bytes = state
+        .platform
+        .badge(actor, id, format, &language(query)?)
+        .await?;
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.media_type()),
+    );
+    let name = id.trim_start_matches("urn:uuid:");
+    let file = format!(
+        "attachment; filename=\"badge-{name}.{}\"",
+        format.extension()
+    );
+    if let Ok(value) = HeaderValue::from_str(&file) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    // The credential inside names a person: never in a shared cache.
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    Ok(response)
+}
+
+pub async fn badge_png(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    Path(id): Path<String>,
+    Query(query): Query<PrintQuery>,
+) -> Result<Response, ApiError> {
+    badge(&state, &actor, &id, BadgeFormat::Png, &query).await
+}
+
+pub async fn badge_svg(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    Path(id): Path<String>,
+    Query(query): Query<PrintQuery>,
+) -> Result<Response, ApiError> {
+    badge(&state, &actor, &id, BadgeFormat::Svg, &query).await
 }
 
 pub async fn set_signature(

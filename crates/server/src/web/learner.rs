@@ -62,6 +62,8 @@ struct MyCredentialPage {
     download: String,
     /// Whether the credential was also issued as a Europass EDC.
     europass: bool,
+    /// Whether it is an Open Badge, so that a badge image can carry it.
+    open_badge: bool,
 }
 
 fn encoded(text: &str) -> String {
@@ -116,6 +118,7 @@ pub async fn credential(
             .alternatives
             .iter()
             .any(|d| d.format == microcred_app::edc::EDC_FORMAT),
+        open_badge: microcred_credentials::open_badges::is_open_badge(&record.document),
         record,
         statement,
         share,
