@@ -3,6 +3,9 @@
 //! and `ecdsa-jcs-2019` (P-256), proof sets and proof chains (`previousProof`), and verifying
 //! legacy `Ed25519Signature2020` proofs.
 
+use std::cell::OnceCell;
+
+use oxrdf::Quad;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
@@ -379,6 +382,18 @@ pub fn verify_proofs(
     resolver: &DidResolver,
     expectations: &Expectations,
 ) -> Result<Vec<ProofCheck>, ProofError> {
+    verify_secured_proofs(document, resolver, expectations, None)
+}
+
+/// [`verify_proofs`], with the RDF of the unsecured document already made (the verification
+/// made it for the data-model check): proofs that sign the unsecured document as it is
+/// canonicalize those quads, once for the whole proof set.
+pub fn verify_secured_proofs(
+    document: &Value,
+    resolver: &DidResolver,
+    expectations: &Expectations,
+    rdf: Option<&jsonld::SecuredRdf>,
+) -> Result<Vec<ProofCheck>, ProofError> {
     let mut unsecured = document.as_object().ok_or(ProofError::NotAnObject)?.clone();
     let proofs = into_list(unsecured.remove("proof").ok_or(ProofError::NoProof)?);
     if proofs.is_empty() {
@@ -389,6 +404,11 @@ pub fn verify_proofs(
     if proofs.len() > MAX_PROOFS {
         return Err(ProofError::TooManyProofs(proofs.len()));
     }
+    let shared = UnsecuredHashes {
+        quads: rdf.map(|r| &r.unsecured),
+        rdfc: OnceCell::new(),
+        jcs: OnceCell::new(),
+    };
     Ok(proofs
         .iter()
         .map(|proof| {
@@ -398,10 +418,37 @@ pub fn verify_proofs(
                 suite: field("cryptosuite").or_else(|| field("type")),
                 verification_method: field("verificationMethod"),
                 created: field("created"),
-                result: verify_one(&unsecured, proof, &proofs, resolver, expectations),
+                result: verify_one(&unsecured, proof, &proofs, resolver, expectations, &shared),
             }
         })
         .collect())
+}
+
+/// The hash of the unsecured document under each canonicalization, made at most once for a
+/// proof set (from the verification's quads when it has them).
+struct UnsecuredHashes<'a> {
+    quads: Option<&'a Result<Vec<Quad>, JsonLdError>>,
+    rdfc: OnceCell<Result<Vec<u8>, ProofError>>,
+    jcs: OnceCell<Result<Vec<u8>, ProofError>>,
+}
+
+impl UnsecuredHashes<'_> {
+    fn hash(
+        &self,
+        canonicalization: Canonicalization,
+        unsecured: &Map<String, Value>,
+    ) -> Result<Vec<u8>, ProofError> {
+        let cell = match canonicalization {
+            Canonicalization::Rdfc => &self.rdfc,
+            Canonicalization::Jcs => &self.jcs,
+        };
+        cell.get_or_init(|| match (canonicalization, self.quads) {
+            (Canonicalization::Rdfc, Some(Ok(quads))) => rdfc_hash(quads),
+            (Canonicalization::Rdfc, Some(Err(e))) => Err(ProofError::JsonLd(e.clone())),
+            _ => document_hash(canonicalization, unsecured.clone()),
+        })
+        .clone()
+    }
 }
 
 fn verify_one(
@@ -410,6 +457,7 @@ fn verify_one(
     all: &[Value],
     resolver: &DidResolver,
     expectations: &Expectations,
+    shared: &UnsecuredHashes<'_>,
 ) -> Result<(), ProofError> {
     let mut options = proof
         .as_object()
@@ -478,8 +526,24 @@ fn verify_one(
             .ok_or(ProofError::MissingField("previousProof"))?,
         Some(_) => return Err(ProofError::MissingField("previousProof")),
     };
-    let mut document = with_previous_proofs(unsecured, all, &previous)?;
+    // A proof over the unsecured document as it is (no previous proofs, the document's own
+    // contexts) shares its hash with the verification.
+    let as_it_is = previous.is_empty()
+        && options
+            .get("@context")
+            .is_none_or(|context| unsecured.get("@context") == Some(context));
+    let mut document = if as_it_is {
+        Map::new()
+    } else {
+        with_previous_proofs(unsecured, all, &previous)?
+    };
     match options.get("@context") {
+        _ if as_it_is => {
+            if options.get("@context").is_none() {
+                let context = unsecured.get("@context").ok_or(ProofError::NoContext)?;
+                options.insert("@context".into(), context.clone());
+            }
+        }
         Some(context) => {
             // The proof's contexts must open the document's, in order (vc-di-eddsa §3.3.2).
             if !context_starts(document.get("@context"), context) {
@@ -505,7 +569,12 @@ fn verify_one(
             found: key.algorithm(),
         });
     }
-    let hash = hash_data(canonicalization, document, options)?;
+    let mut hash = document_hash(canonicalization, options)?;
+    hash.extend_from_slice(&if as_it_is {
+        shared.hash(canonicalization, unsecured)?
+    } else {
+        document_hash(canonicalization, document)?
+    });
     if key.verify(&hash, &signature) {
         Ok(())
     } else {
@@ -527,22 +596,30 @@ fn hash_data(
     document: Map<String, Value>,
     proof_config: Map<String, Value>,
 ) -> Result<Vec<u8>, ProofError> {
-    let canonical = |value: Map<String, Value>| -> Result<Vec<u8>, ProofError> {
-        match canonicalization {
-            Canonicalization::Jcs => serde_json_canonicalizer::to_vec(&value)
-                .map_err(|e| ProofError::Canonicalization(e.to_string())),
-            Canonicalization::Rdfc => {
-                let quads = jsonld::to_rdf(&Value::Object(value))?;
-                let canonical = canonicalize(
-                    quads.iter().map(|q| q.as_ref()),
-                    HashAlgorithm::Sha256,
-                    WorkBudget::default(),
-                )?;
-                Ok(canonical.nquads.into_bytes())
-            }
-        }
-    };
-    let mut hash = Sha256::digest(canonical(proof_config)?).to_vec();
-    hash.extend_from_slice(&Sha256::digest(canonical(document)?));
+    let mut hash = document_hash(canonicalization, proof_config)?;
+    hash.extend_from_slice(&document_hash(canonicalization, document)?);
     Ok(hash)
+}
+
+/// SHA-256 of a document's (or a proof configuration's) canonical form.
+fn document_hash(
+    canonicalization: Canonicalization,
+    document: Map<String, Value>,
+) -> Result<Vec<u8>, ProofError> {
+    match canonicalization {
+        Canonicalization::Jcs => serde_json_canonicalizer::to_vec(&document)
+            .map(|bytes| Sha256::digest(bytes).to_vec())
+            .map_err(|e| ProofError::Canonicalization(e.to_string())),
+        Canonicalization::Rdfc => rdfc_hash(&jsonld::to_rdf(&Value::Object(document))?),
+    }
+}
+
+/// SHA-256 of the canonical N-Quads (RDFC-1.0) of a dataset.
+fn rdfc_hash(quads: &[Quad]) -> Result<Vec<u8>, ProofError> {
+    let canonical = canonicalize(
+        quads.iter().map(|q| q.as_ref()),
+        HashAlgorithm::Sha256,
+        WorkBudget::default(),
+    )?;
+    Ok(Sha256::digest(canonical.nquads.as_bytes()).to_vec())
 }

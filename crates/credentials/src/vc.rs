@@ -420,8 +420,12 @@ fn check_credential_fields(c: &mut Checker, object: &Map<String, Value>, version
     check_related_resources(c, object);
 }
 
-fn check_json_ld(c: &mut Checker, document: &Value) {
-    if let Err(error) = jsonld::to_rdf(document) {
+fn check_json_ld(c: &mut Checker, document: &Value, rdf: Option<&jsonld::SecuredRdf>) {
+    let outcome = match rdf {
+        Some(rdf) => rdf.whole.clone(),
+        None => jsonld::to_rdf(document).map(|_| ()),
+    };
+    if let Err(error) = outcome {
         let path = match &error {
             JsonLdError::KeywordLikeKey { path, .. }
             | JsonLdError::UndefinedTerm { path, .. }
@@ -442,6 +446,23 @@ fn check_json_ld(c: &mut Checker, document: &Value) {
 
 /// Checks a credential against the data model, including JSON-LD in safe mode.
 pub fn validate_credential(document: &Value, strictness: Strictness) -> Result<(), Vec<Problem>> {
+    validate(document, strictness, None)
+}
+
+/// [`validate_credential`] with the JSON-LD work already done for the whole verification.
+pub fn validate_secured_credential(
+    document: &Value,
+    strictness: Strictness,
+    rdf: &jsonld::SecuredRdf,
+) -> Result<(), Vec<Problem>> {
+    validate(document, strictness, Some(rdf))
+}
+
+fn validate(
+    document: &Value,
+    strictness: Strictness,
+    rdf: Option<&jsonld::SecuredRdf>,
+) -> Result<(), Vec<Problem>> {
     let mut c = Checker {
         problems: Vec::new(),
         strictness,
@@ -453,7 +474,7 @@ pub fn validate_credential(document: &Value, strictness: Strictness) -> Result<(
     let version = check_context(&mut c, object);
     check_credential_fields(&mut c, object, version);
     if c.problems.is_empty() {
-        check_json_ld(&mut c, document);
+        check_json_ld(&mut c, document, rdf);
     }
     c.finish()
 }
@@ -522,7 +543,7 @@ pub fn validate_presentation(document: &Value, strictness: Strictness) -> Result
         }
     }
     if c.problems.is_empty() {
-        check_json_ld(&mut c, document);
+        check_json_ld(&mut c, document, None);
     }
     c.finish()
 }

@@ -5,13 +5,16 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::data_integrity::{Expectations, MAX_PROOFS, ProofError, verify_proofs};
+use crate::data_integrity::{
+    Expectations, MAX_PROOFS, ProofError, verify_proofs, verify_secured_proofs,
+};
 use crate::datetime::DateTime;
 use crate::did::{DidError, DidResolver};
+use crate::jsonld::SecuredRdf;
 use crate::open_badges::open_badge_problems;
 use crate::status_list::{StatusEntry, StatusPurpose};
 use crate::trust::TrustList;
-use crate::vc::{Strictness, Version, validate_credential, validate_presentation, version};
+use crate::vc::{Strictness, Version, validate_presentation, validate_secured_credential, version};
 
 /// Largest credential accepted for verification, in bytes of JSON.
 pub const MAX_CREDENTIAL_BYTES: usize = 2 * 1024 * 1024;
@@ -367,8 +370,10 @@ pub fn verify_credential(credential: &Value, context: &Context<'_>) -> Report {
     }
     let mut checks = Vec::new();
     let mut verdict = None;
+    // Expanded and turned into RDF once, for the data-model check and every proof.
+    let rdf = SecuredRdf::new(credential);
 
-    match validate_credential(credential, Strictness::Verify) {
+    match validate_secured_credential(credential, Strictness::Verify, &rdf) {
         Ok(()) => {
             let kind = if is_open_badge(credential) {
                 "an Open Badges 3.0 credential"
@@ -390,7 +395,12 @@ pub fn verify_credential(credential: &Value, context: &Context<'_>) -> Report {
 
     // Proofs, even on a malformed credential: the report then says whether the bytes were signed.
     let mut signers: Vec<String> = Vec::new();
-    match verify_proofs(credential, context.resolver, &Expectations::assertion()) {
+    match verify_secured_proofs(
+        credential,
+        context.resolver,
+        &Expectations::assertion(),
+        Some(&rdf),
+    ) {
         Ok(results) => {
             let mut lines = Vec::new();
             let mut all = true;
