@@ -12,6 +12,9 @@
 //   node interop.mjs verify-jades FILE...   -> JSON lines {file, verified, alg, subject, selfSigned,
 //                    validAtSigningTime, error}: a JAdES JWS JSON seal (b64:false) checked with
 //                    Node's own X.509 and crypto, independently of microcred
+//   node interop.mjs verify-jwt KEY FILE...  -> JSON lines {file, verified, alg, typ, error}: a
+//                    compact JWS (a VC-JWT) checked with Node's own crypto; KEY is a JWK (JSON),
+//                    a PEM public key, or a DER SubjectPublicKeyInfo file
 //   node interop.mjs bench FILE KEY_FILE SECONDS                -> JSON {signPerSecond, verifyPerSecond}
 //   node interop.mjs serve-dbz PORT [--status FILE]... [--did-document FILE]...
 //                    -> a verification service on 127.0.0.1:PORT: POST /verify a credential,
@@ -304,6 +307,35 @@ async function verifyJades(files) {
   }
 }
 
+// A compact JWS (RFC 7515): signing input = protected '.' payload, both base64url as sent.
+async function verifyJwt(keyFile, files) {
+  const crypto = await import('node:crypto');
+  const bytes = fs.readFileSync(keyFile);
+  const text = bytes.toString('utf8').trimStart();
+  const key = text.startsWith('{') ? crypto.createPublicKey({ key: JSON.parse(text), format: 'jwk' })
+    : text.startsWith('-----') ? crypto.createPublicKey(text)
+      : crypto.createPublicKey({ key: bytes, format: 'der', type: 'spki' });
+  for (const file of files) {
+    try {
+      const [protectedHeader, payload, signature, ...rest] = fs.readFileSync(file, 'utf8').trim().split('.');
+      if (rest.length || signature === undefined) throw new Error('not a compact JWS');
+      const header = JSON.parse(Buffer.from(protectedHeader, 'base64url').toString('utf8'));
+      const input = Buffer.from(`${protectedHeader}.${payload}`, 'ascii');
+      const sig = Buffer.from(signature, 'base64url');
+      let verified;
+      switch (header.alg) {
+        case 'EdDSA': verified = crypto.verify(null, input, key, sig); break;
+        case 'ES256': verified = crypto.verify('sha256', input, { key, dsaEncoding: 'ieee-p1363' }, sig); break;
+        case 'RS256': verified = crypto.verify('sha256', input, key, sig); break;
+        default: throw new Error(`alg ${header.alg}`);
+      }
+      console.log(JSON.stringify({ file, verified, alg: header.alg, typ: header.typ }));
+    } catch (error) {
+      console.log(JSON.stringify({ file, verified: false, error: String(error.message || error) }));
+    }
+  }
+}
+
 const [command, ...args] = process.argv.slice(2);
 switch (command) {
   case 'verify-dbz': await verifyDbz(parseArgs(args)); break;
@@ -312,6 +344,7 @@ switch (command) {
   case 'verify-es256': await verifyEs256(args[0], args[1], args[2]); break;
   case 'schema': await schema(args[0], args.slice(1)); break;
   case 'verify-jades': await verifyJades(args); break;
+  case 'verify-jwt': await verifyJwt(args[0], args.slice(1)); break;
   case 'bench': await bench(args[0], args[1], Number(args[2] ?? 3)); break;
   case 'serve-dbz': { const [port, ...rest] = args; parseArgs(rest); await serveDbz(Number(port)); break; }
   default:

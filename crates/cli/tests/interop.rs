@@ -386,3 +386,117 @@ fn es256_signatures_verify_with_node() {
     );
     assert_eq!(answer[0]["verified"], false, "{answer:?}");
 }
+
+/// VC-JWTs microcred signs — EdDSA, ES256 and RS256, in the VC 1.1 (`vc` claim) and VC 2.0
+/// (`vc+jwt`) forms — verify with Node's crypto, which shares no code with microcred; a token
+/// whose payload was changed does not.
+#[test]
+fn vc_jwts_verify_with_node() {
+    use microcred_credentials::keys::SigningKey;
+    use microcred_credentials::signer::{P256Key, RsaKey, Signer};
+    use microcred_credentials::vc_jwt::{JwtForm, sign_vc_jwt};
+    let Some(script) = interop() else {
+        return;
+    };
+    let dir = temp_dir("vc-jwt-node");
+    // SubjectPublicKeyInfo DER: the fixed prefix of each algorithm, then the key.
+    let ed25519 = SigningKey::from_bytes(&[9; 32]);
+    let ed25519_spki = [
+        &b"\x30\x2a\x30\x05\x06\x03\x2b\x65\x70\x03\x21\x00"[..],
+        &ed25519.public_key().to_bytes(),
+    ]
+    .concat();
+    let p256 = P256Key::generate().unwrap();
+    let p256_spki = [
+        &b"\x30\x59\x30\x13\x06\x07\x2a\x86\x48\xce\x3d\x02\x01\x06\x08\x2a\x86\x48\xce\x3d\x03\x01\x07\x03\x42\x00"[..],
+        &p256.public_key_sec1(),
+    ]
+    .concat();
+    openssl_rsa_key(&dir);
+    let rsa = RsaKey::from_pkcs8_der(&std::fs::read(dir.join("rsa.der")).unwrap()).unwrap();
+    let rsa_spki = rsa.public_key_spki_der().unwrap();
+    let credential = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": "urn:uuid:0b8f6a52-4f0c-4c1e-9d64-3a4c2b1d9e70",
+        "type": ["VerifiableCredential"],
+        "issuer": "did:example:issuer",
+        "validFrom": "2026-01-10T00:00:00Z",
+        "credentialSubject": { "id": "did:example:learner", "name": "Zoë Łukasiewicz" }
+    });
+    let signers: [(&str, &dyn Signer, &[u8]); 3] = [
+        ("EdDSA", &ed25519, &ed25519_spki),
+        ("ES256", &p256, &p256_spki),
+        ("RS256", &rsa, &rsa_spki),
+    ];
+    for (alg, signer, spki) in signers {
+        let key = dir.join(format!("{alg}.spki"));
+        std::fs::write(&key, spki).unwrap();
+        let mut files = Vec::new();
+        for (form, name) in [(JwtForm::Vc11, "vc11"), (JwtForm::Vc20, "vc20")] {
+            let token = sign_vc_jwt(&credential, signer, "did:example:issuer#key-1", form);
+            let file = dir.join(format!("{alg}-{name}.jwt"));
+            std::fs::write(&file, &token).unwrap();
+            files.push(file.display().to_string());
+            // The same token with one character of its payload changed.
+            let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
+            let flipped = if parts[1].ends_with('A') { 'B' } else { 'A' };
+            parts[1].pop();
+            parts[1].push(flipped);
+            let changed = dir.join(format!("{alg}-{name}-changed.jwt"));
+            std::fs::write(&changed, parts.join(".")).unwrap();
+            files.push(changed.display().to_string());
+        }
+        let mut args = vec!["verify-jwt", key.to_str().unwrap()];
+        args.extend(files.iter().map(String::as_str));
+        let answers = node(&script, &args);
+        assert_eq!(answers.len(), 4, "{answers:?}");
+        for answer in &answers {
+            let changed = answer["file"].as_str().unwrap().ends_with("-changed.jwt");
+            assert_eq!(answer["verified"], !changed, "{answer}");
+            if !changed {
+                assert_eq!(answer["alg"], alg, "{answer}");
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A 2048-bit RSA key made by openssl, as PKCS#8 DER in `dir/rsa.der`.
+fn openssl_rsa_key(dir: &Path) {
+    let pem = dir.join("rsa.pem");
+    let der = dir.join("rsa.der");
+    // genpkey writes PKCS#8 as PEM (as DER it writes PKCS#1), hence the second step.
+    let steps: [Vec<&std::ffi::OsStr>; 2] = [
+        vec![
+            "genpkey".as_ref(),
+            "-algorithm".as_ref(),
+            "RSA".as_ref(),
+            "-pkeyopt".as_ref(),
+            "rsa_keygen_bits:2048".as_ref(),
+            "-out".as_ref(),
+            pem.as_os_str(),
+        ],
+        vec![
+            "pkcs8".as_ref(),
+            "-topk8".as_ref(),
+            "-nocrypt".as_ref(),
+            "-in".as_ref(),
+            pem.as_os_str(),
+            "-outform".as_ref(),
+            "DER".as_ref(),
+            "-out".as_ref(),
+            der.as_os_str(),
+        ],
+    ];
+    for args in steps {
+        let out = Command::new("openssl")
+            .args(&args)
+            .output()
+            .expect("openssl runs");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

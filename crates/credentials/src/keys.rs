@@ -152,6 +152,11 @@ impl PublicKey {
             .map_err(|_| KeyError::BadKey)
     }
 
+    /// The key's 32 bytes.
+    pub fn to_bytes(&self) -> [u8; 32] {
+        self.0.to_bytes()
+    }
+
     /// Verifies an Ed25519 signature (strictly: no malleable or small-order forms).
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
         let Ok(signature) = <[u8; 64]>::try_from(signature) else {

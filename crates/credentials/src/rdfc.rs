@@ -63,16 +63,20 @@ pub struct Canonical {
     pub issued: Vec<(String, String)>,
 }
 
-/// One quad with blank nodes kept as labels, so they can be relabelled while hashing.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-enum Node {
-    /// Any term that is not a blank node, already in canonical N-Quads form.
-    Fixed(String),
-    Blank(String),
+/// One quad with blank nodes kept as labels, so they can be relabelled while hashing. IRIs and
+/// labels borrow from the input: a credential's quads are mostly IRIs, and copying each was
+/// most of the allocations of canonicalizing one.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Node<'a> {
+    /// An IRI, written `<…>`.
+    Iri(&'a str),
+    /// A literal (or any other term), already in canonical N-Quads form.
+    Written(String),
+    Blank(&'a str),
     Default,
 }
 
-type Quad = [Node; 4];
+type Quad<'a> = [Node<'a>; 4];
 
 /// Canonicalizes quads given as oxrdf quads.
 pub fn canonicalize<'a>(
@@ -80,33 +84,31 @@ pub fn canonicalize<'a>(
     hash: HashAlgorithm,
     budget: WorkBudget,
 ) -> Result<Canonical, CanonicalizationError> {
-    let mut seen = std::collections::HashSet::new();
-    let quads: Vec<Quad> = quads
-        .into_iter()
-        .map(convert)
-        .filter(|q| seen.insert(q.clone()))
-        .collect();
+    let mut quads: Vec<Quad<'a>> = quads.into_iter().map(convert).collect();
+    // A dataset is a set: a quad given twice is one quad.
+    quads.sort_unstable();
+    quads.dedup();
     Canonicalizer::new(&quads, hash, budget).run()
 }
 
-fn convert(quad: QuadRef<'_>) -> Quad {
+fn convert(quad: QuadRef<'_>) -> Quad<'_> {
     let subject = match quad.subject {
-        oxrdf::NamedOrBlankNodeRef::NamedNode(n) => Node::Fixed(format!("<{}>", n.as_str())),
-        oxrdf::NamedOrBlankNodeRef::BlankNode(b) => Node::Blank(b.as_str().to_owned()),
+        oxrdf::NamedOrBlankNodeRef::NamedNode(n) => Node::Iri(n.as_str()),
+        oxrdf::NamedOrBlankNodeRef::BlankNode(b) => Node::Blank(b.as_str()),
     };
-    let predicate = Node::Fixed(format!("<{}>", quad.predicate.as_str()));
+    let predicate = Node::Iri(quad.predicate.as_str());
     let object = match quad.object {
-        oxrdf::TermRef::NamedNode(n) => Node::Fixed(format!("<{}>", n.as_str())),
-        oxrdf::TermRef::BlankNode(b) => Node::Blank(b.as_str().to_owned()),
+        oxrdf::TermRef::NamedNode(n) => Node::Iri(n.as_str()),
+        oxrdf::TermRef::BlankNode(b) => Node::Blank(b.as_str()),
         oxrdf::TermRef::Literal(l) => {
-            Node::Fixed(literal(l.value(), l.language(), l.datatype().as_str()))
+            Node::Written(literal(l.value(), l.language(), l.datatype().as_str()))
         }
         #[allow(unreachable_patterns)]
-        other => Node::Fixed(other.to_string()),
+        other => Node::Written(other.to_string()),
     };
     let graph = match quad.graph_name {
-        GraphNameRef::NamedNode(n) => Node::Fixed(format!("<{}>", n.as_str())),
-        GraphNameRef::BlankNode(b) => Node::Blank(b.as_str().to_owned()),
+        GraphNameRef::NamedNode(n) => Node::Iri(n.as_str()),
+        GraphNameRef::BlankNode(b) => Node::Blank(b.as_str()),
         GraphNameRef::DefaultGraph => Node::Default,
     };
     [subject, predicate, object, graph]
@@ -146,11 +148,16 @@ fn literal(value: &str, language: Option<&str>, datatype: &str) -> String {
 }
 
 /// Serializes a quad, naming blank nodes with `name`.
-fn serialize(quad: &Quad, name: &dyn Fn(&str) -> String) -> String {
-    let mut line = String::new();
+fn serialize(quad: &Quad<'_>, name: &dyn Fn(&str) -> String) -> String {
+    let mut line = String::with_capacity(160);
     for node in quad {
         match node {
-            Node::Fixed(text) => {
+            Node::Iri(iri) => {
+                line.push('<');
+                line.push_str(iri);
+                line.push_str("> ");
+            }
+            Node::Written(text) => {
                 line.push_str(text);
                 line.push(' ');
             }
@@ -199,7 +206,7 @@ impl IdentifierIssuer {
 }
 
 struct Canonicalizer<'q> {
-    quads: &'q [Quad],
+    quads: &'q [Quad<'q>],
     hash: HashAlgorithm,
     /// Blank node label → indexes of the quads that mention it.
     quads_of: HashMap<&'q str, Vec<usize>>,
@@ -210,12 +217,12 @@ struct Canonicalizer<'q> {
 }
 
 impl<'q> Canonicalizer<'q> {
-    fn new(quads: &'q [Quad], hash: HashAlgorithm, budget: WorkBudget) -> Self {
+    fn new(quads: &'q [Quad<'q>], hash: HashAlgorithm, budget: WorkBudget) -> Self {
         let mut quads_of: HashMap<&str, Vec<usize>> = HashMap::new();
         for (i, quad) in quads.iter().enumerate() {
             for node in quad {
                 if let Node::Blank(label) = node {
-                    let list = quads_of.entry(label.as_str()).or_default();
+                    let list = quads_of.entry(*label).or_default();
                     if list.last() != Some(&i) {
                         list.push(i);
                     }
@@ -317,16 +324,18 @@ impl<'q> Canonicalizer<'q> {
     fn hash_related(
         &self,
         related: &str,
-        quad: &Quad,
+        quad: &Quad<'_>,
         issuer: &IdentifierIssuer,
         position: char,
     ) -> String {
         let mut input = String::new();
         input.push(position);
         if position != 'g'
-            && let Node::Fixed(predicate) = &quad[1]
+            && let Node::Iri(predicate) = &quad[1]
         {
+            input.push('<');
             input.push_str(predicate);
+            input.push('>');
         }
         if let Some(id) = self.canonical.get(related).or_else(|| issuer.get(related)) {
             input.push_str("_:");
@@ -349,14 +358,14 @@ impl<'q> Canonicalizer<'q> {
         for &i in &self.quads_of[label] {
             let quad = &self.quads[i];
             for (position, index) in [('s', 0), ('o', 2), ('g', 3)] {
-                if let Node::Blank(related) = &quad[index]
+                if let Node::Blank(related) = quad[index]
                     && related != label
                 {
                     let hash = self.hash_related(related, quad, &issuer, position);
                     related_by_hash
                         .entry(hash)
                         .or_default()
-                        .push(related.clone());
+                        .push(related.to_owned());
                 }
             }
         }
