@@ -976,6 +976,38 @@ async fn learner_downloads(b: &Browser, credential: &str, someone_elses: &str) -
         .unwrap();
     b.click_and_load("form[action='/verify'] button").await;
     assert_eq!(b.verdict().await, "valid", "{}", b.body().await);
+    // The SVG badge too.
+    b.go(&format!("/my/credentials/{credential}")).await;
+    b.click("#download-badge-svg").await;
+    let badge = b.downloaded(".svg").await;
+    b.go("/verify").await;
+    b.find("#file")
+        .await
+        .send_keys(&badge.display().to_string())
+        .await
+        .unwrap();
+    b.click_and_load("form[action='/verify'] button").await;
+    assert_eq!(b.verdict().await, "valid", "{}", b.body().await);
+    // A VC-JWT pasted is read and its signature checked; made with a key WUT never had, it
+    // is not WUT's credential, and the page says so rather than calling it tampered.
+    let key = microcred_credentials::keys::SigningKey::from_bytes(&[5; 32]);
+    let mut unsigned = document.clone();
+    unsigned.as_object_mut().unwrap().remove("proof");
+    let token = microcred_credentials::vc_jwt::sign_vc_jwt(
+        &unsigned,
+        &key,
+        &key.public_key().did_key_verification_method(),
+        microcred_credentials::vc_jwt::JwtForm::Vc20,
+    );
+    b.go("/verify").await;
+    b.find("#credential").await.send_keys(&token).await.unwrap();
+    b.click_and_load("form[action='/verify'] button").await;
+    assert_eq!(b.verdict().await, "unknown-issuer", "{}", b.body().await);
+    let checks = b.text(".checks").await;
+    assert!(
+        checks.contains("EdDSA JWS signature by did:key:"),
+        "{checks}"
+    );
     b.go(&format!("/my/credentials/{credential}")).await;
     // Somebody else's credential is not hers to see.
     b.go(&format!("/my/credentials/{someone_elses}")).await;

@@ -224,7 +224,8 @@ pub async fn verify_form(
     })
 }
 
-/// A pasted or uploaded credential (JSON, or a printed certificate's PDF), verified.
+/// A pasted or uploaded credential (JSON, a VC-JWT, a baked badge image, or a printed
+/// certificate's PDF), verified.
 pub async fn verify_upload(
     State(state): State<AppState>,
     MaybeActor(account): MaybeActor,
