@@ -8,6 +8,7 @@ pub mod certificate;
 pub mod edc;
 pub mod fetch;
 mod files;
+pub mod grades;
 pub mod issue;
 mod json_file;
 pub mod keys;

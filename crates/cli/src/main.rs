@@ -2,6 +2,7 @@
 
 mod certificate;
 mod credential;
+mod grades;
 mod issue;
 mod keys;
 mod output;
@@ -58,6 +59,9 @@ enum Command {
     /// Signed credentials: sign and verify them.
     #[command(subcommand)]
     Credential(credential::CredentialCommand),
+    /// Grades: convert them between universities' scales by grade distribution tables.
+    #[command(subcommand)]
+    Grades(grades::GradesCommand),
     /// Issue signed Open Badges 3.0 micro-credentials to the eligible learners of a results file.
     Issue(issue::IssueArgs),
     /// Print a signed credential as a certificate: A4 PDF (the credential attached) or PNG pages.
@@ -120,6 +124,7 @@ fn main() -> ExitCode {
         Command::Profiles(command) => profiles::run(command, &checker),
         Command::Keys(command) => keys::run(command),
         Command::Credential(command) => credential::run(command),
+        Command::Grades(command) => grades::run(command),
         Command::Issue(args) => issue::run(args, &checker),
         Command::Serve(server) => platform::serve(server, settings),
         Command::Demo { server, no_serve } => platform::demo(server, no_serve, settings),

@@ -654,3 +654,58 @@ fn a_closed_or_full_output_ends_cleanly() {
         assert!(errors.contains("No space left"), "{errors}");
     }
 }
+
+/// `microcred grades convert` on the worked example of the ECTS grading-table literature:
+/// source C (51.49–88.08 %) overlaps target C by 13.51 points and B by 23.08.
+#[test]
+fn grades_convert_reproduces_the_worked_example() {
+    let (from, to) = (
+        "examples/grades/worked-example-source.csv",
+        "examples/grades/worked-example-target.csv",
+    );
+    for (policy, expected) in [("lowest", "C"), ("highest", "B"), ("largest-overlap", "B")] {
+        let out = microcred(&[
+            "grades", "convert", "C", "--from", from, "--to", to, "--policy", policy, "--format",
+            "json",
+        ]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(json["grade"], expected, "{json:#}");
+        assert_eq!(json["policy"], policy);
+        assert_eq!(json["source"]["band"], serde_json::json!([51.49, 88.08]));
+        assert_eq!(json["source"]["total"], 369);
+        assert_eq!(
+            json["candidates"],
+            serde_json::json!([
+                { "grade": "C", "band": [35.0, 65.0], "overlap": 13.51 },
+                { "grade": "B", "band": [65.0, 90.0], "overlap": 23.08 }
+            ])
+        );
+    }
+    let human = microcred(&["grades", "convert", "C", "--from", from, "--to", to]);
+    assert_eq!(
+        stdout(&human),
+        format!(
+            "C → B (largest-overlap policy)\n  C in {from} (N = 369): 51.49–88.08 %\n  overlapping grades in {to} (N = 100):\n    C        35.00–65.00 %  overlap 13.51 points\n    B        65.00–90.00 %  overlap 23.08 points  ← suggested\n"
+        )
+    );
+    // A grade the table does not have, and a table with a fault: exit 2, what and where.
+    let unknown = microcred(&["grades", "convert", "F", "--from", from, "--to", to]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&unknown.stderr),
+        "error: `F` is not a grade of the table (its grades: E, D, C, B, A)\n"
+    );
+    let broken = microcred(&["grades", "convert", "C", "--from", "Cargo.toml", "--to", to]);
+    assert_eq!(broken.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&broken.stderr).starts_with("error: Cargo.toml:"),
+        "{}",
+        String::from_utf8_lossy(&broken.stderr)
+    );
+}

@@ -13,6 +13,7 @@ mod codes_tables;
 mod course;
 mod date;
 mod element;
+pub mod grade_conversion;
 mod ids;
 mod learner;
 mod platform;

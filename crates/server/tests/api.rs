@@ -1709,3 +1709,67 @@ fn the_vc_api_issues_for_did_key_and_reports_trust_apart() {
             .contains("PNG")
     );
 }
+
+/// `POST /api/v1/grades/convert` (anyone) gives what `microcred grades convert` gives: the
+/// worked example's C becomes C or B by policy; bad tables and unknown grades are 422 naming
+/// what is wrong.
+#[test]
+fn grades_convert_by_distribution_tables_for_anyone() {
+    let Some(base) = start("sqlite") else { return };
+    let http = Client::new(&base);
+    let table = |rows: &[(&str, u64)]| -> Value {
+        rows.iter()
+            .map(|(g, c)| json!({ "grade": g, "count": c }))
+            .collect()
+    };
+    let from = table(&[("E", 92), ("D", 98), ("C", 135), ("B", 37), ("A", 7)]);
+    let to = table(&[("E", 10), ("D", 25), ("C", 30), ("B", 25), ("A", 10)]);
+    for (policy, expected) in [("lowest", "C"), ("highest", "B"), ("largest-overlap", "B")] {
+        let reply = http.json(
+            "POST",
+            "/api/v1/grades/convert",
+            None,
+            &json!({ "grade": "C", "from": from, "to": to, "policy": policy }),
+        );
+        let answer = expect(&reply, 200);
+        assert_eq!(answer["grade"], expected, "{answer:#}");
+        assert_eq!(answer["source"]["band"], json!([51.49, 88.08]));
+        assert_eq!(answer["candidates"][1]["overlap"], 23.08);
+    }
+    let default = http.json(
+        "POST",
+        "/api/v1/grades/convert",
+        None,
+        &json!({ "grade": "C", "from": from, "to": to }),
+    );
+    assert_eq!(expect(&default, 200)["policy"], "largest-overlap");
+    for (body, path) in [
+        (json!({ "grade": "F", "from": from, "to": to }), "grade"),
+        (json!({ "grade": "C", "from": from, "to": [] }), "to"),
+        (
+            json!({ "grade": "C", "from": table(&[("C", 1), ("C", 2)]), "to": to }),
+            "from",
+        ),
+        (
+            json!({ "grade": "C", "from": from, "to": to, "policy": "median" }),
+            "policy",
+        ),
+    ] {
+        let reply = http.json("POST", "/api/v1/grades/convert", None, &body);
+        assert_eq!(
+            expect(&reply, 422)["errors"][0]["path"],
+            path,
+            "{}",
+            reply.body
+        );
+    }
+    expect(
+        &http.json(
+            "POST",
+            "/api/v1/grades/convert",
+            None,
+            &json!({ "grade": "C", "from": from, "to": to, "extra": 1 }),
+        ),
+        422,
+    );
+}

@@ -284,6 +284,14 @@ pub fn endpoints() -> Vec<Endpoint> {
             .tag("public")
             .body(json!({ "description": "the credential" }))
             .reads(&["application/json", "application/jwt", "application/vc+jwt", "image/png", "image/svg+xml"]),
+        post("/api/v1/grades/convert", routing::post(public::convert_grade), "Convert a grade to another university's scale by two grade distribution tables (anyone; ECTS Users' Guide, EGRACONS): the suggested grade, the overlapping target grades and their bands")
+            .tag("public")
+            .body(object(&["grade", "from", "to"], json!({
+                "grade": { "type": "string", "description": "the grade, as the source table names it" },
+                "from": { "type": "array", "description": "the source table, lowest pass first", "items": object(&["grade", "count"], json!({ "grade": { "type": "string" }, "count": { "type": "integer", "minimum": 0 } })) },
+                "to": { "type": "array", "description": "the target table, lowest pass first", "items": object(&["grade", "count"], json!({ "grade": { "type": "string" }, "count": { "type": "integer", "minimum": 0 } })) },
+                "policy": { "type": "string", "enum": ["lowest", "highest", "largest-overlap"], "default": "largest-overlap" }
+            }))),
         get("/status/{id}", routing::get(public::status_list), "A status list credential").tag("public"),
         get("/.well-known/did.json", routing::get(public::alliance_did), "The alliance's DID document").tag("public"),
         get("/u/{id}/did.json", routing::get(public::university_did), "A university's DID document").tag("public"),

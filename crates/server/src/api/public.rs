@@ -5,9 +5,12 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
 use serde_json::{Value, json};
 
+use microcred_app::grades::ConversionPolicy;
 use microcred_app::platform::alliance::ALLIANCE;
+use microcred_app::platform::{PlatformError, Problem};
 use microcred_credentials::jsonld::bundled::{self, MICROCRED_V1};
 
 use crate::AppState;
@@ -103,6 +106,54 @@ pub async fn verify(
 ) -> Result<Json<Value>, ApiError> {
     let (report, statements) = state.platform.verify(&credential).await?;
     Ok(Json(report_json(&report, &statements)))
+}
+
+/// One row of a grade distribution table.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GradeCount {
+    grade: String,
+    count: u64,
+}
+
+/// `POST /api/v1/grades/convert`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GradeConversionRequest {
+    grade: String,
+    from: Vec<GradeCount>,
+    to: Vec<GradeCount>,
+    #[serde(default)]
+    policy: Option<String>,
+}
+
+/// Converts a grade by two grade distribution tables (anyone): the same answer as
+/// `microcred grades convert --format json`.
+pub async fn convert_grade(
+    JsonBody(body): JsonBody<GradeConversionRequest>,
+) -> Result<Json<Value>, ApiError> {
+    let invalid = |field: &str, message: String| -> ApiError {
+        PlatformError::invalid(
+            "the grade cannot be converted",
+            vec![Problem::new(field, message)],
+        )
+        .into()
+    };
+    let policy = match body.policy.as_deref() {
+        None => ConversionPolicy::default(),
+        Some(name) => ConversionPolicy::parse(name).ok_or_else(|| {
+            invalid(
+                "policy",
+                format!("`{name}` is not a policy: lowest, highest or largest-overlap"),
+            )
+        })?,
+    };
+    let rows = |rows: Vec<GradeCount>| -> Vec<(String, u64)> {
+        rows.into_iter().map(|r| (r.grade, r.count)).collect()
+    };
+    microcred_app::grades::convert_grade_rows(&body.grade, rows(body.from), rows(body.to), policy)
+        .map(|conversion| Json(conversion.to_json()))
+        .map_err(|(field, e)| invalid(field, e.to_string()))
 }
 
 pub async fn status_list(

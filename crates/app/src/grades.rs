@@ -1,0 +1,261 @@
+//! Grade distribution table files and grade conversion (`microcred grades convert`): a CSV file
+//! with the header `grade,count`, one row per passing grade from the lowest pass to the best,
+//! read with limits, every fault named with its file and line.
+
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use crate::json_file::read_bytes;
+pub use microcred_model::grade_conversion::ConversionPolicy;
+use microcred_model::grade_conversion::{
+    Band, Conversion, GradeConversionError, GradeDistribution, MAX_GRADES, convert,
+};
+
+/// Largest table file read: a table has at most a few hundred short rows.
+pub const MAX_GRADE_TABLE_BYTES: usize = 64 * 1024;
+
+/// Why a table file cannot be used: what, and where.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}{}: {message}", if *.line > 0 { format!(":{}", .line) } else { String::new() })]
+pub struct GradeTableError {
+    /// The file, as named.
+    pub file: String,
+    /// The line (1-based), 0 for the whole file.
+    pub line: u64,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Reads a grade distribution table file.
+pub fn read_grade_table(path: &Path) -> Result<GradeDistribution, GradeTableError> {
+    let file = path.display().to_string();
+    let bytes = read_bytes(path, MAX_GRADE_TABLE_BYTES).map_err(|e| GradeTableError {
+        file: file.clone(),
+        line: 0,
+        message: e
+            .to_string()
+            .trim_start_matches(&format!("{file}: "))
+            .to_owned(),
+    })?;
+    parse_grade_table(&file, &bytes)
+}
+
+/// Reads a grade distribution table from its bytes (`file` names it in errors).
+pub fn parse_grade_table(file: &str, bytes: &[u8]) -> Result<GradeDistribution, GradeTableError> {
+    let at = |line: u64, message: String| GradeTableError {
+        file: file.to_owned(),
+        line,
+        message,
+    };
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(false)
+        .from_reader(bytes);
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| at(1, e.to_string()))?
+        .iter()
+        .map(str::to_ascii_lowercase)
+        .collect();
+    if header != ["grade", "count"] {
+        return Err(at(
+            1,
+            format!(
+                "the header must be `grade,count` (found `{}`)",
+                header.join(",")
+            ),
+        ));
+    }
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            at(line, e.to_string())
+        })?;
+        let line = record.position().map_or(0, |p| p.line());
+        if rows.len() == MAX_GRADES {
+            return Err(at(line, format!("more than {MAX_GRADES} grades")));
+        }
+        let grade = record.get(0).unwrap_or_default().to_owned();
+        let count = record.get(1).unwrap_or_default();
+        let count: u64 = count.parse().map_err(|_| {
+            at(
+                line,
+                format!("count `{count}` of grade `{grade}` is not a whole number of graduates"),
+            )
+        })?;
+        rows.push((line, grade, count));
+    }
+    GradeDistribution::new(rows.iter().map(|(_, g, c)| (g.clone(), *c))).map_err(|e| {
+        // Point at the row a fault is about, when it is about one.
+        let line = match &e {
+            GradeConversionError::Duplicate(grade) | GradeConversionError::NoBand(grade) => rows
+                .iter()
+                .filter(|(_, g, _)| g.trim() == grade)
+                .map(|(l, _, _)| *l)
+                .next_back()
+                .unwrap_or(0),
+            GradeConversionError::Unnamed => rows
+                .iter()
+                .find(|(_, g, _)| g.trim().is_empty())
+                .map_or(0, |(l, _, _)| *l),
+            _ => 0,
+        };
+        at(line, e.to_string())
+    })
+}
+
+/// Why a grade cannot be converted: a table file, or the conversion itself.
+#[derive(Debug, thiserror::Error)]
+pub enum GradeError {
+    /// A table file cannot be used.
+    #[error(transparent)]
+    Table(#[from] GradeTableError),
+    /// The grade cannot be converted with these tables.
+    #[error(transparent)]
+    Conversion(#[from] GradeConversionError),
+}
+
+/// A converted grade, with the tables it rests on (as named).
+#[derive(Clone, Debug)]
+pub struct GradeConversion {
+    /// The conversion.
+    pub conversion: Conversion,
+    /// The source table: its name and contents.
+    pub source: (String, GradeDistribution),
+    /// The target table: its name and contents.
+    pub target: (String, GradeDistribution),
+}
+
+/// Converts `grade` from the table in file `from` to one of the table in file `to`.
+pub fn convert_grade_files(
+    grade: &str,
+    from: &Path,
+    to: &Path,
+    policy: ConversionPolicy,
+) -> Result<GradeConversion, GradeError> {
+    let source = read_grade_table(from)?;
+    let target = read_grade_table(to)?;
+    let conversion = convert(grade, &source, &target, policy)?;
+    Ok(GradeConversion {
+        conversion,
+        source: (from.display().to_string(), source),
+        target: (to.display().to_string(), target),
+    })
+}
+
+/// Converts `grade` between two tables given as rows (the API's form), lowest pass first; an
+/// error names what it is about: `grade`, `from` or `to`.
+pub fn convert_grade_rows(
+    grade: &str,
+    from: Vec<(String, u64)>,
+    to: Vec<(String, u64)>,
+    policy: ConversionPolicy,
+) -> Result<GradeConversion, (&'static str, GradeConversionError)> {
+    let source = GradeDistribution::new(from).map_err(|e| ("from", e))?;
+    let target = GradeDistribution::new(to).map_err(|e| ("to", e))?;
+    let conversion = convert(grade, &source, &target, policy).map_err(|e| ("grade", e))?;
+    Ok(GradeConversion {
+        conversion,
+        source: ("from".to_owned(), source),
+        target: ("to".to_owned(), target),
+    })
+}
+
+fn band_json(band: Band) -> Value {
+    json!([round(band.from), round(band.to)])
+}
+
+/// Percentage points to two decimals, as grade tables print them.
+fn round(percent: f64) -> f64 {
+    (percent * 100.0).round() / 100.0
+}
+
+impl GradeConversion {
+    /// As JSON: `{"grade", "policy", "candidates": [{"grade", "band", "overlap"}], "source":
+    /// {"table", "grade", "band", "total"}, "target": {"table", "total"}}`, bands and overlaps
+    /// in percentage points to two decimals.
+    pub fn to_json(&self) -> Value {
+        let c = &self.conversion;
+        json!({
+            "grade": c.grade,
+            "policy": c.policy.name(),
+            "candidates": c.candidates.iter().map(|candidate| json!({
+                "grade": candidate.grade,
+                "band": band_json(candidate.band),
+                "overlap": round(candidate.overlap),
+            })).collect::<Vec<_>>(),
+            "source": {
+                "table": self.source.0,
+                "grade": c.source_grade,
+                "band": band_json(c.source_band),
+                "total": self.source.1.total(),
+            },
+            "target": { "table": self.target.0, "total": self.target.1.total() },
+        })
+    }
+
+    /// In a few lines, for people.
+    pub fn to_text(&self) -> String {
+        let c = &self.conversion;
+        let band = |b: Band| format!("{:.2}–{:.2} %", b.from, b.to);
+        let mut text = format!(
+            "{} → {} ({} policy)\n  {} in {} (N = {}): {}\n  overlapping grades in {} (N = {}):\n",
+            c.source_grade,
+            c.grade,
+            c.policy,
+            c.source_grade,
+            self.source.0,
+            self.source.1.total(),
+            band(c.source_band),
+            self.target.0,
+            self.target.1.total(),
+        );
+        for candidate in &c.candidates {
+            let suggested = if candidate.grade == c.grade {
+                "  ← suggested"
+            } else {
+                ""
+            };
+            text.push_str(&format!(
+                "    {:<8} {}  overlap {:.2} points{suggested}\n",
+                candidate.grade,
+                band(candidate.band),
+                candidate.overlap,
+            ));
+        }
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn faults_are_named_with_their_line() {
+        let error = parse_grade_table("t.csv", b"grade;count\nA;1\n").unwrap_err();
+        assert_eq!(error.line, 1);
+        assert!(
+            error.to_string().starts_with("t.csv:1: the header must be"),
+            "{error}"
+        );
+        let error = parse_grade_table("t.csv", b"grade,count\nE,10\nD,ten\n").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "t.csv:3: count `ten` of grade `D` is not a whole number of graduates"
+        );
+        let error = parse_grade_table("t.csv", b"grade,count\nE,10\nD,1\nE,3\n").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "t.csv:4: grade `E` appears twice in the table"
+        );
+        let error = parse_grade_table("t.csv", b"grade,count\nE,10,3\n").unwrap_err();
+        assert_eq!(error.line, 2, "{error}");
+        let table =
+            parse_grade_table("t.csv", b"\xEF\xBB\xBFGrade,Count\r\n3.0, 12\r\n3.5,4\r\n").unwrap();
+        assert_eq!(table.total(), 16);
+    }
+}
