@@ -7,9 +7,9 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use crate::json_file::read_bytes;
-pub use microcred_model::grade_conversion::ConversionPolicy;
+pub use microcred_model::grade_conversion::{Band, ConversionPolicy};
 use microcred_model::grade_conversion::{
-    Band, Conversion, GradeConversionError, GradeDistribution, MAX_GRADES, convert,
+    Conversion, GradeConversionError, GradeDistribution, MAX_GRADES, convert,
 };
 
 /// Largest table file read: a table has at most a few hundred short rows.
@@ -49,10 +49,22 @@ pub fn parse_grade_table(file: &str, bytes: &[u8]) -> Result<GradeDistribution, 
         message,
     };
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    // One line ending, so that lines are counted as an editor counts them (the csv reader
+    // numbers records after a CRLF one line short; browsers send typed text with CRLF).
+    let mut unified = Vec::with_capacity(bytes.len());
+    let mut previous = 0u8;
+    for &byte in bytes {
+        match byte {
+            b'\r' => unified.push(b'\n'),
+            b'\n' if previous == b'\r' => {}
+            other => unified.push(other),
+        }
+        previous = byte;
+    }
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .flexible(false)
-        .from_reader(bytes);
+        .from_reader(unified.as_slice());
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| at(1, e.to_string()))?
@@ -104,6 +116,25 @@ pub fn parse_grade_table(file: &str, bytes: &[u8]) -> Result<GradeDistribution, 
             _ => 0,
         };
         at(line, e.to_string())
+    })
+}
+
+/// Reads a table typed or pasted (the page's form): as a table file, its `grade,count` header
+/// optional; lines are counted as typed.
+pub fn parse_typed_grade_table(
+    name: &str,
+    text: &str,
+) -> Result<GradeDistribution, GradeTableError> {
+    let headed = text
+        .trim_start()
+        .get(..5)
+        .is_some_and(|start| start.eq_ignore_ascii_case("grade"));
+    if headed {
+        return parse_grade_table(name, text.as_bytes());
+    }
+    parse_grade_table(name, format!("grade,count\n{text}").as_bytes()).map_err(|mut e| {
+        e.line = e.line.saturating_sub(1);
+        e
     })
 }
 
@@ -164,6 +195,29 @@ pub fn convert_grade_rows(
     })
 }
 
+/// Converts `grade` between two tables typed or pasted (the page's form), each given with the
+/// name its faults are reported under.
+pub fn convert_typed_grade(
+    grade: &str,
+    from: (&str, &str),
+    to: (&str, &str),
+    policy: ConversionPolicy,
+) -> Result<GradeConversion, GradeError> {
+    let source = parse_typed_grade_table(from.0, from.1)?;
+    let target = parse_typed_grade_table(to.0, to.1)?;
+    let conversion = convert(grade, &source, &target, policy)?;
+    Ok(GradeConversion {
+        conversion,
+        source: (from.0.to_owned(), source),
+        target: (to.0.to_owned(), target),
+    })
+}
+
+/// A band as people read it: `51.49–88.08 %`.
+pub fn band_text(band: Band) -> String {
+    format!("{:.2}–{:.2} %", band.from, band.to)
+}
+
 fn band_json(band: Band) -> Value {
     json!([round(band.from), round(band.to)])
 }
@@ -200,7 +254,7 @@ impl GradeConversion {
     /// In a few lines, for people.
     pub fn to_text(&self) -> String {
         let c = &self.conversion;
-        let band = |b: Band| format!("{:.2}–{:.2} %", b.from, b.to);
+        let band = band_text;
         let mut text = format!(
             "{} → {} ({} policy)\n  {} in {} (N = {}): {}\n  overlapping grades in {} (N = {}):\n",
             c.source_grade,
@@ -257,5 +311,14 @@ mod tests {
         let table =
             parse_grade_table("t.csv", b"\xEF\xBB\xBFGrade,Count\r\n3.0, 12\r\n3.5,4\r\n").unwrap();
         assert_eq!(table.total(), 16);
+        let typed = parse_typed_grade_table("typed", "3.0,12\n3.5,4").unwrap();
+        assert_eq!(typed, table);
+        let error = parse_typed_grade_table("typed", "3.0,12\r\n3.5,four").unwrap_err();
+        assert_eq!(error.line, 2, "{error}");
+        let error = parse_typed_grade_table("typed", "3.0,12\n3.5,four").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "typed:2: count `four` of grade `3.5` is not a whole number of graduates"
+        );
     }
 }

@@ -438,6 +438,11 @@ fn body(world: &World, name: &str, ids: &BTreeMap<String, String>) -> (String, V
             &serde_json::to_vec(&world.documents["credential"]).unwrap(),
         ),
         "sign_in_form" => form(&[("email", "jury@enhance.example"), ("password", PASSWORD)]),
+        "grade_form" => form(&[
+            ("grade", "C"),
+            ("from", "E,92\nC,135"),
+            ("to", "E,10\nA,10"),
+        ]),
         "specification_form" => form(&[("action", "check"), ("id", "matrix-form-specification")]),
         "comment_form" => form(&[("comment", "matrix")]),
         "advice_form" => form(&[("recommendation", "changes"), ("comment", "matrix")]),

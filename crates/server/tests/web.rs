@@ -440,6 +440,7 @@ async fn every_role_journeys_through_the_pages_in_chromium() {
     let (zoe, lena) = registrar_imports_and_issues(&browser, &spec).await;
     let file = learner_downloads(&browser, &zoe, &lena).await;
     stranger_verifies(&browser, &zoe, &lena, &file).await;
+    stranger_converts_a_grade(&browser).await;
     registrar_revokes(&browser, &lena).await;
     administrator_rotates_and_adds(&browser).await;
 
@@ -1024,6 +1025,32 @@ async fn learner_downloads(b: &Browser, credential: &str, someone_elses: &str) -
 
 /// A stranger (signed out) verifies from the share link, by file, and a tampered copy; a
 /// suspended credential says so; a mistyped link and a broken paste are explained.
+/// Anyone converts a grade by two grade distribution tables typed in (the worked example of
+/// issue 17): C becomes B by the largest overlap, C by the lower grade; a mistyped count is
+/// named with its table and line.
+async fn stranger_converts_a_grade(b: &Browser) {
+    b.go("/grades").await;
+    b.page("grades").await;
+    b.fill("#grade", "C").await;
+    b.fill("#from", "E,92\nD,98\nC,135\nB,37\nA,7").await;
+    b.fill("#to", "grade,count\nE,10\nD,25\nC,30\nB,25\nA,10")
+        .await;
+    b.click_and_load("form[action='/grades'] button").await;
+    b.page("grades-result").await;
+    assert_eq!(b.text("#converted").await, "B", "{}", b.body().await);
+    assert!(b.text("#result table").await.contains("23.08"));
+    b.select("#policy", "lowest").await;
+    b.click_and_load("form[action='/grades'] button").await;
+    assert_eq!(b.text("#converted").await, "C", "{}", b.body().await);
+    b.fill("#from", "E,92\nD,ninety").await;
+    b.click_and_load("form[action='/grades'] button").await;
+    let problem = b.text("#grades-problem").await;
+    assert!(
+        problem.contains("table, line 2: count `ninety`"),
+        "{problem}"
+    );
+}
+
 async fn stranger_verifies(b: &Browser, credential: &str, suspended: &str, file: &Path) {
     b.go(&format!("/verify?credential={credential}")).await;
     let verdict = b.find("#result .sentence").await;

@@ -8,6 +8,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::Value;
 
+use microcred_app::grades::{ConversionPolicy, GradeError, band_text, convert_typed_grade};
+use microcred_app::platform::Account;
 use microcred_app::platform::auth::Session;
 use microcred_app::platform::catalogue::CatalogueQuery;
 use microcred_app::platform::views::SpecificationVersionView;
@@ -411,4 +413,110 @@ mod redirect_tests {
             assert_eq!(local_path(hostile), "/home", "{hostile:?}");
         }
     }
+}
+
+/// A converted grade, as the page shows it.
+struct GradeResult {
+    source_grade: String,
+    grade: String,
+    policy: String,
+    source_band: String,
+    /// Grade, band, shared points, whether suggested.
+    candidates: Vec<(String, String, String, bool)>,
+}
+
+#[derive(Template)]
+#[template(path = "grades.html")]
+struct GradesPage {
+    chrome: Chrome,
+    grade: String,
+    from: String,
+    to: String,
+    policy: String,
+    /// Value, label, whether chosen.
+    policies: Vec<(&'static str, &'static str, bool)>,
+    result: Option<GradeResult>,
+    problem: String,
+}
+
+impl GradesPage {
+    fn new(account: Option<Account>, form: Option<&FormData>) -> GradesPage {
+        let field = |name: &str| form.map(|f| f.text(name).to_owned()).unwrap_or_default();
+        let policy = ConversionPolicy::parse(&field("policy")).unwrap_or_default();
+        GradesPage {
+            chrome: Chrome::new(account, msg("grades.title")),
+            grade: field("grade"),
+            from: field("from"),
+            to: field("to"),
+            policy: policy.name().to_owned(),
+            policies: [
+                (
+                    ConversionPolicy::LargestOverlap,
+                    msg("grades.policy_largest"),
+                ),
+                (ConversionPolicy::Lowest, msg("grades.policy_lowest")),
+                (ConversionPolicy::Highest, msg("grades.policy_highest")),
+            ]
+            .into_iter()
+            .map(|(p, label)| (p.name(), label, p == policy))
+            .collect(),
+            result: None,
+            problem: String::new(),
+        }
+    }
+}
+
+/// The grade conversion page (anyone).
+pub async fn grades_form(MaybeActor(account): MaybeActor) -> PageResult {
+    page(&GradesPage::new(account, None))
+}
+
+/// A grade converted by the two tables typed or pasted, or what is wrong with them.
+pub async fn grades_convert(MaybeActor(account): MaybeActor, form: FormData) -> PageResult {
+    let mut view = GradesPage::new(account, Some(&form));
+    let policy = ConversionPolicy::parse(&view.policy).unwrap_or_default();
+    if view.grade.is_empty() || view.from.is_empty() || view.to.is_empty() {
+        view.problem = msg("grades.missing").to_owned();
+    } else {
+        match convert_typed_grade(
+            &view.grade,
+            (msg("grades.from"), &view.from),
+            (msg("grades.to"), &view.to),
+            policy,
+        ) {
+            Ok(converted) => {
+                let c = &converted.conversion;
+                view.result = Some(GradeResult {
+                    source_grade: c.source_grade.clone(),
+                    grade: c.grade.clone(),
+                    policy: c.policy.name().to_owned(),
+                    source_band: band_text(c.source_band),
+                    candidates: c
+                        .candidates
+                        .iter()
+                        .map(|candidate| {
+                            (
+                                candidate.grade.clone(),
+                                band_text(candidate.band),
+                                format!("{:.2}", candidate.overlap),
+                                candidate.grade == c.grade,
+                            )
+                        })
+                        .collect(),
+                });
+            }
+            Err(GradeError::Table(t)) if t.line > 0 => {
+                view.problem = format!("{}, line {}: {}", t.file, t.line, t.message);
+            }
+            Err(e) => view.problem = e.to_string(),
+        }
+    }
+    let status = if view.result.is_some() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut response = page(&view)?;
+    *response.status_mut() = status;
+    Ok(response)
 }
