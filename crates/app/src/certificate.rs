@@ -152,7 +152,12 @@ pub fn bake_badge(
     if !microcred_credentials::open_badges::is_open_badge(&credential) {
         return Err(PrintError::NotOpenBadge);
     }
-    let laid = lay_out_certificate(&Template::badge(), signed_credential, presentation)?;
+    let laid = lay_out_read(
+        &Template::badge(),
+        &credential,
+        signed_credential,
+        presentation,
+    )?;
     let bake = |e: baked::BakeError| PrintError::Bake(e.to_string());
     match format {
         BadgeFormat::Png => {
@@ -174,7 +179,17 @@ pub fn lay_out_certificate(
 ) -> Result<Laid, PrintError> {
     let credential: Value = serde_json::from_slice(signed_credential)
         .map_err(|e| PrintError::NotJson(e.to_string()))?;
-    let statement = read_statement(&credential);
+    lay_out_read(template, &credential, signed_credential, presentation)
+}
+
+/// [`lay_out_certificate`] of a credential already read from its bytes.
+fn lay_out_read(
+    template: &Template,
+    credential: &Value,
+    signed_credential: &[u8],
+    presentation: &Presentation,
+) -> Result<Laid, PrintError> {
+    let statement = read_statement(credential);
     if statement.title.is_empty() || statement.learner_name.is_empty() {
         return Err(PrintError::NotMicroCredential(
             "the credential names no achievement or no learner: only Open Badges 3.0 micro-credentials are printed".into(),

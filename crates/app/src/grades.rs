@@ -167,14 +167,12 @@ pub fn convert_grade_files(
     to: &Path,
     policy: ConversionPolicy,
 ) -> Result<GradeConversion, GradeError> {
-    let source = read_grade_table(from)?;
-    let target = read_grade_table(to)?;
-    let conversion = convert(grade, &source, &target, policy)?;
-    Ok(GradeConversion {
-        conversion,
-        source: (from.display().to_string(), source),
-        target: (to.display().to_string(), target),
-    })
+    Ok(GradeConversion::new(
+        grade,
+        (from.display().to_string(), read_grade_table(from)?),
+        (to.display().to_string(), read_grade_table(to)?),
+        policy,
+    )?)
 }
 
 /// Converts `grade` between two tables given as rows (the API's form), lowest pass first; an
@@ -187,12 +185,13 @@ pub fn convert_grade_rows(
 ) -> Result<GradeConversion, (&'static str, GradeConversionError)> {
     let source = GradeDistribution::new(from).map_err(|e| ("from", e))?;
     let target = GradeDistribution::new(to).map_err(|e| ("to", e))?;
-    let conversion = convert(grade, &source, &target, policy).map_err(|e| ("grade", e))?;
-    Ok(GradeConversion {
-        conversion,
-        source: ("from".to_owned(), source),
-        target: ("to".to_owned(), target),
-    })
+    GradeConversion::new(
+        grade,
+        ("from".to_owned(), source),
+        ("to".to_owned(), target),
+        policy,
+    )
+    .map_err(|e| ("grade", e))
 }
 
 /// Converts `grade` between two tables typed or pasted (the page's form), each given with the
@@ -203,14 +202,12 @@ pub fn convert_typed_grade(
     to: (&str, &str),
     policy: ConversionPolicy,
 ) -> Result<GradeConversion, GradeError> {
-    let source = parse_typed_grade_table(from.0, from.1)?;
-    let target = parse_typed_grade_table(to.0, to.1)?;
-    let conversion = convert(grade, &source, &target, policy)?;
-    Ok(GradeConversion {
-        conversion,
-        source: (from.0.to_owned(), source),
-        target: (to.0.to_owned(), target),
-    })
+    Ok(GradeConversion::new(
+        grade,
+        (from.0.to_owned(), parse_typed_grade_table(from.0, from.1)?),
+        (to.0.to_owned(), parse_typed_grade_table(to.0, to.1)?),
+        policy,
+    )?)
 }
 
 /// A band as people read it: `51.49–88.08 %`.
@@ -228,6 +225,20 @@ fn round(percent: f64) -> f64 {
 }
 
 impl GradeConversion {
+    /// Converts `grade` from the `source` table to the `target` one (each with its name).
+    fn new(
+        grade: &str,
+        source: (String, GradeDistribution),
+        target: (String, GradeDistribution),
+        policy: ConversionPolicy,
+    ) -> Result<GradeConversion, GradeConversionError> {
+        Ok(GradeConversion {
+            conversion: convert(grade, &source.1, &target.1, policy)?,
+            source,
+            target,
+        })
+    }
+
     /// As JSON: `{"grade", "policy", "candidates": [{"grade", "band", "overlap"}], "source":
     /// {"table", "grade", "band", "total"}, "target": {"table", "total"}}`, bands and overlaps
     /// in percentage points to two decimals.
@@ -254,7 +265,6 @@ impl GradeConversion {
     /// In a few lines, for people.
     pub fn to_text(&self) -> String {
         let c = &self.conversion;
-        let band = band_text;
         let mut text = format!(
             "{} → {} ({} policy)\n  {} in {} (N = {}): {}\n  overlapping grades in {} (N = {}):\n",
             c.source_grade,
@@ -263,7 +273,7 @@ impl GradeConversion {
             c.source_grade,
             self.source.0,
             self.source.1.total(),
-            band(c.source_band),
+            band_text(c.source_band),
             self.target.0,
             self.target.1.total(),
         );
@@ -276,7 +286,7 @@ impl GradeConversion {
             text.push_str(&format!(
                 "    {:<8} {}  overlap {:.2} points{suggested}\n",
                 candidate.grade,
-                band(candidate.band),
+                band_text(candidate.band),
                 candidate.overlap,
             ));
         }

@@ -11,6 +11,10 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 
+mod common;
+
+use common::openssl;
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -387,19 +391,6 @@ fn an_edc_needs_a_seal_and_bad_seal_files_are_clear_errors() {
     assert!(
         text(&out.stderr).contains("junk.pem"),
         "{}",
-        text(&out.stderr)
-    );
-}
-
-fn openssl(dir: &Path, args: &[&str]) {
-    let out = Command::new("openssl")
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("openssl runs");
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
         text(&out.stderr)
     );
 }

@@ -12,6 +12,8 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 
+mod common;
+
 use microcred_credentials::data_integrity::{Cryptosuite, ProofOptions, add_proof};
 use microcred_credentials::datetime::DateTime;
 use microcred_credentials::key_file::KeyFile;
@@ -463,40 +465,23 @@ fn vc_jwts_verify_with_node() {
 
 /// A 2048-bit RSA key made by openssl, as PKCS#8 DER in `dir/rsa.der`.
 fn openssl_rsa_key(dir: &Path) {
-    let pem = dir.join("rsa.pem");
-    let der = dir.join("rsa.der");
     // genpkey writes PKCS#8 as PEM (as DER it writes PKCS#1), hence the second step.
-    let steps: [Vec<&std::ffi::OsStr>; 2] = [
-        vec![
-            "genpkey".as_ref(),
-            "-algorithm".as_ref(),
-            "RSA".as_ref(),
-            "-pkeyopt".as_ref(),
-            "rsa_keygen_bits:2048".as_ref(),
-            "-out".as_ref(),
-            pem.as_os_str(),
+    common::openssl(
+        dir,
+        &[
+            "genpkey",
+            "-algorithm",
+            "RSA",
+            "-pkeyopt",
+            "rsa_keygen_bits:2048",
+            "-out",
+            "rsa.pem",
         ],
-        vec![
-            "pkcs8".as_ref(),
-            "-topk8".as_ref(),
-            "-nocrypt".as_ref(),
-            "-in".as_ref(),
-            pem.as_os_str(),
-            "-outform".as_ref(),
-            "DER".as_ref(),
-            "-out".as_ref(),
-            der.as_os_str(),
+    );
+    common::openssl(
+        dir,
+        &[
+            "pkcs8", "-topk8", "-nocrypt", "-in", "rsa.pem", "-outform", "DER", "-out", "rsa.der",
         ],
-    ];
-    for args in steps {
-        let out = Command::new("openssl")
-            .args(&args)
-            .output()
-            .expect("openssl runs");
-        assert!(
-            out.status.success(),
-            "openssl {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+    );
 }

@@ -532,28 +532,26 @@ fn verify_one(
         && options
             .get("@context")
             .is_none_or(|context| unsecured.get("@context") == Some(context));
+    // The document the proof signs, when it is not the unsecured document as it is.
     let mut document = if as_it_is {
-        Map::new()
+        None
     } else {
-        with_previous_proofs(unsecured, all, &previous)?
+        Some(with_previous_proofs(unsecured, all, &previous)?)
     };
+    let signed = document.as_ref().unwrap_or(unsecured);
     match options.get("@context") {
-        _ if as_it_is => {
-            if options.get("@context").is_none() {
-                let context = unsecured.get("@context").ok_or(ProofError::NoContext)?;
-                options.insert("@context".into(), context.clone());
-            }
-        }
         Some(context) => {
             // The proof's contexts must open the document's, in order (vc-di-eddsa §3.3.2).
-            if !context_starts(document.get("@context"), context) {
+            if !context_starts(signed.get("@context"), context) {
                 return Err(ProofError::ContextMismatch);
             }
-            document.insert("@context".into(), context.clone());
+            if let Some(document) = &mut document {
+                document.insert("@context".into(), context.clone());
+            }
         }
         None => {
-            let context = document.get("@context").ok_or(ProofError::NoContext)?;
-            options.insert("@context".into(), context.clone());
+            let context = signed.get("@context").ok_or(ProofError::NoContext)?.clone();
+            options.insert("@context".into(), context);
         }
     }
     let signature = value
@@ -570,10 +568,9 @@ fn verify_one(
         });
     }
     let mut hash = document_hash(canonicalization, options)?;
-    hash.extend_from_slice(&if as_it_is {
-        shared.hash(canonicalization, unsecured)?
-    } else {
-        document_hash(canonicalization, document)?
+    hash.extend_from_slice(&match document {
+        None => shared.hash(canonicalization, unsecured)?,
+        Some(document) => document_hash(canonicalization, document)?,
     });
     if key.verify(&hash, &signature) {
         Ok(())

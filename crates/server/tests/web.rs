@@ -294,6 +294,17 @@ impl Browser {
             .unwrap_or_default()
     }
 
+    /// Uploads `file` on the verification page and waits for the result.
+    async fn verify_file(&self, file: &Path) {
+        self.go("/verify").await;
+        self.find("#file")
+            .await
+            .send_keys(&file.display().to_string())
+            .await
+            .unwrap();
+        self.click_and_load("form[action='/verify'] button").await;
+    }
+
     /// The verification page's verdict (`valid`, `tampered`, …).
     async fn verdict(&self) -> String {
         let sentence = self.find("#result .sentence").await;
@@ -952,43 +963,24 @@ async fn learner_downloads(b: &Browser, credential: &str, someone_elses: &str) -
             .unwrap()
             .contains("EuropeanDigitalCredential")
     );
-    b.go("/verify").await;
-    b.find("#file")
-        .await
-        .send_keys(&edc.display().to_string())
-        .await
-        .unwrap();
-    b.click_and_load("form[action='/verify'] button").await;
+    b.verify_file(&edc).await;
     assert_eq!(b.verdict().await, "valid", "{}", b.body().await);
     assert!(
         b.text("#statements")
             .await
             .contains("Zoë Łukasiewicz-Παπαδοπούλου")
     );
-    // Her badge image, with the signed credential baked in: the verify page reads it.
-    b.go(&format!("/my/credentials/{credential}")).await;
-    b.click("#download-badge-png").await;
-    let badge = b.downloaded(".png").await;
-    b.go("/verify").await;
-    b.find("#file")
-        .await
-        .send_keys(&badge.display().to_string())
-        .await
-        .unwrap();
-    b.click_and_load("form[action='/verify'] button").await;
-    assert_eq!(b.verdict().await, "valid", "{}", b.body().await);
-    // The SVG badge too.
-    b.go(&format!("/my/credentials/{credential}")).await;
-    b.click("#download-badge-svg").await;
-    let badge = b.downloaded(".svg").await;
-    b.go("/verify").await;
-    b.find("#file")
-        .await
-        .send_keys(&badge.display().to_string())
-        .await
-        .unwrap();
-    b.click_and_load("form[action='/verify'] button").await;
-    assert_eq!(b.verdict().await, "valid", "{}", b.body().await);
+    // Her badge images, with the signed credential baked in: the verify page reads them.
+    for (link, extension) in [
+        ("#download-badge-png", ".png"),
+        ("#download-badge-svg", ".svg"),
+    ] {
+        b.go(&format!("/my/credentials/{credential}")).await;
+        b.click(link).await;
+        let badge = b.downloaded(extension).await;
+        b.verify_file(&badge).await;
+        assert_eq!(b.verdict().await, "valid", "{}", b.body().await);
+    }
     // A VC-JWT pasted is read and its signature checked; made with a key WUT never had, it
     // is not WUT's credential, and the page says so rather than calling it tampered.
     let key = microcred_credentials::keys::SigningKey::from_bytes(&[5; 32]);
@@ -1086,13 +1078,7 @@ async fn stranger_verifies(b: &Browser, credential: &str, suspended: &str, file:
         serde_json::to_vec_pretty(&tampered).unwrap(),
     )
     .unwrap();
-    b.go("/verify").await;
-    b.find("#file")
-        .await
-        .send_keys(&tampered_file.display().to_string())
-        .await
-        .unwrap();
-    b.click_and_load("form[action='/verify'] button").await;
+    b.verify_file(&tampered_file).await;
     assert_eq!(b.verdict().await, "tampered", "{}", b.body().await);
     assert!(b.text("#verdict").await.contains("Not verified"));
     // Only what was signed is shown: nothing of the tampered file.

@@ -73,27 +73,32 @@ async fn print(
         .platform
         .certificate(actor, id, format, page, &language(query)?)
         .await?;
-    let mut response = printed.bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(format.media_type()),
-    );
     let name = id.trim_start_matches("urn:uuid:");
     let file = match format {
         PrintFormat::Pdf => format!("attachment; filename=\"certificate-{name}.pdf\""),
         PrintFormat::Png => format!("inline; filename=\"certificate-{name}-{page}.png\""),
     };
-    if let Ok(value) = HeaderValue::from_str(&file) {
+    let mut response = personal_file(printed.bytes, format.media_type(), &file);
+    response
+        .headers_mut()
+        .insert("x-page-count", HeaderValue::from(printed.page_count as u64));
+    Ok(response)
+}
+
+/// A file about a person (a certificate, a badge with the credential inside): its type, how to
+/// save it, and never in a shared cache.
+fn personal_file(bytes: Vec<u8>, media_type: &'static str, disposition: &str) -> Response {
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
+    if let Ok(value) = HeaderValue::from_str(disposition) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
-    headers.insert("x-page-count", HeaderValue::from(printed.page_count as u64));
-    // A certificate names a person: never in a shared cache.
     headers.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-store"),
     );
-    Ok(response)
+    response
 }
 
 pub async fn certificate_pdf(
@@ -130,26 +135,12 @@ async fn badge(
         .platform
         .badge(actor, id, format, &language(query)?)
         .await?;
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(format.media_type()),
-    );
     let name = id.trim_start_matches("urn:uuid:");
     let file = format!(
         "attachment; filename=\"badge-{name}.{}\"",
         format.extension()
     );
-    if let Ok(value) = HeaderValue::from_str(&file) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    // The credential inside names a person: never in a shared cache.
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    Ok(response)
+    Ok(personal_file(bytes, format.media_type(), &file))
 }
 
 pub async fn badge_png(
