@@ -409,6 +409,7 @@ pub fn issue_from_results(
             specification_version: None,
             status: &[],
             valid_until: None,
+            components: &[],
         };
         let stem = credential_id.trim_start_matches("urn:uuid:").to_owned();
         let mut files = Vec::new();

@@ -1377,3 +1377,190 @@ async fn the_home_university_awards_its_own_students() {
         assert_eq!(report.verdict, Verdict::Valid, "{backend}: {report:?}");
     }
 }
+
+/// A stacked credential (ENHANCE §7.15): the certificate in sustainable entrepreneurship plus
+/// one recognised external micro-credential. Progress, an external credential verified and
+/// recorded, the stacked credential issued on the day its rule was met with evidence and
+/// digests of its components and its trace, and a component revoked putting it up for review.
+#[tokio::test]
+async fn a_stacked_credential_is_awarded_for_its_components_and_reviewed_when_one_is_revoked() {
+    use microcred_credentials::data_integrity::{Cryptosuite, ProofOptions, add_proof};
+    use microcred_credentials::keys::SigningKey;
+    use microcred_credentials::vc::{ComponentDocument, component_digest};
+
+    let helsinki = SigningKey::generate().unwrap();
+    let external_issuer = helsinki.public_key().did_key();
+    let achievement = "https://helsinki.example/achievements/elements-of-ai";
+    let external = |subject_name: &str| {
+        let unsigned = serde_json::json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+            "id": "urn:uuid:6a0e2d4c-35a8-4e11-9d55-0f4d1b7e7c01",
+            "type": ["VerifiableCredential", "OpenBadgeCredential"],
+            "name": "Elements of AI",
+            "issuer": { "id": external_issuer, "type": ["Profile"], "name": "University of Helsinki" },
+            "validFrom": "2026-07-20T00:00:00Z",
+            "credentialSubject": {
+                "type": ["AchievementSubject"],
+                "identifier": [{ "type": "IdentityObject", "hashed": false,
+                    "identityHash": "l0@learner.example", "identityType": "emailAddress" }],
+                "name": subject_name,
+                "achievement": {
+                    "id": achievement, "type": ["Achievement"], "name": "Elements of AI",
+                    "description": "An introduction to artificial intelligence.",
+                    "criteria": { "narrative": "Pass the exercises." },
+                    "creditsAvailable": 2
+                }
+            }
+        });
+        let options = ProofOptions::assertion(
+            Cryptosuite::EddsaRdfc2022,
+            helsinki.public_key().did_key_verification_method(),
+            "2026-07-20T00:00:00Z",
+        );
+        add_proof(&unsigned, &helsinki, &options).unwrap()
+    };
+    const LABEL: &str = "enhance-label-data-literacy";
+    for (backend, store) in testing::stores().await {
+        let w = world(store).await;
+        let p = &w.platform;
+        published(&w).await;
+        let mut label = Checker::new(None)
+            .unwrap()
+            .load(&root().join(format!("examples/{LABEL}.toml")))
+            .unwrap()
+            .specification;
+        label.awarding =
+            serde_json::from_value(serde_json::json!({ "rule": "lead-university", "lead": "wut" }))
+                .unwrap();
+        label.stacking = serde_json::from_value(serde_json::json!({
+            "min_total_ects": 8,
+            "valid_for": "P5Y",
+            "pools": [
+                { "id": "core", "components": [{ "specification": SPEC }] },
+                { "id": "electives", "min_count": 1, "components": [
+                    { "external": { "issuer": external_issuer, "achievement": achievement,
+                      "title": { "en": "Elements of AI" }, "ects": 2 } } ] }
+            ]
+        }))
+        .unwrap();
+        p.create_specification(&w.teacher, label).await.unwrap();
+        p.submit(&w.teacher, LABEL, "").await.unwrap();
+        p.decide(&w.board, LABEL, Decision::Approve, "")
+            .await
+            .unwrap();
+
+        // Zoë earns the certificate (its last result on 2026-06-20).
+        let (wut, tub) = many_results(1);
+        p.import_results(&w.wut, "wut.csv", results(&wut), &mut |_| {})
+            .await
+            .unwrap();
+        p.import_results(&w.tub, "tub.csv", results(&tub), &mut |_| {})
+            .await
+            .unwrap();
+        let component = p.issue(&w.wut, SPEC, None, &mut |_, _| {}).await.unwrap();
+        let learner = component.issued[0].learner.clone();
+        let component_id = component.issued[0].credential.clone();
+
+        let progress = p.stacking_progress(&w.wut, &learner).await.unwrap();
+        let label_progress = &progress[0].progress;
+        assert!(!label_progress.satisfied(), "{backend}: {label_progress:?}");
+        assert_eq!(label_progress.components_done(), (1, 2), "{backend}");
+        let outcome = p.issue(&w.wut, LABEL, None, &mut |_, _| {}).await.unwrap();
+        assert_eq!(outcome.issued_count, 0, "{backend}: {outcome:?}");
+        assert!(
+            outcome.not_eligible[0]
+                .reason
+                .contains("`electives`: 0 of the 1"),
+            "{backend}: {outcome:?}"
+        );
+        // Nobody else records Zoë's credentials; a stranger's document is refused with why.
+        assert!(matches!(
+            p.record_external_credential(&w.tub, &learner, "{}").await,
+            Err(PlatformError::Invalid { .. }) | Err(PlatformError::NotFound(_))
+        ));
+        let document = external("Zoë");
+        let recorded = p
+            .record_external_credential(&w.wut, &learner, &document.to_string())
+            .await
+            .unwrap();
+        assert_eq!(
+            recorded.verdict, "valid",
+            "{backend}: {:?}",
+            recorded.report
+        );
+        assert_eq!(recorded.recognised_for, [LABEL], "{backend}");
+        // A changed copy is recorded as tampered and does not count.
+        let mut changed = document.clone();
+        changed["credentialSubject"]["achievement"]["creditsAvailable"] = 20.into();
+        let tampered = p
+            .record_external_credential(&w.wut, &learner, &changed.to_string())
+            .await
+            .unwrap();
+        assert_eq!(tampered.verdict, "tampered", "{backend}");
+
+        let progress = p.stacking_progress(&w.wut, &learner).await.unwrap();
+        let label_progress = &progress[0].progress;
+        assert_eq!(
+            label_progress.satisfied_on,
+            Some("2026-07-20".parse().unwrap()),
+            "{backend}: {label_progress:?}"
+        );
+        assert_eq!(label_progress.counted_ects, 8.0, "{backend}");
+
+        let outcome = p.issue(&w.wut, LABEL, None, &mut |_, _| {}).await.unwrap();
+        assert_eq!(outcome.issued_count, 1, "{backend}: {outcome:?}");
+        let stacked_id = outcome.issued[0].credential.clone();
+        let stacked = p.credential(&w.wut, &stacked_id).await.unwrap();
+        assert_eq!(stacked.date_of_issuing, "2026-07-20", "{backend}");
+        let evidence = stacked.document["evidence"].as_array().unwrap();
+        assert_eq!(evidence.len(), 2, "{backend}");
+        let related = stacked.document["relatedResource"].as_array().unwrap();
+        let own = p.credential(&w.wut, &component_id).await.unwrap();
+        assert_eq!(related[0]["id"], component_id.as_str());
+        assert_eq!(
+            related[0]["digestMultibase"],
+            component_digest(&ComponentDocument::Json(&own.document)).as_str(),
+            "{backend}"
+        );
+        assert_eq!(
+            related[1]["digestMultibase"],
+            component_digest(&ComponentDocument::Json(&document)).as_str(),
+            "{backend}: the external component as received"
+        );
+        let (report, _) = p.verify(&stacked.document).await.unwrap();
+        assert_eq!(report.verdict, Verdict::Valid, "{backend}: {report:?}");
+        let trace = p.stacked_award(&w.wut, &stacked_id).await.unwrap();
+        assert_eq!(trace.components.len(), 2, "{backend}");
+        assert_eq!(trace.trace["satisfied_on"], "2026-07-20", "{backend}");
+        assert_eq!(trace.review, None);
+
+        // Revoking the component puts the stacked credential up for review; keeping it ends it.
+        assert!(p.stacked_in_review(&w.wut).await.unwrap().is_empty());
+        p.revoke(&w.wut, &component_id, "issued in error")
+            .await
+            .unwrap();
+        let review = p.stacked_in_review(&w.wut).await.unwrap();
+        assert_eq!(review.len(), 1, "{backend}");
+        assert_eq!(review[0].credential, stacked_id);
+        assert!(
+            review[0].review.as_deref().unwrap().contains("revoked"),
+            "{backend}"
+        );
+        assert!(
+            p.stacked_in_review(&w.tub).await.unwrap().is_empty(),
+            "{backend}"
+        );
+        let progress = p.stacking_progress(&w.wut, &learner).await.unwrap();
+        assert!(
+            !progress[0].progress.satisfied(),
+            "{backend}: a revoked component stops counting"
+        );
+        p.keep_stacked(&w.wut, &stacked_id, "the board recognised a replacement")
+            .await
+            .unwrap();
+        assert!(
+            p.stacked_in_review(&w.wut).await.unwrap().is_empty(),
+            "{backend}"
+        );
+    }
+}

@@ -38,7 +38,7 @@ fn examples(folder: &str) -> Vec<String> {
 #[test]
 fn conforming_examples_have_no_errors() {
     let files = examples("examples");
-    assert_eq!(files.len(), 6, "{files:?}");
+    assert_eq!(files.len(), 7, "{files:?}");
     for file in files {
         let output = microcred(&["spec", "check", "--format", "json", &file]);
         assert_eq!(output.status.code(), Some(0), "{file}: {}", stdout(&output));

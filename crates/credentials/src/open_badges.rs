@@ -55,6 +55,25 @@ pub struct AwardedMicroCredential<'a> {
     pub status: &'a [Value],
     /// When it expires, if it does.
     pub valid_until: Option<DateTime>,
+    /// For a stacked credential, the components it was awarded for (else empty).
+    pub components: &'a [ComponentEvidence],
+}
+
+/// A component a stacked credential was awarded for, as the credential references it: an
+/// `evidence` entry (what, by whom, when) and a `relatedResource` with the digest of the
+/// component's document, so that the set is tamper-evident without being embedded.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ComponentEvidence {
+    /// The component credential's id (`urn:uuid:…` or its URL).
+    pub id: String,
+    /// What it awards.
+    pub name: String,
+    /// Who issued it.
+    pub issuer: String,
+    /// The day it was awarded.
+    pub awarded_on: microcred_model::Date,
+    /// `digestMultibase` of the component document ([`crate::vc::component_digest`]).
+    pub digest_multibase: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -579,6 +598,28 @@ pub fn open_badge_credential(
     );
     credential.insert("awardedDate".into(), issued.into());
     credential.insert("credentialSubject".into(), Value::Object(subject));
+    if !awarded.components.is_empty() {
+        let evidence: Vec<Value> = awarded
+            .components
+            .iter()
+            .map(|c| {
+                json!({
+                    "id": c.id,
+                    "type": ["Evidence"],
+                    "name": c.name,
+                    "description": format!("Awarded by {} on {}", c.issuer, c.awarded_on),
+                    "genre": "Component micro-credential",
+                })
+            })
+            .collect();
+        let related: Vec<Value> = awarded
+            .components
+            .iter()
+            .map(|c| json!({ "id": c.id, "digestMultibase": c.digest_multibase }))
+            .collect();
+        credential.insert("evidence".into(), evidence.into());
+        credential.insert("relatedResource".into(), related.into());
+    }
     match awarded.status {
         [] => {}
         [one] => {

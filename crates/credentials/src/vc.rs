@@ -308,6 +308,35 @@ fn check_related_resources(c: &mut Checker, object: &Map<String, Value>) {
     }
 }
 
+/// The `digestMultibase` by which a stacked credential references a component: SHA-256 as a
+/// multihash, base58btc. Over the JCS form (RFC 8785) of a JSON credential — what a
+/// presentation embedding it gives back whatever its spacing — and over the compact text of a
+/// VC-JWT.
+pub fn component_digest(document: &ComponentDocument<'_>) -> String {
+    let bytes = match document {
+        ComponentDocument::Json(value) => serde_json_canonicalizer::to_vec(*value)
+            .unwrap_or_else(|_| value.to_string().into_bytes()),
+        ComponentDocument::Compact(text) => text.trim().as_bytes().to_vec(),
+    };
+    let mut multihash = vec![0x12, 0x20];
+    multihash.extend_from_slice(&Sha256::digest(&bytes));
+    format!("z{}", bs58::encode(multihash).into_string())
+}
+
+/// Whether `digest` is a component's [`component_digest`].
+pub fn component_digest_matches(digest: &str, document: &ComponentDocument<'_>) -> bool {
+    component_digest(document) == digest
+}
+
+/// A component document as a stacked credential's digest reads it.
+#[derive(Clone, Copy, Debug)]
+pub enum ComponentDocument<'a> {
+    /// A JSON credential (Open Badges, a Europass EDC).
+    Json(&'a Value),
+    /// A compact serialization (VC-JWT).
+    Compact(&'a str),
+}
+
 fn sri_matches(sri: &str, bytes: &[u8]) -> bool {
     let Some((algorithm, encoded)) = sri.split_once('-') else {
         return false;

@@ -28,6 +28,7 @@ use crate::ids::{CourseElementId, SpecificationId, UniversityId};
 use crate::learner::{Award, Learner};
 use crate::quantity::EctsCredits;
 use crate::specification::Specification;
+use crate::stacking::{Shortfall, StackProgress};
 use crate::vocabulary::AwardingRule;
 
 /// A learner's result on one course element, as a registrar recorded it.
@@ -44,13 +45,15 @@ pub struct RecordedResult {
 }
 
 /// Why a learner is not (yet) awarded the micro-credential.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum NotAwarded {
     /// Course elements without a passed result.
     Missing(Vec<CourseElementId>),
     /// The learner's home university awards, and the learner's recorded home university (if
     /// any) is none of the universities delivering the course elements.
     NoHomeUniversity(Vec<UniversityId>),
+    /// A stacked credential's rule is not met: what is still missing.
+    Unmet(Vec<Shortfall>),
     /// Different overall grades recorded for the same day.
     ConflictingGrades {
         /// The day.
@@ -90,6 +93,15 @@ impl fmt::Display for NotAwarded {
                     .map(|u| format!("`{u}`"))
                     .collect::<Vec<_>>()
                     .join(" or ")
+            ),
+            NotAwarded::Unmet(shortfalls) => write!(
+                f,
+                "the stacking rule is not met: {}",
+                shortfalls
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ")
             ),
             NotAwarded::ConflictingGrades { on, grades } => write!(
                 f,
@@ -245,6 +257,29 @@ impl AwardRule {
             date_of_issuing,
             awarding_bodies: bodies,
             grade,
+            credits_earned: self.credits,
+        })
+    }
+
+    /// Decides whether `learner` is awarded a stacked credential, on their `progress` (from
+    /// [`crate::stacking::Stacking::evaluate`]): the date of issuing is the day the rule was
+    /// first met; the credits are the specification's. A stacked credential states no grade
+    /// of its own (its components keep theirs).
+    pub fn decide_stacked(
+        &self,
+        learner: Learner,
+        progress: &StackProgress,
+    ) -> Result<Award, NotAwarded> {
+        let Some(date_of_issuing) = progress.satisfied_on else {
+            return Err(NotAwarded::Unmet(progress.shortfalls.clone()));
+        };
+        let bodies = self.awarding_bodies_for(&learner)?;
+        Ok(Award {
+            specification: self.specification.clone(),
+            learner,
+            date_of_issuing: Some(date_of_issuing),
+            awarding_bodies: bodies,
+            grade: None,
             credits_earned: self.credits,
         })
     }
@@ -455,6 +490,44 @@ mod tests {
         assert_eq!(
             not,
             NotAwarded::NoHomeUniversity(vec!["wut".parse().unwrap(), "tub".parse().unwrap()])
+        );
+    }
+
+    #[test]
+    fn a_stacked_credential_is_awarded_on_the_day_its_rule_was_met() {
+        use crate::stacking::{HeldComponent, HeldKind, Stacking, Standing};
+        let mut spec: Specification = serde_json::from_value(serde_json::json!({
+            "id": "label",
+            "typology": "stacked-certificate",
+            "workload": { "ects": 6 },
+            "awarding": { "rule": "lead-university", "lead": "tub" },
+            "stacking": { "pools": [{ "id": "all", "components": [
+                { "specification": "a" }, { "specification": "b" } ] }] }
+        }))
+        .expect("a specification");
+        let rule = AwardRule::new(&spec, &catalogue()).expect("a rule");
+        let stacking: Stacking = spec.stacking.take().expect("a rule");
+        let held = |id: &str, day: &str| HeldComponent {
+            credential: format!("urn:{id}"),
+            kind: HeldKind::Specification(id.parse().unwrap()),
+            awarded_on: day.parse().unwrap(),
+            ects: None,
+            standing: Standing::Valid { until: None },
+        };
+        let today = "2026-09-01".parse().unwrap();
+        let partial = stacking.evaluate(&[held("a", "2026-03-01")], today);
+        let not = rule.decide_stacked(learner(None), &partial).unwrap_err();
+        assert_eq!(
+            not.to_string(),
+            "the stacking rule is not met: `all`: 1 of the 2 components needed count"
+        );
+        let done = stacking.evaluate(&[held("a", "2026-03-01"), held("b", "2026-07-14")], today);
+        let award = rule.decide_stacked(learner(None), &done).unwrap();
+        assert_eq!(award.date_of_issuing, Some("2026-07-14".parse().unwrap()));
+        assert_eq!(award.awarding_bodies, vec![university("tub")]);
+        assert_eq!(
+            (award.grade, award.credits_earned.map(|c| c.hundredths())),
+            (None, Some(600))
         );
     }
 }

@@ -19,6 +19,7 @@ mod learner;
 mod platform;
 mod quantity;
 mod specification;
+pub mod stacking;
 pub mod suggest;
 mod text;
 mod university;
@@ -31,7 +32,7 @@ pub use catalogue::{
 };
 pub use codes::{CodeError, CountryCode, LanguageCode};
 pub use course::{Assessment, CourseElement, EscoSkill, LearningOutcome};
-pub use date::{Date, DateError};
+pub use date::{Date, DateError, Period, PeriodError};
 pub use element::StandardElement;
 pub use ids::{CourseElementId, IdError, SpecificationId, UniversityId};
 pub use learner::{Award, Learner, StudentId};

@@ -11,6 +11,7 @@ use crate::course::{Assessment, LearningOutcome};
 use crate::date::Date;
 use crate::ids::{CourseElementId, SpecificationId, UniversityId};
 use crate::quantity::{EctsCredits, EqfLevel};
+use crate::stacking::Stacking;
 use crate::text::LocalizedText;
 use crate::vocabulary::{
     AwardingRule, LearningDimension, Mode, Organisation, Orientation, QfEheaCycle,
@@ -38,6 +39,10 @@ pub struct Specification {
     /// The course elements combined, by id, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub elements: Vec<CourseElementId>,
+    /// For a stacked credential, instead of course elements: the rule over the
+    /// micro-credentials it is awarded for (ENHANCE §7.15).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stacking: Option<Stacking>,
     /// Why the elements form a meaningful combination (EuroTeQ D2.7, "Concept").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub combination_rationale: Option<LocalizedText>,

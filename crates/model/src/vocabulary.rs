@@ -43,6 +43,10 @@ vocabulary! {
         AchievementBadge,
         /// Badge for service-based learning and volunteering: no ECTS, no EQF, task completion.
         ServiceBasedBadge,
+        /// A larger certificate awarded for stacked micro-credentials (§7.15; the proposal's
+        /// "ENHANCE Label in data literacy", RWTH's Micro-Bachelor): its requirements are other
+        /// micro-credentials, never a degree.
+        StackedCertificate,
     }
 }
 
@@ -50,7 +54,9 @@ impl Typology {
     /// `certificate` or `badge`, the formal name of the type (template §5).
     pub fn kind(self) -> &'static str {
         match self {
-            Typology::AcademicCertificate | Typology::SpecialisationCertificate => "certificate",
+            Typology::AcademicCertificate
+            | Typology::SpecialisationCertificate
+            | Typology::StackedCertificate => "certificate",
             Typology::AchievementBadge | Typology::ServiceBasedBadge => "badge",
         }
     }
@@ -62,6 +68,7 @@ impl Typology {
             Typology::SpecialisationCertificate => "specialisation",
             Typology::AchievementBadge => "achievement",
             Typology::ServiceBasedBadge => "service-based",
+            Typology::StackedCertificate => "stacked",
         }
     }
 }

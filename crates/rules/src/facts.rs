@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use microcred_model::stacking::Component;
 use microcred_model::{
     Alliance, Award, AwardingBody, Catalogue, EctsCredits, LocalizedText, Specification,
     awarding_bodies, contributing_universities, format_hundredths,
@@ -47,6 +48,48 @@ impl fmt::Display for FactValue {
             FactValue::List(items) => f.write_str(&items.join(", ")),
         }
     }
+}
+
+/// The words of a title that name a degree: "bachelor", "master" ("master's", "masters"),
+/// "doctorate", "doctor", "PhD", "degree", "diploma", unless joined to "micro" ("Micro-Bachelor",
+/// "MicroMasters", as ENHANCE Annex 1 names stacked credentials that are not degrees).
+fn degree_words(title: &str) -> Vec<String> {
+    const DEGREES: [&str; 7] = [
+        "bachelor",
+        "master",
+        "doctorate",
+        "doctor",
+        "phd",
+        "degree",
+        "diploma",
+    ];
+    let mut found = Vec::new();
+    let words: Vec<&str> = title
+        .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
+        .filter(|w| !w.is_empty())
+        .collect();
+    for (i, word) in words.iter().enumerate() {
+        let lower = word.to_lowercase();
+        let after_micro = i > 0 && words[i - 1].eq_ignore_ascii_case("micro");
+        for part in lower.split('-') {
+            let stem = part.trim_end_matches("'s").trim_end_matches('\'');
+            let Some(degree) = DEGREES.iter().find(|d| {
+                stem == **d
+                    || stem == format!("{d}s")
+                    || stem == format!("micro{d}")
+                    || stem == format!("micro{d}s")
+            }) else {
+                continue;
+            };
+            // "Micro-Bachelor", "MicroMasters", "micro master": not a degree. "Micro-Master's
+            // degree" still names one.
+            let micro = stem.starts_with("micro") || lower.starts_with("micro-") || after_micro;
+            if !micro && !found.iter().any(|f: &String| f == *degree) {
+                found.push((*degree).to_owned());
+            }
+        }
+    }
+    found
 }
 
 /// Numbers as people write them: 2.5, 5, 27.78 (two decimals at most).
@@ -342,6 +385,42 @@ pub const FACT_NAMES: &[(&str, FactKind, Scope, &str)] = &[
         List,
         Spec,
         "intercultural, interdisciplinary, entrepreneurial",
+    ),
+    (
+        "title.degree_words",
+        List,
+        Spec,
+        "words of the English title that name a degree (bachelor, master, doctorate, degree, diploma), except as micro-bachelor or micro-master",
+    ),
+    (
+        "stacking.pools",
+        List,
+        Spec,
+        "ids of a stacked credential's pools of components",
+    ),
+    (
+        "stacking.components",
+        List,
+        Spec,
+        "every component a stacked credential is awarded for",
+    ),
+    (
+        "stacking.external",
+        List,
+        Spec,
+        "recognised external components (issuer and achievement)",
+    ),
+    (
+        "stacking.min_total_ects",
+        Number,
+        Spec,
+        "least ECTS the counted components add up to",
+    ),
+    (
+        "stacking.valid_for",
+        Text,
+        Spec,
+        "how long after its award a component counts",
     ),
     (
         "learner.given_names",
@@ -800,6 +879,42 @@ impl Facts {
             "learning_dimensions",
             "learning_dimensions",
             list(dimensions),
+        );
+        facts.set(
+            "title.degree_words",
+            "title",
+            spec.title
+                .as_ref()
+                .map(|t| FactValue::List(degree_words(t.en()))),
+        );
+        // Set whether or not the specification stacks: an absent fact is one rules can test.
+        let stacking = spec.stacking.as_ref();
+        let pools = stacking.map(|s| s.pools.iter().map(|p| p.id.clone()).collect());
+        facts.set("stacking.pools", "stacking.pools", pools.and_then(list));
+        let all = stacking.map(|s| s.components().map(|(_, c)| c.label()).collect());
+        facts.set("stacking.components", "stacking.pools", all.and_then(list));
+        let external = stacking.map(|s| {
+            s.components()
+                .filter(|(_, c)| matches!(c, Component::External(_)))
+                .map(|(_, c)| c.label())
+                .collect()
+        });
+        facts.set(
+            "stacking.external",
+            "stacking.pools",
+            external.and_then(list),
+        );
+        facts.set(
+            "stacking.min_total_ects",
+            "stacking.min_total_ects",
+            ects(stacking.and_then(|s| s.min_total_ects)),
+        );
+        facts.set(
+            "stacking.valid_for",
+            "stacking.valid_for",
+            stacking
+                .and_then(|s| s.valid_for)
+                .map(|p| FactValue::Text(p.to_string())),
         );
         facts
     }

@@ -414,6 +414,9 @@ fn body(world: &World, name: &str, ids: &BTreeMap<String, String>) -> (String, V
         "csv" => ("text/csv".into(), RESULTS_CSV.as_bytes().to_vec()),
         "issue" => json_body(json!({})),
         "credential_document" => json_body(world.documents["credential"].clone()),
+        "external_credential" => {
+            json_body(json!({ "credential": world.documents["credential"].clone() }))
+        }
         "grade_conversion" => json_body(json!({
             "grade": "C",
             "from": [{ "grade": "E", "count": 92 }, { "grade": "C", "count": 135 }],

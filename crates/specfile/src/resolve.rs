@@ -167,6 +167,21 @@ pub fn resolve(
         }
     }
 
+    if let Some(stacking) = &specification.stacking {
+        if !specification.elements.is_empty() {
+            return Err(error(
+                &index.locate(source, "elements"),
+                "a stacked credential is awarded for micro-credentials (`[stacking]`), not for course elements: make the courses micro-credentials and stack them, or remove `stacking`".into(),
+            ));
+        }
+        if let Some(problem) = stacking.problems().into_iter().next() {
+            return Err(error(
+                &index.locate(source, &problem.field),
+                problem.message,
+            ));
+        }
+    }
+
     Ok(ResolvedSpecification {
         specification,
         catalogue,
@@ -252,5 +267,43 @@ eqf = 7
             error.field.as_deref(),
             Some("course_elements[0].university")
         );
+    }
+
+    #[test]
+    fn stacking_rules_are_checked_at_their_line() {
+        let stacked = r#"id = "label"
+typology = "stacked-certificate"
+
+[stacking]
+valid_for = "P5Y"
+
+[[stacking.pools]]
+id = "basic"
+components = [{ specification = "a" }, { specification = "b" }]
+
+[[stacking.pools]]
+id = "electives"
+min_count = 1
+components = [
+  { specification = "c" },
+  { specification = "a" },
+]
+"#;
+        let error = resolve_texts(stacked, CATALOGUE).unwrap_err();
+        assert_eq!(
+            (error.line, error.field.as_deref()),
+            (16, Some("stacking.pools[1].components[1]"))
+        );
+        assert!(error.message.contains("counts in one pool only"), "{error}");
+        let fine = stacked.replace("{ specification = \"a\" },\n]", "]");
+        let resolved = resolve_texts(&fine, CATALOGUE).unwrap();
+        let stacking = resolved.specification.stacking.as_ref().unwrap();
+        assert_eq!(stacking.specifications().count(), 3);
+        let error =
+            resolve_texts(&format!("elements = [\"wut:a\"]\n{fine}"), CATALOGUE).unwrap_err();
+        assert_eq!((error.line, error.field.as_deref()), (1, Some("elements")));
+        let error = resolve_texts(&stacked.replace("P5Y", "5 years"), CATALOGUE).unwrap_err();
+        assert_eq!(error.line, 5, "{error}");
+        assert!(error.message.contains("P5Y"), "{error}");
     }
 }

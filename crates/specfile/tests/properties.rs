@@ -171,6 +171,7 @@ fn specification() -> impl Strategy<Value = (Specification, Catalogue)> {
                     description: None,
                     profiles: vec![],
                     elements: elements.iter().map(|e| e.id.clone()).collect(),
+                    stacking: None,
                     combination_rationale: None,
                     learning_outcomes: outcomes
                         .into_iter()

@@ -20,6 +20,7 @@ pub mod learners;
 pub mod results;
 pub mod sign_in;
 pub mod specifications;
+pub mod stacking;
 pub mod status;
 #[cfg(feature = "testing")]
 pub mod testing;

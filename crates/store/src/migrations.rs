@@ -301,6 +301,45 @@ CREATE TABLE credential_documents (
 );
 "#,
     ),
+    (
+        8,
+        "stacking: learners' external credentials with their verification, stacked credentials' traces and components",
+        r#"
+CREATE TABLE external_credentials (
+    id TEXT PRIMARY KEY,
+    learner_id TEXT NOT NULL,
+    uploaded_by TEXT NOT NULL,
+    document TEXT NOT NULL,
+    format TEXT NOT NULL,
+    issuer_names TEXT NOT NULL,
+    issuer_label TEXT NOT NULL,
+    achievement TEXT NOT NULL,
+    title TEXT NOT NULL,
+    awarded_on TEXT NOT NULL,
+    valid_until TEXT,
+    ects_hundredths BIGINT,
+    verdict TEXT NOT NULL,
+    report TEXT NOT NULL,
+    verified_at BIGINT NOT NULL,
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX external_credentials_learner ON external_credentials(learner_id);
+CREATE TABLE stacked_awards (
+    credential_id TEXT PRIMARY KEY REFERENCES credentials(id),
+    specification_id TEXT NOT NULL,
+    learner_id TEXT NOT NULL,
+    trace TEXT NOT NULL,
+    review TEXT NOT NULL DEFAULT '',
+    review_since BIGINT
+);
+CREATE TABLE stacked_components (
+    stacked_id TEXT NOT NULL REFERENCES credentials(id),
+    component_id TEXT NOT NULL,
+    PRIMARY KEY (stacked_id, component_id)
+);
+CREATE INDEX stacked_components_component ON stacked_components(component_id);
+"#,
+    ),
 ];
 
 /// Applies the migrations not yet applied, up to `up_to` (every one when `None`).

@@ -71,6 +71,12 @@ pub enum Action<'a> {
         learner: &'a str,
         universities: &'a [String],
     },
+    /// Record an external credential for a learner (towards a stacked credential): the
+    /// learner, registrars of universities the learner is known at, the administrator.
+    RecordExternalCredential {
+        learner: &'a str,
+        universities: &'a [String],
+    },
     /// Look learners up (each found one is then filtered with `ReadLearner`).
     FindLearners,
     /// Bind an account to a learner: the administrator (a learner binds their own by
@@ -153,6 +159,10 @@ pub fn may(actor: &Account, action: Action<'_>) -> Result<()> {
         Action::ReadLearner {
             learner,
             universities,
+        }
+        | Action::RecordExternalCredential {
+            learner,
+            universities,
         } => own_learner(actor, learner) || universities.iter().any(|u| registrar_of(actor, u)),
         Action::BindLearnerAccount => false,
         Action::InviteLearner { universities } => {
@@ -205,6 +215,9 @@ pub fn may(actor: &Account, action: Action<'_>) -> Result<()> {
         Action::ReadCredential { .. } => "this credential is not yours to see".to_owned(),
         Action::ReadLearner { .. } => {
             "a registrar sees the learners of their own university only".to_owned()
+        }
+        Action::RecordExternalCredential { .. } => {
+            "a learner records their own credentials; a registrar those of their university's learners".to_owned()
         }
         Action::BindLearnerAccount => "only the alliance administrator binds an account to a learner; learners make their own account from an invitation".to_owned(),
         Action::InviteLearner { .. } => {

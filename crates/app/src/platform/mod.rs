@@ -13,6 +13,7 @@ pub mod learners;
 pub mod logos;
 pub mod printing;
 pub mod setup;
+pub mod stacking;
 pub mod verification;
 pub mod views;
 pub mod workers;

@@ -126,6 +126,31 @@ impl Platform {
         .await
     }
 
+    /// Verifies a credential against `trust` (the members and the issuers recognised for
+    /// stacking, for instance) and the platform's own status lists.
+    pub(super) async fn verify_with(&self, credential: &Value, trust: TrustList) -> Result<Report> {
+        let resolver = trust
+            .resolver()
+            .map_err(|e| PlatformError::Internal(format!("the trust list's DID documents: {e}")))?;
+        let anchors = crate::verify::seal_anchors(&trust)
+            .map_err(|e| PlatformError::Internal(e.to_string()))?;
+        let lists = self.own_status_lists(credential).await?;
+        let credential = credential.clone();
+        self.heavy("verification", move || {
+            crate::verify::verify_any(
+                &credential,
+                &Context {
+                    trust: Some(&trust),
+                    status_lists: &lists,
+                    resolver: &resolver,
+                    now: DateTime::now(),
+                },
+                &anchors,
+            )
+        })
+        .await
+    }
+
     /// A credential's signed document, for anyone who has its id: the link a learner shares
     /// and the QR code of a printed certificate open it. Ids are random (UUID v7: 74 random
     /// bits), so they cannot be guessed; the page shows only what the learner's credential

@@ -8,6 +8,7 @@ mod certificates;
 mod credentials;
 mod learners;
 mod public;
+mod stacking;
 mod vc_api;
 
 use axum::http::Method;
@@ -234,6 +235,13 @@ pub fn endpoints() -> Vec<Endpoint> {
         get("/api/v1/learners", routing::get(learners::find), "Learners (?university=&student_id=, or ?email=)").tag("learners").access(REGISTRAR),
         get("/api/v1/learners/{id}", routing::get(learners::learner), "A learner").tag("learners").access(Access::Account),
         get("/api/v1/learners/{id}/results", routing::get(learners::results), "A learner's results").tag("learners").access(Access::Account),
+        get("/api/v1/learners/{id}/stacking", routing::get(stacking::progress), "A learner's progress towards every published stacked credential: per pool, what counts, what does not and why, what is missing, and the day the rule was met").tag("stacking").access(Access::Account),
+        get("/api/v1/learners/{id}/external-credentials", routing::get(stacking::external_credentials), "The external credentials recorded for a learner, with their last verification").tag("stacking").access(Access::Account),
+        post("/api/v1/learners/{id}/external-credentials", routing::post(stacking::record_external), "Record another institution's credential for a learner (the learner, or a registrar of their university): verified now against the members and the issuers stacked credentials recognise, stored with the verdict and report")
+            .tag("stacking")
+            .access(Access::Account)
+            .body(object(&["credential"], json!({ "credential": { "description": "the credential: its JSON, or a VC-JWT as a string" } })))
+            .success(201, "The recorded credential, its verdict, and the stacked credentials it counts for"),
         post("/api/v1/learners/{id}/merge", routing::post(learners::merge), "Merge another record of the same person into this one")
             .tag("learners")
             .access(REGISTRAR)
@@ -276,6 +284,9 @@ pub fn endpoints() -> Vec<Endpoint> {
         get("/api/v1/credentials/{id}/certificate.png", routing::get(certificates::certificate_png), "One page of the printed certificate as PNG, 144 dpi (?page=1, ?language=); X-Page-Count says how many").tag("certificates").access(Access::Account),
         get("/api/v1/credentials/{id}/badge.png", routing::get(certificates::badge_png), "The badge image as PNG with the signed credential baked in (Open Badges 3.0 baking; active credentials only)").tag("certificates").access(Access::Account),
         get("/api/v1/credentials/{id}/badge.svg", routing::get(certificates::badge_svg), "The badge image as SVG with the signed credential baked in (Open Badges 3.0 baking; active credentials only)").tag("certificates").access(Access::Account),
+        get("/api/v1/credentials/{id}/stacking", routing::get(stacking::stacked_award), "A stacked credential's stored evaluation (the trace it was issued on), its components, and whether it is up for review; `stacked: null` for a credential that is not stacked").tag("stacking").access(Access::Account),
+        post("/api/v1/credentials/{id}/keep", routing::post(stacking::keep), "Keep a stacked credential up for review (a component was revoked): it stands, with the reason").tag("stacking").access(REGISTRAR).body(reason.clone()),
+        get("/api/v1/stacking/review", routing::get(stacking::in_review), "Stacked credentials up for review because a component was revoked, suspended or corrected (your universities' or, for the administrator, all)").tag("stacking").access(REGISTRAR),
         post("/api/v1/credentials/{id}/revoke", routing::post(credentials::revoke), "Revoke, with the reason").tag("credentials").access(REGISTRAR).body(reason.clone()),
         post("/api/v1/credentials/{id}/suspend", routing::post(credentials::suspend), "Suspend, with the reason").tag("credentials").access(REGISTRAR).body(reason.clone()),
         post("/api/v1/credentials/{id}/reinstate", routing::post(credentials::reinstate), "Lift a suspension").tag("credentials").access(REGISTRAR).body(reason.clone()),

@@ -10,6 +10,7 @@ use microcred_store::{Connection, audit};
 
 use super::{IssueOutcome, subject};
 use crate::platform::authz::{self, Action, CredentialScope};
+use crate::platform::stacking;
 use crate::platform::views::CredentialView;
 use crate::platform::{Platform, PlatformError, Problem, Result};
 
@@ -172,6 +173,16 @@ impl Platform {
         self.credential_for_registrar(&mut tx, actor, id).await?;
         credentials::set_state(&mut tx, id, rule.from, rule.to, reason).await?;
         self.set_status(&mut tx, id, rule.purpose, rule.bit).await?;
+        if matches!(
+            rule.to,
+            CredentialState::Revoked | CredentialState::Suspended
+        ) {
+            stacking::review_stacked_on(&mut tx, actor, id, rule.to.name()).await?;
+        }
+        if rule.to == CredentialState::Revoked {
+            // Revoking a stacked credential up for review is the review's decision.
+            microcred_store::stacking::end_review(&mut tx, id).await?;
+        }
         audit::append(
             &mut tx,
             &actor.id,
@@ -223,6 +234,7 @@ impl Platform {
             .lock(&mut tx, &format!("issue:{}", old.specification_id))
             .await?;
         credentials::retire_for_correction(&mut tx, id, &format!("corrected: {reason}")).await?;
+        stacking::review_stacked_on(&mut tx, actor, id, "corrected").await?;
         self.set_status(&mut tx, id, StatusPurpose::Revocation, true)
             .await?;
         audit::append(
@@ -257,6 +269,33 @@ impl Platform {
         }
         microcred_store::commit(tx).await?;
         Ok(outcome)
+    }
+
+    /// Keeps a stacked credential that was up for review (its registrar decided that it
+    /// stands, e.g. another component now counts instead), with the reason.
+    pub async fn keep_stacked(&self, actor: &Account, id: &str, reason: &str) -> Result<()> {
+        let reason = Self::reason(reason)?;
+        let mut tx = self.store.begin().await?;
+        self.credential_for_registrar(&mut tx, actor, id).await?;
+        let in_review = microcred_store::stacking::stacked(&mut tx, id)
+            .await?
+            .is_some_and(|a| !a.review.is_empty());
+        if !in_review {
+            return Err(PlatformError::Conflict(format!(
+                "credential {id} is not a stacked credential up for review"
+            )));
+        }
+        microcred_store::stacking::end_review(&mut tx, id).await?;
+        audit::append(
+            &mut tx,
+            &actor.id,
+            "credential.kept",
+            &subject(id),
+            &serde_json::json!({ "reason": reason }),
+        )
+        .await?;
+        microcred_store::commit(tx).await?;
+        Ok(())
     }
 
     /// A credential, for its learner, a registrar of its issuer, or an administrator.

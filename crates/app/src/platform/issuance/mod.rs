@@ -21,9 +21,12 @@ use serde_json::Value;
 use microcred_credentials::datetime::DateTime;
 use microcred_credentials::formats::CredentialFormat;
 use microcred_credentials::key_file::IssuerKey;
-use microcred_credentials::open_badges::{AwardedMicroCredential, IssuerProfile};
+use microcred_credentials::open_badges::{
+    AwardedMicroCredential, ComponentEvidence, IssuerProfile,
+};
 use microcred_credentials::status_list::StatusPurpose;
 use microcred_model::CredentialState;
+use microcred_model::stacking::{StackProgress, Stacking};
 use microcred_model::{Award, AwardRule, AwardingBody, Catalogue, RecordedResult};
 use microcred_store::accounts::Account;
 use microcred_store::credentials::{self, CredentialDocument, CredentialRecord};
@@ -34,6 +37,7 @@ use microcred_store::{Connection, Tx, audit, catalogue, learners, new_id, now, u
 use super::alliance::ALLIANCE;
 use super::authz::{self, Action};
 use super::learners::ANALYZE_AFTER;
+use super::stacking::{self, VersionCredits, held_components};
 use super::{Platform, PlatformError, Result};
 use crate::awarding::{ProfileExtras, issuer_profile};
 
@@ -132,10 +136,18 @@ struct Issuing {
     bodies: Vec<IssuingBody>,
     alliance: Option<microcred_model::Alliance>,
     elements: Vec<String>,
+    /// A stacked specification's rule (then it has no course elements).
+    stacking: Option<Stacking>,
 }
 
-/// A learner's id and the award decided for them.
-type LearnerAward = (String, Award);
+/// A learner's id and the award decided for them, with a stacked award's evaluation and the
+/// evidence of its components.
+type LearnerAward = (String, Award, Option<StackedOutcome>);
+
+struct StackedOutcome {
+    progress: StackProgress,
+    evidence: Vec<ComponentEvidence>,
+}
 
 struct IssuingBody {
     body: AwardingBody,
@@ -263,6 +275,7 @@ impl Platform {
             });
         }
         let elements = rule.elements().iter().map(ToString::to_string).collect();
+        let stacking = version.specification.stacking.clone();
         Ok(Issuing {
             version,
             catalogue,
@@ -270,6 +283,7 @@ impl Platform {
             bodies: prepared,
             alliance: alliance.map(|a| a.alliance),
             elements,
+            stacking,
         })
     }
 
@@ -308,13 +322,28 @@ impl Platform {
                 loop {
                     let page = {
                         let mut c = self.store.connection().await?;
-                        results::learners_who_passed_all(
-                            &mut c,
-                            &issuing.elements,
-                            &after,
-                            ISSUE_BATCH as i64,
-                        )
-                        .await?
+                        match &issuing.stacking {
+                            Some(stacking) => {
+                                let specs: Vec<String> =
+                                    stacking.specifications().map(ToString::to_string).collect();
+                                microcred_store::stacking::learners_with_components(
+                                    &mut c,
+                                    &specs,
+                                    &after,
+                                    ISSUE_BATCH as i64,
+                                )
+                                .await?
+                            }
+                            None => {
+                                results::learners_who_passed_all(
+                                    &mut c,
+                                    &issuing.elements,
+                                    &after,
+                                    ISSUE_BATCH as i64,
+                                )
+                                .await?
+                            }
+                        }
                     };
                     let Some(last) = page.last().cloned() else {
                         break;
@@ -376,7 +405,10 @@ impl Platform {
                 }),
             }
         }
-        let rows = results::of_learners(tx, &ids, &issuing.elements).await?;
+        let rows = match issuing.stacking {
+            Some(_) => Vec::new(),
+            None => results::of_learners(tx, &ids, &issuing.elements).await?,
+        };
         let mut by_learner: HashMap<&str, Vec<RecordedResult>> = HashMap::new();
         for row in &rows {
             // Stored results were checked when recorded: a row that no longer reads is skipped.
@@ -396,6 +428,15 @@ impl Platform {
             .filter(|id| !held.contains(*id))
             .cloned()
             .collect();
+        let mut held_components = match &issuing.stacking {
+            Some(stacking) => {
+                // External credentials are verified again before they count.
+                self.reverify_externals(tx, &candidates).await?;
+                held_components(tx, &candidates, stacking, &mut VersionCredits::default()).await?
+            }
+            None => HashMap::new(),
+        };
+        let today = stacking::today();
         let mut learner_records: HashMap<String, microcred_model::Learner> =
             learners::get_many(tx, &candidates)
                 .await?
@@ -413,7 +454,18 @@ impl Platform {
                 .remove(id)
                 .ok_or_else(|| PlatformError::Internal(format!("learner {id} vanished")))?;
             let results = by_learner.remove(id.as_str()).unwrap_or_default();
-            let award = match issuing.rule.decide(learner, &results) {
+            let (decided, progress) = match &issuing.stacking {
+                Some(stacking) => {
+                    let held = held_components.remove(id.as_str()).unwrap_or_default();
+                    let progress = stacking.evaluate(&held, today);
+                    (
+                        issuing.rule.decide_stacked(learner, &progress),
+                        Some(progress),
+                    )
+                }
+                None => (issuing.rule.decide(learner, &results), None),
+            };
+            let award = match decided {
                 Ok(award) => award,
                 Err(not) => {
                     outcome.add_not_eligible(NotEligible {
@@ -440,12 +492,20 @@ impl Platform {
                 });
                 continue;
             }
+            let stacked = match progress {
+                Some(progress) => Some(StackedOutcome {
+                    evidence: self.component_evidence(tx, &progress).await?,
+                    progress,
+                }),
+                None => None,
+            };
+            let entry = (id.clone(), award, stacked);
             match groups
                 .iter_mut()
-                .find(|(bodies, _)| *bodies == award.awarding_bodies)
+                .find(|(bodies, _)| *bodies == entry.1.awarding_bodies)
             {
-                Some((_, awards)) => awards.push((id.clone(), award)),
-                None => groups.push((award.awarding_bodies.clone(), vec![(id.clone(), award)])),
+                Some((_, awards)) => awards.push(entry),
+                None => groups.push((entry.1.awarding_bodies.clone(), vec![entry])),
             }
         }
         for (bodies, awards) in groups {
@@ -505,7 +565,7 @@ impl Platform {
                 .collect(),
         );
         let mut unsigned = Vec::with_capacity(awards.len() * formats.len());
-        for (i, (_, award)) in awards.iter().enumerate() {
+        for (i, (_, award, stacked)) in awards.iter().enumerate() {
             let mut status = vec![revocation[i].clone()];
             status.extend(suspension.get(i).cloned());
             let awarded = AwardedMicroCredential {
@@ -520,6 +580,7 @@ impl Platform {
                 specification_version: Some(&version_text),
                 status: &status,
                 valid_until: None,
+                components: stacked.as_ref().map_or(&[], |s| s.evidence.as_slice()),
             };
             for format in formats.iter() {
                 unsigned.push(
@@ -534,7 +595,7 @@ impl Platform {
             .into_iter();
         let at = now();
         let mut records = Vec::with_capacity(awards.len());
-        for ((learner_id, award), id) in awards.iter().zip(&credential_ids) {
+        for ((learner_id, award, _), id) in awards.iter().zip(&credential_ids) {
             let mut documents = formats.iter().map(|format| CredentialDocument {
                 format: format.name().to_owned(),
                 document: signed.next().unwrap_or_default(),
@@ -564,6 +625,22 @@ impl Platform {
             });
         }
         credentials::insert_many(tx, &records).await?;
+        for ((learner_id, _, stacked), id) in awards.iter().zip(&credential_ids) {
+            if let Some(stacked) = stacked {
+                let trace = serde_json::to_string(&stacked.progress)
+                    .map_err(|e| PlatformError::Internal(format!("a trace: {e}")))?;
+                let counted: Vec<String> = stacked.progress.counted().map(str::to_owned).collect();
+                microcred_store::stacking::insert_stacked(
+                    tx,
+                    id,
+                    specification_id,
+                    learner_id,
+                    &trace,
+                    &counted,
+                )
+                .await?;
+            }
+        }
         let entries: Vec<(String, Value)> = records
             .iter()
             .map(|r| {

@@ -1,0 +1,674 @@
+//! Stacked credentials on the platform (ENHANCE §7.15): learners' progress towards each
+//! published stacked specification, the external credentials they (or a registrar) record,
+//! verified on arrival and again before they count, and stacked credentials up for review when
+//! a component they rest on is revoked.
+//!
+//! What counts and why is the model's (`Stacking::evaluate`); this module gathers what the
+//! learner holds — the alliance's credentials of the rule's specifications, with their state,
+//! and the recorded external credentials with their verification — and stores the outcome.
+//! Issuing a stacked credential is [`Platform::issue`]'s, like any other (`issuance/`).
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use microcred_credentials::open_badges::ComponentEvidence;
+use microcred_credentials::trust::{TrustList, TrustedIssuer};
+use microcred_credentials::vc::{ComponentDocument, component_digest};
+use microcred_credentials::verify::Verdict;
+use microcred_model::stacking::{
+    Component, HeldComponent, HeldKind, StackProgress, Stacking, Standing,
+};
+use microcred_model::{CredentialState, Date, EctsCredits};
+use microcred_store::accounts::Account;
+use microcred_store::specifications::{self, VersionRecord};
+use microcred_store::stacking::{self as store, ExternalCredentialRecord};
+use microcred_store::{Connection, credentials, new_id, now};
+
+use super::authz::{self, Action};
+use super::learners::readable_learner;
+use super::{Platform, PlatformError, Result};
+
+/// The largest external credential accepted, as text.
+pub const MAX_EXTERNAL_BYTES: usize = 1 << 20;
+
+/// A learner's progress towards one stacked specification.
+#[derive(Clone, Debug, Serialize)]
+pub struct StackingProgressView {
+    /// The stacked specification.
+    pub specification: String,
+    /// Its published version.
+    pub version: i64,
+    /// Its title.
+    pub title: String,
+    /// The learner's stacked credential for it, when issued.
+    pub credential: Option<String>,
+    /// The components' names, in the rule's order of [`StackProgress::pools`].
+    pub names: HashMap<String, String>,
+    /// The evaluation, today.
+    pub progress: StackProgress,
+}
+
+/// An external credential as recorded, for its learner and registrars.
+#[derive(Clone, Debug, Serialize)]
+pub struct ExternalCredentialView {
+    /// The platform's id for it.
+    pub id: String,
+    /// The learner.
+    pub learner: String,
+    /// What it awards.
+    pub title: String,
+    /// Who issued it.
+    pub issuer: String,
+    /// Every name its issuer was established by.
+    pub issuer_names: Vec<String>,
+    /// The achievement's id.
+    pub achievement: String,
+    /// The day it was awarded.
+    pub awarded_on: String,
+    /// Its last valid day, if it expires.
+    pub valid_until: Option<String>,
+    /// The ECTS it states.
+    pub ects: Option<f64>,
+    /// What it is.
+    pub format: String,
+    /// The last verification's verdict (`valid`, `unknown-issuer`, …).
+    pub verdict: String,
+    /// The last verification report.
+    pub report: Value,
+    /// When it was last verified (seconds since 1970).
+    pub verified_at: i64,
+    /// The stacked credentials' components it matches (`specification` ids), if any.
+    pub recognised_for: Vec<String>,
+}
+
+/// A stacked credential's stored evaluation.
+#[derive(Clone, Debug, Serialize)]
+pub struct StackedAwardView {
+    /// The stacked credential.
+    pub credential: String,
+    /// Its specification.
+    pub specification: String,
+    /// Its learner.
+    pub learner: String,
+    /// The evaluation it was issued on.
+    pub trace: Value,
+    /// The components it rests on.
+    pub components: Vec<String>,
+    /// Why it is up for review, if it is.
+    pub review: Option<String>,
+}
+
+impl From<store::StackedAward> for StackedAwardView {
+    fn from(a: store::StackedAward) -> Self {
+        StackedAwardView {
+            credential: a.credential_id,
+            specification: a.specification_id,
+            learner: a.learner_id,
+            trace: serde_json::from_str(&a.trace).unwrap_or(Value::Null),
+            components: a.components,
+            review: (!a.review.is_empty()).then_some(a.review),
+        }
+    }
+}
+
+fn view(r: ExternalCredentialRecord, stacked: &[VersionRecord]) -> ExternalCredentialView {
+    let recognised_for = stacked
+        .iter()
+        .filter(|v| {
+            v.specification.stacking.as_ref().is_some_and(|s| {
+                s.components().any(|(_, c)| {
+                    matches!(c, Component::External(e)
+                        if e.achievement == r.achievement && r.issuer_names.contains(&e.issuer))
+                })
+            })
+        })
+        .map(|v| v.specification_id.clone())
+        .collect();
+    ExternalCredentialView {
+        id: r.id,
+        learner: r.learner_id,
+        title: r.title,
+        issuer: r.issuer_label,
+        issuer_names: r.issuer_names,
+        achievement: r.achievement,
+        awarded_on: r.awarded_on,
+        valid_until: r.valid_until,
+        ects: r.ects_hundredths.map(|h| h as f64 / 100.0),
+        format: r.format,
+        verdict: r.verdict,
+        report: serde_json::from_str(&r.report).unwrap_or(Value::Null),
+        verified_at: r.verified_at,
+        recognised_for,
+    }
+}
+
+/// The published stacked specifications.
+pub(super) async fn stacked_specifications(c: &mut Connection) -> Result<Vec<VersionRecord>> {
+    Ok(specifications::catalogue(c)
+        .await?
+        .into_iter()
+        .filter(|v| v.specification.stacking.is_some())
+        .collect())
+}
+
+/// What an external credential says of itself, read from its JSON (the VC inside a VC-JWT):
+/// issuer names, achievement, title, dates and credits. Read after its verification.
+struct ExternalFacts {
+    issuer_names: Vec<String>,
+    issuer_label: String,
+    achievement: String,
+    title: String,
+    awarded_on: String,
+    valid_until: Option<String>,
+    ects_hundredths: Option<i64>,
+}
+
+fn external_facts(vc: &Value) -> std::result::Result<ExternalFacts, String> {
+    let text = |v: &Value| v.as_str().map(str::to_owned);
+    let issuer = &vc["issuer"];
+    let issuer_id = text(issuer)
+        .or_else(|| text(&issuer["id"]))
+        .ok_or("it names no issuer (`issuer`)")?;
+    let subject = match &vc["credentialSubject"] {
+        Value::Array(list) => list.first().cloned().unwrap_or(Value::Null),
+        other => other.clone(),
+    };
+    let achievement = &subject["achievement"];
+    let achievement_id = text(&achievement["id"])
+        .ok_or("it names no achievement (`credentialSubject.achievement.id`)")?;
+    let day = |v: &Value| text(v).and_then(|t| t.get(..10).map(str::to_owned));
+    let awarded_on = day(&vc["awardedDate"])
+        .or_else(|| day(&vc["validFrom"]))
+        .or_else(|| day(&vc["issuanceDate"]))
+        .filter(|d| d.parse::<Date>().is_ok())
+        .ok_or("it has no date of award (`awardedDate`, `validFrom` or `issuanceDate`)")?;
+    let valid_until = day(&vc["validUntil"])
+        .or_else(|| day(&vc["expirationDate"]))
+        .filter(|d| d.parse::<Date>().is_ok());
+    let credits = subject["creditsEarned"]
+        .as_f64()
+        .or_else(|| achievement["creditsAvailable"].as_f64());
+    let ects_hundredths = credits
+        .map(|c| (c * 100.0).round())
+        .filter(|h| *h > 0.0 && *h <= f64::from(EctsCredits::MAX * 100))
+        .map(|h| h as i64);
+    let mut issuer_names = vec![issuer_id.clone()];
+    if let Some(url) = text(&issuer["url"]) {
+        issuer_names.push(url);
+    }
+    Ok(ExternalFacts {
+        issuer_label: text(&issuer["name"]).unwrap_or(issuer_id),
+        issuer_names,
+        achievement: achievement_id,
+        title: text(&achievement["name"])
+            .or_else(|| text(&vc["name"]))
+            .unwrap_or_default(),
+        awarded_on,
+        valid_until,
+        ects_hundredths,
+    })
+}
+
+/// How a held credential of the alliance stands.
+fn standing(state: &str) -> Standing {
+    match CredentialState::parse(state) {
+        Some(CredentialState::Revoked) => Standing::Revoked,
+        Some(CredentialState::Suspended) => Standing::Suspended,
+        _ => Standing::Valid { until: None },
+    }
+}
+
+/// How a recorded external credential stands after its last verification.
+fn external_standing(r: &ExternalCredentialRecord) -> Standing {
+    let until = r.valid_until.as_deref().and_then(|d| d.parse().ok());
+    match r.verdict.as_str() {
+        // Expiry is the model's to judge, on the day evaluated.
+        "valid" | "expired" => Standing::Valid { until },
+        "revoked" => Standing::Revoked,
+        "suspended" => Standing::Suspended,
+        other => Standing::NotVerified {
+            verdict: other.replace('-', " "),
+        },
+    }
+}
+
+/// The ECTS of the specification versions credentials were issued for, read once each.
+#[derive(Default)]
+pub(super) struct VersionCredits(HashMap<(String, i64), Option<EctsCredits>>);
+
+impl VersionCredits {
+    async fn of(
+        &mut self,
+        c: &mut Connection,
+        id: &str,
+        version: i64,
+    ) -> Result<Option<EctsCredits>> {
+        if let Some(credits) = self.0.get(&(id.to_owned(), version)) {
+            return Ok(*credits);
+        }
+        let credits = specifications::version(c, id, version)
+            .await?
+            .and_then(|v| v.specification.workload.ects);
+        self.0.insert((id.to_owned(), version), credits);
+        Ok(credits)
+    }
+}
+
+/// What `learners` hold towards `stacking`: the alliance's credentials of its specifications
+/// and their recorded external credentials.
+pub(super) async fn held_components(
+    c: &mut Connection,
+    learners: &[String],
+    stacking: &Stacking,
+    credits: &mut VersionCredits,
+) -> Result<HashMap<String, Vec<HeldComponent>>> {
+    let specs: Vec<String> = stacking.specifications().map(ToString::to_string).collect();
+    let mut held: HashMap<String, Vec<HeldComponent>> = HashMap::new();
+    for r in store::held_credentials(c, learners, &specs).await? {
+        let (Ok(kind), Ok(awarded_on)) = (r.specification_id.parse(), r.date_of_issuing.parse())
+        else {
+            continue;
+        };
+        let ects = credits.of(c, &r.specification_id, r.version).await?;
+        held.entry(r.learner_id.clone())
+            .or_default()
+            .push(HeldComponent {
+                credential: r.id,
+                kind: HeldKind::Specification(kind),
+                awarded_on,
+                ects,
+                standing: standing(&r.state),
+            });
+    }
+    if stacking
+        .components()
+        .any(|(_, c)| matches!(c, Component::External(_)))
+    {
+        for r in store::externals_of(c, learners).await? {
+            let Ok(awarded_on) = r.awarded_on.parse() else {
+                continue;
+            };
+            let standing = external_standing(&r);
+            held.entry(r.learner_id.clone())
+                .or_default()
+                .push(HeldComponent {
+                    credential: r.id.clone(),
+                    kind: HeldKind::External {
+                        issuers: r.issuer_names.clone(),
+                        achievement: r.achievement.clone(),
+                    },
+                    awarded_on,
+                    ects: r
+                        .ects_hundredths
+                        .and_then(|h| EctsCredits::from_hundredths(u32::try_from(h).ok()?).ok()),
+                    standing,
+                });
+        }
+    }
+    Ok(held)
+}
+
+/// The day progress is evaluated on: today (UTC).
+pub(super) fn today() -> Date {
+    let day = microcred_credentials::datetime::DateTime::now().to_string();
+    day.get(..10)
+        .and_then(|d| d.parse().ok())
+        .unwrap_or_else(|| Date::new(2026, 1, 1).expect("a date"))
+}
+
+impl Platform {
+    /// A learner's progress towards every published stacked specification, for whoever may
+    /// read the learner.
+    pub async fn stacking_progress(
+        &self,
+        actor: &Account,
+        learner: &str,
+    ) -> Result<Vec<StackingProgressView>> {
+        let mut c = self.store.connection().await?;
+        let (record, _) = readable_learner(&mut c, actor, learner).await?;
+        let mut credits = VersionCredits::default();
+        let mut out = Vec::new();
+        let learner_ids = vec![record.id.clone()];
+        for version in stacked_specifications(&mut c).await? {
+            let Some(stacking) = &version.specification.stacking else {
+                continue;
+            };
+            let mut held = held_components(&mut c, &learner_ids, stacking, &mut credits).await?;
+            let progress = stacking.evaluate(&held.remove(&record.id).unwrap_or_default(), today());
+            let credential = credentials::current(&mut c, &version.specification_id, &record.id)
+                .await?
+                .map(|r| r.id);
+            let mut names = HashMap::new();
+            for (_, component) in stacking.components() {
+                let name = match component {
+                    Component::Specification(id) => specifications::published(&mut c, id.as_str())
+                        .await?
+                        .and_then(|v| v.specification.title.map(|t| t.en().to_owned()))
+                        .unwrap_or_else(|| id.to_string()),
+                    Component::External(e) => e.title.en().to_owned(),
+                };
+                names.insert(component.label(), name);
+            }
+            out.push(StackingProgressView {
+                specification: version.specification_id.clone(),
+                version: version.version,
+                title: version
+                    .specification
+                    .title
+                    .as_ref()
+                    .map(|t| t.en().to_owned())
+                    .unwrap_or_else(|| version.specification_id.clone()),
+                credential,
+                names,
+                progress,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The trust list external components are verified against: the members, and every
+    /// issuer a published stacked specification recognises.
+    async fn component_trust(&self, c: &mut Connection) -> Result<TrustList> {
+        let mut trust = self.trust_list().await?;
+        for version in stacked_specifications(c).await? {
+            for (_, component) in version
+                .specification
+                .stacking
+                .iter()
+                .flat_map(|s| s.components())
+            {
+                if let Component::External(e) = component
+                    && trust.issuer(&e.issuer).is_none()
+                {
+                    trust.issuers.push(TrustedIssuer {
+                        id: e.issuer.clone(),
+                        name: format!("the issuer of “{}”", e.title.en()),
+                        did_document: None,
+                        status_lists: Vec::new(),
+                    });
+                }
+            }
+        }
+        Ok(trust)
+    }
+
+    /// Verifies an external credential (JSON text or a VC-JWT) against the members and the
+    /// recognised issuers: (verdict, report).
+    async fn verify_external(&self, c: &mut Connection, text: &str) -> Result<(Verdict, Value)> {
+        let document = parse_external(text)?;
+        let trust = self.component_trust(c).await?;
+        let report = self.verify_with(&document, trust).await?;
+        let json = serde_json::to_value(&report)
+            .map_err(|e| PlatformError::Internal(format!("a report: {e}")))?;
+        Ok((report.verdict, json))
+    }
+
+    /// Records an external credential for `learner` (the learner, a registrar of a university
+    /// they are known at, or the administrator): verified now, stored with the verdict and the
+    /// report whatever they are, so that the learner sees why it does or does not count.
+    pub async fn record_external_credential(
+        &self,
+        actor: &Account,
+        learner: &str,
+        text: &str,
+    ) -> Result<ExternalCredentialView> {
+        let mut c = self.store.connection().await?;
+        let (record, universities) = readable_learner(&mut c, actor, learner).await?;
+        authz::may(
+            actor,
+            Action::RecordExternalCredential {
+                learner: &record.id,
+                universities: &universities,
+            },
+        )?;
+        if text.len() > MAX_EXTERNAL_BYTES {
+            return Err(PlatformError::invalid(
+                "the credential is too large",
+                vec![super::Problem::new(
+                    "credential",
+                    format!("at most {MAX_EXTERNAL_BYTES} bytes"),
+                )],
+            ));
+        }
+        let document = parse_external(text)?;
+        let vc = crate::verify::credential_inside(&document);
+        let facts = external_facts(&vc).map_err(|why| {
+            PlatformError::invalid(
+                "not a micro-credential microcred can stack",
+                vec![super::Problem::new("credential", why)],
+            )
+        })?;
+        let (verdict, report) = self.verify_external(&mut c, text).await?;
+        let at = now();
+        let stored = ExternalCredentialRecord {
+            id: format!("urn:uuid:{}", new_id()),
+            learner_id: record.id.clone(),
+            uploaded_by: actor.id.clone(),
+            document: text.trim().to_owned(),
+            format: format_name(&document),
+            issuer_names: facts.issuer_names,
+            issuer_label: facts.issuer_label,
+            achievement: facts.achievement,
+            title: facts.title,
+            awarded_on: facts.awarded_on,
+            valid_until: facts.valid_until,
+            ects_hundredths: facts.ects_hundredths,
+            verdict: verdict_name(verdict),
+            report: report.to_string(),
+            verified_at: at,
+            created_at: at,
+        };
+        let mut tx = self.store.begin().await?;
+        store::insert_external(&mut tx, &stored).await?;
+        microcred_store::audit::append(
+            &mut tx,
+            &actor.id,
+            "external-credential.recorded",
+            &format!("learner:{}", record.id),
+            &serde_json::json!({ "id": stored.id, "issuer": stored.issuer_names, "achievement": stored.achievement, "verdict": stored.verdict }),
+        )
+        .await?;
+        microcred_store::commit(tx).await?;
+        let stacked = stacked_specifications(&mut c).await?;
+        Ok(view(stored, &stacked))
+    }
+
+    /// The external credentials recorded for a learner, for whoever may read the learner.
+    pub async fn external_credentials(
+        &self,
+        actor: &Account,
+        learner: &str,
+    ) -> Result<Vec<ExternalCredentialView>> {
+        let mut c = self.store.connection().await?;
+        let (record, _) = readable_learner(&mut c, actor, learner).await?;
+        let stacked = stacked_specifications(&mut c).await?;
+        Ok(store::externals_of(&mut c, &[record.id])
+            .await?
+            .into_iter()
+            .map(|r| view(r, &stacked))
+            .collect())
+    }
+
+    /// Verifies `learners`' external credentials again and stores the outcome: before they
+    /// count for an award, a credential revoked or a key withdrawn since must show.
+    pub(super) async fn reverify_externals(
+        &self,
+        c: &mut Connection,
+        learners: &[String],
+    ) -> Result<()> {
+        for r in store::externals_of(c, learners).await? {
+            let (verdict, report) = self.verify_external(c, &r.document).await?;
+            store::reverified(c, &r.id, &verdict_name(verdict), &report.to_string()).await?;
+        }
+        Ok(())
+    }
+
+    /// A stacked credential's stored evaluation, for whoever may read the credential.
+    pub async fn stacked_award(
+        &self,
+        actor: &Account,
+        credential: &str,
+    ) -> Result<StackedAwardView> {
+        let record = self.credential(actor, credential).await?;
+        let mut c = self.store.connection().await?;
+        store::stacked(&mut c, &record.id)
+            .await?
+            .map(Into::into)
+            .ok_or_else(|| PlatformError::NotFound(format!("a stacked credential {credential}")))
+    }
+
+    /// Stacked credentials up for review (a component revoked since), for the registrars of
+    /// their issuers and the administrator.
+    pub async fn stacked_in_review(&self, actor: &Account) -> Result<Vec<StackedAwardView>> {
+        authz::may(actor, Action::FindLearners)?;
+        let issuers = match authz::credential_scope(actor) {
+            authz::CredentialScope::All => None,
+            authz::CredentialScope::Issuers(universities) => Some(universities),
+            authz::CredentialScope::Learner(_) | authz::CredentialScope::Nothing => {
+                Some(Vec::new())
+            }
+        };
+        let mut c = self.store.connection().await?;
+        Ok(store::in_review(&mut c, issuers.as_deref())
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+
+    /// The evidence a stacked credential states for its counted components: each document's
+    /// digest, name, issuer and day of award.
+    pub(super) async fn component_evidence(
+        &self,
+        c: &mut Connection,
+        progress: &StackProgress,
+    ) -> Result<Vec<ComponentEvidence>> {
+        let mut out = Vec::new();
+        for id in progress.counted() {
+            if let Some(record) = credentials::get(c, id).await? {
+                let document = &record.document;
+                out.push(ComponentEvidence {
+                    id: record.id.clone(),
+                    name: document["name"].as_str().unwrap_or_default().to_owned(),
+                    issuer: document["issuer"]["name"]
+                        .as_str()
+                        .unwrap_or(&record.issuer)
+                        .to_owned(),
+                    awarded_on: record.date_of_issuing.parse().map_err(|_| {
+                        PlatformError::Internal(format!("credential {id}: no date"))
+                    })?,
+                    digest_multibase: component_digest(&ComponentDocument::Json(document)),
+                });
+            } else if let Some(record) = store::external(c, id).await? {
+                let json: Option<Value> = serde_json::from_str(&record.document).ok();
+                let digest = match &json {
+                    Some(value) => component_digest(&ComponentDocument::Json(value)),
+                    None => component_digest(&ComponentDocument::Compact(&record.document)),
+                };
+                out.push(ComponentEvidence {
+                    id: record.id.clone(),
+                    name: record.title.clone(),
+                    issuer: record.issuer_label.clone(),
+                    awarded_on: record.awarded_on.parse().map_err(|_| {
+                        PlatformError::Internal(format!("credential {id}: no date"))
+                    })?,
+                    digest_multibase: digest,
+                });
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Puts the stacked credentials resting on `component` up for review: a registrar decides
+/// whether they stand (never silently revoked, never silently kept).
+pub(super) async fn review_stacked_on(
+    tx: &mut microcred_store::Tx,
+    actor: &Account,
+    component: &str,
+    why: &str,
+) -> Result<()> {
+    let reason = format!("component {component} was {why}");
+    for id in store::review_resting_on(tx, component, &reason).await? {
+        microcred_store::audit::append(
+            tx,
+            &actor.id,
+            "credential.review",
+            &format!("credential:{id}"),
+            &serde_json::json!({ "component": component, "reason": reason }),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+fn parse_external(text: &str) -> Result<Value> {
+    let trimmed = text.trim();
+    if trimmed.starts_with('{') {
+        crate::json_file::parse_json(std::path::Path::new("credential"), trimmed.as_bytes())
+            .map_err(|e| {
+                PlatformError::invalid(
+                    "the credential is not JSON microcred can read",
+                    vec![super::Problem::new("credential", e.to_string())],
+                )
+            })
+    } else if trimmed.split('.').count() == 3 && !trimmed.contains(char::is_whitespace) {
+        Ok(Value::String(trimmed.to_owned()))
+    } else {
+        Err(PlatformError::invalid(
+            "not a credential",
+            vec![super::Problem::new(
+                "credential",
+                "give a credential's JSON or a VC-JWT",
+            )],
+        ))
+    }
+}
+
+fn format_name(document: &Value) -> String {
+    match document {
+        Value::String(_) => "VC-JWT".into(),
+        other if microcred_credentials::open_badges::is_open_badge(other) => {
+            "Open Badges 3.0".into()
+        }
+        _ => "Verifiable Credential".into(),
+    }
+}
+
+fn verdict_name(verdict: Verdict) -> String {
+    serde_json::to_value(verdict)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| format!("{verdict:?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_external_credential_says_who_issued_what_and_when() {
+        let facts = external_facts(&serde_json::json!({
+            "issuer": { "id": "did:key:z6Mk", "name": "University of Helsinki", "url": "https://helsinki.example" },
+            "validFrom": "2025-09-15T10:00:00Z",
+            "credentialSubject": { "achievement": { "id": "https://a.example/ai", "name": "Elements of AI", "creditsAvailable": 2 } }
+        }))
+        .unwrap();
+        assert_eq!(
+            facts.issuer_names,
+            ["did:key:z6Mk", "https://helsinki.example"]
+        );
+        assert_eq!(
+            (facts.awarded_on.as_str(), facts.ects_hundredths),
+            ("2025-09-15", Some(200))
+        );
+        assert_eq!(facts.title, "Elements of AI");
+        let why = external_facts(&serde_json::json!({ "issuer": "did:key:z6Mk" })).err();
+        assert_eq!(
+            why.as_deref(),
+            Some("it names no achievement (`credentialSubject.achievement.id`)")
+        );
+    }
+}
