@@ -12,7 +12,7 @@ pub struct Certificate {
     pub language: String,
     /// `certificate` or `badge` (ENHANCE §5), empty when the credential does not say.
     pub kind: String,
-    /// The sub-type: `academic`, `specialisation`, `achievement`, `service-based`.
+    /// The sub-type: `academic`, `specialisation`, `achievement`, `service-based`, `stacked`.
     pub subtype: String,
     /// The micro-credential's title.
     pub title: String,

@@ -440,6 +440,12 @@ fn body(world: &World, name: &str, ids: &BTreeMap<String, String>) -> (String, V
             "application/json",
             &serde_json::to_vec(&world.documents["credential"]).unwrap(),
         ),
+        "external_upload" => multipart(
+            "file",
+            "credential.json",
+            "application/json",
+            &serde_json::to_vec(&world.documents["credential"]).unwrap(),
+        ),
         "sign_in_form" => form(&[("email", "jury@enhance.example"), ("password", PASSWORD)]),
         "grade_form" => form(&[
             ("grade", "C"),
@@ -448,6 +454,7 @@ fn body(world: &World, name: &str, ids: &BTreeMap<String, String>) -> (String, V
         ]),
         "specification_form" => form(&[("action", "check"), ("id", "matrix-form-specification")]),
         "comment_form" => form(&[("comment", "matrix")]),
+        "reason_form" => form(&[("reason", "matrix")]),
         "advice_form" => form(&[("recommendation", "changes"), ("comment", "matrix")]),
         "decision_form" => form(&[("decision", "request-changes"), ("reason", "matrix")]),
         "results_upload" => multipart("file", "results.csv", "text/csv", RESULTS_CSV.as_bytes()),

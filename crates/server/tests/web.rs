@@ -452,6 +452,7 @@ async fn every_role_journeys_through_the_pages_in_chromium() {
     let file = learner_downloads(&browser, &zoe, &lena).await;
     stranger_verifies(&browser, &zoe, &lena, &file).await;
     stranger_converts_a_grade(&browser).await;
+    learner_stacks(&browser).await;
     registrar_revokes(&browser, &lena).await;
     administrator_rotates_and_adds(&browser).await;
 
@@ -758,7 +759,9 @@ async fn registrar_imports_and_issues(b: &Browser, id: &str) -> (String, String)
         .find_all(Locator::Css("#specification option[value]:not([value=''])"))
         .await
         .unwrap();
-    assert_eq!(offered.len(), 1, "{}", b.text("#specification").await);
+    // Its own: the new specification, research data management and the data literacy label.
+    assert_eq!(offered.len(), 3, "{}", b.text("#specification").await);
+    assert!(!b.text("#specification").await.contains("Entrepreneurship"));
     b.select("#specification", id).await;
     b.page("issue").await;
     b.click_and_load("#start-issue").await;
@@ -917,7 +920,8 @@ async fn learner_downloads(b: &Browser, credential: &str, someone_elses: &str) -
             .await
             .unwrap()
             .len(),
-        2
+        4,
+        "the entrepreneurship certificate, the one just issued, two data literacy ones"
     );
     b.page("my-credentials").await;
     b.click_and_load(&format!(
@@ -1015,8 +1019,126 @@ async fn learner_downloads(b: &Browser, credential: &str, someone_elses: &str) -
     json
 }
 
-/// A stranger (signed out) verifies from the share link, by file, and a tampered copy; a
-/// suspended credential says so; a mistyped link and a broken paste are explained.
+/// Zoë's way to the ENHANCE Label in data literacy: she holds the two core micro-credentials
+/// and sees what is missing; she uploads her "Elements of AI" from outside the alliance, which
+/// the platform verifies and counts; RWTH's registrar issues the label; she holds it, dated the
+/// day the last component was awarded; a component revoked later shows on her page.
+async fn learner_stacks(b: &Browser) {
+    b.sign_in("zoe@learner.example").await;
+    b.go("/my/progress").await;
+    let label = "section[data-specification='enhance-label-data-literacy']";
+    b.find(&format!("{label} [data-state='in-progress']")).await;
+    let text = b.text(label).await;
+    assert!(text.contains("2 of 3 components"), "{text}");
+    assert!(text.contains("Elements of AI"), "{text}");
+    b.page("my-progress").await;
+    // A document that is no credential is explained, and nothing is recorded.
+    b.fill("#credential", "not a credential").await;
+    b.click_and_load("form[action='/my/progress/external'] button")
+        .await;
+    assert!(
+        b.text("#progress-problem").await.contains("credential"),
+        "{}",
+        b.body().await
+    );
+    let external = microcred_app::platform::demo::external_credential(
+        "Zoë Łukasiewicz-Παπαδοπούλου",
+        "zoe@learner.example",
+        "2026-04-02",
+    )
+    .unwrap();
+    let file = b.downloads.parent().unwrap().join("elements-of-ai.json");
+    std::fs::write(&file, serde_json::to_vec_pretty(&external).unwrap()).unwrap();
+    b.find("#file")
+        .await
+        .send_keys(&file.display().to_string())
+        .await
+        .unwrap();
+    b.click_and_load("form[action='/my/progress/external'] button")
+        .await;
+    b.find(".notice").await;
+    b.find("#external-credentials li[data-verdict='valid']")
+        .await;
+    let due = b.text(&format!("{label} [data-state='due']")).await;
+    assert!(due.contains("2026-04-02"), "{due}");
+    b.page("my-progress-due").await;
+    b.sign_out().await;
+
+    // RWTH's registrar sees her due on the stacked credentials page, and issues from there.
+    b.sign_in("registrar@rwth.example").await;
+    b.go("/registrar/stacking").await;
+    let overview = "section[data-specification='enhance-label-data-literacy']";
+    let due = b.text(&format!("{overview} table.due")).await;
+    assert!(due.contains("Zoë") && due.contains("2026-04-02"), "{due}");
+    b.page("stacking").await;
+    b.click_and_load(&format!(
+        "{overview} form[action='/registrar/issue'] button"
+    ))
+    .await;
+    let started = Instant::now();
+    while b.client.find(Locator::Css("#issue-done")).await.is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "{}",
+            b.body().await
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let done = b.text("#issue-done").await;
+    assert!(done.contains("1 credential"), "Zoë's: {done}");
+    b.sign_out().await;
+
+    b.sign_in("zoe@learner.example").await;
+    b.go("/my/progress").await;
+    b.click_and_load(&format!("{label} [data-state='awarded'] a"))
+        .await;
+    let says = b.text("body").await;
+    assert!(says.contains("ENHANCE Label in Data Literacy"), "{says}");
+    assert!(says.contains("2026-04-02"), "{says}");
+    b.sign_out().await;
+
+    // TU Berlin revokes her data visualisation certificate: it no longer counts.
+    b.sign_in("registrar@tub.example").await;
+    b.go("/registrar/credentials?specification=enhance-certificate-data-visualisation")
+        .await;
+    let row = b
+        .client
+        .find_all(Locator::Css("#credential-list tbody tr"))
+        .await
+        .unwrap();
+    let mut zoes = String::new();
+    for r in row {
+        if r.text().await.unwrap().contains("Zoë") {
+            zoes = r.attr("data-credential").await.unwrap().unwrap();
+        }
+    }
+    assert!(!zoes.is_empty());
+    change_state(b, &zoes, "revoke", "Recorded for the wrong course.").await;
+    b.sign_out().await;
+    b.sign_in("zoe@learner.example").await;
+    b.go("/my/progress").await;
+    let text = b.text(label).await;
+    assert!(text.contains("revoked by its issuer"), "{text}");
+    b.sign_out().await;
+    // Her label is up for review at RWTH; the registrar decides that it stands.
+    b.sign_in("registrar@rwth.example").await;
+    b.go("/registrar/stacking").await;
+    let review = b.text("#in-review").await;
+    assert!(review.contains("revoked"), "{review}");
+    b.page("stacking-review").await;
+    b.fill(
+        "#in-review input[name='reason']",
+        "She completed the course again in May.",
+    )
+    .await;
+    b.click_and_load("#in-review form[action$='/keep'] button")
+        .await;
+    b.find(".notice").await;
+    b.find("#review").await;
+    assert!(b.client.find(Locator::Css("#in-review")).await.is_err());
+    b.sign_out().await;
+}
+
 /// Anyone converts a grade by two grade distribution tables typed in (the worked example of
 /// issue 17): C becomes B by the largest overlap, C by the lower grade; a mistyped count is
 /// named with its table and line.
@@ -1043,6 +1165,8 @@ async fn stranger_converts_a_grade(b: &Browser) {
     );
 }
 
+/// A stranger (signed out) verifies from the share link, by file, and a tampered copy; a
+/// suspended credential says so; a mistyped link and a broken paste are explained.
 async fn stranger_verifies(b: &Browser, credential: &str, suspended: &str, file: &Path) {
     b.go(&format!("/verify?credential={credential}")).await;
     let verdict = b.find("#result .sentence").await;

@@ -1,7 +1,9 @@
 //! The demonstration alliance `microcred demo` sets up: three member universities of ENHANCE
 //! with their course elements and logos, the seed examples' specifications in different review
-//! states, learners with results at two universities, credentials issued, one revoked, one
-//! suspended, and an account for each role. The examples are compiled in, so the demo runs
+//! states, learners with results at three universities, credentials issued, one revoked, one
+//! suspended, the ENHANCE Label in data literacy stacking three data literacy micro-credentials
+//! and one from outside the alliance (issued to those who meet its rule), and an account for
+//! each role. The examples are compiled in, so the demo runs
 //! anywhere.
 
 use serde::Serialize;
@@ -37,6 +39,87 @@ const SPECIFICATIONS: [(&str, &str); 3] = [
         include_str!("../../../../examples/enhance-certificate-digital-transformation.toml"),
     ),
 ];
+
+/// The data literacy micro-credentials and the label that stacks them (ENHANCE §7.15): each
+/// component published and issued, the label too.
+const DATA_LITERACY: [(&str, &str); 4] = [
+    (
+        "data-literacy/enhance-certificate-data-analysis.toml",
+        include_str!("../../../../examples/data-literacy/enhance-certificate-data-analysis.toml"),
+    ),
+    (
+        "data-literacy/enhance-certificate-data-visualisation.toml",
+        include_str!(
+            "../../../../examples/data-literacy/enhance-certificate-data-visualisation.toml"
+        ),
+    ),
+    (
+        "data-literacy/enhance-certificate-research-data-management.toml",
+        include_str!(
+            "../../../../examples/data-literacy/enhance-certificate-research-data-management.toml"
+        ),
+    ),
+    (
+        "enhance-label-data-literacy.toml",
+        include_str!("../../../../examples/enhance-label-data-literacy.toml"),
+    ),
+];
+
+/// The secret of the demo's external issuer, the "University of Helsinki" of the label's
+/// recognised external component: written here, so **anyone can sign as it**. It exists only so
+/// that the demo (and its browser test) can show a credential from outside the alliance;
+/// never recognise its did:key outside a demo.
+const EXTERNAL_ISSUER_SECRET: &[u8; 32] = b"microcred demo issuer, not real!";
+/// The achievement the demo's external issuer awards (the label recognises it).
+pub const EXTERNAL_ACHIEVEMENT: &str = "https://elements-of-ai.example/achievements/elements-of-ai";
+
+/// The did:key of the demo's external issuer.
+pub fn external_issuer() -> String {
+    microcred_credentials::keys::SigningKey::from_bytes(EXTERNAL_ISSUER_SECRET)
+        .public_key()
+        .did_key()
+}
+
+/// An Open Badges 3.0 credential "Elements of AI" of the demo's external issuer for a learner
+/// (named by e-mail), awarded on `day`: what a learner of the demo uploads as a credential of
+/// another institution.
+pub fn external_credential(name: &str, email: &str, day: &str) -> Result<serde_json::Value> {
+    use microcred_credentials::data_integrity::{Cryptosuite, ProofOptions, add_proof};
+    let key = microcred_credentials::keys::SigningKey::from_bytes(EXTERNAL_ISSUER_SECRET);
+    let issuer = key.public_key().did_key();
+    let unsigned = serde_json::json!({
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+        ],
+        "id": format!("urn:uuid:{}", microcred_store::new_id()),
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": "Elements of AI",
+        "issuer": { "id": issuer, "type": ["Profile"], "name": "University of Helsinki (demo issuer)" },
+        "validFrom": format!("{day}T00:00:00Z"),
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "name": name,
+            "identifier": [{ "type": "IdentityObject", "hashed": false,
+                "identityHash": email, "identityType": "emailAddress" }],
+            "achievement": {
+                "id": EXTERNAL_ACHIEVEMENT,
+                "type": ["Achievement"],
+                "name": "Elements of AI",
+                "description": "An introduction to artificial intelligence: what it is, what it can and cannot do, and how to build simple models.",
+                "criteria": { "narrative": "Complete the six chapters' exercises." },
+                "creditsAvailable": 2
+            }
+        }
+    });
+    let options = ProofOptions::assertion(
+        Cryptosuite::EddsaRdfc2022,
+        key.public_key().did_key_verification_method(),
+        format!("{day}T00:00:00Z"),
+    );
+    add_proof(&unsigned, &key, &options)
+        .map_err(|e| PlatformError::Internal(format!("the demo's external credential: {e}")))
+}
 
 /// Plain emblems in each member's colour (drawn by `scripts/demo-logos.py`, as are the
 /// signatories' signatures), and the alliance's.
@@ -297,14 +380,15 @@ impl Platform {
                 account("registrar@tub.example", grant(Role::Registrar, Some("tub"))),
             )
             .await?;
-        self.create_account(
-            Some(&admin),
-            account(
-                "registrar@rwth.example",
-                grant(Role::Registrar, Some("rwth")),
-            ),
-        )
-        .await?;
+        let rwth = self
+            .create_account(
+                Some(&admin),
+                account(
+                    "registrar@rwth.example",
+                    grant(Role::Registrar, Some("rwth")),
+                ),
+            )
+            .await?;
         let jury = self
             .create_account(
                 Some(&admin),
@@ -432,6 +516,139 @@ impl Platform {
             .await?;
             demo.example_credential = Some(id);
         }
+        let registrars = [("wut", &wut), ("tub", &tub), ("rwth", &rwth)];
+        self.demo_data_literacy(&teacher, &jury, &task_group, &board, &registrars)
+            .await?;
         Ok(demo)
+    }
+
+    /// The data literacy micro-credentials and the ENHANCE Label in data literacy stacking
+    /// them: published; results at WUT, TU Berlin and RWTH; each component issued; Lena's
+    /// "Elements of AI" from outside the alliance recorded; the label issued to those who meet
+    /// its rule. Zoë holds the two core components and no elective yet.
+    async fn demo_data_literacy(
+        &self,
+        teacher: &super::Account,
+        jury: &super::Account,
+        task_group: &super::Account,
+        board: &super::Account,
+        registrars: &[(&str, &super::Account)],
+    ) -> Result<()> {
+        let mut ids = Vec::new();
+        for (name, text) in DATA_LITERACY {
+            let specification = parse(name, text)?.specification;
+            let id = specification.id.to_string();
+            self.create_specification(teacher, specification).await?;
+            self.submit(teacher, &id, "").await?;
+            self.advise(jury, &id, Recommendation::Approve, "").await?;
+            self.advise(task_group, &id, Recommendation::Approve, "")
+                .await?;
+            self.decide(board, &id, Decision::Approve, "").await?;
+            ids.push(id);
+        }
+        let registrar = |university: &str| {
+            registrars
+                .iter()
+                .find(|(u, _)| *u == university)
+                .map(|(_, a)| *a)
+                .ok_or_else(|| PlatformError::Internal(format!("no registrar of {university}")))
+        };
+        // (element, university, student id prefix, day, the learners who pass it): Zoë (0)
+        // takes the two core courses and no elective; Lena (2) and the next two take the
+        // research data management elective.
+        let courses: [(&str, &str, &str, &str, &[usize]); 3] = [
+            (
+                "wut:statistical-data-analysis",
+                "wut",
+                "30",
+                "2026-01-2",
+                &[0, 1, 2, 3, 4, 5, 6, 7],
+            ),
+            (
+                "tub:data-visualisation",
+                "tub",
+                "77",
+                "2026-02-1",
+                &[0, 1, 2, 3, 4, 5],
+            ),
+            (
+                "rwth:research-data-management",
+                "rwth",
+                "41",
+                "2026-03-0",
+                &[2, 3, 4],
+            ),
+        ];
+        for (element, university, prefix, day, passed) in courses {
+            let mut rows = String::from(
+                "learner,given_names,family_names,date_of_birth,nationality,email,student_id,element,completed_on,grade,overall_grade\n",
+            );
+            // Each university's own scale: Polish 2.0–5.0, German 1.0–5.0 (1.0 the best).
+            let grades = match university {
+                "wut" => ["5.0", "4.5", "4.0", "3.5", "4.0"],
+                _ => ["1.3", "1.7", "2.0", "2.3", "1.0"],
+            };
+            for &i in passed {
+                let (given, family, born, nationality, email) = LEARNERS[i];
+                let grade = grades[i % 5];
+                rows.push_str(&format!(
+                    "{email},{given},{family},{born},{nationality},{email},{prefix}{:04},{element},{day}{},{grade},{grade}\n",
+                    2000 + i,
+                    i % 10,
+                ));
+            }
+            let rows = ResultsReader::new("demo.csv", rows.as_bytes())
+                .map_err(|e| PlatformError::Internal(e.to_string()))?
+                .collect::<Vec<_>>();
+            self.import_results(
+                registrar(university)?,
+                "data-literacy.csv",
+                rows,
+                &mut |_| {},
+            )
+            .await?;
+        }
+        for (id, university) in ids.iter().zip(["wut", "tub", "rwth"]) {
+            self.issue(registrar(university)?, id, None, &mut |_, _| {})
+                .await?;
+        }
+        // Lena's "Elements of AI", recorded by her registrar, verified by the platform.
+        let (given, family, _, _, email) = LEARNERS[2];
+        let lena = self
+            .find_learners(registrar("wut")?, None, None, Some(email))
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| PlatformError::Internal("Lena is not in the demo".into()))?;
+        let external = external_credential(&format!("{given} {family}"), email, "2026-03-15")?;
+        self.record_external_credential(registrar("wut")?, &lena.id, &external.to_string())
+            .await?;
+        // The label, issued by its lead university to everyone who meets its rule.
+        if let Some(label) = ids.last() {
+            self.issue(registrar("rwth")?, label, None, &mut |_, _| {})
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_label_recognises_the_demo_issuer() {
+        let label = parse(DATA_LITERACY[3].0, DATA_LITERACY[3].1)
+            .unwrap()
+            .specification;
+        let recognised = label
+            .stacking
+            .iter()
+            .flat_map(|s| s.components())
+            .any(|(_, c)| {
+                matches!(c, microcred_model::stacking::Component::External(e)
+                if e.issuer == external_issuer() && e.achievement == EXTERNAL_ACHIEVEMENT)
+            });
+        assert!(recognised, "{}", external_issuer());
     }
 }

@@ -44,8 +44,10 @@ pub struct StackingProgressView {
     pub title: String,
     /// The learner's stacked credential for it, when issued.
     pub credential: Option<String>,
-    /// The components' names, in the rule's order of [`StackProgress::pools`].
+    /// Each component's name, by its label in [`StackProgress::pools`].
     pub names: HashMap<String, String>,
+    /// Each pool's title, by its id (the id where it has none).
+    pub pool_titles: HashMap<String, String>,
     /// The evaluation, today.
     pub progress: StackProgress,
 }
@@ -351,7 +353,16 @@ impl Platform {
                 };
                 names.insert(component.label(), name);
             }
+            let pool_titles = stacking
+                .pools
+                .iter()
+                .map(|p| {
+                    let title = p.title.as_ref().map_or(p.id.clone(), |t| t.en().to_owned());
+                    (p.id.clone(), title)
+                })
+                .collect();
             out.push(StackingProgressView {
+                pool_titles,
                 specification: version.specification_id.clone(),
                 version: version.version,
                 title: version
@@ -577,6 +588,130 @@ impl Platform {
                     digest_multibase: digest,
                 });
             }
+        }
+        Ok(out)
+    }
+}
+
+/// Learners listed per kind on a registrar's overview.
+pub const OVERVIEW_LISTED: usize = 200;
+
+/// A learner on a registrar's overview of a stacked credential.
+#[derive(Clone, Debug, Serialize)]
+pub struct Candidate {
+    /// The learner.
+    pub learner: String,
+    /// Their name.
+    pub name: String,
+    /// Components counted, and needed.
+    pub done: (usize, usize),
+    /// The day the rule was met, when it was.
+    pub satisfied_on: Option<Date>,
+    /// What is missing, in words.
+    pub missing: Vec<String>,
+}
+
+/// A stacked specification as its awarding university's registrar oversees it.
+#[derive(Clone, Debug, Serialize)]
+pub struct StackingOverview {
+    /// The stacked specification.
+    pub specification: String,
+    /// Its title.
+    pub title: String,
+    /// Learners who meet the rule and hold no stacked credential yet (the first 200).
+    pub due: Vec<Candidate>,
+    /// Learners one component short (the first 200).
+    pub close: Vec<Candidate>,
+    /// Learners evaluated (every holder of a component).
+    pub evaluated: u64,
+}
+
+impl Platform {
+    /// For each stacked specification `actor` may issue: the learners due (the rule met, no
+    /// credential yet) and close (one component short), evaluated today from what they hold.
+    pub async fn stacking_overview(&self, actor: &Account) -> Result<Vec<StackingOverview>> {
+        authz::may(actor, Action::ImportResults)?;
+        let mut c = self.store.connection().await?;
+        let catalogue = microcred_store::catalogue::catalogue(&mut c).await?;
+        let mut credits = VersionCredits::default();
+        let mut out = Vec::new();
+        for version in stacked_specifications(&mut c).await? {
+            let Some(stacking) = &version.specification.stacking else {
+                continue;
+            };
+            let Ok(rule) = super::issuance::award_rule_of(&version, &catalogue) else {
+                continue;
+            };
+            if super::issuance::may_issue(actor, rule.possible_awarding_bodies()).is_err() {
+                continue;
+            }
+            let specs: Vec<String> = stacking.specifications().map(ToString::to_string).collect();
+            let mut overview = StackingOverview {
+                specification: version.specification_id.clone(),
+                title: version
+                    .specification
+                    .title
+                    .as_ref()
+                    .map_or(version.specification_id.clone(), |t| t.en().to_owned()),
+                due: Vec::new(),
+                close: Vec::new(),
+                evaluated: 0,
+            };
+            let today = today();
+            let mut after = String::new();
+            loop {
+                let page = store::learners_with_components(&mut c, &specs, &after, 500).await?;
+                let Some(last) = page.last().cloned() else {
+                    break;
+                };
+                let holders: std::collections::HashSet<String> =
+                    credentials::holders(&mut c, &version.specification_id, &page)
+                        .await?
+                        .into_iter()
+                        .collect();
+                let mut held = held_components(&mut c, &page, stacking, &mut credits).await?;
+                let mut listed = Vec::new();
+                for learner in page.iter().filter(|l| !holders.contains(*l)) {
+                    overview.evaluated += 1;
+                    let progress =
+                        stacking.evaluate(&held.remove(learner).unwrap_or_default(), today);
+                    let done = progress.components_done();
+                    let candidate = Candidate {
+                        learner: learner.clone(),
+                        name: String::new(),
+                        done,
+                        satisfied_on: progress.satisfied_on,
+                        missing: progress
+                            .shortfalls
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect(),
+                    };
+                    if progress.satisfied() && overview.due.len() < OVERVIEW_LISTED {
+                        overview.due.push(candidate);
+                        listed.push(learner.clone());
+                    } else if !progress.satisfied()
+                        && done.0 + 1 >= done.1
+                        && overview.close.len() < OVERVIEW_LISTED
+                    {
+                        overview.close.push(candidate);
+                        listed.push(learner.clone());
+                    }
+                }
+                let names: HashMap<String, String> =
+                    microcred_store::learners::get_many(&mut c, &listed)
+                        .await?
+                        .into_iter()
+                        .map(|r| (r.id, r.learner.full_name()))
+                        .collect();
+                for candidate in overview.due.iter_mut().chain(overview.close.iter_mut()) {
+                    if let Some(name) = names.get(&candidate.learner) {
+                        candidate.name = name.clone();
+                    }
+                }
+                after = last;
+            }
+            out.push(overview);
         }
         Ok(out)
     }

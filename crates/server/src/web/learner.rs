@@ -3,14 +3,19 @@
 
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
 
+use microcred_app::platform::PlatformError;
 use microcred_app::platform::issuance::CredentialQuery;
+use microcred_app::platform::stacking::{ExternalCredentialView, StackingProgressView};
 use microcred_app::platform::views::CredentialView;
 use microcred_credentials::statement::{MicroCredentialStatement, read_statement};
 use microcred_model::StandardElement;
+use microcred_model::stacking::ComponentStatus;
 
+use super::forms::Upload;
 use super::messages::msg;
-use super::{Chrome, PageError, PageResult, Viewer, page};
+use super::{Chrome, PageError, PageResult, Viewer, page, see_other};
 use crate::AppState;
 
 #[derive(Template)]
@@ -149,5 +154,224 @@ mod tests {
             link.contains("certUrl=https%3A%2F%2Fx.example%2Fverify%3Fcredential%3Durn%3Auuid%3A1"),
             "{link}"
         );
+    }
+}
+
+/// One stacked credential on the progress page, worded.
+struct StackCard {
+    specification: String,
+    title: String,
+    credential: Option<String>,
+    due: String,
+    done: usize,
+    asked: usize,
+    done_text: String,
+    pools: Vec<PoolCard>,
+    shortfalls: Vec<String>,
+}
+
+struct PoolCard {
+    title: String,
+    needs: String,
+    components: Vec<ComponentCard>,
+}
+
+struct ComponentCard {
+    name: String,
+    /// `ok`, `failed` or `missing`: the style of a check.
+    class: &'static str,
+    status: &'static str,
+    detail: String,
+}
+
+impl StackCard {
+    fn new(view: StackingProgressView) -> StackCard {
+        let progress = &view.progress;
+        let (done, asked) = progress.components_done();
+        let pools = progress
+            .pools
+            .iter()
+            .map(|pool| PoolCard {
+                title: view
+                    .pool_titles
+                    .get(&pool.pool)
+                    .cloned()
+                    .unwrap_or_else(|| pool.pool.clone()),
+                needs: msg("progress.pool_needs")
+                    .replace("{counted}", &pool.counted.to_string())
+                    .replace("{required}", &pool.required.to_string()),
+                components: pool
+                    .components
+                    .iter()
+                    .map(|c| {
+                        let name = view
+                            .names
+                            .get(&c.component)
+                            .cloned()
+                            .unwrap_or_else(|| c.component.clone());
+                        let (class, status, detail) = match &c.status {
+                            ComponentStatus::Counted { awarded_on, .. } => (
+                                "ok",
+                                msg("progress.counted"),
+                                msg("progress.awarded_on")
+                                    .replace("{day}", &awarded_on.to_string()),
+                            ),
+                            ComponentStatus::NotCounted {
+                                awarded_on, reason, ..
+                            } => (
+                                "failed",
+                                msg("progress.not_counted"),
+                                format!(
+                                    "{} — {reason}",
+                                    msg("progress.awarded_on")
+                                        .replace("{day}", &awarded_on.to_string())
+                                ),
+                            ),
+                            ComponentStatus::Missing => {
+                                ("missing", msg("progress.missing"), String::new())
+                            }
+                        };
+                        ComponentCard {
+                            name,
+                            class,
+                            status,
+                            detail,
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
+        StackCard {
+            due: match (&view.credential, progress.satisfied_on) {
+                (None, Some(day)) => msg("progress.due").replace("{day}", &day.to_string()),
+                _ => String::new(),
+            },
+            done_text: msg("progress.done")
+                .replace("{done}", &done.to_string())
+                .replace("{asked}", &asked.to_string()),
+            done,
+            asked,
+            shortfalls: progress
+                .shortfalls
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+            pools,
+            specification: view.specification,
+            title: view.title,
+            credential: view.credential,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "my_progress.html")]
+struct MyProgressPage {
+    chrome: Chrome,
+    stacks: Vec<StackCard>,
+    externals: Vec<ExternalCredentialView>,
+    problem: String,
+}
+
+async fn progress_page(
+    state: &AppState,
+    account: microcred_app::platform::Account,
+    notice: Option<&str>,
+    problem: String,
+) -> PageResult {
+    let learner = account
+        .learner_id
+        .clone()
+        .ok_or_else(|| PageError::new(StatusCode::FORBIDDEN, msg("progress.learners_only")))?;
+    let stacks = state
+        .platform
+        .stacking_progress(&account, &learner)
+        .await?
+        .into_iter()
+        .map(StackCard::new)
+        .collect();
+    let externals = state
+        .platform
+        .external_credentials(&account, &learner)
+        .await?;
+    let status = if problem.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut response = page(&MyProgressPage {
+        chrome: Chrome::new(Some(account), msg("progress.title")).notice(notice),
+        stacks,
+        externals,
+        problem,
+    })?;
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+/// The learner's progress towards each larger (stacked) credential, and their credentials of
+/// other institutions, with a form to add one.
+pub async fn progress(
+    State(state): State<AppState>,
+    Viewer(account): Viewer,
+    RawQuery(raw): RawQuery,
+) -> PageResult {
+    let query = super::forms::FormData::parse(raw.unwrap_or_default().as_bytes());
+    let done = query.text("done").to_owned();
+    progress_page(&state, account, Some(&done), String::new()).await
+}
+
+/// A credential of another institution, uploaded or pasted by its learner: read as the
+/// verification page reads it, then recorded and verified by the platform.
+pub async fn add_external(
+    State(state): State<AppState>,
+    Viewer(account): Viewer,
+    upload: Upload,
+) -> PageResult {
+    let pasted = upload
+        .field("credential")
+        .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+        .unwrap_or_default();
+    let read = match upload.field("file") {
+        Some(file) => {
+            microcred_app::certificate::credential_from_bytes(&file.file_name, &file.bytes)
+        }
+        None if pasted.trim().is_empty() => Err(msg("progress.nothing").to_owned()),
+        None => {
+            microcred_app::certificate::credential_from_bytes("the pasted text", pasted.as_bytes())
+        }
+    };
+    let credential = match read {
+        Ok(credential) => credential,
+        Err(why) => {
+            let why = format!("{} ({why})", msg("progress.unreadable"));
+            return progress_page(&state, account, None, why).await;
+        }
+    };
+    let text = match credential {
+        serde_json::Value::String(jwt) => jwt,
+        other => other.to_string(),
+    };
+    let Some(learner) = account.learner_id.clone() else {
+        return Err(PageError::new(
+            StatusCode::FORBIDDEN,
+            msg("progress.learners_only"),
+        ));
+    };
+    match state
+        .platform
+        .record_external_credential(&account, &learner, &text)
+        .await
+    {
+        Ok(_) => see_other("/my/progress", "external_added"),
+        Err(PlatformError::Invalid { title, problems }) => {
+            let why = problems
+                .iter()
+                .map(|p| p.message.clone())
+                .collect::<Vec<_>>()
+                .join("; ");
+            progress_page(&state, account, None, format!("{title}: {why}")).await
+        }
+        Err(other) => Err(other.into()),
     }
 }

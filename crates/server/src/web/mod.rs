@@ -127,6 +127,12 @@ pub fn pages() -> Vec<Page> {
         page_post("/registrar/issue", post(registrar::issue), FORM_BYTES),
         page_get("/registrar/runs/{run}", get(registrar::run)),
         page_get("/registrar/credentials", get(registrar::credentials)),
+        page_get("/registrar/stacking", get(registrar::stacking)),
+        page_post(
+            "/registrar/stacking/{id}/keep",
+            post(registrar::keep_stacked),
+            FORM_BYTES,
+        ),
         page_post(
             "/registrar/credentials/{id}/state",
             post(registrar::change_state),
@@ -141,6 +147,12 @@ pub fn pages() -> Vec<Page> {
         ),
         page_get("/my/credentials", get(learner::credentials)),
         page_get("/my/credentials/{id}", get(learner::credential)),
+        page_get("/my/progress", get(learner::progress)),
+        page_post(
+            "/my/progress/external",
+            post(learner::add_external),
+            VERIFY_UPLOAD_BYTES,
+        ),
         page_get("/admin", get(admin::overview)),
         page_post(
             "/admin/universities",

@@ -11,6 +11,7 @@ use microcred_app::platform::PlatformError;
 use microcred_app::platform::invitations::IssuedInvitation;
 use microcred_app::platform::issuance::CredentialQuery;
 use microcred_app::platform::learners::{ImportReport, ResultsPreview};
+use microcred_app::platform::stacking::{StackedAwardView, StackingOverview};
 use microcred_app::platform::views::SpecificationVersionView;
 use microcred_app::platform::views::{CredentialView, IssuingRunView};
 use microcred_app::results::ResultsFormat;
@@ -290,4 +291,47 @@ pub async fn invite(
         learner: invitation.learner_name.clone(),
         invitation,
     })
+}
+
+#[derive(Template)]
+#[template(path = "stacking.html")]
+struct StackingPage {
+    chrome: Chrome,
+    overviews: Vec<StackingOverview>,
+    in_review: Vec<StackedAwardView>,
+}
+
+/// Stacked credentials a registrar issues: learners due one and learners one component short,
+/// and stacked credentials up for review because a component was revoked.
+pub async fn stacking(
+    State(state): State<AppState>,
+    Viewer(account): Viewer,
+    RawQuery(raw): RawQuery,
+) -> PageResult {
+    let query = FormData::parse(raw.unwrap_or_default().as_bytes());
+    let overviews = state.platform.stacking_overview(&account).await?;
+    let in_review = state.platform.stacked_in_review(&account).await?;
+    page(&StackingPage {
+        chrome: Chrome::new(Some(account), msg("stacking.title")).notice(Some(query.text("done"))),
+        overviews,
+        in_review,
+    })
+}
+
+/// Keeps a stacked credential up for review, with the reason.
+pub async fn keep_stacked(
+    State(state): State<AppState>,
+    Viewer(account): Viewer,
+    Path(id): Path<String>,
+    form: FormData,
+) -> PageResult {
+    let reason = form.text("reason");
+    if reason.is_empty() {
+        return Err(PageError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            msg("credentials.reason_needed"),
+        ));
+    }
+    state.platform.keep_stacked(&account, &id, reason).await?;
+    see_other("/registrar/stacking", "kept")
 }

@@ -167,7 +167,7 @@ fn subject(credential: &str) -> String {
 }
 
 /// How a published version is awarded (ENHANCE §7.4, §7.5, §7.14).
-fn award_rule_of(version: &VersionRecord, catalogue: &Catalogue) -> Result<AwardRule> {
+pub(super) fn award_rule_of(version: &VersionRecord, catalogue: &Catalogue) -> Result<AwardRule> {
     AwardRule::new(&version.specification, catalogue).map_err(|e| {
         PlatformError::Conflict(format!(
             "the awarding bodies of `{}` cannot be determined: {e}",
@@ -185,7 +185,7 @@ fn key_owner(body: &AwardingBody) -> String {
 }
 
 /// Whether `actor` may issue for these awarding bodies (see [`Action::Issue`]).
-fn may_issue(actor: &Account, bodies: &[AwardingBody]) -> Result<()> {
+pub(super) fn may_issue(actor: &Account, bodies: &[AwardingBody]) -> Result<()> {
     let owners: Vec<String> = bodies.iter().map(key_owner).collect();
     authz::may(actor, Action::Issue { awarding: &owners })
 }
