@@ -4,6 +4,7 @@
 //! learners' results; key files; verifying credentials against a trust list.
 
 pub mod awarding;
+pub mod bundle;
 pub mod certificate;
 pub mod edc;
 pub mod fetch;

@@ -1534,6 +1534,56 @@ async fn a_stacked_credential_is_awarded_for_its_components_and_reviewed_when_on
         assert_eq!(trace.trace["satisfied_on"], "2026-07-20", "{backend}");
         assert_eq!(trace.review, None);
 
+        // The learner's bundle: the label and its two components in one presentation, which a
+        // verifier with the trust list and the status lists checks whole; a changed component
+        // is found out by its digest.
+        let bundle = p.bundle(&w.wut, &stacked_id).await.unwrap();
+        assert_eq!(bundle["verifiableCredential"].as_array().unwrap().len(), 3);
+        let dir =
+            std::env::temp_dir().join(format!("microcred-bundle-{backend}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut trust = serde_json::to_value(p.trust_list().await.unwrap()).unwrap();
+        trust["issuers"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({
+                "id": external_issuer, "name": "University of Helsinki"
+            }));
+        std::fs::write(dir.join("trust.json"), trust.to_string()).unwrap();
+        let mut lists = Vec::new();
+        for credential in bundle["verifiableCredential"].as_array().unwrap() {
+            for entry in credential["credentialStatus"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                let url = entry["statusListCredential"].as_str().unwrap();
+                let path = dir.join(format!("list-{}.json", lists.len()));
+                let list = p
+                    .status_list(url.rsplit('/').next().unwrap())
+                    .await
+                    .unwrap();
+                std::fs::write(&path, list.to_string()).unwrap();
+                lists.push(path);
+            }
+        }
+        let verifier =
+            microcred_app::verify::Verifier::new(Some(&dir.join("trust.json")), &lists).unwrap();
+        let now = microcred_credentials::datetime::DateTime::now();
+        let checked =
+            microcred_app::bundle::verify_bundle(&bundle, |c| verifier.verify(c, now)).unwrap();
+        assert!(checked.verified, "{backend}: {checked:?}");
+        assert_eq!(checked.components.len(), 2, "{backend}");
+        let mut swapped = bundle.clone();
+        swapped["verifiableCredential"][2]["credentialSubject"]["name"] = "Someone Else".into();
+        let checked =
+            microcred_app::bundle::verify_bundle(&swapped, |c| verifier.verify(c, now)).unwrap();
+        assert!(
+            !checked.verified && !checked.components[1].present,
+            "{backend}"
+        );
+        std::fs::remove_dir_all(&dir).ok();
+
         // Revoking the component puts the stacked credential up for review; keeping it ends it.
         assert!(p.stacked_in_review(&w.wut).await.unwrap().is_empty());
         p.revoke(&w.wut, &component_id, "issued in error")

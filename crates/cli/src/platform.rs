@@ -211,7 +211,8 @@ pub fn demo(args: ServerArgs, no_serve: bool, settings: Option<AllianceSettings>
         };
         let base = setup.public_url.trim_end_matches('/');
         outln!(
-            "microcred demo: the ENHANCE alliance with WUT, TU Berlin and RWTH; three specifications (published, in review, draft); twelve learners; ten credentials, one revoked, one suspended{}",
+            "microcred demo: the ENHANCE alliance with WUT, TU Berlin and RWTH; seven specifications (five published, among them the ENHANCE Label in data literacy stacking three data literacy micro-credentials and one from outside the alliance; one in review; one draft); twelve learners; {} credentials, one revoked, one suspended{}",
+            demo.credentials_issued,
             if demo.created { "" } else { " (already set up in this data folder)" }
         );
         outln!("  data        {} ({})", setup.data.display(), redact(&setup.database()));

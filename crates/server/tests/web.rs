@@ -1095,6 +1095,17 @@ async fn learner_stacks(b: &Browser) {
     let says = b.text("body").await;
     assert!(says.contains("ENHANCE Label in Data Literacy"), "{says}");
     assert!(says.contains("2026-04-02"), "{says}");
+    let components = b.text("#components").await;
+    assert!(
+        components.contains("Elements of AI") && components.contains("Data Visualisation"),
+        "{components}"
+    );
+    b.page("my-credential-stacked").await;
+    // Her bundle: the label with its three components, in one presentation.
+    b.click("#download-bundle").await;
+    let bundle: Value =
+        serde_json::from_slice(&std::fs::read(b.downloaded("bundle.json").await).unwrap()).unwrap();
+    assert_eq!(bundle["verifiableCredential"].as_array().unwrap().len(), 4);
     b.sign_out().await;
 
     // TU Berlin revokes her data visualisation certificate: it no longer counts.

@@ -220,6 +220,8 @@ pub struct Demo {
     pub password: &'static str,
     /// A credential to try the verification with.
     pub example_credential: Option<String>,
+    /// Credentials issued in all.
+    pub credentials_issued: u64,
 }
 
 fn logins() -> Vec<Login> {
@@ -270,6 +272,7 @@ impl Platform {
             logins: logins(),
             password: PASSWORD,
             example_credential: None,
+            credentials_issued: 0,
         };
         let account = |email: &str, grants: Vec<Grant>| NewAccount {
             email: email.into(),
@@ -475,6 +478,7 @@ impl Platform {
         let outcome = self
             .issue(&wut, &entrepreneurship, None, &mut |_, _| {})
             .await?;
+        demo.credentials_issued += outcome.issued_count;
         let mut by_name = Vec::new();
         for issued in &outcome.issued {
             let record = self.credential(&wut, &issued.credential).await?;
@@ -517,7 +521,8 @@ impl Platform {
             demo.example_credential = Some(id);
         }
         let registrars = [("wut", &wut), ("tub", &tub), ("rwth", &rwth)];
-        self.demo_data_literacy(&teacher, &jury, &task_group, &board, &registrars)
+        demo.credentials_issued += self
+            .demo_data_literacy(&teacher, &jury, &task_group, &board, &registrars)
             .await?;
         Ok(demo)
     }
@@ -533,7 +538,8 @@ impl Platform {
         task_group: &super::Account,
         board: &super::Account,
         registrars: &[(&str, &super::Account)],
-    ) -> Result<()> {
+    ) -> Result<u64> {
+        let mut issued = 0;
         let mut ids = Vec::new();
         for (name, text) in DATA_LITERACY {
             let specification = parse(name, text)?.specification;
@@ -609,8 +615,10 @@ impl Platform {
             .await?;
         }
         for (id, university) in ids.iter().zip(["wut", "tub", "rwth"]) {
-            self.issue(registrar(university)?, id, None, &mut |_, _| {})
-                .await?;
+            issued += self
+                .issue(registrar(university)?, id, None, &mut |_, _| {})
+                .await?
+                .issued_count;
         }
         // Lena's "Elements of AI", recorded by her registrar, verified by the platform.
         let (given, family, _, _, email) = LEARNERS[2];
@@ -625,10 +633,12 @@ impl Platform {
             .await?;
         // The label, issued by its lead university to everyone who meets its rule.
         if let Some(label) = ids.last() {
-            self.issue(registrar("rwth")?, label, None, &mut |_, _| {})
-                .await?;
+            issued += self
+                .issue(registrar("rwth")?, label, None, &mut |_, _| {})
+                .await?
+                .issued_count;
         }
-        Ok(())
+        Ok(issued)
     }
 }
 

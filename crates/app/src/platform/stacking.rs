@@ -530,6 +530,27 @@ impl Platform {
             .ok_or_else(|| PlatformError::NotFound(format!("a stacked credential {credential}")))
     }
 
+    /// A credential with its components, as one presentation to hand over (`crate::bundle`):
+    /// for whoever may read the credential. A credential that is not stacked comes alone.
+    pub async fn bundle(&self, actor: &Account, credential: &str) -> Result<Value> {
+        let record = self.credential(actor, credential).await?;
+        let mut c = self.store.connection().await?;
+        let mut components = Vec::new();
+        if let Some(award) = store::stacked(&mut c, &record.id).await? {
+            for id in &award.components {
+                if let Some(own) = credentials::get(&mut c, id).await? {
+                    components.push(own.document);
+                } else if let Some(external) = store::external(&mut c, id).await? {
+                    components.push(
+                        serde_json::from_str(&external.document)
+                            .unwrap_or(Value::String(external.document)),
+                    );
+                }
+            }
+        }
+        Ok(crate::bundle::bundle(&record.document, &components))
+    }
+
     /// Stacked credentials up for review (a component revoked since), for the registrars of
     /// their issuers and the administrator.
     pub async fn stacked_in_review(&self, actor: &Account) -> Result<Vec<StackedAwardView>> {

@@ -91,3 +91,11 @@ pub async fn keep(
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+pub async fn bundle(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(state.platform.bundle(&actor, &id).await?))
+}

@@ -69,6 +69,23 @@ struct MyCredentialPage {
     europass: bool,
     /// Whether it is an Open Badge, so that a badge image can carry it.
     open_badge: bool,
+    /// A stacked credential's components, as its evidence names them: (name, by whom, when).
+    components: Vec<(String, String)>,
+}
+
+/// The components a stacked credential states as evidence (none for another credential).
+fn components_of(document: &serde_json::Value) -> Vec<(String, String)> {
+    document["evidence"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            (
+                e["name"].as_str().unwrap_or_default().to_owned(),
+                e["description"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
 }
 
 fn encoded(text: &str) -> String {
@@ -124,6 +141,7 @@ pub async fn credential(
             .iter()
             .any(|d| d.format == microcred_app::edc::EDC_FORMAT),
         open_badge: microcred_credentials::open_badges::is_open_badge(&record.document),
+        components: components_of(&record.document),
         record,
         statement,
         share,
