@@ -124,6 +124,41 @@ async fn the_demo_issues_edcs_that_verify_and_revoke(store: Store, backend: &str
         "{statements:?}"
     );
 
+    // Lena's ENHANCE Label in data literacy: its EDC names each component as a part, awarded
+    // by its own issuer on its own day, and conforms too.
+    let rwth = platform
+        .account_by_email("registrar@rwth.example")
+        .await
+        .unwrap();
+    let labels = platform
+        .credentials(
+            &rwth,
+            microcred_app::platform::issuance::CredentialQuery {
+                specification: Some("enhance-label-data-literacy".into()),
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(labels.len(), 3, "{backend}");
+    let label = platform
+        .credential_document(&rwth, &labels[0].id, EDC_FORMAT)
+        .await
+        .unwrap();
+    let payload = label["payload"].as_str().unwrap();
+    for part in [
+        "Statistical Data Analysis",
+        "Data Visualisation",
+        "hasPart",
+        "awardingDate",
+    ] {
+        assert!(payload.contains(part), "{backend}: {part}");
+    }
+    shacl_conforms(&label, &format!("{backend}-label"));
+    let (report, _) = platform.verify(&label).await.unwrap();
+    assert_eq!(report.verdict, Verdict::Valid, "{report:#?}");
+
     // Revoking the credential revokes its EDC: the same status entry.
     platform
         .revoke(&registrar, &id, "issued in error")

@@ -68,8 +68,14 @@ pub struct ComponentEvidence {
     pub id: String,
     /// What it awards.
     pub name: String,
-    /// Who issued it.
+    /// Who issued it (its name).
     pub issuer: String,
+    /// The issuer's id (DID or URL), as the component names it.
+    pub issuer_id: String,
+    /// The member university that issued it, when one did.
+    pub university: Option<microcred_model::UniversityId>,
+    /// Another issuer's country, where the stacking rule names it.
+    pub country: Option<microcred_model::CountryCode>,
     /// The day it was awarded.
     pub awarded_on: microcred_model::Date,
     /// `digestMultibase` of the component document ([`crate::vc::component_digest`]).

@@ -719,8 +719,59 @@ pub fn european_digital_credential(
             })
         })
         .collect();
+    // A stacked credential's components: each an achievement awarded by its own issuer on
+    // its own day (the Open Badges form names them by digest as evidence).
+    // ELM names every awarding body with its location: a component of an issuer whose country
+    // is not known is stated as a note on the achievement instead.
+    let mut parts = parts;
+    let mut unplaced = Vec::new();
+    for component in awarded.components {
+        let body = component.university.clone().map(AwardingBody::University);
+        let country = component.country.or_else(|| {
+            component
+                .university
+                .as_ref()
+                .and_then(|u| awarded.catalogue.university(u))
+                .map(|u| u.country)
+        });
+        if country.is_none() {
+            unplaced.push(format!(
+                "Also awarded for: {} ({}, {}, {})",
+                component.name, component.issuer, component.awarded_on, component.id
+            ));
+            continue;
+        }
+        let profile = IssuerProfile {
+            id: component.issuer_id.clone(),
+            name: component.issuer.clone(),
+            country,
+            url: None,
+            image: None,
+        };
+        let organisation = p.organisation(&profile, body.as_ref());
+        parts.push(json!({
+            "id": p.ids.next("learningAchievement"),
+            "type": "LearningAchievement",
+            "title": english(component.name.clone()),
+            "awardedBy": {
+                "id": p.ids.next("awardingProcess"),
+                "type": "AwardingProcess",
+                "awardingBody": [organisation],
+                "awardingDate": format!("{}T00:00:00Z", component.awarded_on),
+            },
+            "specifiedBy": {
+                "id": p.ids.next("learningAchievementSpec"),
+                "type": "LearningAchievementSpecification",
+                "title": english(component.name.clone()),
+            },
+        }));
+    }
     if !parts.is_empty() {
         achievement.insert("hasPart".into(), parts.into());
+    }
+    if !unplaced.is_empty() {
+        let notes: Vec<Value> = unplaced.into_iter().map(|n| p.note(english(n))).collect();
+        achievement.insert("additionalNote".into(), notes.into());
     }
     achievement.insert("specifiedBy".into(), Value::Object(qualification));
 

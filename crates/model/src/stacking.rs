@@ -22,6 +22,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::codes::CountryCode;
 use crate::date::{Date, Period};
 use crate::ids::SpecificationId;
 use crate::quantity::{EctsCredits, format_hundredths};
@@ -98,6 +99,10 @@ pub struct ExternalComponent {
     /// The ECTS it is recognised for (else what the credential states).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ects: Option<EctsCredits>,
+    /// The issuer's country: a Europass credential names every awarding body with its
+    /// location, so without it the component is stated there as a note only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<CountryCode>,
 }
 
 impl Component {

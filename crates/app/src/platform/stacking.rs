@@ -575,6 +575,7 @@ impl Platform {
     pub(super) async fn component_evidence(
         &self,
         c: &mut Connection,
+        stacking: &Stacking,
         progress: &StackProgress,
     ) -> Result<Vec<ComponentEvidence>> {
         let mut out = Vec::new();
@@ -588,6 +589,17 @@ impl Platform {
                         .as_str()
                         .unwrap_or(&record.issuer)
                         .to_owned(),
+                    issuer_id: document["issuer"]["id"]
+                        .as_str()
+                        .or(document["issuer"].as_str())
+                        .unwrap_or_default()
+                        .to_owned(),
+                    university: record
+                        .issuer
+                        .parse()
+                        .ok()
+                        .filter(|_| record.issuer != super::alliance::ALLIANCE),
+                    country: None,
                     awarded_on: record.date_of_issuing.parse().map_err(|_| {
                         PlatformError::Internal(format!("credential {id}: no date"))
                     })?,
@@ -603,6 +615,17 @@ impl Platform {
                     id: record.id.clone(),
                     name: record.title.clone(),
                     issuer: record.issuer_label.clone(),
+                    issuer_id: record.issuer_names.first().cloned().unwrap_or_default(),
+                    university: None,
+                    country: stacking.components().find_map(|(_, c)| match c {
+                        Component::External(e)
+                            if e.achievement == record.achievement
+                                && record.issuer_names.contains(&e.issuer) =>
+                        {
+                            e.country
+                        }
+                        _ => None,
+                    }),
                     awarded_on: record.awarded_on.parse().map_err(|_| {
                         PlatformError::Internal(format!("credential {id}: no date"))
                     })?,

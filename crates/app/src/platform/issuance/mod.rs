@@ -494,7 +494,10 @@ impl Platform {
             }
             let stacked = match progress {
                 Some(progress) => Some(StackedOutcome {
-                    evidence: self.component_evidence(tx, &progress).await?,
+                    evidence: match &issuing.stacking {
+                        Some(stacking) => self.component_evidence(tx, stacking, &progress).await?,
+                        None => Vec::new(),
+                    },
                     progress,
                 }),
                 None => None,
