@@ -1489,6 +1489,9 @@ async fn a_stacked_credential_is_awarded_for_its_components_and_reviewed_when_on
             recorded.report
         );
         assert_eq!(recorded.recognised_for, [LABEL], "{backend}");
+        // It completes the rule: the label is awarded at once, by the platform for WUT.
+        assert_eq!(recorded.awarded.len(), 1, "{backend}: {recorded:?}");
+        let stacked_id = recorded.awarded[0].credential.clone();
         // A changed copy is recorded as tampered and does not count.
         let mut changed = document.clone();
         changed["credentialSubject"]["achievement"]["creditsAvailable"] = 20.into();
@@ -1508,8 +1511,11 @@ async fn a_stacked_credential_is_awarded_for_its_components_and_reviewed_when_on
         assert_eq!(label_progress.counted_ects, 8.0, "{backend}");
 
         let outcome = p.issue(&w.wut, LABEL, None, &mut |_, _| {}).await.unwrap();
-        assert_eq!(outcome.issued_count, 1, "{backend}: {outcome:?}");
-        let stacked_id = outcome.issued[0].credential.clone();
+        assert_eq!(
+            (outcome.issued_count, outcome.already_held_count),
+            (0, 1),
+            "{backend}: {outcome:?}"
+        );
         let stacked = p.credential(&w.wut, &stacked_id).await.unwrap();
         assert_eq!(stacked.date_of_issuing, "2026-07-20", "{backend}");
         let evidence = stacked.document["evidence"].as_array().unwrap();

@@ -614,11 +614,13 @@ impl Platform {
             )
             .await?;
         }
+        // Each component issued; a learner whose new credential completes the label's rule
+        // is awarded the label at once.
         for (id, university) in ids.iter().zip(["wut", "tub", "rwth"]) {
-            issued += self
+            let outcome = self
                 .issue(registrar(university)?, id, None, &mut |_, _| {})
-                .await?
-                .issued_count;
+                .await?;
+            issued += outcome.issued_count + outcome.stacked.len() as u64;
         }
         // Lena's "Elements of AI", recorded by her registrar, verified by the platform.
         let (given, family, _, _, email) = LEARNERS[2];
@@ -629,15 +631,10 @@ impl Platform {
             .next()
             .ok_or_else(|| PlatformError::Internal("Lena is not in the demo".into()))?;
         let external = external_credential(&format!("{given} {family}"), email, "2026-03-15")?;
-        self.record_external_credential(registrar("wut")?, &lena.id, &external.to_string())
+        let recorded = self
+            .record_external_credential(registrar("wut")?, &lena.id, &external.to_string())
             .await?;
-        // The label, issued by its lead university to everyone who meets its rule.
-        if let Some(label) = ids.last() {
-            issued += self
-                .issue(registrar("rwth")?, label, None, &mut |_, _| {})
-                .await?
-                .issued_count;
-        }
+        issued += recorded.awarded.len() as u64;
         Ok(issued)
     }
 }

@@ -83,6 +83,9 @@ pub struct ExternalCredentialView {
     pub verified_at: i64,
     /// The stacked credentials' components it matches (`specification` ids), if any.
     pub recognised_for: Vec<String>,
+    /// Stacked credentials awarded because it was recorded (when it completed a rule).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub awarded: Vec<super::issuance::StackedIssued>,
 }
 
 /// A stacked credential's stored evaluation.
@@ -143,6 +146,7 @@ fn view(r: ExternalCredentialRecord, stacked: &[VersionRecord]) -> ExternalCrede
         report: serde_json::from_str(&r.report).unwrap_or(Value::Null),
         verified_at: r.verified_at,
         recognised_for,
+        awarded: Vec::new(),
     }
 }
 
@@ -482,8 +486,22 @@ impl Platform {
         )
         .await?;
         microcred_store::commit(tx).await?;
+        drop(c);
+        let awarded = if verdict == Verdict::Valid {
+            let completed = Completed::External {
+                issuers: stored.issuer_names.clone(),
+                achievement: stored.achievement.clone(),
+            };
+            self.award_stacked(&completed, std::slice::from_ref(&stored.learner_id))
+                .await
+        } else {
+            Vec::new()
+        };
+        let mut c = self.store.connection().await?;
         let stacked = stacked_specifications(&mut c).await?;
-        Ok(view(stored, &stacked))
+        let mut recorded = view(stored, &stacked);
+        recorded.awarded = awarded;
+        Ok(recorded)
     }
 
     /// The external credentials recorded for a learner, for whoever may read the learner.
@@ -758,6 +776,122 @@ impl Platform {
             out.push(overview);
         }
         Ok(out)
+    }
+}
+
+/// What completed a learner's holdings: a new credential of the alliance, or a recorded
+/// external credential that verified.
+#[derive(Clone, Debug)]
+pub enum Completed {
+    /// A credential of this specification was issued.
+    Specification(String),
+    /// An external credential of this issuer (its names) and achievement was recorded.
+    External {
+        /// The issuer's names.
+        issuers: Vec<String>,
+        /// The achievement.
+        achievement: String,
+    },
+}
+
+/// The platform's own principal for stacked credentials awarded automatically: a registrar of
+/// exactly the awarding universities of one stacked specification, and nothing else, named in
+/// the audit log. The board approved the rule; the platform applies it.
+fn stacking_principal(universities: &[String]) -> Account {
+    Account {
+        id: "system:stacking".into(),
+        email: String::new(),
+        name: "automatic award of stacked credentials".into(),
+        password_hash: None,
+        learner_id: None,
+        disabled: false,
+        grants: universities
+            .iter()
+            .map(|u| microcred_model::Grant {
+                role: microcred_model::Role::Registrar,
+                university: Some(u.clone()),
+            })
+            .collect(),
+    }
+}
+
+impl Platform {
+    /// Awards the stacked credentials that `completed` may have completed for `learners`
+    /// (only those learners: recomputing is incremental), issued by the platform for each
+    /// stacked specification's awarding universities. A failure is logged and reported as
+    /// nothing awarded: the credential that triggered it stays issued, and the registrar's
+    /// overview still lists the learner as due.
+    pub async fn award_stacked(
+        &self,
+        completed: &Completed,
+        learners: &[String],
+    ) -> Vec<super::issuance::StackedIssued> {
+        let mut awarded = Vec::new();
+        if learners.is_empty() {
+            return awarded;
+        }
+        let stacked = match self.store.connection().await {
+            Ok(mut c) => stacked_specifications(&mut c).await,
+            Err(e) => Err(e.into()),
+        };
+        let Ok(stacked) = stacked else {
+            tracing::warn!("stacked credentials not awarded: the specifications could not be read");
+            return awarded;
+        };
+        for version in stacked {
+            let Some(stacking) = &version.specification.stacking else {
+                continue;
+            };
+            let concerned = stacking.components().any(|(_, c)| match (c, completed) {
+                (Component::Specification(id), Completed::Specification(s)) => id.as_str() == s,
+                (
+                    Component::External(e),
+                    Completed::External {
+                        issuers,
+                        achievement,
+                    },
+                ) => e.achievement == *achievement && issuers.contains(&e.issuer),
+                _ => false,
+            });
+            if !concerned {
+                continue;
+            }
+            let universities: Vec<String> = match &version.specification.awarding {
+                Some(policy)
+                    if policy.rule == microcred_model::vocabulary::AwardingRule::LeadUniversity =>
+                {
+                    policy.lead.iter().map(ToString::to_string).collect()
+                }
+                _ => Vec::new(),
+            };
+            if universities.is_empty() {
+                // Awarded by the alliance: its administrator issues (the overview lists them).
+                continue;
+            }
+            let principal = stacking_principal(&universities);
+            match self
+                .issue_only(
+                    &principal,
+                    &version.specification_id,
+                    Some(learners.to_vec()),
+                    &mut |_, _| {},
+                )
+                .await
+            {
+                Ok(outcome) => awarded.extend(outcome.issued.into_iter().map(|i| {
+                    super::issuance::StackedIssued {
+                        specification: version.specification_id.clone(),
+                        learner: i.learner,
+                        credential: i.credential,
+                    }
+                })),
+                Err(e) => tracing::warn!(
+                    specification = %version.specification_id,
+                    "stacked credentials not awarded automatically: {e}"
+                ),
+            }
+        }
+        awarded
     }
 }
 

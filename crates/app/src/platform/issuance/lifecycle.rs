@@ -256,6 +256,7 @@ impl Platform {
             &mut outcome,
         )
         .await?;
+        outcome.awarded.clear();
         if outcome.issued.is_empty() {
             // Nothing to issue (no longer eligible): keep the old credential as it was.
             let why = outcome

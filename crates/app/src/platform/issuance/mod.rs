@@ -87,8 +87,26 @@ pub struct IssueOutcome {
     pub already_held: Vec<String>,
     /// The learners not awarded (the first ones).
     pub not_eligible: Vec<NotEligible>,
+    /// Stacked credentials awarded as a consequence: a learner's new credential completed
+    /// the rule of a stacked specification (the first ones).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stacked: Vec<StackedIssued>,
     /// False when a list was cut at `LISTED_AT_MOST`.
     pub complete: bool,
+    /// Every learner issued to (not only the listed ones): whose stacked progress changed.
+    #[serde(skip)]
+    pub(crate) awarded: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+/// A stacked credential awarded because a component completed its rule.
+pub struct StackedIssued {
+    /// The stacked specification.
+    pub specification: String,
+    /// The learner.
+    pub learner: String,
+    /// The credential.
+    pub credential: String,
 }
 
 impl IssueOutcome {
@@ -103,6 +121,7 @@ impl IssueOutcome {
 
     fn add_issued(&mut self, issued: Issued) {
         self.issued_count += 1;
+        self.awarded.push(issued.learner.clone());
         listed(&mut self.issued, issued, &mut self.complete);
     }
 
@@ -289,7 +308,26 @@ impl Platform {
 
     /// Issues the specification's credential to `learners`, or to every eligible learner.
     /// `progress(done, total)` follows the work (total is unknown, 0, when issuing to all).
+    /// The stacked credentials these new credentials complete are awarded too
+    /// ([`Platform::award_stacked`]).
     pub async fn issue(
+        &self,
+        actor: &Account,
+        specification: &str,
+        learners: Option<Vec<String>>,
+        progress: &mut (dyn FnMut(u64, u64) + Send),
+    ) -> Result<IssueOutcome> {
+        let mut outcome = self
+            .issue_only(actor, specification, learners, progress)
+            .await?;
+        let awarded = std::mem::take(&mut outcome.awarded);
+        let component = stacking::Completed::Specification(specification.to_owned());
+        outcome.stacked = self.award_stacked(&component, &awarded).await;
+        Ok(outcome)
+    }
+
+    /// [`Platform::issue`] without awarding the stacked credentials it completes.
+    pub(super) async fn issue_only(
         &self,
         actor: &Account,
         specification: &str,
