@@ -11,7 +11,7 @@ use microcred_credentials::statement::{MicroCredentialStatement, read_statement}
 use microcred_credentials::trust::TrustList;
 use microcred_credentials::vc_jwt;
 use microcred_credentials::verify::{
-    Context, MAX_CREDENTIAL_BYTES, Report, enveloped_jwt, verify_document,
+    Check, Context, MAX_CREDENTIAL_BYTES, Report, Status, enveloped_jwt, verify_document,
 };
 use microcred_edc::verify::{credential_of, is_edc, read_edc_statement, verify_edc};
 use microcred_edc::x509::SealCertificate;
@@ -61,11 +61,43 @@ pub fn seal_anchors(trust: &TrustList) -> Result<Vec<SealCertificate>, VerifierE
 /// Verifies any credential microcred reads — Open Badges and other Data Integrity credentials,
 /// Europass EDCs sealed with JAdES — against `context` and the trusted seal `anchors`.
 pub fn verify_any(document: &Value, context: &Context<'_>, anchors: &[SealCertificate]) -> Report {
-    if is_edc(document) {
+    let mut report = if is_edc(document) {
         verify_edc(document, context, anchors)
     } else {
         verify_document(document, context)
+    };
+    if let Some(check) = components_check(&credential_inside(document)) {
+        report.checks.push(check);
     }
+    report
+}
+
+/// A stacked credential names its components as evidence, each with a digest: alone, it is
+/// verified without them, and the report says so (its bundle checks them: `crate::bundle`).
+fn components_check(credential: &Value) -> Option<Check> {
+    let list = |v: &Value| match v {
+        Value::Array(items) => items.clone(),
+        Value::Null => Vec::new(),
+        one => vec![one.clone()],
+    };
+    let related = list(&credential["relatedResource"]);
+    let names: Vec<String> = list(&credential["evidence"])
+        .iter()
+        .filter(|e| {
+            let id = e.get("id");
+            id.is_some() && related.iter().any(|r| r.get("id") == id)
+        })
+        .filter_map(|e| e.get("name").and_then(Value::as_str).map(str::to_owned))
+        .collect();
+    (!names.is_empty()).then(|| Check {
+        name: "components",
+        status: Status::Skipped,
+        detail: format!(
+            "a stacked credential awarded for {} component(s) — {} — each named by the digest of its document; they are not part of this file: verify the learner's bundle to check them",
+            names.len(),
+            names.join(", ")
+        ),
+    })
 }
 
 /// What a credential states, as the 16 elements, whatever its format (read from what was

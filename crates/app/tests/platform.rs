@@ -1535,6 +1535,14 @@ async fn a_stacked_credential_is_awarded_for_its_components_and_reviewed_when_on
         );
         let (report, _) = p.verify(&stacked.document).await.unwrap();
         assert_eq!(report.verdict, Verdict::Valid, "{backend}: {report:?}");
+        // Alone, it says what it rests on and that those were not checked here.
+        let components = report.check("components").unwrap();
+        assert!(
+            components.detail.contains("2 component(s)")
+                && components.detail.contains("Elements of AI"),
+            "{backend}: {}",
+            components.detail
+        );
         let trace = p.stacked_award(&w.wut, &stacked_id).await.unwrap();
         assert_eq!(trace.components.len(), 2, "{backend}");
         assert_eq!(trace.trace["satisfied_on"], "2026-07-20", "{backend}");

@@ -150,6 +150,29 @@ fn view(r: ExternalCredentialRecord, stacked: &[VersionRecord]) -> ExternalCrede
     }
 }
 
+/// What a rule still asks for, in words, its pools named by their titles (`titles`, by id).
+pub fn shortfall_text(
+    shortfall: &microcred_model::stacking::Shortfall,
+    titles: &HashMap<String, String>,
+) -> String {
+    titles
+        .iter()
+        .fold(shortfall.to_string(), |text, (id, title)| {
+            text.replace(&format!("`{id}`"), title)
+        })
+}
+
+fn pool_titles(stacking: &Stacking) -> HashMap<String, String> {
+    stacking
+        .pools
+        .iter()
+        .map(|p| {
+            let title = p.title.as_ref().map_or(p.id.clone(), |t| t.en().to_owned());
+            (p.id.clone(), title)
+        })
+        .collect()
+}
+
 /// The published stacked specifications.
 pub(super) async fn stacked_specifications(c: &mut Connection) -> Result<Vec<VersionRecord>> {
     Ok(specifications::catalogue(c)
@@ -357,14 +380,7 @@ impl Platform {
                 };
                 names.insert(component.label(), name);
             }
-            let pool_titles = stacking
-                .pools
-                .iter()
-                .map(|p| {
-                    let title = p.title.as_ref().map_or(p.id.clone(), |t| t.en().to_owned());
-                    (p.id.clone(), title)
-                })
-                .collect();
+            let pool_titles = pool_titles(stacking);
             out.push(StackingProgressView {
                 pool_titles,
                 specification: version.specification_id.clone(),
@@ -708,6 +724,7 @@ impl Platform {
                 continue;
             }
             let specs: Vec<String> = stacking.specifications().map(ToString::to_string).collect();
+            let titles = pool_titles(stacking);
             let mut overview = StackingOverview {
                 specification: version.specification_id.clone(),
                 title: version
@@ -746,7 +763,7 @@ impl Platform {
                         missing: progress
                             .shortfalls
                             .iter()
-                            .map(ToString::to_string)
+                            .map(|s| shortfall_text(s, &titles))
                             .collect(),
                     };
                     if progress.satisfied() && overview.due.len() < OVERVIEW_LISTED {

@@ -7,7 +7,9 @@ use axum::http::StatusCode;
 
 use microcred_app::platform::PlatformError;
 use microcred_app::platform::issuance::CredentialQuery;
-use microcred_app::platform::stacking::{ExternalCredentialView, StackingProgressView};
+use microcred_app::platform::stacking::{
+    ExternalCredentialView, StackingProgressView, shortfall_text,
+};
 use microcred_app::platform::views::CredentialView;
 use microcred_credentials::statement::{MicroCredentialStatement, read_statement};
 use microcred_model::StandardElement;
@@ -269,10 +271,11 @@ impl StackCard {
                 .replace("{asked}", &asked.to_string()),
             done,
             asked,
+            // The model names pools by id; people read their titles.
             shortfalls: progress
                 .shortfalls
                 .iter()
-                .map(ToString::to_string)
+                .map(|s| shortfall_text(s, &view.pool_titles))
                 .collect(),
             pools,
             specification: view.specification,
