@@ -223,38 +223,46 @@ pub async fn held_credentials(
 
 /// Learners holding a current credential of one of `specifications` or an external credential,
 /// after `after` in id order, `limit` at a time: the learners worth evaluating for a stacked
-/// credential (the rule decides; this only narrows).
+/// credential (the rule decides; this only narrows). A query per specification and one for
+/// external credentials, each read in learner order from an index and stopped at `limit` (a
+/// union of them was sorted whole for every page, which made paging through 100,000 learners
+/// quadratic), merged here.
 pub async fn learners_with_components(
     c: &mut AnyConnection,
     specifications: &[String],
     after: &str,
     limit: i64,
 ) -> Result<Vec<String>, StoreError> {
-    let in_specs = if specifications.is_empty() {
-        "1 = 0".to_owned()
-    } else {
-        format!(
-            "specification_id IN ({})",
-            placeholders(2, specifications.len())
+    let mut holders: Vec<String> = Vec::new();
+    // One query per specification, each read from the one-current-credential index in learner
+    // order: a single query over all of them is read whole by SQLite's planner.
+    for specification in specifications {
+        let rows = sqlx::query(
+            "SELECT learner_id FROM credentials WHERE specification_id = $1 AND is_current = 1 AND learner_id > $2 ORDER BY learner_id LIMIT $3",
         )
-    };
-    let next = 2 + specifications.len();
-    let sql = format!(
-        "SELECT learner_id FROM (SELECT learner_id FROM credentials WHERE is_current = 1 AND {in_specs} AND learner_id > $1 UNION SELECT learner_id FROM external_credentials WHERE learner_id > ${next}) AS holders ORDER BY learner_id LIMIT ${}",
-        next + 1
-    );
-    let mut query = sqlx::query(composed(sql)).bind(after);
-    for s in specifications {
-        query = query.bind(s);
-    }
-    query
+        .bind(specification)
         .bind(after)
         .bind(limit)
         .fetch_all(&mut *c)
-        .await?
-        .iter()
-        .map(|r| Ok(r.try_get(0)?))
-        .collect()
+        .await?;
+        for row in rows {
+            holders.push(row.try_get(0)?);
+        }
+    }
+    let external = sqlx::query(
+        "SELECT DISTINCT learner_id FROM external_credentials WHERE learner_id > $1 ORDER BY learner_id LIMIT $2",
+    )
+    .bind(after)
+    .bind(limit)
+    .fetch_all(&mut *c)
+    .await?;
+    for row in external {
+        holders.push(row.try_get(0)?);
+    }
+    holders.sort();
+    holders.dedup();
+    holders.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok(holders)
 }
 
 /// Stores a stacked credential's trace and the components it was awarded for.
