@@ -132,6 +132,48 @@ pub fn credential_inside(document: &Value) -> Value {
         .unwrap_or_else(|| document.clone())
 }
 
+/// Fetches the status lists `document` points to that are not `at_hand`, from where `trust`
+/// says an issuer publishes them (and nowhere else), each GET bounded (`fetch_json`): the
+/// lists fetched, and a note for each one not fetched. Blocking: call it off the async workers.
+pub fn fetch_status_lists(
+    document: &Value,
+    trust: &TrustList,
+    at_hand: &[Value],
+) -> (Vec<Value>, Vec<String>) {
+    let credential = credential_inside(document);
+    let entries: Vec<&Value> = match credential.get("credentialStatus") {
+        Some(Value::Array(list)) => list.iter().take(8).collect(),
+        Some(one) => vec![one],
+        None => return (Vec::new(), Vec::new()),
+    };
+    let mut lists: Vec<Value> = Vec::new();
+    let mut notes = Vec::new();
+    for entry in entries {
+        let Some(url) = entry.get("statusListCredential").and_then(Value::as_str) else {
+            continue;
+        };
+        let known = at_hand
+            .iter()
+            .chain(lists.iter())
+            .any(|l| l.get("id").and_then(Value::as_str) == Some(url));
+        if known {
+            continue;
+        }
+        if !trust.allows_status_url(url) {
+            notes.push(format!(
+                "{url} was not fetched: the trust list names no issuer publishing status lists there"
+            ));
+            continue;
+        }
+        match fetch_json(url, MAX_FETCHED_BYTES) {
+            Ok(list) if list.get("id").and_then(Value::as_str) == Some(url) => lists.push(list),
+            Ok(_) => notes.push(format!("{url} did not return the status list with that id")),
+            Err(why) => notes.push(format!("{url} could not be fetched: {why}")),
+        }
+    }
+    (lists, notes)
+}
+
 /// Largest status list credential fetched, in bytes.
 const MAX_FETCHED_BYTES: usize = 2 * 1024 * 1024;
 
@@ -199,42 +241,16 @@ impl Verifier {
     /// the trust list says a trusted issuer publishes them (nothing else is ever fetched).
     /// Returns what could not be fetched and why.
     pub fn fetch_status_lists(&mut self, document: &Value) -> Vec<String> {
-        let credential = credential_inside(document);
-        let entries: Vec<&Value> = match credential.get("credentialStatus") {
-            Some(Value::Array(list)) => list.iter().collect(),
-            Some(one) => vec![one],
-            None => return Vec::new(),
-        };
-        let mut notes = Vec::new();
-        for entry in entries {
-            let Some(url) = entry.get("statusListCredential").and_then(Value::as_str) else {
-                continue;
+        let Some(trust) = &self.trust else {
+            let nobody = TrustList {
+                name: String::new(),
+                issuers: Vec::new(),
+                seal_authorities: Vec::new(),
             };
-            let known = self
-                .status_lists
-                .iter()
-                .any(|l| l.get("id").and_then(Value::as_str) == Some(url));
-            if known {
-                continue;
-            }
-            let allowed = self
-                .trust
-                .as_ref()
-                .is_some_and(|t| t.allows_status_url(url));
-            if !allowed {
-                notes.push(format!(
-                    "{url} was not fetched: the trust list names no issuer publishing status lists there"
-                ));
-                continue;
-            }
-            match fetch_json(url, MAX_FETCHED_BYTES) {
-                Ok(list) if list.get("id").and_then(Value::as_str) == Some(url) => {
-                    self.status_lists.push(list)
-                }
-                Ok(_) => notes.push(format!("{url} did not return the status list with that id")),
-                Err(why) => notes.push(format!("{url} could not be fetched: {why}")),
-            }
-        }
+            return fetch_status_lists(document, &nobody, &self.status_lists).1;
+        };
+        let (lists, notes) = fetch_status_lists(document, trust, &self.status_lists);
+        self.status_lists.extend(lists);
         notes
     }
 

@@ -1628,3 +1628,146 @@ async fn a_stacked_credential_is_awarded_for_its_components_and_reviewed_when_on
         );
     }
 }
+
+/// An external component's status list is fetched from where the stacked rule says its issuer
+/// publishes them (here a loopback server): a revoked one is recorded as revoked and does not
+/// count, one not revoked verifies.
+#[tokio::test]
+async fn an_external_component_s_status_is_fetched_from_where_its_rule_allows() {
+    use microcred_credentials::data_integrity::{Cryptosuite, ProofOptions, add_proof};
+    use microcred_credentials::datetime::DateTime;
+    use microcred_credentials::keys::SigningKey;
+    use microcred_credentials::status_list::{
+        Bitstring, StatusPurpose, status_entry, status_list_credential,
+    };
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let issuer_key = SigningKey::generate().unwrap();
+    let issuer = issuer_key.public_key().did_key();
+    let method = issuer_key.public_key().did_key_verification_method();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let prefix = format!("http://{}/status/", listener.local_addr().unwrap());
+    let list_url = format!("{prefix}1");
+    let mut bits = Bitstring::new(131_072);
+    bits.set(5, true).unwrap();
+    let list = status_list_credential(
+        &list_url,
+        &issuer,
+        StatusPurpose::Revocation,
+        &bits,
+        DateTime::now(),
+    );
+    let options =
+        |day: &str| ProofOptions::assertion(Cryptosuite::EddsaRdfc2022, method.clone(), day);
+    let signed_list = add_proof(&list, &issuer_key, &options("2026-07-01T00:00:00Z"))
+        .unwrap()
+        .to_string();
+    // A server that answers every request with the status list, as a publisher would.
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let body = signed_list.clone();
+            tokio::spawn(async move {
+                let mut request = [0u8; 4096];
+                let _ = socket.read(&mut request).await;
+                let response = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = socket.write_all(response.as_bytes()).await;
+            });
+        }
+    });
+    let achievement = "https://other.example/achievements/ethics";
+    let credential = |index: usize| {
+        let unsigned = serde_json::json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+            "id": format!("urn:uuid:6a0e2d4c-35a8-4e11-9d55-0f4d1b7e7c{index:02}"),
+            "type": ["VerifiableCredential", "OpenBadgeCredential"],
+            "name": "Data ethics",
+            "issuer": { "id": issuer, "type": ["Profile"], "name": "Other University" },
+            "validFrom": "2026-07-20T00:00:00Z",
+            "credentialStatus": status_entry(&list_url, index, StatusPurpose::Revocation),
+            "credentialSubject": {
+                "type": ["AchievementSubject"],
+                "identifier": [{ "type": "IdentityObject", "hashed": false,
+                    "identityHash": "l0@learner.example", "identityType": "emailAddress" }],
+                "achievement": { "id": achievement, "type": ["Achievement"], "name": "Data ethics",
+                    "description": "Ethics of data.", "criteria": { "narrative": "Pass." } }
+            }
+        });
+        add_proof(&unsigned, &issuer_key, &options("2026-07-20T00:00:00Z")).unwrap()
+    };
+
+    for (backend, store) in testing::stores().await {
+        let w = world(store).await;
+        let p = &w.platform;
+        let mut label = Checker::new(None)
+            .unwrap()
+            .load(&root().join("examples/enhance-label-data-literacy.toml"))
+            .unwrap()
+            .specification;
+        label.awarding =
+            serde_json::from_value(serde_json::json!({ "rule": "lead-university", "lead": "wut" }))
+                .unwrap();
+        label.stacking = serde_json::from_value(serde_json::json!({
+            "pools": [{ "id": "all", "components": [
+                { "external": { "issuer": issuer, "achievement": achievement,
+                  "title": { "en": "Data ethics" }, "status_lists": [prefix] } } ] }]
+        }))
+        .unwrap();
+        p.create_specification(&w.teacher, label).await.unwrap();
+        p.submit(&w.teacher, "enhance-label-data-literacy", "")
+            .await
+            .unwrap();
+        p.decide(
+            &w.board,
+            "enhance-label-data-literacy",
+            Decision::Approve,
+            "",
+        )
+        .await
+        .unwrap();
+        let (wut, _) = many_results(1);
+        p.import_results(&w.wut, "wut.csv", results(&wut), &mut |_| {})
+            .await
+            .unwrap();
+        let learner = p
+            .find_learners(&w.wut, None, None, Some("l0@learner.example"))
+            .await
+            .unwrap()[0]
+            .id
+            .clone();
+
+        let revoked = p
+            .record_external_credential(&w.wut, &learner, &credential(5).to_string())
+            .await
+            .unwrap();
+        assert_eq!(
+            revoked.verdict, "revoked",
+            "{backend}: {:?}",
+            revoked.report
+        );
+        assert!(revoked.awarded.is_empty(), "{backend}");
+        let progress = p.stacking_progress(&w.wut, &learner).await.unwrap();
+        assert!(!progress[0].progress.satisfied(), "{backend}");
+
+        let valid = p
+            .record_external_credential(&w.wut, &learner, &credential(6).to_string())
+            .await
+            .unwrap();
+        assert_eq!(valid.verdict, "valid", "{backend}: {:?}", valid.report);
+        let status = valid.report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "status")
+            .unwrap()
+            .clone();
+        assert_eq!(status["status"], "ok", "{backend}: {status}");
+        assert_eq!(
+            valid.awarded.len(),
+            1,
+            "{backend}: the label, awarded at once"
+        );
+    }
+}

@@ -103,6 +103,11 @@ pub struct ExternalComponent {
     /// location, so without it the component is stated there as a note only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<CountryCode>,
+    /// Where the issuer publishes its status lists (URL prefixes, e.g.
+    /// `https://credentials.example/status/`): the platform fetches a component's status list
+    /// from these only; elsewhere its status cannot be checked, and the report says so.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub status_lists: Vec<String>,
 }
 
 impl Component {
@@ -206,6 +211,18 @@ impl Stacking {
             }
             for (c, component) in pool.components.iter().enumerate() {
                 let here = format!("{path}.components[{c}]");
+                if let Component::External(e) = component {
+                    for (l, prefix) in e.status_lists.iter().enumerate() {
+                        if !(prefix.starts_with("https://") || prefix.starts_with("http://")) {
+                            at(
+                                format!("{here}.external.status_lists[{l}]"),
+                                format!(
+                                    "`{prefix}` is not a web address: write where the status lists are published, e.g. https://credentials.example/status/"
+                                ),
+                            );
+                        }
+                    }
+                }
                 if let Some((_, first)) = seen.iter().find(|(other, _)| other.same(component)) {
                     at(
                         here,
@@ -914,6 +931,14 @@ mod tests {
                     "pool `advanced` asks for at least 25 ECTS but counts at most 20".into()
                 ),
             ]
+        );
+        let mut external = data_literacy();
+        if let Component::External(e) = &mut external.pools[1].components[5] {
+            e.status_lists = vec!["credentials.example/status".into()];
+        }
+        assert_eq!(
+            external.problems()[0].field,
+            "stacking.pools[1].components[5].external.status_lists[0]"
         );
         let empty = Stacking {
             pools: vec![],

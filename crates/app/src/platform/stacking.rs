@@ -417,7 +417,7 @@ impl Platform {
                         id: e.issuer.clone(),
                         name: format!("the issuer of “{}”", e.title.en()),
                         did_document: None,
-                        status_lists: Vec::new(),
+                        status_lists: e.status_lists.clone(),
                     });
                 }
             }
@@ -430,7 +430,15 @@ impl Platform {
     async fn verify_external(&self, c: &mut Connection, text: &str) -> Result<(Verdict, Value)> {
         let document = parse_external(text)?;
         let trust = self.component_trust(c).await?;
-        let report = self.verify_with(&document, trust).await?;
+        // Its status lists, from where a stacked rule says its issuer publishes them (bounded
+        // GETs, off the async workers); elsewhere the report says they could not be checked.
+        let (fetch_document, fetch_trust) = (document.clone(), trust.clone());
+        let (lists, _) = tokio::task::spawn_blocking(move || {
+            crate::verify::fetch_status_lists(&fetch_document, &fetch_trust, &[])
+        })
+        .await
+        .map_err(|e| PlatformError::Internal(format!("fetching status lists: {e}")))?;
+        let report = self.verify_with(&document, trust, lists).await?;
         let json = serde_json::to_value(&report)
             .map_err(|e| PlatformError::Internal(format!("a report: {e}")))?;
         Ok((report.verdict, json))

@@ -128,13 +128,19 @@ impl Platform {
 
     /// Verifies a credential against `trust` (the members and the issuers recognised for
     /// stacking, for instance) and the platform's own status lists.
-    pub(super) async fn verify_with(&self, credential: &Value, trust: TrustList) -> Result<Report> {
+    pub(super) async fn verify_with(
+        &self,
+        credential: &Value,
+        trust: TrustList,
+        fetched: Vec<Value>,
+    ) -> Result<Report> {
         let resolver = trust
             .resolver()
             .map_err(|e| PlatformError::Internal(format!("the trust list's DID documents: {e}")))?;
         let anchors = crate::verify::seal_anchors(&trust)
             .map_err(|e| PlatformError::Internal(e.to_string()))?;
-        let lists = self.own_status_lists(credential).await?;
+        let mut lists = self.own_status_lists(credential).await?;
+        lists.extend(fetched);
         let credential = credential.clone();
         self.heavy("verification", move || {
             crate::verify::verify_any(
