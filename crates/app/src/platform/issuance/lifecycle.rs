@@ -229,6 +229,8 @@ impl Platform {
             .prepare_issuing(&mut c, actor, &old.specification_id)
             .await?;
         drop(c);
+        self.reverify_before_issuing(&issuing, std::slice::from_ref(&old.learner_id))
+            .await?;
         let mut tx = self.store.begin().await?;
         self.store
             .lock(&mut tx, &format!("issue:{}", old.specification_id))

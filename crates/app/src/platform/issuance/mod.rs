@@ -343,6 +343,7 @@ impl Platform {
             Some(ids) => {
                 let total = ids.len() as u64;
                 for (n, chunk) in ids.chunks(ISSUE_BATCH).enumerate() {
+                    self.reverify_before_issuing(&issuing, chunk).await?;
                     let mut tx = self.store.begin().await?;
                     self.store
                         .lock(&mut tx, &format!("issue:{specification}"))
@@ -386,6 +387,7 @@ impl Platform {
                     let Some(last) = page.last().cloned() else {
                         break;
                     };
+                    self.reverify_before_issuing(&issuing, &page).await?;
                     let mut tx = self.store.begin().await?;
                     self.store
                         .lock(&mut tx, &format!("issue:{specification}"))
@@ -407,6 +409,16 @@ impl Platform {
             self.store.analyze().await?;
         }
         Ok(outcome)
+    }
+
+    /// For a stacked specification: `learners`' external credentials verified again before
+    /// they count, outside any transaction (a status list may be fetched over the network).
+    async fn reverify_before_issuing(&self, issuing: &Issuing, learners: &[String]) -> Result<()> {
+        if issuing.stacking.is_some() {
+            let mut c = self.store.connection().await?;
+            self.reverify_externals(&mut c, learners).await?;
+        }
+        Ok(())
     }
 
     /// Issues to one batch of learners inside `tx` (which holds the specification's lock).
@@ -468,8 +480,7 @@ impl Platform {
             .collect();
         let mut held_components = match &issuing.stacking {
             Some(stacking) => {
-                // External credentials are verified again before they count.
-                self.reverify_externals(tx, &candidates).await?;
+                // External credentials were verified again before the transaction began.
                 held_components(tx, &candidates, stacking, &mut VersionCredits::default()).await?
             }
             None => HashMap::new(),
