@@ -425,11 +425,14 @@ impl Platform {
         Ok(trust)
     }
 
-    /// Verifies an external credential (JSON text or a VC-JWT) against the members and the
-    /// recognised issuers: (verdict, report).
-    async fn verify_external(&self, c: &mut Connection, text: &str) -> Result<(Verdict, Value)> {
-        let document = parse_external(text)?;
-        let trust = self.component_trust(c).await?;
+    /// Verifies an external credential (as [`parse_external`] reads it) against `trust`, the
+    /// members and the recognised issuers ([`Platform::component_trust`]): (verdict, report).
+    async fn verify_external(
+        &self,
+        trust: &TrustList,
+        document: &Value,
+    ) -> Result<(Verdict, Value)> {
+        let trust = trust.clone();
         // Its status lists, from where a stacked rule says its issuer publishes them (bounded
         // GETs, off the async workers); elsewhere the report says they could not be checked.
         let (fetch_document, fetch_trust) = (document.clone(), trust.clone());
@@ -438,7 +441,7 @@ impl Platform {
         })
         .await
         .map_err(|e| PlatformError::Internal(format!("fetching status lists: {e}")))?;
-        let report = self.verify_with(&document, trust, lists).await?;
+        let report = self.verify_with(document, trust, lists).await?;
         let json = serde_json::to_value(&report)
             .map_err(|e| PlatformError::Internal(format!("a report: {e}")))?;
         Ok((report.verdict, json))
@@ -479,7 +482,8 @@ impl Platform {
                 vec![super::Problem::new("credential", why)],
             )
         })?;
-        let (verdict, report) = self.verify_external(&mut c, text).await?;
+        let trust = self.component_trust(&mut c).await?;
+        let (verdict, report) = self.verify_external(&trust, &document).await?;
         let at = now();
         let stored = ExternalCredentialRecord {
             id: format!("urn:uuid:{}", new_id()),
@@ -551,8 +555,18 @@ impl Platform {
         c: &mut Connection,
         learners: &[String],
     ) -> Result<()> {
-        for r in store::externals_of(c, learners).await? {
-            let (verdict, report) = self.verify_external(c, &r.document).await?;
+        let externals = store::externals_of(c, learners).await?;
+        if externals.is_empty() {
+            return Ok(());
+        }
+        // The trust list is made once for all of them.
+        let trust = self.component_trust(c).await?;
+        for r in externals {
+            let (verdict, report) = match parse_external(&r.document) {
+                Ok(document) => self.verify_external(&trust, &document).await?,
+                // Stored only after it was read: it still reads.
+                Err(e) => return Err(PlatformError::Internal(format!("{}: {e}", r.id))),
+            };
             store::reverified(c, &r.id, &verdict_name(verdict), &report.to_string()).await?;
         }
         Ok(())

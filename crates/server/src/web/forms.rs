@@ -101,6 +101,27 @@ impl Upload {
             .iter()
             .find(|f| f.name == name && !f.bytes.is_empty())
     }
+
+    /// A credential sent as a file (`file`: JSON, a VC-JWT, a baked badge, a certificate PDF)
+    /// or pasted (`credential`), read as the verification page reads it; `nothing` when
+    /// neither was given. Also what was pasted, to show again.
+    pub fn credential(&self, nothing: &str) -> (Result<serde_json::Value, String>, String) {
+        let pasted = self
+            .field("credential")
+            .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+            .unwrap_or_default();
+        let read = match self.field("file") {
+            Some(file) => {
+                microcred_app::certificate::credential_from_bytes(&file.file_name, &file.bytes)
+            }
+            None if pasted.trim().is_empty() => Err(nothing.to_owned()),
+            None => microcred_app::certificate::credential_from_bytes(
+                "the pasted text",
+                pasted.as_bytes(),
+            ),
+        };
+        (read, pasted)
+    }
 }
 
 impl FromRequest<AppState> for Upload {

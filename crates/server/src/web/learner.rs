@@ -349,19 +349,7 @@ pub async fn add_external(
     Viewer(account): Viewer,
     upload: Upload,
 ) -> PageResult {
-    let pasted = upload
-        .field("credential")
-        .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
-        .unwrap_or_default();
-    let read = match upload.field("file") {
-        Some(file) => {
-            microcred_app::certificate::credential_from_bytes(&file.file_name, &file.bytes)
-        }
-        None if pasted.trim().is_empty() => Err(msg("progress.nothing").to_owned()),
-        None => {
-            microcred_app::certificate::credential_from_bytes("the pasted text", pasted.as_bytes())
-        }
-    };
+    let (read, _) = upload.credential(msg("progress.nothing"));
     let credential = match read {
         Ok(credential) => credential,
         Err(why) => {

@@ -233,19 +233,7 @@ pub async fn verify_upload(
     MaybeActor(account): MaybeActor,
     upload: Upload,
 ) -> PageResult {
-    let pasted = upload
-        .field("credential")
-        .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
-        .unwrap_or_default();
-    let read = match upload.field("file") {
-        Some(file) => {
-            microcred_app::certificate::credential_from_bytes(&file.file_name, &file.bytes)
-        }
-        None if pasted.trim().is_empty() => Err(msg("verify.nothing").to_owned()),
-        None => {
-            microcred_app::certificate::credential_from_bytes("the pasted text", pasted.as_bytes())
-        }
-    };
+    let (read, pasted) = upload.credential(msg("verify.nothing"));
     let (result, problem) = match read {
         Ok(credential) => {
             let (report, _) = state.platform.verify(&credential).await?;

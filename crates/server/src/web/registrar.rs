@@ -230,13 +230,8 @@ pub async fn credentials(
     })
 }
 
-/// Revokes, suspends or reinstates a credential, with the reason.
-pub async fn change_state(
-    State(state): State<AppState>,
-    Viewer(account): Viewer,
-    Path(id): Path<String>,
-    form: FormData,
-) -> PageResult {
+/// The reason a change of a credential gives (the learner and the audit log read it).
+fn reason_of(form: &FormData) -> Result<&str, PageError> {
     let reason = form.text("reason");
     if reason.is_empty() {
         return Err(PageError::new(
@@ -244,6 +239,17 @@ pub async fn change_state(
             msg("credentials.reason_needed"),
         ));
     }
+    Ok(reason)
+}
+
+/// Revokes, suspends or reinstates a credential, with the reason.
+pub async fn change_state(
+    State(state): State<AppState>,
+    Viewer(account): Viewer,
+    Path(id): Path<String>,
+    form: FormData,
+) -> PageResult {
+    let reason = reason_of(&form)?;
     let done = match form.text("action") {
         "revoke" => {
             state.platform.revoke(&account, &id, reason).await?;
@@ -325,13 +331,7 @@ pub async fn keep_stacked(
     Path(id): Path<String>,
     form: FormData,
 ) -> PageResult {
-    let reason = form.text("reason");
-    if reason.is_empty() {
-        return Err(PageError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            msg("credentials.reason_needed"),
-        ));
-    }
+    let reason = reason_of(&form)?;
     state.platform.keep_stacked(&account, &id, reason).await?;
     see_other("/registrar/stacking", "kept")
 }
