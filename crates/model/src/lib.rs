@@ -14,6 +14,7 @@ mod course;
 mod date;
 mod element;
 pub mod grade_conversion;
+pub mod grading;
 mod ids;
 mod learner;
 mod platform;

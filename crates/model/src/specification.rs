@@ -259,6 +259,11 @@ impl IscedF {
     pub fn concept_uri(&self) -> String {
         format!("http://data.europa.eu/snb/isced-f/{}", self.0)
     }
+    /// The field it belongs to: a detailed field's narrow one (`0413` → `041`), a narrow
+    /// field's broad one (`041` → `04`); none for a broad field.
+    pub fn broader(&self) -> Option<IscedF> {
+        (self.0.len() > 2).then(|| IscedF(self.0[..self.0.len() - 1].to_owned()))
+    }
 }
 
 impl TryFrom<String> for IscedF {
