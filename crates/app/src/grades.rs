@@ -7,10 +7,14 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use crate::json_file::read_bytes;
+use microcred_model::IscedF;
 pub use microcred_model::grade_conversion::{Band, ConversionPolicy};
 use microcred_model::grade_conversion::{
-    Conversion, GradeConversionError, GradeDistribution, MAX_GRADES, convert,
+    Conversion, ConvertedGrade, GradeConversionError, GradeDistribution, MAX_GRADES,
+    ReferenceTable, TableScope, convert,
 };
+use microcred_model::grading::GradingScheme;
+use microcred_model::vocabulary::QfEheaCycle;
 
 /// Largest table file read: a table has at most a few hundred short rows.
 pub const MAX_GRADE_TABLE_BYTES: usize = 64 * 1024;
@@ -41,8 +45,14 @@ pub fn read_grade_table(path: &Path) -> Result<GradeDistribution, GradeTableErro
     parse_grade_table(&file, &bytes)
 }
 
-/// Reads a grade distribution table from its bytes (`file` names it in errors).
-pub fn parse_grade_table(file: &str, bytes: &[u8]) -> Result<GradeDistribution, GradeTableError> {
+/// The records of a small CSV file under a required header (compared without case), each with
+/// its line as an editor counts it.
+fn csv_records(
+    file: &str,
+    bytes: &[u8],
+    header: &[&str],
+    max_rows: usize,
+) -> Result<Vec<(u64, Vec<String>)>, GradeTableError> {
     let at = |line: u64, message: String| GradeTableError {
         file: file.to_owned(),
         line,
@@ -65,18 +75,19 @@ pub fn parse_grade_table(file: &str, bytes: &[u8]) -> Result<GradeDistribution, 
         .trim(csv::Trim::All)
         .flexible(false)
         .from_reader(unified.as_slice());
-    let header: Vec<String> = reader
+    let found: Vec<String> = reader
         .headers()
         .map_err(|e| at(1, e.to_string()))?
         .iter()
         .map(str::to_ascii_lowercase)
         .collect();
-    if header != ["grade", "count"] {
+    if found != header {
         return Err(at(
             1,
             format!(
-                "the header must be `grade,count` (found `{}`)",
-                header.join(",")
+                "the header must be `{}` (found `{}`)",
+                header.join(","),
+                found.join(",")
             ),
         ));
     }
@@ -87,36 +98,134 @@ pub fn parse_grade_table(file: &str, bytes: &[u8]) -> Result<GradeDistribution, 
             at(line, e.to_string())
         })?;
         let line = record.position().map_or(0, |p| p.line());
-        if rows.len() == MAX_GRADES {
-            return Err(at(line, format!("more than {MAX_GRADES} grades")));
+        if rows.len() == max_rows {
+            return Err(at(line, format!("more than {max_rows} rows")));
         }
-        let grade = record.get(0).unwrap_or_default().to_owned();
-        let count = record.get(1).unwrap_or_default();
-        let count: u64 = count.parse().map_err(|_| {
-            at(
-                line,
-                format!("count `{count}` of grade `{grade}` is not a whole number of graduates"),
-            )
-        })?;
+        rows.push((line, record.iter().map(str::to_owned).collect()));
+    }
+    Ok(rows)
+}
+
+/// A count of graduates as a table writes it.
+fn count_of(grade: &str, count: &str) -> Result<u64, String> {
+    count.parse().map_err(|_| {
+        format!("count `{count}` of grade `{grade}` is not a whole number of graduates")
+    })
+}
+
+/// Reads a grade distribution table from its bytes (`file` names it in errors).
+pub fn parse_grade_table(file: &str, bytes: &[u8]) -> Result<GradeDistribution, GradeTableError> {
+    let at = |line: u64, message: String| GradeTableError {
+        file: file.to_owned(),
+        line,
+        message,
+    };
+    let mut rows = Vec::new();
+    for (line, record) in csv_records(file, bytes, &["grade", "count"], MAX_GRADES)? {
+        let grade = record[0].clone();
+        let count = count_of(&grade, &record[1]).map_err(|m| at(line, m))?;
         rows.push((line, grade, count));
     }
-    GradeDistribution::new(rows.iter().map(|(_, g, c)| (g.clone(), *c))).map_err(|e| {
-        // Point at the row a fault is about, when it is about one.
-        let line = match &e {
-            GradeConversionError::Duplicate(grade) | GradeConversionError::NoBand(grade) => rows
-                .iter()
-                .filter(|(_, g, _)| g.trim() == grade)
-                .map(|(l, _, _)| *l)
-                .next_back()
-                .unwrap_or(0),
-            GradeConversionError::Unnamed => rows
-                .iter()
-                .find(|(_, g, _)| g.trim().is_empty())
-                .map_or(0, |(l, _, _)| *l),
-            _ => 0,
+    GradeDistribution::new(rows.iter().map(|(_, g, c)| (g.clone(), *c)))
+        .map_err(|e| at(line_of(&e, &rows), e.to_string()))
+}
+
+/// The row a table's fault is about, when it is about one (0 otherwise).
+fn line_of(error: &GradeConversionError, rows: &[(u64, String, u64)]) -> u64 {
+    match error {
+        GradeConversionError::Duplicate(grade)
+        | GradeConversionError::NoBand(grade)
+        | GradeConversionError::FailingGrade(grade) => rows
+            .iter()
+            .filter(|(_, g, _)| g.trim() == grade)
+            .map(|(l, _, _)| *l)
+            .next_back()
+            .unwrap_or(0),
+        GradeConversionError::NotInScheme(not) => rows
+            .iter()
+            .find(|(_, g, _)| g.trim() == not.grade)
+            .map_or(0, |(l, _, _)| *l),
+        GradeConversionError::Unnamed => rows
+            .iter()
+            .find(|(_, g, _)| g.trim().is_empty())
+            .map_or(0, |(l, _, _)| *l),
+        _ => 0,
+    }
+}
+
+/// Most tables a university's file holds (fields × cycles).
+pub const MAX_REFERENCE_TABLES: usize = 500;
+
+/// Reads a university's grade distribution tables: a CSV file with the header
+/// `field,cycle,grade,count`, a table per field (an ISCED-F code, or empty for the whole
+/// university) and cycle (`short-cycle`, `first`, `second`, `third`, or empty for every cycle),
+/// each grade one of the scheme's passing grades, in any order.
+pub fn parse_reference_tables(
+    file: &str,
+    bytes: &[u8],
+    scheme: &GradingScheme,
+    period: Option<&str>,
+) -> Result<Vec<ReferenceTable>, GradeTableError> {
+    let at = |line: u64, message: String| GradeTableError {
+        file: file.to_owned(),
+        line,
+        message,
+    };
+    let records = csv_records(
+        file,
+        bytes,
+        &["field", "cycle", "grade", "count"],
+        MAX_GRADES * 20,
+    )?;
+    // Each table's rows: (line, grade, count).
+    type Rows = Vec<(u64, String, u64)>;
+    let mut groups: Vec<(TableScope, Rows)> = Vec::new();
+    for (line, record) in records {
+        let field = match record[0].as_str() {
+            "" => None,
+            code => Some(IscedF::try_from(code.to_owned()).map_err(|m| at(line, m))?),
         };
-        at(line, e.to_string())
-    })
+        let cycle = match record[1].as_str() {
+            "" => None,
+            name => Some(QfEheaCycle::parse(name).ok_or_else(|| {
+                at(
+                    line,
+                    format!(
+                        "`{name}` is not a cycle: write {} or leave it empty for every cycle",
+                        QfEheaCycle::names().join(", ")
+                    ),
+                )
+            })?),
+        };
+        let grade = record[2].clone();
+        let count = count_of(&grade, &record[3]).map_err(|m| at(line, m))?;
+        let scope = TableScope { field, cycle };
+        match groups.iter_mut().find(|(s, _)| *s == scope) {
+            Some((_, rows)) => rows.push((line, grade, count)),
+            None => {
+                if groups.len() == MAX_REFERENCE_TABLES {
+                    return Err(at(line, format!("more than {MAX_REFERENCE_TABLES} tables")));
+                }
+                groups.push((scope, vec![(line, grade, count)]));
+            }
+        }
+    }
+    if groups.is_empty() {
+        return Err(at(0, "the file has no tables".into()));
+    }
+    groups
+        .into_iter()
+        .map(|(scope, rows)| {
+            let distribution =
+                GradeDistribution::in_scheme(scheme, rows.iter().map(|(_, g, c)| (g.clone(), *c)))
+                    .map_err(|e| at(line_of(&e, &rows), format!("the table of {scope}: {e}")))?;
+            Ok(ReferenceTable {
+                scope,
+                period: period.map(str::to_owned),
+                distribution,
+            })
+        })
+        .collect()
 }
 
 /// Reads a table typed or pasted (the page's form): as a table file, its `grade,count` header
@@ -208,6 +317,35 @@ pub fn convert_typed_grade(
         (to.0.to_owned(), parse_typed_grade_table(to.0, to.1)?),
         policy,
     )?)
+}
+
+/// A grade converted between two universities' schemes, as JSON: `{"grade", "scheme",
+/// "original", "originalScheme", "policy", "candidates", "sourceBand", "tables"}` (no
+/// candidates where pass/fail was kept or the scheme is the same).
+pub fn converted_json(converted: &ConvertedGrade, policy: ConversionPolicy) -> Value {
+    let mut json = json!({
+        "grade": converted.grade,
+        "scheme": converted.scheme,
+        "original": converted.original,
+        "originalScheme": converted.original_scheme,
+        "policy": policy.name(),
+        "tables": converted.tables,
+    });
+    if let Some(c) = &converted.conversion {
+        json["sourceBand"] = band_json(c.source_band);
+        json["candidates"] = c
+            .candidates
+            .iter()
+            .map(|candidate| {
+                json!({
+                    "grade": candidate.grade,
+                    "band": band_json(candidate.band),
+                    "overlap": round(candidate.overlap),
+                })
+            })
+            .collect();
+    }
+    json
 }
 
 /// A band as people read it: `51.49–88.08 %`.
@@ -329,6 +467,41 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "typed:2: count `four` of grade `3.5` is not a whole number of graduates"
+        );
+    }
+
+    #[test]
+    fn a_universitys_tables_are_read_per_field_and_cycle_in_its_scheme() {
+        let pl = GradingScheme::preset("pl").unwrap();
+        let file = "field,cycle,grade,count\n0613,first,5.0,7\n0613,first,3,92\n,,4.0,500\n0613,first,4.0,135\n";
+        let tables =
+            parse_reference_tables("wut.csv", file.as_bytes(), &pl, Some("2023–2025")).unwrap();
+        assert_eq!(tables.len(), 2);
+        assert_eq!(tables[0].scope.to_string(), "ISCED-F 0613, first cycle");
+        let grades: Vec<&str> = tables[0].distribution.grades().map(|(g, _)| g).collect();
+        assert_eq!(grades, ["3.0", "4.0", "5.0"]);
+        assert_eq!(tables[1].scope, TableScope::default());
+        let fault = |text: &str| {
+            parse_reference_tables("wut.csv", text.as_bytes(), &pl, None)
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            fault("field,cycle,grade,count\n0613,first,3.0,5\n0613,first,2.0,4\n"),
+            "wut.csv:3: the table of ISCED-F 0613, first cycle: `2.0` does not pass: a grade distribution table counts passing grades only"
+        );
+        assert!(
+            fault("field,cycle,grade,count\n0613,fourth,3.0,5\n")
+                .starts_with("wut.csv:2: `fourth` is not a cycle")
+        );
+        assert!(
+            fault("field,cycle,grade,count\nmaths,,3.0,5\n")
+                .starts_with("wut.csv:2: `maths` is not an ISCED-F code")
+        );
+        assert!(fault("field,cycle,grade,count\n,,2.5,5\n").starts_with("wut.csv:2: the table of the whole university, every cycle: `2.5` is not a grade of Polish"));
+        assert_eq!(
+            fault("field,cycle,grade,count\n"),
+            "wut.csv: the file has no tables"
         );
     }
 }

@@ -410,6 +410,8 @@ pub fn issue_from_results(
             status: &[],
             valid_until: None,
             components: &[],
+            grading_scheme: None,
+            grade_distribution: None,
         };
         let stem = credential_id.trim_start_matches("urn:uuid:").to_owned();
         let mut files = Vec::new();

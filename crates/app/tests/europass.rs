@@ -98,6 +98,20 @@ async fn the_demo_issues_edcs_that_verify_and_revoke(store: Store, backend: &str
             .contains("EuropeanDigitalCredential")
     );
 
+    // Her grade stands in WUT's table for business (ISCED-F 0413, second cycle): the EDC says
+    // where (shortened grading) and how the grades fall (result distribution); the Open Badge
+    // states WUT's scheme with its pass mark.
+    let payload = edc["payload"].as_str().unwrap();
+    for part in ["shortenedGrading", "percentageLower", "resultDistribution", "ResultCategory"] {
+        assert!(payload.contains(part), "{backend}: {part}");
+    }
+    let description = &view.document["credentialSubject"]["achievement"]["resultDescription"][0];
+    assert_eq!(description["requiredValue"], "3.0", "{description:#}");
+    assert_eq!(
+        description["allowedValue"],
+        serde_json::json!(["2.0", "3.0", "3.5", "4.0", "4.5", "5.0"])
+    );
+
     // pySHACL finds it conforming too, status entry and all (the offline EDC, without status,
     // is checked in crates/cli/tests/europass.rs).
     shacl_conforms(&edc, backend);
@@ -156,6 +170,11 @@ async fn the_demo_issues_edcs_that_verify_and_revoke(store: Store, backend: &str
         assert!(payload.contains(part), "{backend}: {part}");
     }
     shacl_conforms(&label, &format!("{backend}-label"));
+    // The label's rule asks for 3.7 in RWTH's scale: each graded component's grade is stated
+    // as awarded and converted.
+    let open_badge = platform.credential(&rwth, &labels[0].id).await.unwrap();
+    let evidence = open_badge.document["evidence"].to_string();
+    assert!(evidence.contains("converted to"), "{evidence}");
     let (report, _) = platform.verify(&label).await.unwrap();
     assert_eq!(report.verdict, Verdict::Valid, "{report:#?}");
 

@@ -5,6 +5,9 @@
 //! (`https://w3id.org/microcred/v1`), whose terms map to the European Learning Model where it
 //! has them.
 
+use microcred_model::grade_conversion::GradeDistribution;
+use microcred_model::grading::{Grades, GradingScheme};
+use microcred_model::stacking::ComponentGrade;
 use microcred_model::{
     Alliance, Award, Catalogue, CountryCode, CourseElement, LocalizedText, Specification,
     format_hundredths,
@@ -57,6 +60,12 @@ pub struct AwardedMicroCredential<'a> {
     pub valid_until: Option<DateTime>,
     /// For a stacked credential, the components it was awarded for (else empty).
     pub components: &'a [ComponentEvidence],
+    /// The grading university's scheme, where it registered one: the grade's possible values
+    /// and its pass mark are stated with the grade.
+    pub grading_scheme: Option<&'a GradingScheme>,
+    /// The grading university's grade distribution table for the specification's field and
+    /// cycle, where one is large enough: where the grade stands among its peers (EDC).
+    pub grade_distribution: Option<&'a GradeDistribution>,
 }
 
 /// A component a stacked credential was awarded for, as the credential references it: an
@@ -80,6 +89,9 @@ pub struct ComponentEvidence {
     pub awarded_on: microcred_model::Date,
     /// `digestMultibase` of the component document ([`crate::vc::component_digest`]).
     pub digest_multibase: String,
+    /// Its grade as the stacked rule's minimum grade read it: as awarded with its scheme, and
+    /// converted (none where the rule asks no minimum grade).
+    pub grade: Option<ComponentGrade>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -91,6 +103,35 @@ pub enum ProjectionError {
     NoDateOfIssuing,
     #[error("the specification has no title (element 2)")]
     NoTitle,
+}
+
+/// The scheme's values in a `ResultDescription` (Open Badges 3.0): the values a grade may take,
+/// lowest first as the standard asks (`allowedValue`), or the range (`valueMin`, `valueMax`),
+/// and the lowest pass as `requiredValue`.
+fn describe_scheme(description: &mut Value, scheme: &GradingScheme) {
+    let Some(object) = description.as_object_mut() else {
+        return;
+    };
+    object.insert("name".into(), format!("Grade ({})", scheme.name).into());
+    match &scheme.grades {
+        Grades::Listed { grades, .. } => {
+            let lowest_first: Vec<&String> = grades.iter().rev().collect();
+            object.insert("allowedValue".into(), json!(lowest_first));
+        }
+        Grades::Range { best, worst, .. } => {
+            let (min, max) = if best < worst {
+                (scheme.best(), scheme.worst())
+            } else {
+                (scheme.worst(), scheme.best())
+            };
+            object.insert("valueMin".into(), min.into());
+            object.insert("valueMax".into(), max.into());
+        }
+        Grades::PassFail => {
+            object.insert("allowedValue".into(), json!(["fail", "pass"]));
+        }
+    }
+    object.insert("requiredValue".into(), scheme.lowest_pass().into());
 }
 
 fn language_map(text: &LocalizedText) -> Value {
@@ -542,15 +583,16 @@ pub fn open_badge_credential(
     }
     let grade_description = format!("{}#grade", awarded.achievement_id);
     if let Some(grading) = &spec.grading {
-        achievement.insert(
-            "resultDescription".into(),
-            json!([{
-                "id": grade_description,
-                "type": ["ResultDescription"],
-                "name": format!("Grade ({})", grading.scheme),
-                "resultType": "Result",
-            }]),
-        );
+        let mut description = json!({
+            "id": grade_description,
+            "type": ["ResultDescription"],
+            "name": format!("Grade ({})", grading.scheme),
+            "resultType": "Result",
+        });
+        if let Some(scheme) = awarded.grading_scheme {
+            describe_scheme(&mut description, scheme);
+        }
+        achievement.insert("resultDescription".into(), json!([description]));
     }
     achievement.insert(
         "euMicroCredential".into(),
@@ -609,11 +651,24 @@ pub fn open_badge_credential(
             .components
             .iter()
             .map(|c| {
+                let mut description = format!("Awarded by {} on {}", c.issuer, c.awarded_on);
+                if let Some(grade) = &c.grade {
+                    description.push_str(&format!(
+                        "; grade {} ({}), converted to {} ({})",
+                        grade.original, grade.original_scheme, grade.converted, grade.scheme
+                    ));
+                    if !grade.tables.is_empty() {
+                        description.push_str(&format!(
+                            " with the grade distribution tables of {}",
+                            grade.tables.join(" and ")
+                        ));
+                    }
+                }
                 json!({
                     "id": c.id,
                     "type": ["Evidence"],
                     "name": c.name,
-                    "description": format!("Awarded by {} on {}", c.issuer, c.awarded_on),
+                    "description": description,
                     "genre": "Component micro-credential",
                 })
             })

@@ -16,6 +16,7 @@
 use serde_json::{Map, Value, json};
 
 use microcred_credentials::open_badges::{AwardedMicroCredential, IssuerProfile};
+use microcred_model::grading::GradingScheme;
 use microcred_model::{
     AwardingBody, Catalogue, CourseElement, LanguageCode, LocalizedText, Specification, University,
     format_hundredths,
@@ -285,7 +286,12 @@ impl<'a> Projection<'a> {
 
     /// Element 11 (assessment) and the grading scheme of element 14, as the specification
     /// states them.
-    fn assessment_specification(&mut self, spec: &Specification, title: &LocalizedText) -> Value {
+    fn assessment_specification(
+        &mut self,
+        spec: &Specification,
+        title: &LocalizedText,
+        typed: Option<&GradingScheme>,
+    ) -> Value {
         let mut node = Map::new();
         node.insert("id".into(), "urn:epass:learningAssessmentSpec:1".into());
         node.insert("type".into(), "LearningAssessmentSpecification".into());
@@ -339,11 +345,16 @@ impl<'a> Projection<'a> {
             scheme.insert("id".into(), "urn:epass:gradingScheme:1".into());
             scheme.insert("type".into(), "GradingScheme".into());
             scheme.insert("title".into(), english(grading.scheme.clone()));
-            insert(
-                &mut scheme,
-                "description",
-                grading.description.as_ref().map(language_map),
-            );
+            // The university's typed scheme says what its grades are where the specification
+            // does not.
+            let description = match (&grading.description, typed) {
+                (Some(description), _) => Some(language_map(description)),
+                (None, Some(typed)) => {
+                    Some(english(format!("{}: {}", typed.name, typed.expected())))
+                }
+                (None, None) => None,
+            };
+            insert(&mut scheme, "description", description);
             node.insert("gradingScheme".into(), Value::Object(scheme));
         }
         Value::Object(node)
@@ -614,7 +625,7 @@ pub fn european_digital_credential(
             qualification.insert("isPartOf".into(), larger.into());
         }
     }
-    let assessment_spec = p.assessment_specification(spec, title);
+    let assessment_spec = p.assessment_specification(spec, title, awarded.grading_scheme);
     qualification.insert("provenBy".into(), json!([assessment_spec.clone()]));
     if let Some(homepage) = &spec.further_information.homepage {
         let resource = p.web_resource(homepage);
@@ -652,6 +663,46 @@ pub fn european_digital_credential(
         .grade
         .clone()
         .unwrap_or_else(|| "passed".into());
+    // Where the grade stands among the grading university's passing grades for this field and
+    // cycle (its grade distribution table, ECTS Users' Guide 2015).
+    if let (Some(table), Some(given)) = (awarded.grade_distribution, &awarded.award.grade) {
+        if let Some((lower, equal, higher)) = table.standing(given) {
+            assessment.insert(
+                "shortenedGrading".into(),
+                json!({
+                    "id": p.ids.next("shortenedGrading"),
+                    "type": "ShortenedGrading",
+                    "percentageLower": lower,
+                    "percentageEqual": equal,
+                    "percentageHigher": higher,
+                }),
+            );
+        }
+        let categories: Vec<Value> = table
+            .grades()
+            .filter(|(_, count)| *count > 0)
+            .map(|(label, count)| {
+                json!({
+                    "id": p.ids.next("resultCategory"),
+                    "type": "ResultCategory",
+                    "label": label,
+                    "count": count,
+                })
+            })
+            .collect();
+        assessment.insert(
+            "resultDistribution".into(),
+            json!({
+                "id": p.ids.next("resultDistribution"),
+                "type": "ResultDistribution",
+                "description": english(format!(
+                    "Passing grades given by the awarding university ({} in all), lowest pass first",
+                    table.total()
+                )),
+                "resultCategory": categories,
+            }),
+        );
+    }
     let grade = p.note(english(grade));
     assessment.insert("grade".into(), grade);
     assessment.insert("specifiedBy".into(), assessment_spec);

@@ -24,6 +24,7 @@ use std::fmt;
 
 use crate::catalogue::{AwardingBody, AwardingProblem, Catalogue, awarding_bodies};
 use crate::date::Date;
+use crate::grading::{GradingScheme, NotAGrade};
 use crate::ids::{CourseElementId, SpecificationId, UniversityId};
 use crate::learner::{Award, Learner};
 use crate::quantity::EctsCredits;
@@ -60,6 +61,16 @@ pub enum NotAwarded {
         on: Date,
         /// The grades recorded for it.
         grades: Vec<String>,
+    },
+    /// The grade recorded is none of the grading university's scheme's grades.
+    GradeNotInScheme(NotAGrade),
+    /// The grade recorded with a passed result does not pass in the grading university's
+    /// scheme.
+    FailingGrade {
+        /// The grade.
+        grade: String,
+        /// The scheme's name.
+        scheme: String,
     },
 }
 
@@ -107,6 +118,14 @@ impl fmt::Display for NotAwarded {
                 f,
                 "overall grades {} were all recorded for {on}: correct the results so that one remains",
                 grades.join(" and ")
+            ),
+            NotAwarded::GradeNotInScheme(not) => write!(
+                f,
+                "the overall grade recorded cannot be awarded: {not}; correct the results"
+            ),
+            NotAwarded::FailingGrade { grade, scheme } => write!(
+                f,
+                "the overall grade `{grade}` was recorded with a passed result but does not pass in {scheme}; correct the results"
             ),
         }
     }
@@ -242,12 +261,7 @@ impl AwardRule {
         }
         let date_of_issuing = first_pass.values().max().copied();
         let bodies = self.awarding_bodies_for(&learner)?;
-        let grading_university = match (&self.grading_university, bodies.first()) {
-            (Some(university), _) => Some(university),
-            (None, Some(AwardingBody::University(home))) if self.home_university => Some(home),
-            _ => None,
-        };
-        let grade = match grading_university {
+        let grade = match self.grading_university_of(&bodies) {
             Some(university) => self.grade(university, results)?,
             None => None,
         };
@@ -282,6 +296,42 @@ impl AwardRule {
             grade: None,
             credits_earned: self.credits,
         })
+    }
+
+    /// The university whose scheme grades an award by these bodies (§7.14): the awarding
+    /// university's (the lead one's for a joint award or an award by the alliance).
+    fn grading_university_of<'a>(&'a self, bodies: &'a [AwardingBody]) -> Option<&'a UniversityId> {
+        match (&self.grading_university, bodies.first()) {
+            (Some(university), _) => Some(university),
+            (None, Some(AwardingBody::University(home))) if self.home_university => Some(home),
+            _ => None,
+        }
+    }
+
+    /// The university whose scheme an award's grade is in.
+    pub fn graded_by(&self, award: &Award) -> Option<UniversityId> {
+        self.grading_university_of(&award.awarding_bodies).cloned()
+    }
+
+    /// The award with its grade as the grading university's `scheme` writes it (`4,5` →
+    /// `4.5`); not awarded when the grade is none of the scheme's or does not pass. Without a
+    /// scheme (the university registered none) the grade stays as recorded.
+    pub fn grade_in_scheme(
+        &self,
+        mut award: Award,
+        scheme: Option<&GradingScheme>,
+    ) -> Result<Award, NotAwarded> {
+        if let (Some(grade), Some(scheme)) = (&award.grade, scheme) {
+            let grade = scheme.grade(grade).map_err(NotAwarded::GradeNotInScheme)?;
+            if !scheme.passes(&grade) {
+                return Err(NotAwarded::FailingGrade {
+                    grade,
+                    scheme: scheme.name.clone(),
+                });
+            }
+            award.grade = Some(grade);
+        }
+        Ok(award)
     }
 
     /// The overall grade recorded with the latest passed result of an element `university`
@@ -447,6 +497,41 @@ mod tests {
     }
 
     #[test]
+    fn the_grade_is_written_and_checked_in_the_grading_universitys_scheme() {
+        let joint =
+            AwardRule::new(&spec(AwardingRule::Joint, Some("tub")), &catalogue()).expect("a rule");
+        let de = GradingScheme::preset("de").expect("a preset");
+        let graded = |grade: &str| {
+            let results = [
+                result("wut:a", true, "2026-06-01", Some("4,5")),
+                result("tub:b", true, "2026-07-01", Some(grade)),
+            ];
+            let award = joint.decide(learner(None), &results).expect("awarded");
+            assert_eq!(joint.graded_by(&award), "tub".parse().ok());
+            joint.grade_in_scheme(award, Some(&de))
+        };
+        assert_eq!(graded("1,3").unwrap().grade.as_deref(), Some("1.3"));
+        assert_eq!(
+            graded("1.4").unwrap_err().to_string(),
+            "the overall grade recorded cannot be awarded: `1.4` is not a grade of German scale 1.0–5.0: one of 1.0, 1.3, 1.7, 2.0, 2.3, 2.7, 3.0, 3.3, 3.7, 4.0, 5.0 (best first; 4.0 is the lowest pass); correct the results"
+        );
+        assert!(matches!(
+            graded("5.0"),
+            Err(NotAwarded::FailingGrade { .. })
+        ));
+        // Without a registered scheme the grade stays as recorded.
+        let results = [
+            result("wut:a", true, "2026-06-01", None),
+            result("tub:b", true, "2026-07-01", Some("1,3")),
+        ];
+        let award = joint.decide(learner(None), &results).expect("awarded");
+        assert_eq!(
+            joint.grade_in_scheme(award, None).unwrap().grade.as_deref(),
+            Some("1,3")
+        );
+    }
+
+    #[test]
     fn two_grades_for_the_same_day_stop_the_award() {
         let rule = AwardRule::new(
             &spec(AwardingRule::LeadUniversity, Some("wut")),
@@ -513,6 +598,7 @@ mod tests {
             awarded_on: day.parse().unwrap(),
             ects: None,
             standing: Standing::Valid { until: None },
+            grade: None,
         };
         let today = "2026-09-01".parse().unwrap();
         let partial = stacking.evaluate(&[held("a", "2026-03-01")], today);

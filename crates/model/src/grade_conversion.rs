@@ -136,6 +136,16 @@ impl GradeDistribution {
             .collect()
     }
 
+    /// Where a grade stands among those the table counts (EDC's shortened grading): the whole
+    /// percentages of passing grades below it, equal to it and above it; none for a grade the
+    /// table does not count.
+    pub fn standing(&self, grade: &str) -> Option<(u64, u64, u64)> {
+        let (_, band) = self.bands().into_iter().find(|(g, _)| *g == grade)?;
+        let lower = band.from.round() as u64;
+        let higher = (100.0 - band.to).round() as u64;
+        Some((lower, 100u64.saturating_sub(lower + higher), higher))
+    }
+
     fn band_of(&self, grade: &str) -> Result<Band, GradeConversionError> {
         let bands = self.bands();
         let (_, band) = bands.iter().find(|(g, _)| *g == grade).ok_or_else(|| {
@@ -162,7 +172,18 @@ fn percent(part: u64, total: u64) -> f64 {
 }
 
 /// Which of the overlapping target grades a conversion suggests, declared by whoever converts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
 pub enum ConversionPolicy {
     /// The lowest overlapping grade (never favours the learner beyond the evidence).
     Lowest,
@@ -291,6 +312,11 @@ impl GradeDistribution {
         GradeDistribution::new(read)
     }
 }
+
+/// The least number of grades a reference table must count to be used, unless a rule says
+/// otherwise: below it a broader table is taken (a table of a few dozen grades says little
+/// about where a grade stands).
+pub const DEFAULT_MIN_TABLE_SIZE: u64 = 100;
 
 /// Which grades a reference table counts: one ISCED-F field (or every field) and one cycle (or
 /// every cycle) of a university.
@@ -570,6 +596,14 @@ mod tests {
         assert_eq!(highest.grade, "B");
         let largest = convert("C", &source, &target, ConversionPolicy::LargestOverlap).unwrap();
         assert_eq!(largest.grade, "B");
+    }
+
+    #[test]
+    fn a_grade_stands_among_the_grades_counted() {
+        let source = table(&[("E", 92), ("D", 98), ("C", 135), ("B", 37), ("A", 7)]);
+        assert_eq!(source.standing("C"), Some((51, 37, 12)));
+        assert_eq!(source.standing("A"), Some((98, 2, 0)));
+        assert_eq!(source.standing("F"), None);
     }
 
     #[test]

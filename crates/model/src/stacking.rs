@@ -24,6 +24,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::codes::CountryCode;
 use crate::date::{Date, Period};
+use crate::grade_conversion::{
+    ConversionPolicy, DEFAULT_MIN_TABLE_SIZE, GradingContext, convert_between,
+};
 use crate::ids::SpecificationId;
 use crate::quantity::{EctsCredits, format_hundredths};
 use crate::text::LocalizedText;
@@ -47,6 +50,116 @@ pub struct Stacking {
     /// How long after its award a component counts, e.g. `P5Y`; forever when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_for: Option<Period>,
+    /// The least grade a graded component must reach once converted to the scheme of the
+    /// university that grades the stacked credential (its lead university).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_grade: Option<MinGrade>,
+}
+
+/// A stacking rule's minimum grade (ENHANCE §7.14: a grade "interpreted in the context of a
+/// degree programme offered at some other university" is converted, e.g. with EGRACONS). A
+/// component's grade is converted from its awarding university's scheme by the two
+/// universities' grade distribution tables; a pass/fail component counts on its pass.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MinGrade {
+    /// The grade, in the lead university's scheme, e.g. `4.0` (Polish) or `2.7` (German).
+    pub grade: String,
+    /// Which overlapping grade a conversion takes: `lowest` (the default: never more than the
+    /// evidence supports), `highest` or `largest-overlap`.
+    #[serde(default = "lowest")]
+    pub policy: ConversionPolicy,
+    /// The least number of grades a distribution table must count to be used, else a broader
+    /// one is (100 when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_table_size: Option<u64>,
+}
+
+/// A component's grade as a rule's minimum reads it: as awarded, and converted.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ComponentGrade {
+    /// The grade as awarded.
+    pub original: String,
+    /// The awarding university's scheme.
+    pub original_scheme: String,
+    /// The grade in the stacked credential's scheme (`pass` for a pass/fail component).
+    pub converted: String,
+    /// The stacked credential's scheme.
+    pub scheme: String,
+    /// The distribution tables the conversion used, in words.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tables: Vec<String>,
+}
+
+/// How a held component's grade stands against a rule's minimum grade.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GradeStanding {
+    /// Its converted grade is at least the minimum, or it was graded pass/fail.
+    Meets(ComponentGrade),
+    /// Its converted grade is below the minimum.
+    TooLow(ComponentGrade),
+    /// Its grade cannot be converted (no grade recorded, no scheme, no table large enough).
+    Unconvertible(String),
+}
+
+fn lowest() -> ConversionPolicy {
+    ConversionPolicy::Lowest
+}
+
+impl MinGrade {
+    /// How a component's `grade`, awarded in `from`, stands against this minimum in `to` (the
+    /// one place a stacked rule's grades are converted and compared).
+    pub fn standing(
+        &self,
+        grade: Option<&str>,
+        from: Option<GradingContext<'_>>,
+        to: GradingContext<'_>,
+    ) -> GradeStanding {
+        // A component awarded without a grade (on its pass) counts on its pass, as a
+        // pass/fail one does: there is nothing to convert.
+        let Some(grade) = grade else {
+            return GradeStanding::Meets(ComponentGrade {
+                original: "pass".into(),
+                original_scheme: "not graded".into(),
+                converted: "pass".into(),
+                scheme: to.scheme.name.clone(),
+                tables: Vec::new(),
+            });
+        };
+        let Some(from) = from else {
+            return GradeStanding::Unconvertible(
+                "its university has no typed grading scheme".into(),
+            );
+        };
+        let converted = match convert_between(
+            grade,
+            from,
+            to,
+            self.policy,
+            self.min_table_size.unwrap_or(DEFAULT_MIN_TABLE_SIZE),
+        ) {
+            Ok(converted) => converted,
+            Err(e) => return GradeStanding::Unconvertible(e.to_string()),
+        };
+        let counted = ComponentGrade {
+            original: converted.original,
+            original_scheme: converted.original_scheme,
+            converted: converted.grade,
+            scheme: converted.scheme,
+            tables: converted.tables,
+        };
+        if from.scheme.is_pass_fail() || to.scheme.is_pass_fail() {
+            return GradeStanding::Meets(counted);
+        }
+        match to.scheme.compare(&counted.converted, &self.grade) {
+            Some(std::cmp::Ordering::Less) => GradeStanding::TooLow(counted),
+            Some(_) => GradeStanding::Meets(counted),
+            None => GradeStanding::Unconvertible(format!(
+                "the minimum grade `{}` is not a grade of {}",
+                self.grade, to.scheme.name
+            )),
+        }
+    }
 }
 
 /// A group of components with its own minimum: all of them, or at least `min_count`.
@@ -298,6 +411,10 @@ impl Stacking {
                             credential: h.credential.clone(),
                             awarded_on: h.awarded_on,
                             ects: ects.map(|e| e.as_f64()),
+                            grade: match &h.grade {
+                                Some(GradeStanding::Meets(grade)) => Some(grade.clone()),
+                                _ => None,
+                            },
                         }
                     }
                     None => match judged
@@ -459,6 +576,8 @@ pub struct HeldComponent {
     pub ects: Option<EctsCredits>,
     /// Whether it stands.
     pub standing: Standing,
+    /// How its grade stands against the rule's minimum grade (none when the rule has none).
+    pub grade: Option<GradeStanding>,
 }
 
 /// What a held credential awards.
@@ -511,7 +630,17 @@ impl HeldComponent {
                 Some(earliest) if self.awarded_on < earliest => {
                     Some(NotCounted::OutsideWindow { earliest })
                 }
-                _ => None,
+                _ => match &self.grade {
+                    Some(GradeStanding::TooLow(grade)) => Some(NotCounted::GradeTooLow {
+                        grade: grade.clone(),
+                    }),
+                    Some(GradeStanding::Unconvertible(why)) => {
+                        Some(NotCounted::GradeNotConverted {
+                            reason: why.clone(),
+                        })
+                    }
+                    Some(GradeStanding::Meets(_)) | None => None,
+                },
             },
         }
     }
@@ -610,6 +739,9 @@ pub enum ComponentStatus {
         /// The ECTS it counts for.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         ects: Option<f64>,
+        /// Its grade, as awarded and converted, where the rule asks for a minimum grade.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        grade: Option<ComponentGrade>,
     },
     /// The learner holds a credential for it that does not count.
     NotCounted {
@@ -649,6 +781,16 @@ pub enum NotCounted {
         /// The verdict.
         verdict: String,
     },
+    /// Its grade, converted, is below the rule's minimum.
+    GradeTooLow {
+        /// The grade as awarded and converted.
+        grade: ComponentGrade,
+    },
+    /// Its grade could not be converted to check the rule's minimum.
+    GradeNotConverted {
+        /// Why.
+        reason: String,
+    },
 }
 
 impl fmt::Display for NotCounted {
@@ -663,6 +805,17 @@ impl fmt::Display for NotCounted {
             ),
             NotCounted::NotYetAwarded => f.write_str("dated after the day evaluated"),
             NotCounted::NotVerified { verdict } => write!(f, "not verified: {verdict}"),
+            NotCounted::GradeTooLow { grade } => write!(
+                f,
+                "grade too low: {} ({}) converts to {} ({}), below the minimum",
+                grade.original, grade.original_scheme, grade.converted, grade.scheme
+            ),
+            NotCounted::GradeNotConverted { reason } => {
+                write!(
+                    f,
+                    "its grade cannot be checked against the minimum: {reason}"
+                )
+            }
         }
     }
 }
@@ -778,6 +931,7 @@ mod tests {
             awarded_on: day(on),
             ects: Some(EctsCredits::from_hundredths(ects * 100).unwrap()),
             standing: Standing::Valid { until: None },
+            grade: None,
         }
     }
 
@@ -818,6 +972,7 @@ mod tests {
             awarded_on: day("2025-09-15"),
             ects: Some(EctsCredits::from_hundredths(200).unwrap()),
             standing: Standing::Valid { until: None },
+            grade: None,
         });
         let progress = rule.evaluate(&wallet, day("2026-01-01"));
         assert_eq!(progress.shortfalls, vec![]);
@@ -895,6 +1050,7 @@ mod tests {
             awarded_on: day("2025-01-01"),
             ects: None,
             standing: Standing::Valid { until: None },
+            grade: None,
         };
         assert_eq!(
             rule.evaluate(&[impostor], on).pools[1].components[5].status,
@@ -944,6 +1100,7 @@ mod tests {
             pools: vec![],
             min_total_ects: None,
             valid_for: None,
+            min_grade: None,
         };
         assert_eq!(empty.problems().len(), 1);
         assert!(!empty.evaluate(&[], day("2026-01-01")).satisfied());
@@ -959,5 +1116,110 @@ mod tests {
         assert_eq!(json["shortfalls"][0]["missing"], "components");
         let back: StackProgress = serde_json::from_value(json).unwrap();
         assert_eq!(back, progress);
+    }
+
+    #[test]
+    fn a_component_below_the_minimum_grade_does_not_count_and_the_trace_keeps_both_grades() {
+        use crate::grade_conversion::{GradeDistribution, ReferenceTable, TableScope};
+        use crate::grading::GradingScheme;
+        let pl = GradingScheme::preset("pl").unwrap();
+        let de = GradingScheme::preset("de").unwrap();
+        let pass_fail = GradingScheme::preset("pass-fail").unwrap();
+        let table = |scheme: &GradingScheme, rows: &[(&str, u64)]| {
+            vec![ReferenceTable {
+                scope: TableScope::default(),
+                period: None,
+                distribution: GradeDistribution::in_scheme(
+                    scheme,
+                    rows.iter().map(|(g, c)| ((*g).to_owned(), *c)),
+                )
+                .unwrap(),
+            }]
+        };
+        let wut = table(
+            &pl,
+            &[
+                ("3.0", 92),
+                ("3.5", 98),
+                ("4.0", 135),
+                ("4.5", 37),
+                ("5.0", 7),
+            ],
+        );
+        let rwth = table(
+            &de,
+            &[
+                ("4.0", 10),
+                ("3.0", 25),
+                ("2.0", 30),
+                ("1.3", 25),
+                ("1.0", 10),
+            ],
+        );
+        let side = |university, scheme, tables| GradingContext {
+            university,
+            scheme,
+            tables,
+            field: None,
+            cycle: None,
+        };
+        let min: MinGrade = serde_json::from_value(serde_json::json!({ "grade": "2.0" })).unwrap();
+        assert_eq!(min.policy, ConversionPolicy::Lowest);
+        let to = side("rwth", &de, &rwth);
+        // WUT 4.0 (51–88 %) overlaps RWTH 2.0 (35–65 %) and 1.3 (65–90 %): lowest is 2.0.
+        let meets = min.standing(Some("4.0"), Some(side("wut", &pl, &wut)), to);
+        let GradeStanding::Meets(grade) = &meets else {
+            panic!("{meets:?}")
+        };
+        assert_eq!(
+            (grade.original.as_str(), grade.converted.as_str()),
+            ("4.0", "2.0")
+        );
+        let low = min.standing(Some("3.5"), Some(side("wut", &pl, &wut)), to);
+        assert!(matches!(low, GradeStanding::TooLow(_)), "{low:?}");
+        let pass = min.standing(Some("pass"), Some(side("x", &pass_fail, &[])), to);
+        assert!(matches!(pass, GradeStanding::Meets(_)), "{pass:?}");
+        let ungraded = min.standing(None, None, to);
+        assert!(
+            matches!(&ungraded, GradeStanding::Meets(g) if g.converted == "pass"),
+            "{ungraded:?}"
+        );
+        let unknown = min.standing(Some("4.0"), None, to);
+        assert_eq!(
+            unknown,
+            GradeStanding::Unconvertible("its university has no typed grading scheme".into())
+        );
+        let no_table = min.standing(Some("4.0"), Some(side("wut", &pl, &[])), to);
+        assert!(matches!(no_table, GradeStanding::Unconvertible(_)));
+
+        let rule = data_literacy();
+        let mut wallet: Vec<HeldComponent> = ["dl-basic-1", "dl-basic-2", "dl-basic-3"]
+            .iter()
+            .map(|s| held(s, "2025-01-10", 5))
+            .collect();
+        wallet[0].grade = Some(meets.clone());
+        wallet[1].grade = Some(low);
+        let progress = rule.evaluate(&wallet, day("2026-01-01"));
+        let basic = &progress.pools[0].components;
+        assert!(matches!(
+            &basic[0].status,
+            ComponentStatus::Counted { grade: Some(g), .. } if g.converted == "2.0"
+        ));
+        let ComponentStatus::NotCounted { reason, .. } = &basic[1].status else {
+            panic!("{:?}", basic[1])
+        };
+        assert_eq!(
+            reason.to_string(),
+            "grade too low: 3.5 (Polish scale 2.0–5.0) converts to 3.0 (German scale 1.0–5.0), below the minimum"
+        );
+        let trace = serde_json::to_value(&progress).unwrap();
+        assert_eq!(
+            trace["pools"][0]["components"][0]["grade"]["original"],
+            "4.0"
+        );
+        assert_eq!(
+            serde_json::from_value::<StackProgress>(trace).unwrap(),
+            progress
+        );
     }
 }

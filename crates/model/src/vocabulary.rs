@@ -11,7 +11,7 @@ macro_rules! vocabulary {
     ($(#[$doc:meta])* pub enum $name:ident { $($(#[$vdoc:meta])* $variant:ident,)+ }) => {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-                 schemars::JsonSchema, strum::IntoStaticStr, strum::VariantNames)]
+                 schemars::JsonSchema, strum::IntoStaticStr, strum::VariantNames, strum::EnumString)]
         #[serde(rename_all = "kebab-case")]
         #[strum(serialize_all = "kebab-case")]
         // A value's name is its definition (the enum's comment says whose vocabulary it is);
@@ -27,6 +27,10 @@ macro_rules! vocabulary {
             /// Every value as written in files.
             pub fn names() -> &'static [&'static str] {
                 <Self as strum::VariantNames>::VARIANTS
+            }
+            /// The value a name gives, as written in files.
+            pub fn parse(name: &str) -> Option<Self> {
+                name.parse().ok()
             }
         }
     };

@@ -1773,3 +1773,174 @@ fn grades_convert_by_distribution_tables_for_anyone() {
         422,
     );
 }
+
+/// Typed grading schemes and grade distribution tables through the API: a registrar (here the
+/// administrator) sets a scheme from a preset, a scheme that is none is refused at its field;
+/// tables come from CSV with faults named by line; anyone converts between the two
+/// universities by their published tables, the fall-back to a broader table named.
+#[test]
+fn grading_schemes_tables_and_conversion_between_universities() {
+    let Some(base) = start("sqlite") else { return };
+    let http = Client::new(&base);
+    let (_, universities, _) = example();
+    let admin = http.sign_in("admin@enhance.example");
+    expect(
+        &http.json(
+            "PUT",
+            "/api/v1/alliance",
+            Some(&admin),
+            &json!({ "name": { "en": "ENHANCE" } }),
+        ),
+        200,
+    );
+    for university in &universities {
+        expect(
+            &http.json("POST", "/api/v1/universities", Some(&admin), university),
+            201,
+        );
+    }
+    let presets = expect(&http.get("/api/v1/grading-schemes/presets", None), 200).clone();
+    let preset = |id: &str| {
+        presets["presets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == id)
+            .unwrap()["scheme"]
+            .clone()
+    };
+    for (university, scheme, preset_id) in
+        [("wut", "wut-grades", "pl"), ("tub", "tub-grades", "de")]
+    {
+        let set = http.json(
+            "PUT",
+            &format!("/api/v1/universities/{university}/grading-schemes/{scheme}"),
+            Some(&admin),
+            &preset(preset_id),
+        );
+        assert!(
+            expect(&set, 200)["description"]
+                .as_str()
+                .unwrap()
+                .contains("lowest pass"),
+            "{}",
+            set.body
+        );
+    }
+    let bad = http.json(
+        "PUT",
+        "/api/v1/universities/wut/grading-schemes/other",
+        Some(&admin),
+        &json!({ "name": "x", "grades": { "kind": "listed", "grades": ["A", "B"], "lowest_pass": "C" } }),
+    );
+    assert!(
+        expect(&bad, 422)["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("the lowest pass `C` is not one of the grades"),
+        "{}",
+        bad.body
+    );
+    let listed = expect(
+        &http.get("/api/v1/universities/wut/grading-schemes", None),
+        200,
+    )
+    .clone();
+    assert_eq!(listed["gradingSchemes"].as_array().unwrap().len(), 1);
+
+    let csv = |body: &str| Some(("text/csv", body.as_bytes().to_vec()));
+    let wut_tables = "field,cycle,grade,count\n,,3.0,92\n,,3.5,98\n,,4.0,135\n,,4.5,37\n,,5.0,7\n0542,first,4.0,3\n0542,first,3.0,2\n";
+    let imported = http.send(
+        "PUT",
+        "/api/v1/universities/wut/grade-tables/wut-grades?period=2022%E2%80%932025",
+        Some(&admin),
+        csv(wut_tables),
+    );
+    assert_eq!(
+        expect(&imported, 200)["gradeTables"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let faulty = http.send(
+        "PUT",
+        "/api/v1/universities/tub/grade-tables/tub-grades",
+        Some(&admin),
+        csv("field,cycle,grade,count\n,,4.0,10\n,,5.0,3\n"),
+    );
+    let problem = expect(&faulty, 422)["errors"][0].clone();
+    assert_eq!(problem["path"], "body:3", "{problem}");
+    assert!(
+        problem["message"]
+            .as_str()
+            .unwrap()
+            .contains("does not pass")
+    );
+    expect(
+        &http.send(
+            "PUT",
+            "/api/v1/universities/tub/grade-tables/tub-grades",
+            Some(&admin),
+            csv("field,cycle,grade,count\n,,4.0,10\n,,3.0,25\n,,2.0,30\n,,1.3,25\n,,1.0,10\n"),
+        ),
+        200,
+    );
+    let tables = expect(
+        &http.get("/api/v1/universities/wut/grade-tables", None),
+        200,
+    )
+    .clone();
+    assert_eq!(tables["gradeTables"][0]["total"], 369);
+    assert_eq!(tables["gradeTables"][0]["period"], "2022–2025");
+
+    // WUT's 4.0 in statistics (first cycle): WUT's field table counts 5 grades, fewer than 100,
+    // so the whole university's is used; its band 51.49–88.08 % overlaps TU Berlin's 2.0 and 1.3.
+    let converted = http.json(
+        "POST",
+        "/api/v1/grades/convert-between",
+        None,
+        &json!({ "grade": "4,0", "from": "wut", "to": "tub", "field": "0542", "cycle": "first", "policy": "lowest" }),
+    );
+    let answer = expect(&converted, 200);
+    assert_eq!(answer["original"], "4.0");
+    assert_eq!(answer["grade"], "2.0", "{answer:#}");
+    assert_eq!(answer["candidates"].as_array().unwrap().len(), 2);
+    let used = answer["tables"][0].as_str().unwrap();
+    assert!(
+        used.contains("the whole university")
+            && used.contains("ISCED-F 0542, first cycle passed over: 5 grades"),
+        "{used}"
+    );
+    for (body, path) in [
+        (
+            json!({ "grade": "2.0", "from": "wut", "to": "tub" }),
+            "grade",
+        ),
+        (
+            json!({ "grade": "6.0", "from": "wut", "to": "tub" }),
+            "grade",
+        ),
+        (
+            json!({ "grade": "4.0", "from": "wut", "to": "tub", "min_table_size": 1000 }),
+            "from",
+        ),
+    ] {
+        let reply = http.json("POST", "/api/v1/grades/convert-between", None, &body);
+        assert_eq!(
+            expect(&reply, 422)["errors"][0]["path"],
+            path,
+            "{}",
+            reply.body
+        );
+    }
+    expect(
+        &http.json(
+            "POST",
+            "/api/v1/grades/convert-between",
+            None,
+            &json!({ "grade": "4.0", "from": "nowhere", "to": "tub" }),
+        ),
+        404,
+    );
+}

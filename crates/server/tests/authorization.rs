@@ -387,9 +387,14 @@ fn body(world: &World, name: &str, ids: &BTreeMap<String, String>) -> (String, V
             "text/plain".into(),
             world.records["template"].clone().into_bytes(),
         ),
-        "scheme" => {
-            json_body(json!({ "name": "WUT scale", "grades": ["5.0", "4.5", "4.0", "3.5", "3.0"] }))
-        }
+        "scheme" => json_body(json!({
+            "name": "WUT scale",
+            "grades": { "kind": "listed", "grades": ["5.0", "4.5", "4.0", "3.5", "3.0", "2.0"], "lowest_pass": "3.0" }
+        })),
+        "grade_tables" => (
+            "text/csv".into(),
+            b"field,cycle,grade,count\n,,3.0,200\n,,4.0,150\n,,5.0,50\n".to_vec(),
+        ),
         "element" => json_body(with_id("element")),
         "specification_new" => {
             let mut value = world.documents["draft"].clone();
@@ -417,6 +422,9 @@ fn body(world: &World, name: &str, ids: &BTreeMap<String, String>) -> (String, V
         "external_credential" => {
             json_body(json!({ "credential": world.documents["credential"].clone() }))
         }
+        "convert_between" => json_body(json!({
+            "grade": "4.5", "from": "wut", "to": "tub", "field": "0542", "cycle": "first"
+        })),
         "grade_conversion" => json_body(json!({
             "grade": "C",
             "from": [{ "grade": "E", "count": 92 }, { "grade": "C", "count": 135 }],
@@ -451,6 +459,13 @@ fn body(world: &World, name: &str, ids: &BTreeMap<String, String>) -> (String, V
             ("grade", "C"),
             ("from", "E,92\nC,135"),
             ("to", "E,10\nA,10"),
+        ]),
+        "grade_between_form" => form(&[
+            ("between_grade", "4.5"),
+            ("between_from", "wut"),
+            ("between_to", "tub"),
+            ("field", "0542"),
+            ("cycle", "first"),
         ]),
         "specification_form" => form(&[("action", "check"), ("id", "matrix-form-specification")]),
         "comment_form" => form(&[("comment", "matrix")]),

@@ -340,6 +340,22 @@ CREATE TABLE stacked_components (
 CREATE INDEX stacked_components_component ON stacked_components(component_id);
 "#,
     ),
+    (
+        9,
+        "grade distribution tables: a university's passing grades counted per ISCED-F field and cycle",
+        r#"
+CREATE TABLE grade_tables (
+    university_id TEXT NOT NULL REFERENCES universities(id),
+    scheme_id TEXT NOT NULL,
+    field TEXT NOT NULL,
+    cycle TEXT NOT NULL,
+    period TEXT NOT NULL,
+    grades TEXT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (university_id, scheme_id, field, cycle)
+);
+"#,
+    ),
 ];
 
 /// Applies the migrations not yet applied, up to `up_to` (every one when `None`).

@@ -179,6 +179,8 @@ pub struct HeldCredential {
     pub state: String,
     /// Its date of issuing, `YYYY-MM-DD`.
     pub date_of_issuing: String,
+    /// The issuing university's id, or `alliance`.
+    pub issuer: String,
 }
 
 /// The current credentials `learners` hold of `specifications`.
@@ -196,7 +198,7 @@ pub async fn held_credentials(
         .max(1);
     for chunk in learners.chunks(per_statement) {
         let sql = format!(
-            "SELECT id, learner_id, specification_id, version, state, date_of_issuing FROM credentials WHERE is_current = 1 AND specification_id IN ({}) AND learner_id IN ({}) ORDER BY learner_id, date_of_issuing, id",
+            "SELECT id, learner_id, specification_id, version, state, date_of_issuing, issuer FROM credentials WHERE is_current = 1 AND specification_id IN ({}) AND learner_id IN ({}) ORDER BY learner_id, date_of_issuing, id",
             placeholders(1, specifications.len()),
             placeholders(1 + specifications.len(), chunk.len())
         );
@@ -215,6 +217,7 @@ pub async fn held_credentials(
                 version: row.try_get("version")?,
                 state: row.try_get("state")?,
                 date_of_issuing: row.try_get("date_of_issuing")?,
+                issuer: row.try_get("issuer")?,
             });
         }
     }

@@ -278,6 +278,78 @@ pub async fn grading_schemes(
         .collect()
 }
 
+/// A grade distribution table as stored: a university's passing grades of one scheme counted
+/// for one ISCED-F field (empty: every field) and one cycle (empty: every cycle).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GradeTableRecord {
+    /// The grading scheme's id.
+    pub scheme_id: String,
+    /// The ISCED-F code, or empty.
+    pub field: String,
+    /// The QF-EHEA cycle's name, or empty.
+    pub cycle: String,
+    /// The period counted, as the university writes it (may be empty).
+    pub period: String,
+    /// Each grade with its count, lowest pass first.
+    pub grades: Vec<(String, u64)>,
+}
+
+/// Replaces a university's grade distribution tables of one scheme by `tables`, all at once.
+pub async fn replace_grade_tables(
+    c: &mut AnyConnection,
+    university_id: &str,
+    scheme_id: &str,
+    tables: &[GradeTableRecord],
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM grade_tables WHERE university_id = $1 AND scheme_id = $2")
+        .bind(university_id)
+        .bind(scheme_id)
+        .execute(&mut *c)
+        .await?;
+    let at = now();
+    for table in tables {
+        sqlx::query(
+            "INSERT INTO grade_tables (university_id, scheme_id, field, cycle, period, grades, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(university_id)
+        .bind(scheme_id)
+        .bind(&table.field)
+        .bind(&table.cycle)
+        .bind(&table.period)
+        .bind(to_json(&table.grades))
+        .bind(at)
+        .execute(&mut *c)
+        .await?;
+    }
+    Ok(())
+}
+
+/// A university's grade distribution tables, of every scheme.
+pub async fn grade_tables(
+    c: &mut AnyConnection,
+    university_id: &str,
+) -> Result<Vec<GradeTableRecord>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT scheme_id, field, cycle, period, grades FROM grade_tables
+         WHERE university_id = $1 ORDER BY scheme_id, field, cycle",
+    )
+    .bind(university_id)
+    .fetch_all(&mut *c)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(GradeTableRecord {
+                scheme_id: r.try_get("scheme_id")?,
+                field: r.try_get("field")?,
+                cycle: r.try_get("cycle")?,
+                period: r.try_get("period")?,
+                grades: from_json("grade table", &r.try_get::<String, _>("grades")?)?,
+            })
+        })
+        .collect()
+}
+
 /// Which images: logos (of the alliance or a university) or handwritten signatures (of a
 /// signatory), both printed on certificates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

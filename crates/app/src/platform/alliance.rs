@@ -523,44 +523,9 @@ impl Platform {
             .map(Into::into)
             .collect())
     }
-
-    /// Sets a university's grading scheme (its grades best first, and their meaning).
-    pub async fn set_grading_scheme(
-        &self,
-        actor: &Account,
-        university: &str,
-        id: &str,
-        scheme: &Value,
-    ) -> Result<()> {
-        authz::may(actor, Action::DescribeUniversity { university })?;
-        let mut tx = self.store.begin().await?;
-        self_exists(&mut tx, university).await?;
-        if !universities::set_grading_scheme(&mut tx, university, id, scheme).await? {
-            return Err(PlatformError::Conflict(format!(
-                "grading scheme `{id}` belongs to another university: choose another id"
-            )));
-        }
-        audit::append(
-            &mut tx,
-            &actor.id,
-            "grading-scheme.set",
-            &format!("university:{university}"),
-            &serde_json::json!({ "scheme": id }),
-        )
-        .await?;
-        microcred_store::commit(tx).await?;
-        Ok(())
-    }
-
-    /// A university's grading schemes, by name.
-    pub async fn grading_schemes(&self, university: &str) -> Result<Vec<(String, Value)>> {
-        let mut c = self.store.connection().await?;
-        self_exists(&mut c, university).await?;
-        Ok(universities::grading_schemes(&mut c, university).await?)
-    }
 }
 
-async fn self_exists(c: &mut Connection, university: &str) -> Result<()> {
+pub(super) async fn self_exists(c: &mut Connection, university: &str) -> Result<()> {
     universities::get(c, university)
         .await?
         .map(|_| ())

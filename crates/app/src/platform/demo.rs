@@ -9,10 +9,12 @@
 use serde::Serialize;
 
 use microcred_model::Alliance;
+use microcred_model::grading::GradingScheme;
 use microcred_model::{Grant, Role};
 use microcred_specfile::{
     ResolvedSpecification, SourceFile, parse_catalogue, parse_specification, resolve,
 };
+use microcred_store::accounts::Account;
 
 use super::auth::NewAccount;
 use super::catalogue::{Decision, Recommendation};
@@ -365,6 +367,7 @@ impl Platform {
             )
             .await?;
         }
+        self.demo_grading(&admin).await?;
         let teacher = self
             .create_account(
                 Some(&admin),
@@ -531,6 +534,59 @@ impl Platform {
     /// them: published; results at WUT, TU Berlin and RWTH; each component issued; Lena's
     /// "Elements of AI" from outside the alliance recorded; the label issued to those who meet
     /// its rule. Zoë holds the two core components and no elective yet.
+    /// Each university's grading scheme (WUT the Polish one, TU Berlin and RWTH the German
+    /// one) and grade distribution tables: the whole university's and some fields' (the
+    /// counts are made up for the demo, in the proportions such tables usually have). RWTH's
+    /// table for data science in the first cycle is too small, so conversions fall back to
+    /// the broader field.
+    async fn demo_grading(&self, admin: &Account) -> Result<()> {
+        const TABLES: [(&str, &str, &str, &str); 3] = [
+            (
+                "wut",
+                "wut-grades",
+                "pl",
+                "field,cycle,grade,count\n\
+                 ,,3.0,1840\n,,3.5,1630\n,,4.0,2210\n,,4.5,1390\n,,5.0,1120\n\
+                 0413,second,3.0,62\n0413,second,3.5,71\n0413,second,4.0,118\n0413,second,4.5,84\n0413,second,5.0,45\n\
+                 054,first,3.0,140\n054,first,3.5,122\n054,first,4.0,131\n054,first,4.5,76\n054,first,5.0,38\n",
+            ),
+            (
+                "tub",
+                "tub-grades",
+                "de",
+                "field,cycle,grade,count\n\
+                 ,,4.0,610\n,,3.7,540\n,,3.3,720\n,,3.0,860\n,,2.7,940\n,,2.3,1010\n,,2.0,1130\n,,1.7,990\n,,1.3,820\n,,1.0,560\n",
+            ),
+            (
+                "rwth",
+                "rwth-grades",
+                "de",
+                "field,cycle,grade,count\n\
+                 ,,4.0,880\n,,3.7,760\n,,3.3,910\n,,3.0,1050\n,,2.7,1100\n,,2.3,1150\n,,2.0,1080\n,,1.7,870\n,,1.3,640\n,,1.0,390\n\
+                 0542,first,4.0,4\n0542,first,3.0,9\n0542,first,2.0,12\n0542,first,1.3,8\n0542,first,1.0,3\n\
+                 054,,4.0,41\n054,,3.7,38\n054,,3.3,44\n054,,3.0,52\n054,,2.7,49\n054,,2.3,47\n054,,2.0,40\n054,,1.7,33\n054,,1.3,24\n054,,1.0,15\n",
+            ),
+        ];
+        for (university, scheme_id, preset, tables) in TABLES {
+            let scheme = GradingScheme::preset(preset)
+                .ok_or_else(|| PlatformError::Internal(format!("no preset `{preset}`")))?;
+            let document = serde_json::to_value(&scheme)
+                .map_err(|e| PlatformError::Internal(e.to_string()))?;
+            self.set_grading_scheme(admin, university, scheme_id, &document)
+                .await?;
+            self.import_grade_tables(
+                admin,
+                university,
+                scheme_id,
+                Some("2022/23–2024/25"),
+                "demo tables",
+                tables.as_bytes(),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
     async fn demo_data_literacy(
         &self,
         teacher: &super::Account,

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod authz;
 pub mod catalogue;
 pub mod demo;
+pub mod grading;
 pub mod invitations;
 pub mod issuance;
 pub mod learners;

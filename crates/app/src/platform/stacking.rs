@@ -17,16 +17,21 @@ use microcred_credentials::open_badges::ComponentEvidence;
 use microcred_credentials::trust::{TrustList, TrustedIssuer};
 use microcred_credentials::vc::{ComponentDocument, component_digest};
 use microcred_credentials::verify::Verdict;
+use microcred_model::grade_conversion::GradingContext;
 use microcred_model::stacking::{
     Component, HeldComponent, HeldKind, StackProgress, Stacking, Standing,
 };
-use microcred_model::{CredentialState, Date, EctsCredits};
+use microcred_model::stacking::{ComponentGrade, ComponentStatus, GradeStanding, MinGrade};
+use microcred_model::vocabulary::QfEheaCycle;
+use microcred_model::{CredentialState, Date, EctsCredits, IscedF, Specification};
 use microcred_store::accounts::Account;
 use microcred_store::specifications::{self, VersionRecord};
 use microcred_store::stacking::{self as store, ExternalCredentialRecord};
 use microcred_store::{Connection, credentials, new_id, now};
 
+use super::alliance::ALLIANCE;
 use super::authz::{self, Action};
+use super::grading::{UniversityGrading, university_grading};
 use super::learners::readable_learner;
 use super::{Platform, PlatformError, Result};
 
@@ -263,52 +268,215 @@ fn external_standing(r: &ExternalCredentialRecord) -> Standing {
     }
 }
 
-/// The ECTS of the specification versions credentials were issued for, read once each.
+/// What evaluating components needs of the specification versions their credentials were
+/// issued for, read once each: the ECTS, and for a minimum grade the field, cycle and grading.
 #[derive(Default)]
-pub(super) struct VersionCredits(HashMap<(String, i64), Option<EctsCredits>>);
+pub(super) struct VersionCredits(HashMap<(String, i64), Option<VersionFacts>>);
+
+#[derive(Clone)]
+struct VersionFacts {
+    ects: Option<EctsCredits>,
+    field: Option<IscedF>,
+    cycle: Option<QfEheaCycle>,
+    /// The scheme its grading names.
+    grading: Option<String>,
+    /// Its lead university (who grades an award by the alliance).
+    lead: Option<String>,
+}
 
 impl VersionCredits {
-    async fn of(
+    async fn facts(
         &mut self,
         c: &mut Connection,
         id: &str,
         version: i64,
-    ) -> Result<Option<EctsCredits>> {
-        if let Some(credits) = self.0.get(&(id.to_owned(), version)) {
-            return Ok(*credits);
+    ) -> Result<Option<VersionFacts>> {
+        if let Some(facts) = self.0.get(&(id.to_owned(), version)) {
+            return Ok(facts.clone());
         }
-        let credits = specifications::version(c, id, version)
-            .await?
-            .and_then(|v| v.specification.workload.ects);
-        self.0.insert((id.to_owned(), version), credits);
-        Ok(credits)
+        let facts = specifications::version(c, id, version).await?.map(|v| {
+            let spec = v.specification;
+            VersionFacts {
+                ects: spec.workload.ects,
+                field: spec.further_information.isced_f.clone(),
+                cycle: spec.level.qf_ehea_cycle,
+                grading: spec.grading.map(|g| g.scheme),
+                lead: spec.awarding.and_then(|a| a.lead).map(|l| l.to_string()),
+            }
+        });
+        self.0.insert((id.to_owned(), version), facts.clone());
+        Ok(facts)
     }
 }
 
-/// What `learners` hold towards `stacking`: the alliance's credentials of its specifications
-/// and their recorded external credentials.
+/// Who graded a component: its grading university, the scheme its specification names, and
+/// the specification's field and cycle.
+struct GradeSource {
+    university: String,
+    named: Option<String>,
+    field: Option<IscedF>,
+    cycle: Option<QfEheaCycle>,
+}
+
+/// A stacked rule's minimum grade with the scheme and tables it is read in, prepared once for
+/// an evaluation: the stacked specification's lead university grades it (ENHANCE §7.14).
+struct GradeCheck {
+    min: MinGrade,
+    /// The lead university's grading, the stacked specification's field and cycle; or why
+    /// there is none.
+    target: std::result::Result<(UniversityGrading, Option<IscedF>, Option<QfEheaCycle>), String>,
+    /// Each component university's grading, by (university, scheme named).
+    sources: HashMap<(String, Option<String>), Option<UniversityGrading>>,
+}
+
+impl GradeCheck {
+    async fn new(c: &mut Connection, stacked: &Specification) -> Result<Option<GradeCheck>> {
+        let Some(min) = stacked.stacking.as_ref().and_then(|s| s.min_grade.clone()) else {
+            return Ok(None);
+        };
+        let lead = stacked.awarding.as_ref().and_then(|a| a.lead.clone());
+        let target = match lead {
+            None => Err("the stacked credential names no lead university to grade it".to_owned()),
+            Some(lead) => match university_grading(
+                c,
+                lead.as_str(),
+                stacked.grading.as_ref().map(|g| g.scheme.as_str()),
+            )
+            .await?
+            {
+                Some(grading) => Ok((
+                    grading,
+                    stacked.further_information.isced_f.clone(),
+                    stacked.level.qf_ehea_cycle,
+                )),
+                None => Err(format!(
+                    "{lead} has no typed grading scheme for the minimum grade"
+                )),
+            },
+        };
+        Ok(Some(GradeCheck {
+            min,
+            target,
+            sources: HashMap::new(),
+        }))
+    }
+
+    /// How a component's grade stands: `source` is its grading university with the scheme its
+    /// specification names, its field and cycle (none for another issuer's credential).
+    async fn standing(
+        &mut self,
+        c: &mut Connection,
+        grade: Option<String>,
+        source: Option<GradeSource>,
+    ) -> Result<GradeStanding> {
+        let (target, field, cycle) = match &self.target {
+            Ok(target) => target,
+            Err(why) => return Ok(GradeStanding::Unconvertible(why.clone())),
+        };
+        let to = GradingContext {
+            university: &target.university,
+            scheme: &target.scheme,
+            tables: &target.tables,
+            field: field.as_ref(),
+            cycle: *cycle,
+        };
+        let Some(GradeSource {
+            university,
+            named,
+            field: source_field,
+            cycle: source_cycle,
+        }) = source
+        else {
+            return Ok(match grade {
+                None => self.min.standing(None, None, to),
+                Some(_) => GradeStanding::Unconvertible(
+                    "its issuer's grading scheme is not known here".into(),
+                ),
+            });
+        };
+        let key = (university.clone(), named.clone());
+        if !self.sources.contains_key(&key) {
+            let grading = university_grading(c, &university, named.as_deref()).await?;
+            self.sources.insert(key.clone(), grading);
+        }
+        let from = self
+            .sources
+            .get(&key)
+            .and_then(Option::as_ref)
+            .map(|g| GradingContext {
+                university: &g.university,
+                scheme: &g.scheme,
+                tables: &g.tables,
+                field: source_field.as_ref(),
+                cycle: source_cycle,
+            });
+        Ok(self.min.standing(grade.as_deref(), from, to))
+    }
+}
+
+/// The grade a credential states, if any (any format microcred reads).
+fn stated_grade(document: &Value) -> Option<String> {
+    let grade = crate::verify::read_any_statement(document).grade;
+    (!grade.is_empty()).then_some(grade)
+}
+
+/// An external credential's document as recorded: JSON, or a VC-JWT's compact text.
+fn external_document(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.trim().to_owned()))
+}
+
+/// What `learners` hold towards `stacked`'s rule: the alliance's credentials of its
+/// specifications and their recorded external credentials, with their grades' standing where
+/// the rule asks for a minimum grade.
 pub(super) async fn held_components(
     c: &mut Connection,
     learners: &[String],
-    stacking: &Stacking,
+    stacked: &Specification,
     credits: &mut VersionCredits,
 ) -> Result<HashMap<String, Vec<HeldComponent>>> {
-    let specs: Vec<String> = stacking.specifications().map(ToString::to_string).collect();
     let mut held: HashMap<String, Vec<HeldComponent>> = HashMap::new();
+    let Some(stacking) = &stacked.stacking else {
+        return Ok(held);
+    };
+    let mut grades = GradeCheck::new(c, stacked).await?;
+    let specs: Vec<String> = stacking.specifications().map(ToString::to_string).collect();
     for r in store::held_credentials(c, learners, &specs).await? {
         let (Ok(kind), Ok(awarded_on)) = (r.specification_id.parse(), r.date_of_issuing.parse())
         else {
             continue;
         };
-        let ects = credits.of(c, &r.specification_id, r.version).await?;
+        let facts = credits.facts(c, &r.specification_id, r.version).await?;
+        let grade = match &mut grades {
+            Some(check) => {
+                let document = credentials::get(c, &r.id).await?.map(|d| d.document);
+                let grader = match (r.issuer.as_str(), facts.as_ref()) {
+                    (ALLIANCE, Some(f)) => f.lead.clone(),
+                    (ALLIANCE, None) => None,
+                    (university, _) => Some(university.to_owned()),
+                };
+                let source = grader.map(|university| GradeSource {
+                    university,
+                    named: facts.as_ref().and_then(|f| f.grading.clone()),
+                    field: facts.as_ref().and_then(|f| f.field.clone()),
+                    cycle: facts.as_ref().and_then(|f| f.cycle),
+                });
+                Some(
+                    check
+                        .standing(c, document.as_ref().and_then(stated_grade), source)
+                        .await?,
+                )
+            }
+            None => None,
+        };
         held.entry(r.learner_id.clone())
             .or_default()
             .push(HeldComponent {
                 credential: r.id,
                 kind: HeldKind::Specification(kind),
                 awarded_on,
-                ects,
+                ects: facts.and_then(|f| f.ects),
                 standing: standing(&r.state),
+                grade,
             });
     }
     if stacking
@@ -320,6 +488,14 @@ pub(super) async fn held_components(
                 continue;
             };
             let standing = external_standing(&r);
+            let grade = match &mut grades {
+                Some(check) => Some(
+                    check
+                        .standing(c, stated_grade(&external_document(&r.document)), None)
+                        .await?,
+                ),
+                None => None,
+            };
             held.entry(r.learner_id.clone())
                 .or_default()
                 .push(HeldComponent {
@@ -333,6 +509,7 @@ pub(super) async fn held_components(
                         .ects_hundredths
                         .and_then(|h| EctsCredits::from_hundredths(u32::try_from(h).ok()?).ok()),
                     standing,
+                    grade,
                 });
         }
     }
@@ -364,7 +541,8 @@ impl Platform {
             let Some(stacking) = &version.specification.stacking else {
                 continue;
             };
-            let mut held = held_components(&mut c, &learner_ids, stacking, &mut credits).await?;
+            let mut held =
+                held_components(&mut c, &learner_ids, &version.specification, &mut credits).await?;
             let progress = stacking.evaluate(&held.remove(&record.id).unwrap_or_default(), today());
             let credential = credentials::current(&mut c, &version.specification_id, &record.id)
                 .await?
@@ -635,7 +813,21 @@ impl Platform {
         progress: &StackProgress,
     ) -> Result<Vec<ComponentEvidence>> {
         let mut out = Vec::new();
+        let grades: HashMap<&str, &ComponentGrade> = progress
+            .pools
+            .iter()
+            .flat_map(|p| &p.components)
+            .filter_map(|c| match &c.status {
+                ComponentStatus::Counted {
+                    credential,
+                    grade: Some(grade),
+                    ..
+                } => Some((credential.as_str(), grade)),
+                _ => None,
+            })
+            .collect();
         for id in progress.counted() {
+            let grade = grades.get(id).map(|g| (*g).clone());
             if let Some(record) = credentials::get(c, id).await? {
                 let document = &record.document;
                 out.push(ComponentEvidence {
@@ -660,6 +852,7 @@ impl Platform {
                         PlatformError::Internal(format!("credential {id}: no date"))
                     })?,
                     digest_multibase: component_digest(&ComponentDocument::Json(document)),
+                    grade,
                 });
             } else if let Some(record) = store::external(c, id).await? {
                 let json: Option<Value> = serde_json::from_str(&record.document).ok();
@@ -686,6 +879,7 @@ impl Platform {
                         PlatformError::Internal(format!("credential {id}: no date"))
                     })?,
                     digest_multibase: digest,
+                    grade,
                 });
             }
         }
@@ -770,7 +964,8 @@ impl Platform {
                         .await?
                         .into_iter()
                         .collect();
-                let mut held = held_components(&mut c, &page, stacking, &mut credits).await?;
+                let mut held =
+                    held_components(&mut c, &page, &version.specification, &mut credits).await?;
                 let mut listed = Vec::new();
                 for learner in page.iter().filter(|l| !holders.contains(*l)) {
                     overview.evaluated += 1;

@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -11,6 +11,8 @@ use microcred_app::platform::alliance::ALLIANCE;
 use microcred_app::platform::logos::LogoInfo;
 use microcred_app::platform::views::{KeyView, SignatoryView, UniversityView};
 use microcred_credentials::trust::TrustList;
+use microcred_model::grade_conversion::ReferenceTable;
+use microcred_model::grading::GradingScheme;
 use microcred_model::{Alliance, University};
 
 use crate::AppState;
@@ -181,9 +183,30 @@ pub async fn grading_schemes(
         .grading_schemes(&id)
         .await?
         .into_iter()
-        .map(|(scheme, document)| json!({ "id": scheme, "scheme": document }))
+        .map(|registered| match registered.scheme {
+            Ok(scheme) => json!({
+                "id": registered.id,
+                "scheme": scheme,
+                "passingGrades": scheme.passing_grades().len(),
+                "description": scheme.expected(),
+            }),
+            Err(why) => json!({
+                "id": registered.id,
+                "scheme": registered.document,
+                "problem": format!("not a typed grading scheme ({why}): set it again"),
+            }),
+        })
         .collect();
     Ok(Json(json!({ "gradingSchemes": schemes })))
+}
+
+/// The common schemes a registrar can start from.
+pub async fn grading_scheme_presets() -> Json<Value> {
+    let presets: Vec<Value> = GradingScheme::presets()
+        .into_iter()
+        .map(|(id, scheme)| json!({ "id": id, "scheme": scheme, "description": scheme.expected() }))
+        .collect();
+    Json(json!({ "presets": presets }))
 }
 
 pub async fn set_grading_scheme(
@@ -191,16 +214,67 @@ pub async fn set_grading_scheme(
     Actor(actor): Actor,
     Path((id, scheme)): Path<(String, String)>,
     JsonBody(body): JsonBody<Value>,
-) -> Result<StatusCode, ApiError> {
-    if !body.is_object() {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "a grading scheme is a JSON object (its grades best first, and their meaning)",
-        ));
-    }
-    state
+) -> Result<Json<Value>, ApiError> {
+    let typed = state
         .platform
         .set_grading_scheme(&actor, &id, &scheme, &body)
         .await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(Json(
+        json!({ "id": scheme, "scheme": typed, "description": typed.expected() }),
+    ))
+}
+
+/// The largest grade tables file read.
+const MAX_GRADE_TABLES_BYTES: usize = 1024 * 1024;
+
+fn table_json(scheme: &str, table: &ReferenceTable) -> Value {
+    json!({
+        "scheme": scheme,
+        "field": table.scope.field.as_ref().map(|f| f.as_str()),
+        "cycle": table.scope.cycle.map(|c| c.name()),
+        "scope": table.scope.to_string(),
+        "period": table.period,
+        "total": table.distribution.total(),
+        "grades": table.distribution.grades().map(|(grade, count)| json!({ "grade": grade, "count": count })).collect::<Vec<_>>(),
+    })
+}
+
+pub async fn grade_tables(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let tables: Vec<Value> = state
+        .platform
+        .grade_tables(&id)
+        .await?
+        .iter()
+        .map(|(scheme, table)| table_json(scheme, table))
+        .collect();
+    Ok(Json(json!({ "gradeTables": tables })))
+}
+
+#[derive(Deserialize)]
+pub struct TablesQuery {
+    period: Option<String>,
+}
+
+pub async fn import_grade_tables(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    Path((id, scheme)): Path<(String, String)>,
+    Query(query): Query<TablesQuery>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    if body.len() > MAX_GRADE_TABLES_BYTES {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("a grade tables file is at most {MAX_GRADE_TABLES_BYTES} bytes"),
+        ));
+    }
+    let tables = state
+        .platform
+        .import_grade_tables(&actor, &id, &scheme, query.period.as_deref(), "body", &body)
+        .await?;
+    let tables: Vec<Value> = tables.iter().map(|t| table_json(&scheme, t)).collect();
+    Ok(Json(json!({ "gradeTables": tables })))
 }

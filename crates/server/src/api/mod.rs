@@ -194,7 +194,14 @@ pub fn endpoints() -> Vec<Endpoint> {
             .body(json!({ "type": "string" })),
         delete("/api/v1/alliance/certificate-template", routing::delete(certificates::reset_template), "Go back to the built-in certificate template").tag("certificates").access(ADMIN).success(204, "Reset"),
         get("/api/v1/universities/{id}/grading-schemes", routing::get(alliance::grading_schemes), "A university's grading schemes").tag("alliance"),
-        put("/api/v1/universities/{id}/grading-schemes/{scheme}", routing::put(alliance::set_grading_scheme), "Set a grading scheme").tag("alliance").access(REGISTRAR).body(json!({ "type": "object" })),
+        put("/api/v1/universities/{id}/grading-schemes/{scheme}", routing::put(alliance::set_grading_scheme), "Set a grading scheme: `{\"name\", \"grades\": {\"kind\": \"listed\", \"grades\": [best first], \"lowest_pass\"}}`, or `{\"kind\": \"range\", \"best\", \"worst\", \"lowest_pass\", \"decimals\"}`, or `{\"kind\": \"pass-fail\"}`").tag("alliance").access(REGISTRAR).body(json!({ "type": "object" })),
+        get("/api/v1/grading-schemes/presets", routing::get(alliance::grading_scheme_presets), "Common grading schemes (PL, DE, FR, IT, NL, ES, A–F, pass/fail) to start from").tag("alliance"),
+        get("/api/v1/universities/{id}/grade-tables", routing::get(alliance::grade_tables), "A university's grade distribution tables, per ISCED-F field and cycle").tag("alliance"),
+        put("/api/v1/universities/{id}/grade-tables/{scheme}", routing::put(alliance::import_grade_tables), "Replace a university's grade distribution tables of one scheme: CSV `field,cycle,grade,count` (field: ISCED-F code or empty for the whole university; cycle: short-cycle, first, second, third or empty), ?period=")
+            .tag("alliance")
+            .access(REGISTRAR)
+            .body(json!({ "type": "string" }))
+            .reads(&["text/csv"]),
         get("/api/v1/course-elements", routing::get(catalogue::course_elements), "Course elements (?university=)").tag("catalogue"),
         put("/api/v1/course-elements/{id}", routing::put(catalogue::put_course_element), "Add or change a course element")
             .tag("catalogue")
@@ -296,6 +303,9 @@ pub fn endpoints() -> Vec<Endpoint> {
             .tag("public")
             .body(json!({ "description": "the credential" }))
             .reads(&["application/json", "application/jwt", "application/vc+jwt", "image/png", "image/svg+xml"]),
+        post("/api/v1/grades/convert-between", routing::post(public::convert_between), "Convert a grade of one member university to another's scale by their published grade distribution tables (anyone): `{\"grade\", \"from\", \"to\", \"field\"?, \"cycle\"?, \"policy\"?, \"min_table_size\"?}`; the tables used are named, falling back from the field to broader ones and the whole university")
+            .tag("public")
+            .body(json!({ "type": "object" })),
         post("/api/v1/grades/convert", routing::post(public::convert_grade), "Convert a grade to another university's scale by two grade distribution tables (anyone; ECTS Users' Guide, EGRACONS): the suggested grade, the overlapping target grades and their bands")
             .tag("public")
             .body(object(&["grade", "from", "to"], json!({

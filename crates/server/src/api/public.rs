@@ -10,8 +10,11 @@ use serde_json::{Value, json};
 
 use microcred_app::grades::ConversionPolicy;
 use microcred_app::platform::alliance::ALLIANCE;
+use microcred_app::platform::grading::BetweenUniversities;
 use microcred_app::platform::{PlatformError, Problem};
 use microcred_credentials::jsonld::bundled::{self, MICROCRED_V1};
+use microcred_model::IscedF;
+use microcred_model::vocabulary::QfEheaCycle;
 
 use crate::AppState;
 use crate::problem::{ApiError, JsonBody};
@@ -154,6 +157,46 @@ pub async fn convert_grade(
     microcred_app::grades::convert_grade_rows(&body.grade, rows(body.from), rows(body.to), policy)
         .map(|conversion| Json(conversion.to_json()))
         .map_err(|(field, e)| invalid(field, e.to_string()))
+}
+
+/// `POST /api/v1/grades/convert-between`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BetweenRequest {
+    grade: String,
+    from: String,
+    to: String,
+    #[serde(default)]
+    field: Option<IscedF>,
+    #[serde(default)]
+    cycle: Option<QfEheaCycle>,
+    #[serde(default)]
+    policy: Option<ConversionPolicy>,
+    #[serde(default)]
+    min_table_size: Option<u64>,
+}
+
+/// Converts a grade of one member university to another's scheme by their published grade
+/// distribution tables for a field and cycle (anyone).
+pub async fn convert_between(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody<BetweenRequest>,
+) -> Result<Json<Value>, ApiError> {
+    let (converted, policy) = state
+        .platform
+        .convert_between_universities(&BetweenUniversities {
+            grade: body.grade,
+            from: body.from,
+            to: body.to,
+            field: body.field,
+            cycle: body.cycle,
+            policy: body.policy.unwrap_or_default(),
+            min_table_size: body.min_table_size,
+        })
+        .await?;
+    Ok(Json(microcred_app::grades::converted_json(
+        &converted, policy,
+    )))
 }
 
 pub async fn status_list(

@@ -83,6 +83,7 @@ pub fn pages() -> Vec<Page> {
         page_post("/verify", post(public::verify_upload), VERIFY_UPLOAD_BYTES),
         page_get("/grades", get(public::grades_form)),
         page_post("/grades", post(public::grades_convert), FORM_BYTES),
+        page_post("/grades/between", post(public::grades_between), FORM_BYTES),
         page_get("/sign-in", get(public::sign_in_form)),
         page_post("/sign-in", post(public::sign_in), FORM_BYTES),
         page_post("/sign-out", post(public::sign_out), FORM_BYTES),

@@ -12,12 +12,13 @@ use microcred_app::grades::{ConversionPolicy, GradeError, band_text, convert_typ
 use microcred_app::platform::Account;
 use microcred_app::platform::auth::Session;
 use microcred_app::platform::catalogue::CatalogueQuery;
+use microcred_app::platform::grading::BetweenUniversities;
 use microcred_app::platform::views::SpecificationVersionView;
 use microcred_app::platform::views::UniversityView;
 use microcred_app::platform::{PlatformError, Problem};
 use microcred_credentials::statement::MicroCredentialStatement;
 use microcred_credentials::verify::{Report, Status};
-use microcred_model::vocabulary::{Mode, Typology};
+use microcred_model::vocabulary::{Mode, QfEheaCycle, Typology};
 use microcred_model::{CourseElement, StandardElement};
 
 use super::filters;
@@ -425,13 +426,47 @@ struct GradesPage {
     policies: Vec<(&'static str, &'static str, bool)>,
     result: Option<GradeResult>,
     problem: String,
+    /// The member universities (id, name) for the conversion by published tables.
+    universities: Vec<(String, String)>,
+    /// That form's fields: grade, from, to, field, cycle.
+    between: [String; 5],
+    /// The cycles (value, chosen).
+    cycles: Vec<(&'static str, bool)>,
+    between_result: Option<BetweenResult>,
+    between_problem: String,
+}
+
+/// A grade converted between two member universities, as the page shows it.
+struct BetweenResult {
+    original: String,
+    original_scheme: String,
+    grade: String,
+    scheme: String,
+    /// Grade, band, shared points, whether suggested.
+    candidates: Vec<(String, String, String, bool)>,
+    tables: Vec<String>,
 }
 
 impl GradesPage {
     fn new(account: Option<Account>, form: Option<&FormData>) -> GradesPage {
         let field = |name: &str| form.map(|f| f.text(name).to_owned()).unwrap_or_default();
         let policy = ConversionPolicy::parse(&field("policy")).unwrap_or_default();
+        let cycle = field("cycle");
         GradesPage {
+            universities: Vec::new(),
+            between: [
+                field("between_grade"),
+                field("between_from"),
+                field("between_to"),
+                field("field"),
+                cycle.clone(),
+            ],
+            cycles: QfEheaCycle::names()
+                .iter()
+                .map(|name| (*name, *name == cycle))
+                .collect(),
+            between_result: None,
+            between_problem: String::new(),
             chrome: Chrome::new(account, msg("grades.title")),
             grade: field("grade"),
             from: field("from"),
@@ -455,13 +490,115 @@ impl GradesPage {
 }
 
 /// The grade conversion page (anyone).
-pub async fn grades_form(MaybeActor(account): MaybeActor) -> PageResult {
-    page(&GradesPage::new(account, None))
+pub async fn grades_form(
+    State(state): State<AppState>,
+    MaybeActor(account): MaybeActor,
+) -> PageResult {
+    let mut view = GradesPage::new(account, None);
+    view.universities = member_names(&state).await?;
+    page(&view)
+}
+
+async fn member_names(state: &AppState) -> Result<Vec<(String, String)>, PageError> {
+    Ok(state
+        .platform
+        .universities()
+        .await?
+        .into_iter()
+        .map(|u| {
+            (
+                u.university.id.to_string(),
+                u.university.legal_name.en().to_owned(),
+            )
+        })
+        .collect())
+}
+
+/// A grade converted between two member universities by their published tables.
+pub async fn grades_between(
+    State(state): State<AppState>,
+    MaybeActor(account): MaybeActor,
+    form: FormData,
+) -> PageResult {
+    let mut view = GradesPage::new(account, Some(&form));
+    view.universities = member_names(&state).await?;
+    let policy = ConversionPolicy::parse(&view.policy).unwrap_or_default();
+    let [grade, from, to, field, cycle] = view.between.clone();
+    let field = match field.trim() {
+        "" => Ok(None),
+        code => microcred_model::IscedF::try_from(code.to_owned()).map(Some),
+    };
+    let request = field.map(|field| BetweenUniversities {
+        grade,
+        from,
+        to,
+        field,
+        cycle: QfEheaCycle::parse(&cycle),
+        policy,
+        min_table_size: None,
+    });
+    let outcome = match request {
+        Err(why) => Err(why),
+        Ok(request) if request.grade.trim().is_empty() => {
+            Err(msg("grades.missing_grade").to_owned())
+        }
+        Ok(request) => match state.platform.convert_between_universities(&request).await {
+            Ok(done) => Ok(done),
+            Err(PlatformError::Invalid { problems, title }) => {
+                Err(problems.first().map_or(title, |p| p.message.clone()))
+            }
+            Err(PlatformError::NotFound(what)) => Err(format!("{what} not found")),
+            Err(e) => return Err(e.into()),
+        },
+    };
+    match outcome {
+        Ok((converted, _)) => {
+            let candidates = converted
+                .conversion
+                .as_ref()
+                .map(|c| {
+                    c.candidates
+                        .iter()
+                        .map(|candidate| {
+                            (
+                                candidate.grade.clone(),
+                                band_text(candidate.band),
+                                format!("{:.2}", candidate.overlap),
+                                candidate.grade == c.grade,
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            view.between_result = Some(BetweenResult {
+                original: converted.original,
+                original_scheme: converted.original_scheme,
+                grade: converted.grade,
+                scheme: converted.scheme,
+                candidates,
+                tables: converted.tables,
+            });
+        }
+        Err(problem) => view.between_problem = problem,
+    }
+    let status = if view.between_result.is_some() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut response = page(&view)?;
+    *response.status_mut() = status;
+    Ok(response)
 }
 
 /// A grade converted by the two tables typed or pasted, or what is wrong with them.
-pub async fn grades_convert(MaybeActor(account): MaybeActor, form: FormData) -> PageResult {
+pub async fn grades_convert(
+    State(state): State<AppState>,
+    MaybeActor(account): MaybeActor,
+    form: FormData,
+) -> PageResult {
     let mut view = GradesPage::new(account, Some(&form));
+    view.universities = member_names(&state).await?;
     let policy = ConversionPolicy::parse(&view.policy).unwrap_or_default();
     if view.grade.is_empty() || view.from.is_empty() || view.to.is_empty() {
         view.problem = msg("grades.missing").to_owned();

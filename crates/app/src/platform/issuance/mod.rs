@@ -26,6 +26,11 @@ use microcred_credentials::open_badges::{
 };
 use microcred_credentials::status_list::StatusPurpose;
 use microcred_model::CredentialState;
+use microcred_model::UniversityId;
+use microcred_model::grade_conversion::{
+    DEFAULT_MIN_TABLE_SIZE, GradeDistribution, reference_table,
+};
+use microcred_model::grading::GradingScheme;
 use microcred_model::stacking::{StackProgress, Stacking};
 use microcred_model::{Award, AwardRule, AwardingBody, Catalogue, RecordedResult};
 use microcred_store::accounts::Account;
@@ -36,6 +41,7 @@ use microcred_store::{Connection, Tx, audit, catalogue, learners, new_id, now, u
 
 use super::alliance::ALLIANCE;
 use super::authz::{self, Action};
+use super::grading::university_grading;
 use super::learners::ANALYZE_AFTER;
 use super::stacking::{self, VersionCredits, held_components};
 use super::{Platform, PlatformError, Result};
@@ -157,6 +163,60 @@ struct Issuing {
     elements: Vec<String>,
     /// A stacked specification's rule (then it has no course elements).
     stacking: Option<Stacking>,
+    /// The grading scheme (and distribution table for the specification's field and cycle) of
+    /// each university that may grade its awards, where it registered one.
+    grading: HashMap<UniversityId, CredentialGrading>,
+}
+
+/// What a credential states with its grade: the scheme, and the table it stands in.
+struct CredentialGrading {
+    scheme: GradingScheme,
+    distribution: Option<GradeDistribution>,
+}
+
+/// The schemes of the universities that may grade `spec`'s awards: its possible awarding
+/// universities and its lead (who grades for the alliance).
+async fn graders(
+    c: &mut Connection,
+    spec: &microcred_model::Specification,
+    rule: &AwardRule,
+) -> Result<HashMap<UniversityId, CredentialGrading>> {
+    let mut universities: Vec<UniversityId> = rule
+        .possible_awarding_bodies()
+        .iter()
+        .filter_map(|b| match b {
+            AwardingBody::University(id) => Some(id.clone()),
+            AwardingBody::Alliance => None,
+        })
+        .collect();
+    universities.extend(spec.awarding.as_ref().and_then(|a| a.lead.clone()));
+    let named = spec.grading.as_ref().map(|g| g.scheme.as_str());
+    let mut graders = HashMap::new();
+    for university in universities {
+        if graders.contains_key(&university) {
+            continue;
+        }
+        let Some(grading) = university_grading(c, university.as_str(), named).await? else {
+            continue;
+        };
+        let distribution = reference_table(
+            university.as_str(),
+            &grading.tables,
+            spec.further_information.isced_f.as_ref(),
+            spec.level.qf_ehea_cycle,
+            DEFAULT_MIN_TABLE_SIZE,
+        )
+        .ok()
+        .map(|choice| choice.table.distribution.clone());
+        graders.insert(
+            university,
+            CredentialGrading {
+                scheme: grading.scheme,
+                distribution,
+            },
+        );
+    }
+    Ok(graders)
 }
 
 /// A learner's id and the award decided for them, with a stacked award's evaluation and the
@@ -295,7 +355,9 @@ impl Platform {
         }
         let elements = rule.elements().iter().map(ToString::to_string).collect();
         let stacking = version.specification.stacking.clone();
+        let grading = graders(c, &version.specification, &rule).await?;
         Ok(Issuing {
+            grading,
             version,
             catalogue,
             rule,
@@ -479,9 +541,15 @@ impl Platform {
             .cloned()
             .collect();
         let mut held_components = match &issuing.stacking {
-            Some(stacking) => {
+            Some(_) => {
                 // External credentials were verified again before the transaction began.
-                held_components(tx, &candidates, stacking, &mut VersionCredits::default()).await?
+                held_components(
+                    tx,
+                    &candidates,
+                    &issuing.version.specification,
+                    &mut VersionCredits::default(),
+                )
+                .await?
             }
             None => HashMap::new(),
         };
@@ -512,7 +580,17 @@ impl Platform {
                         Some(progress),
                     )
                 }
-                None => (issuing.rule.decide(learner, &results), None),
+                None => (
+                    issuing.rule.decide(learner, &results).and_then(|award| {
+                        let scheme = issuing
+                            .rule
+                            .graded_by(&award)
+                            .and_then(|u| issuing.grading.get(&u))
+                            .map(|g| &g.scheme);
+                        issuing.rule.grade_in_scheme(award, scheme)
+                    }),
+                    None,
+                ),
             };
             let award = match decided {
                 Ok(award) => award,
@@ -618,6 +696,10 @@ impl Platform {
         );
         let mut unsigned = Vec::with_capacity(awards.len() * formats.len());
         for (i, (_, award, stacked)) in awards.iter().enumerate() {
+            let grading = issuing
+                .rule
+                .graded_by(award)
+                .and_then(|u| issuing.grading.get(&u));
             let mut status = vec![revocation[i].clone()];
             status.extend(suspension.get(i).cloned());
             let awarded = AwardedMicroCredential {
@@ -633,6 +715,8 @@ impl Platform {
                 status: &status,
                 valid_until: None,
                 components: stacked.as_ref().map_or(&[], |s| s.evidence.as_slice()),
+                grading_scheme: grading.map(|g| &g.scheme),
+                grade_distribution: grading.and_then(|g| g.distribution.as_ref()),
             };
             for format in formats.iter() {
                 unsigned.push(
