@@ -1162,6 +1162,30 @@ async fn stranger_converts_a_grade(b: &Browser) {
         problem.contains("table, line 2: count `ninety`"),
         "{problem}"
     );
+
+    // Between two members by the tables they publish: WUT's 4.5 in business (ISCED-F 0413,
+    // second cycle; WUT's table for it counts 380 grades) falls in 66–88 % of its passing
+    // grades, most of which TU Berlin's whole-university table gives 1.7 (the lowest of the
+    // grades sharing it would be 2.0).
+    b.fill("#between_grade", "4,5").await;
+    b.select("#between_from", "wut").await;
+    b.select("#between_to", "tub").await;
+    b.fill("#field", "0413").await;
+    b.select("#cycle", "second").await;
+    b.select("#between_policy", "largest-overlap").await;
+    b.click_and_load("form[action='/grades/between'] button").await;
+    b.page("grades-between").await;
+    assert_eq!(b.text("#between-converted").await, "1.7", "{}", b.body().await);
+    let result = b.text("#between-result").await;
+    assert!(
+        result.contains("ISCED-F 0413, second cycle (380 grades")
+            && result.contains("tub: the whole university"),
+        "{result}"
+    );
+    b.fill("#between_grade", "2.0").await;
+    b.click_and_load("form[action='/grades/between'] button").await;
+    let problem = b.text("#between-problem").await;
+    assert!(problem.contains("`2.0` does not pass"), "{problem}");
 }
 
 /// A stranger (signed out) verifies from the share link, by file, and a tampered copy; a
