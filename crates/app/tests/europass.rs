@@ -102,7 +102,12 @@ async fn the_demo_issues_edcs_that_verify_and_revoke(store: Store, backend: &str
     // where (shortened grading) and how the grades fall (result distribution); the Open Badge
     // states WUT's scheme with its pass mark.
     let payload = edc["payload"].as_str().unwrap();
-    for part in ["shortenedGrading", "percentageLower", "resultDistribution", "ResultCategory"] {
+    for part in [
+        "shortenedGrading",
+        "percentageLower",
+        "resultDistribution",
+        "ResultCategory",
+    ] {
         assert!(payload.contains(part), "{backend}: {part}");
     }
     let description = &view.document["credentialSubject"]["achievement"]["resultDescription"][0];

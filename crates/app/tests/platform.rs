@@ -1771,3 +1771,68 @@ async fn an_external_component_s_status_is_fetched_from_where_its_rule_allows() 
         );
     }
 }
+
+/// With WUT's grading scheme registered (Polish, 2.0–5.0), results are recorded in it: `4,5` is
+/// stored as `4.5`; a grade that is none of the scheme's, or a passed row's failing grade, is
+/// refused at its row and column; a failed row may carry the failing grade. TU Berlin, which
+/// registered none, keeps its grades as written.
+#[tokio::test]
+async fn results_are_recorded_in_the_universitys_grading_scheme() {
+    let w = world(testing::sqlite().await).await;
+    let scheme =
+        serde_json::to_value(microcred_model::grading::GradingScheme::preset("pl").unwrap())
+            .unwrap();
+    w.platform
+        .set_grading_scheme(&w.wut, "wut", "wut-grades", &scheme)
+        .await
+        .unwrap();
+    // TU Berlin's registrar may not set WUT's scheme.
+    assert!(matches!(
+        w.platform
+            .set_grading_scheme(&w.tub, "wut", "wut-grades", &scheme)
+            .await,
+        Err(PlatformError::Forbidden(_))
+    ));
+    let csv = "learner,given_names,family_names,student_id,element,completed_on,result,overall_grade\n\
+        s1,Zoë,Nowak,301234,wut:sustainable-business-models,2026-06-12,passed,\"4,5\"\n\
+        s2,Jan,Kowalski,301235,wut:sustainable-business-models,2026-06-12,passed,2.5\n\
+        s3,Ola,Wiśniewska,301236,wut:sustainable-business-models,2026-06-12,passed,2.0\n\
+        s3,Ola,Wiśniewska,301236,wut:sustainable-business-models,2026-06-01,failed,2.0\n";
+    let report = w
+        .platform
+        .import_results(&w.wut, "results.csv", results(csv), &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(report.rows_stored, 2, "{:?}", report.problems);
+    let problems: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(problems.len(), 2);
+    assert!(
+        problems[0].starts_with(
+            "row 3, column `overall_grade`: `2.5` is not a grade of Polish scale 2.0–5.0"
+        ),
+        "{problems:?}"
+    );
+    assert_eq!(
+        problems[1],
+        "row 4, column `overall_grade`: the row says passed, but `2.0` does not pass in Polish scale 2.0–5.0 (its lowest pass is 3.0)"
+    );
+    let zoe = w
+        .platform
+        .find_learners(&w.wut, Some("wut"), Some("301234"), None)
+        .await
+        .unwrap();
+    let recorded = w
+        .platform
+        .learner_results(&w.wut, &zoe[0].id)
+        .await
+        .unwrap();
+    assert_eq!(recorded[0].overall_grade.as_deref(), Some("4.5"));
+    let tub = "learner,given_names,family_names,student_id,element,completed_on,overall_grade\n\
+        t1,Zoë,Nowak,T-1,tub:innovation-lab,2026-06-26,\"1,3\"\n";
+    let report = w
+        .platform
+        .import_results(&w.tub, "results.csv", results(tub), &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(report.rows_stored, 1, "{:?}", report.problems);
+}

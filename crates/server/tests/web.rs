@@ -1173,9 +1173,15 @@ async fn stranger_converts_a_grade(b: &Browser) {
     b.fill("#field", "0413").await;
     b.select("#cycle", "second").await;
     b.select("#between_policy", "largest-overlap").await;
-    b.click_and_load("form[action='/grades/between'] button").await;
+    b.click_and_load("form[action='/grades/between'] button")
+        .await;
     b.page("grades-between").await;
-    assert_eq!(b.text("#between-converted").await, "1.7", "{}", b.body().await);
+    assert_eq!(
+        b.text("#between-converted").await,
+        "1.7",
+        "{}",
+        b.body().await
+    );
     let result = b.text("#between-result").await;
     assert!(
         result.contains("ISCED-F 0413, second cycle (380 grades")
@@ -1183,7 +1189,8 @@ async fn stranger_converts_a_grade(b: &Browser) {
         "{result}"
     );
     b.fill("#between_grade", "2.0").await;
-    b.click_and_load("form[action='/grades/between'] button").await;
+    b.click_and_load("form[action='/grades/between'] button")
+        .await;
     let problem = b.text("#between-problem").await;
     assert!(problem.contains("`2.0` does not pass"), "{problem}");
 }

@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use microcred_model::Role;
+use microcred_model::grading::GradingScheme;
 use microcred_model::{Learner, StudentId, UniversityId};
 use microcred_store::accounts::Account;
 use microcred_store::learners::{self, LearnerRecord};
@@ -17,6 +18,7 @@ use microcred_store::results::{self, ResultRecord};
 use microcred_store::{audit, catalogue, held_files, new_id, now};
 
 use super::authz::{self, Action};
+use super::grading::university_grading;
 use super::views::{LearnerView, ResultView};
 use super::{Platform, PlatformError, Result};
 use crate::results::{ResultRow, ResultRows, ResultsFormat, ResultsReader, RowProblem, read_xlsx};
@@ -87,12 +89,19 @@ pub const PREVIEW_PROBLEMS: usize = 1_000;
 
 /// Whether `actor` may record `row`: its course element is in the catalogue and belongs to a
 /// university they are registrar of (an administrator records any).
+/// What recording a row needs to know: each course element's university, and each
+/// university's grading scheme (where it registered one: the only typed one).
+struct Recordable {
+    elements: HashMap<String, String>,
+    schemes: HashMap<String, GradingScheme>,
+}
+
 fn may_record(
     actor: &Account,
-    elements: &HashMap<String, String>,
+    known: &Recordable,
     row: ResultRow,
 ) -> Result<ResultRow, RowProblem> {
-    match elements.get(row.element.as_str()) {
+    match known.elements.get(row.element.as_str()) {
         None => Err(RowProblem {
             row: row.row,
             column: Some("element".into()),
@@ -108,8 +117,44 @@ fn may_record(
                 ),
             })
         }
-        Some(_) => Ok(row),
+        Some(university) => match known.schemes.get(university) {
+            Some(scheme) => in_scheme(row, scheme),
+            None => Ok(row),
+        },
     }
+}
+
+/// A row's grades as its element's university's scheme writes them (the grade and the overall
+/// grade are in that university's scheme: ENHANCE §7.14); a grade that is none of the scheme's,
+/// or a passed row's grade that does not pass, is refused at its column.
+fn in_scheme(mut row: ResultRow, scheme: &GradingScheme) -> Result<ResultRow, RowProblem> {
+    let problem = |column: &str, message: String| RowProblem {
+        row: row.row,
+        column: Some(column.into()),
+        message,
+    };
+    for (column, grade) in [("grade", &row.grade), ("overall_grade", &row.overall_grade)] {
+        let Some(given) = grade else { continue };
+        let written = scheme
+            .grade(given)
+            .map_err(|e| problem(column, e.to_string()))?;
+        if row.passed && !scheme.passes(&written) {
+            return Err(problem(
+                column,
+                format!(
+                    "the row says passed, but `{written}` does not pass in {} (its lowest pass is {})",
+                    scheme.name,
+                    scheme.lowest_pass()
+                ),
+            ));
+        }
+    }
+    row.grade = row.grade.as_deref().and_then(|g| scheme.grade(g).ok());
+    row.overall_grade = row
+        .overall_grade
+        .as_deref()
+        .and_then(|g| scheme.grade(g).ok());
+    Ok(row)
 }
 
 fn views(records: Vec<LearnerRecord>) -> Vec<LearnerView> {
@@ -145,13 +190,23 @@ impl Platform {
     }
 
     /// The course elements of the catalogue and their universities.
-    async fn element_universities(&self) -> Result<HashMap<String, String>> {
+    async fn element_universities(&self) -> Result<Recordable> {
         let mut c = self.store.connection().await?;
-        Ok(catalogue::elements(&mut c, None)
+        let elements: HashMap<String, String> = catalogue::elements(&mut c, None)
             .await?
             .into_iter()
             .map(|e| (e.id.to_string(), e.university.to_string()))
-            .collect())
+            .collect();
+        let mut schemes = HashMap::new();
+        for university in elements.values() {
+            if schemes.contains_key(university) {
+                continue;
+            }
+            if let Some(grading) = university_grading(&mut c, university, None).await? {
+                schemes.insert(university.clone(), grading.scheme);
+            }
+        }
+        Ok(Recordable { elements, schemes })
     }
 
     /// Holds an uploaded results file until the registrar confirms it (see
@@ -201,12 +256,12 @@ impl Platform {
         shown: usize,
     ) -> Result<ResultsPreview> {
         authz::may(actor, Action::ImportResults)?;
-        let elements = self.element_universities().await?;
+        let known = self.element_universities().await?;
         let mut preview = ResultsPreview::default();
         let mut learners = std::collections::HashSet::new();
         for row in rows {
             preview.rows_total += 1;
-            match row.and_then(|row| may_record(actor, &elements, row)) {
+            match row.and_then(|row| may_record(actor, &known, row)) {
                 Err(problem) => {
                     preview.rows_refused += 1;
                     if preview.problems.len() < PREVIEW_PROBLEMS {
@@ -244,7 +299,7 @@ impl Platform {
         progress: &mut (dyn FnMut(u64) + Send),
     ) -> Result<ImportReport> {
         authz::may(actor, Action::ImportResults)?;
-        let elements = self.element_universities().await?;
+        let known = self.element_universities().await?;
         let import_id = new_id();
         {
             let mut c = self.store.connection().await?;
@@ -260,12 +315,12 @@ impl Platform {
         let mut next_analyze = ANALYZE_AFTER;
         for row in rows {
             done += 1;
-            match row.and_then(|row| may_record(actor, &elements, row)) {
+            match row.and_then(|row| may_record(actor, &known, row)) {
                 Err(problem) => report.problems.push(problem),
                 Ok(row) => batch.push(row),
             }
             if batch.len() >= IMPORT_BATCH {
-                self.store_batch(actor, &import_id, &elements, &mut batch, &mut report)
+                self.store_batch(actor, &import_id, &known.elements, &mut batch, &mut report)
                     .await?;
                 if report.rows_stored >= next_analyze {
                     self.store.analyze().await?;
@@ -274,7 +329,7 @@ impl Platform {
                 progress(done);
             }
         }
-        self.store_batch(actor, &import_id, &elements, &mut batch, &mut report)
+        self.store_batch(actor, &import_id, &known.elements, &mut batch, &mut report)
             .await?;
         progress(done);
         report.rows_refused = report.problems.len() as u64;
