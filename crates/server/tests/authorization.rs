@@ -351,6 +351,26 @@ fn multipart(field: &str, file_name: &str, kind: &str, bytes: &[u8]) -> (String,
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
+/// A multipart body of several fields: (name, file name — empty for a text field —, type, bytes).
+fn multipart_fields(fields: &[(&str, &str, &str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "matrixboundary7";
+    let mut body = Vec::new();
+    for (name, file_name, kind, bytes) in fields {
+        let disposition = if file_name.is_empty() {
+            format!("form-data; name=\"{name}\"")
+        } else {
+            format!("form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: {kind}")
+        };
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: {disposition}\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
 fn json_body(value: Value) -> (String, Vec<u8>) {
     (
         "application/json".into(),
@@ -488,6 +508,16 @@ fn body(world: &World, name: &str, ids: &BTreeMap<String, String>) -> (String, V
         ]),
         "signatory_form" => form(&[("name", "Dr. Form"), ("role", "Dean")]),
         "logo_upload" => multipart("logo", "logo.png", "image/png", LOGO),
+        "grading_scheme_form" => form(&[("preset", "pl")]),
+        "grade_tables_upload" => multipart_fields(&[
+            ("scheme", "", "text/plain", b"wut-grades"),
+            (
+                "file",
+                "tables.csv",
+                "text/csv",
+                b"field,cycle,grade,count\n,,3.0,200\n,,4.0,150\n,,5.0,50\n",
+            ),
+        ]),
         "signature_upload" => multipart("signature", "signature.png", "image/png", LOGO),
         other => panic!("access.toml names a body `{other}` this test does not know"),
     }

@@ -452,6 +452,7 @@ async fn every_role_journeys_through_the_pages_in_chromium() {
     let file = learner_downloads(&browser, &zoe, &lena).await;
     stranger_verifies(&browser, &zoe, &lena, &file).await;
     stranger_converts_a_grade(&browser).await;
+    registrar_publishes_grade_tables(&browser).await;
     learner_stacks(&browser).await;
     registrar_revokes(&browser, &lena).await;
     administrator_rotates_and_adds(&browser).await;
@@ -1193,6 +1194,45 @@ async fn stranger_converts_a_grade(b: &Browser) {
         .await;
     let problem = b.text("#between-problem").await;
     assert!(problem.contains("`2.0` does not pass"), "{problem}");
+}
+
+/// WUT's registrar finds WUT's scheme and tables on the grading page, pastes tables with a
+/// failing grade (told the line), then good ones: they are published, and the scheme kept.
+async fn registrar_publishes_grade_tables(b: &Browser) {
+    b.sign_in("registrar@wut.example").await;
+    b.go("/registrar/grading").await;
+    b.page("grading").await;
+    let section = b.text("section[data-university='wut']").await;
+    assert!(section.contains("Polish scale 2.0–5.0"), "{section}");
+    assert!(section.contains("ISCED-F 0413, second cycle"), "{section}");
+    b.fill(
+        "#tables-wut",
+        "field,cycle,grade,count\n,,3.0,900\n,,2.0,40\n",
+    )
+    .await;
+    b.click_and_load("form[action='/registrar/grading/wut/tables'] button")
+        .await;
+    let problem = b.text("#grading-problem").await;
+    assert!(
+        problem.contains(":3: the table of the whole university, every cycle: `2.0` does not pass"),
+        "{problem}"
+    );
+    b.fill(
+        "#tables-wut",
+        "field,cycle,grade,count\n,,3.0,900\n,,3.5,800\n,,4.0,1100\n,,4.5,700\n,,5.0,500\n",
+    )
+    .await;
+    b.fill("#period-wut", "2023/24–2025/26").await;
+    b.click_and_load("form[action='/registrar/grading/wut/tables'] button")
+        .await;
+    b.find(".notice").await;
+    let section = b.text("section[data-university='wut']").await;
+    assert!(
+        section.contains("2023/24–2025/26") && section.contains("4000"),
+        "{section}"
+    );
+    assert!(!section.contains("0413"), "importing replaces the tables: {section}");
+    b.sign_out().await;
 }
 
 /// A stranger (signed out) verifies from the share link, by file, and a tampered copy; a

@@ -53,6 +53,8 @@ const VERIFY_UPLOAD_BYTES: usize = 8 * 1024 * 1024;
 const FORM_BYTES: usize = crate::problem::MAX_JSON_BYTES;
 /// An image upload (a logo, a signature): the image's own limit, and the form around it.
 const IMAGE_BYTES: usize = 1024 * 1024;
+/// A university's grade distribution tables file (hundreds of short rows), with the form.
+const GRADE_TABLES_BYTES: usize = 1024 * 1024 + 64 * 1024;
 
 fn page_get(path: &'static str, router: MethodRouter<AppState>) -> Page {
     Page {
@@ -129,6 +131,17 @@ pub fn pages() -> Vec<Page> {
         page_get("/registrar/runs/{run}", get(registrar::run)),
         page_get("/registrar/credentials", get(registrar::credentials)),
         page_get("/registrar/stacking", get(registrar::stacking)),
+        page_get("/registrar/grading", get(registrar::grading)),
+        page_post(
+            "/registrar/grading/{university}/scheme",
+            post(registrar::set_scheme),
+            FORM_BYTES,
+        ),
+        page_post(
+            "/registrar/grading/{university}/tables",
+            post(registrar::import_tables),
+            GRADE_TABLES_BYTES,
+        ),
         page_post(
             "/registrar/stacking/{id}/keep",
             post(registrar::keep_stacked),

@@ -15,6 +15,7 @@ use microcred_app::platform::stacking::{StackedAwardView, StackingOverview};
 use microcred_app::platform::views::SpecificationVersionView;
 use microcred_app::platform::views::{CredentialView, IssuingRunView};
 use microcred_app::results::ResultsFormat;
+use microcred_model::grading::GradingScheme;
 
 use super::forms::{FormData, Upload};
 use super::messages::msg;
@@ -334,4 +335,195 @@ pub async fn keep_stacked(
     let reason = reason_of(&form)?;
     state.platform.keep_stacked(&account, &id, reason).await?;
     see_other("/registrar/stacking", "kept")
+}
+
+/// A university's grading, as the registrars' grading page shows it.
+struct UniversityGradingView {
+    id: String,
+    name: String,
+    /// Id, name, what its grades are.
+    schemes: Vec<(String, String, String)>,
+    /// The scheme tables are imported in: the university's only typed one.
+    scheme_for_tables: Option<String>,
+    /// Scope, period, grades counted.
+    tables: Vec<(String, String, u64)>,
+}
+
+#[derive(Template)]
+#[template(path = "grading.html")]
+struct GradingPage {
+    chrome: Chrome,
+    universities: Vec<UniversityGradingView>,
+    /// Id, name.
+    presets: Vec<(&'static str, String)>,
+    problem: String,
+}
+
+/// The universities whose grading the account sets: a registrar's own, or every member for the
+/// alliance administrator.
+async fn graded_universities(
+    state: &AppState,
+    account: &microcred_app::platform::Account,
+) -> Result<Vec<UniversityGradingView>, PageError> {
+    let mut out = Vec::new();
+    for university in state.platform.universities().await? {
+        let id = university.university.id.to_string();
+        if !authz::allows(account, Action::DescribeUniversity { university: &id }) {
+            continue;
+        }
+        let schemes: Vec<(String, String, String)> = state
+            .platform
+            .grading_schemes(&id)
+            .await?
+            .into_iter()
+            .filter_map(|s| {
+                let scheme = s.scheme.ok()?;
+                Some((s.id, scheme.name.clone(), scheme.expected()))
+            })
+            .collect();
+        let tables = state
+            .platform
+            .grade_tables(&id)
+            .await?
+            .into_iter()
+            .map(|(_, t)| {
+                (
+                    t.scope.to_string(),
+                    t.period.unwrap_or_default(),
+                    t.distribution.total(),
+                )
+            })
+            .collect();
+        out.push(UniversityGradingView {
+            scheme_for_tables: (schemes.len() == 1).then(|| schemes[0].0.clone()),
+            name: university.university.legal_name.en().to_owned(),
+            id,
+            schemes,
+            tables,
+        });
+    }
+    Ok(out)
+}
+
+async fn grading_page(
+    state: &AppState,
+    account: microcred_app::platform::Account,
+    notice: Option<&str>,
+    problem: String,
+) -> PageResult {
+    let universities = graded_universities(state, &account).await?;
+    let status = if problem.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut response = page(&GradingPage {
+        chrome: Chrome::new(Some(account), msg("grading.title")).notice(notice),
+        universities,
+        presets: GradingScheme::presets()
+            .into_iter()
+            .map(|(id, scheme)| (id, scheme.name))
+            .collect(),
+        problem,
+    })?;
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+/// Registrars' grading page: their university's scheme (a common one chosen) and its grade
+/// distribution tables (imported from CSV).
+pub async fn grading(
+    State(state): State<AppState>,
+    Viewer(account): Viewer,
+    RawQuery(raw): RawQuery,
+) -> PageResult {
+    authz::may(&account, Action::ImportResults)?;
+    let query = FormData::parse(raw.unwrap_or_default().as_bytes());
+    grading_page(&state, account, Some(query.text("done")), String::new()).await
+}
+
+/// Sets a university's scheme to a common one (its id: `{university}-grades`).
+pub async fn set_scheme(
+    State(state): State<AppState>,
+    Viewer(account): Viewer,
+    Path(university): Path<String>,
+    form: FormData,
+) -> PageResult {
+    authz::may(
+        &account,
+        Action::DescribeUniversity {
+            university: &university,
+        },
+    )?;
+    let Some(scheme) = GradingScheme::preset(form.text("preset")) else {
+        return grading_page(
+            &state,
+            account,
+            None,
+            format!("`{}` is not a common scheme", form.text("preset")),
+        )
+        .await;
+    };
+    let document =
+        serde_json::to_value(&scheme).map_err(|e| PlatformError::Internal(e.to_string()))?;
+    // The university's scheme keeps its id when it has one, so its tables stay with it.
+    let id = state
+        .platform
+        .grading_schemes(&university)
+        .await?
+        .into_iter()
+        .next()
+        .map_or_else(|| format!("{university}-grades"), |s| s.id);
+    state
+        .platform
+        .set_grading_scheme(&account, &university, &id, &document)
+        .await?;
+    see_other("/registrar/grading", "scheme_set")
+}
+
+/// Imports a university's grade distribution tables (a file, or pasted lines).
+pub async fn import_tables(
+    State(state): State<AppState>,
+    Viewer(account): Viewer,
+    Path(university): Path<String>,
+    upload: Upload,
+) -> PageResult {
+    let text = |name: &str| {
+        upload
+            .field(name)
+            .map(|f| String::from_utf8_lossy(&f.bytes).trim().to_owned())
+            .unwrap_or_default()
+    };
+    let (name, bytes) = match upload.field("file") {
+        Some(file) => (file.file_name.clone(), file.bytes.to_vec()),
+        None if !text("tables").is_empty() => {
+            (msg("grading.paste").to_owned(), text("tables").into_bytes())
+        }
+        None => {
+            return grading_page(&state, account, None, msg("grading.nothing").to_owned()).await;
+        }
+    };
+    let period = text("period");
+    match state
+        .platform
+        .import_grade_tables(
+            &account,
+            &university,
+            &text("scheme"),
+            Some(period.as_str()),
+            &name,
+            &bytes,
+        )
+        .await
+    {
+        Ok(_) => see_other("/registrar/grading", "tables_imported"),
+        Err(PlatformError::Invalid { title, problems }) => {
+            let problem = match problems.first() {
+                Some(p) => format!("{title}: {}: {}", p.path, p.message),
+                None => title,
+            };
+            grading_page(&state, account, None, problem).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
