@@ -453,6 +453,7 @@ async fn every_role_journeys_through_the_pages_in_chromium() {
     stranger_verifies(&browser, &zoe, &lena, &file).await;
     stranger_converts_a_grade(&browser).await;
     registrar_publishes_grade_tables(&browser).await;
+    teacher_writes_a_stacked_rule(&browser).await;
     learner_stacks(&browser).await;
     registrar_revokes(&browser, &lena).await;
     administrator_rotates_and_adds(&browser).await;
@@ -1196,6 +1197,38 @@ async fn stranger_converts_a_grade(b: &Browser) {
     assert!(problem.contains("`2.0` does not pass"), "{problem}");
 }
 
+/// A teacher writes a stacked rule in the editor: a pool with one of the alliance's
+/// micro-credentials; asking for more components than the pool lists is found while typing,
+/// beside the pool's input, and goes away when corrected (nothing is saved).
+async fn teacher_writes_a_stacked_rule(b: &Browser) {
+    b.sign_in("teacher@wut.example").await;
+    b.go("/specifications/new").await;
+    b.fill("[name='id']", "enhance-label-entrepreneurship")
+        .await;
+    b.fill("[name='title']", "ENHANCE Label in Entrepreneurship")
+        .await;
+    b.select("[name='typology']", "stacked-certificate").await;
+    b.fill("[name='stacking.pools[0].id']", "core").await;
+    b.click("[name='stacking.pools[0].components'][value='enhance-certificate-sustainable-entrepreneurship']")
+        .await;
+    b.fill("[name='stacking.pools[0].min_count']", "3").await;
+    b.wait_for_text(
+        "[data-field='stacking.pools[0].min_count']",
+        "asks for at least 3 components but lists 1",
+        true,
+    )
+    .await;
+    b.page("editor-stacked").await;
+    b.fill("[name='stacking.pools[0].min_count']", "1").await;
+    b.wait_for_text(
+        "[data-field='stacking.pools[0].min_count']",
+        "asks for at least",
+        false,
+    )
+    .await;
+    b.sign_out().await;
+}
+
 /// WUT's registrar finds WUT's scheme and tables on the grading page, pastes tables with a
 /// failing grade (told the line), then good ones: they are published, and the scheme kept.
 async fn registrar_publishes_grade_tables(b: &Browser) {
@@ -1231,7 +1264,10 @@ async fn registrar_publishes_grade_tables(b: &Browser) {
         section.contains("2023/24–2025/26") && section.contains("4000"),
         "{section}"
     );
-    assert!(!section.contains("0413"), "importing replaces the tables: {section}");
+    assert!(
+        !section.contains("0413"),
+        "importing replaces the tables: {section}"
+    );
     b.sign_out().await;
 }
 

@@ -216,9 +216,11 @@ impl Platform {
                 )
             })
             .collect();
+        let mut findings = stacking_findings(specification);
+        findings.extend(evaluation.findings);
         Ok(DraftCheck {
             profiles,
-            findings: evaluation.findings,
+            findings,
             checklists,
         })
     }
@@ -837,4 +839,35 @@ fn event(
         by_role: role.to_owned(),
         at: now(),
     }
+}
+
+/// A stacked rule's faults (a component in two pools, a pool asking for more than it lists, a
+/// stacked specification with course elements) as errors of the draft check: the same faults a
+/// specification file is refused for (`microcred_specfile`), found while the editor is typed in
+/// and blocking submission.
+fn stacking_findings(specification: &Specification) -> Vec<microcred_rules::Finding> {
+    let Some(stacking) = &specification.stacking else {
+        return Vec::new();
+    };
+    let finding = |field: String, message: String| microcred_rules::Finding {
+        severity: Severity::Error,
+        rule: "microcred/stacking-rule".into(),
+        element: microcred_model::StandardElement::Stackability,
+        message,
+        source: "ENHANCE §7.15: stackable micro-credentials and the rule of a larger credential"
+            .into(),
+        field,
+    };
+    let mut findings: Vec<_> = stacking
+        .problems()
+        .into_iter()
+        .map(|p| finding(p.field, p.message))
+        .collect();
+    if !specification.elements.is_empty() {
+        findings.push(finding(
+            "elements".into(),
+            "a stacked credential is awarded for micro-credentials (its rule), not for course elements: make the courses micro-credentials and stack them, or remove the rule".into(),
+        ));
+    }
+    findings
 }

@@ -13,7 +13,7 @@ use microcred_model::Specification;
 use super::forms::FormData;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub enum Kind {
     /// Plain text.
     Text,
     /// English text of a `LocalizedText` (other languages kept).
@@ -61,13 +61,32 @@ const FIELDS: &[(&str, Kind)] = &[
     ("awarding.rule", Kind::Choice),
     ("awarding.lead", Kind::Choice),
     ("learning_dimensions", Kind::Choices),
+    ("stacking.min_total_ects", Kind::Number),
+    ("stacking.valid_for", Kind::Text),
+    ("stacking.min_grade.grade", Kind::Text),
+    ("stacking.min_grade.policy", Kind::Choice),
 ];
+
+/// The inputs of each pool of a stacked rule, under `stacking.pools[i]`.
+pub const POOL_FIELDS: &[(&str, Kind)] = &[
+    ("id", Kind::Text),
+    ("title", Kind::English),
+    ("min_count", Kind::Integer),
+    ("min_ects", Kind::Number),
+    ("max_ects", Kind::Number),
+];
+
+/// The inputs of a new external component of a pool, under `stacking.pools[i].external`.
+pub const EXTERNAL_FIELDS: &[&str] = &["issuer", "achievement", "title", "ects", "country"];
 
 /// The input a finding or a mistake at `field` is shown beside: the input of that path, else
 /// the first input inside it (`awarding` → `awarding.rule`), else the input it is part of
 /// (`elements[1].eqf` → `elements`). None for what the form does not edit (then the findings
 /// panel alone shows it).
-pub fn input_for(field: &str) -> Option<&'static str> {
+pub fn input_for(field: &str) -> Option<String> {
+    if let Some(input) = pool_input_for(field) {
+        return Some(input);
+    }
     let inputs = || FIELDS.iter().map(|(path, _)| *path).chain(["id"]);
     inputs()
         .find(|path| *path == field)
@@ -86,6 +105,25 @@ pub fn input_for(field: &str) -> Option<&'static str> {
                 })
                 .max_by_key(|path| path.len())
         })
+        .map(str::to_owned)
+}
+
+/// A pool's input for a finding under `stacking.pools`: its field, or its components (for
+/// what is wrong with a component), or the first pool's id (for the pools as a whole).
+fn pool_input_for(field: &str) -> Option<String> {
+    let rest = field.strip_prefix("stacking.pools")?;
+    let Some(rest) = rest.strip_prefix('[') else {
+        return Some("stacking.pools[0].id".into());
+    };
+    let (index, rest) = rest.split_once(']')?;
+    let index: usize = index.parse().ok()?;
+    let pool = format!("stacking.pools[{index}]");
+    let name = rest.strip_prefix('.').unwrap_or("");
+    let name = name.split(['.', '[']).next().unwrap_or("");
+    Some(match POOL_FIELDS.iter().find(|(n, _)| *n == name) {
+        Some((n, _)) => format!("{pool}.{n}"),
+        None => format!("{pool}.components"),
+    })
 }
 
 /// The specification a posted form describes, applied onto `base` (the stored one, or a new
@@ -181,6 +219,13 @@ pub fn specification_from_form(
         };
         set(&mut document, path, value);
     }
+    apply_pools(&mut document, form, &mut problems);
+    // A minimum grade is its grade: a policy alone says nothing.
+    if lookup(&document, "stacking.min_grade.grade").is_none()
+        && let Some(Value::Object(stacking)) = document.get_mut("stacking")
+    {
+        stacking.remove("min_grade");
+    }
     prune_empty(&mut document);
     if !problems.is_empty() {
         return (document, Err(problems));
@@ -192,6 +237,185 @@ pub fn specification_from_form(
         }
         Err(other) => (document, Err(vec![Problem::new("", other.to_string())])),
     }
+}
+
+/// The stacked rule's pools as the form gives them (`stacking.pools[i].…`): each pool's id,
+/// title, minimums and maximum, the alliance's specifications chosen as its components, its
+/// external components kept (by their place in the stored pool) and one new external
+/// component. Nothing changes when the form has no pool inputs (a form from elsewhere).
+fn apply_pools(document: &mut Value, form: &FormData, problems: &mut Vec<Problem>) {
+    if form.all("stacking.pools[0].id").is_empty() {
+        return;
+    }
+    let stored: Vec<Value> = match lookup(document, "stacking.pools") {
+        Some(Value::Array(pools)) => pools.clone(),
+        _ => Vec::new(),
+    };
+    let mut pools = Vec::new();
+    for i in 0..microcred_model::stacking::MAX_POOLS {
+        let at = |name: &str| format!("stacking.pools[{i}].{name}");
+        if form.all(&at("id")).is_empty() {
+            break;
+        }
+        let old = stored.get(i);
+        let mut pool = Map::new();
+        for &(name, kind) in POOL_FIELDS {
+            let path = at(name);
+            let text = form.text(&path).replace(',', ".");
+            if text.is_empty() {
+                continue;
+            }
+            let value = match kind {
+                Kind::English => match old.and_then(|p| p.get(name)) {
+                    Some(Value::Object(languages)) => {
+                        let mut languages = languages.clone();
+                        languages.insert("en".into(), form.text(&path).into());
+                        Value::Object(languages)
+                    }
+                    _ => form.text(&path).into(),
+                },
+                Kind::Integer => match text.parse::<u32>() {
+                    Ok(n) => n.into(),
+                    Err(_) => {
+                        problems.push(Problem::new(
+                            &path,
+                            format!("`{text}` is not a whole number"),
+                        ));
+                        continue;
+                    }
+                },
+                Kind::Number => match text
+                    .parse::<f64>()
+                    .ok()
+                    .and_then(serde_json::Number::from_f64)
+                {
+                    Some(n) => Value::Number(n),
+                    None => {
+                        problems.push(Problem::new(&path, format!("`{text}` is not a number")));
+                        continue;
+                    }
+                },
+                _ => text.into(),
+            };
+            pool.insert(name.into(), value);
+        }
+        let mut components: Vec<Value> = form
+            .all(&at("components"))
+            .into_iter()
+            .map(|id| serde_json::json!({ "specification": id }))
+            .collect();
+        let old_components: Vec<Value> = match old.and_then(|p| p.get("components")) {
+            Some(Value::Array(items)) => items.clone(),
+            _ => Vec::new(),
+        };
+        for kept in form.all(&at("externals")) {
+            if let Some(component) = kept
+                .parse::<usize>()
+                .ok()
+                .and_then(|k| old_components.get(k))
+                .filter(|c| c.get("external").is_some())
+            {
+                components.push(component.clone());
+            }
+        }
+        let new = |name: &str| {
+            form.text(&at(&format!("external.{name}")))
+                .trim()
+                .to_owned()
+        };
+        if !new("issuer").is_empty() || !new("achievement").is_empty() {
+            let mut external = Map::new();
+            external.insert("issuer".into(), new("issuer").into());
+            external.insert("achievement".into(), new("achievement").into());
+            external.insert("title".into(), new("title").into());
+            let ects = new("ects").replace(',', ".");
+            if !ects.is_empty() {
+                match ects
+                    .parse::<f64>()
+                    .ok()
+                    .and_then(serde_json::Number::from_f64)
+                {
+                    Some(n) => {
+                        external.insert("ects".into(), Value::Number(n));
+                    }
+                    None => problems.push(Problem::new(
+                        at("external.ects"),
+                        format!("`{ects}` is not a number"),
+                    )),
+                }
+            }
+            if !new("country").is_empty() {
+                external.insert("country".into(), new("country").into());
+            }
+            components.push(serde_json::json!({ "external": external }));
+        }
+        if pool.is_empty() && components.is_empty() {
+            continue;
+        }
+        pool.insert("components".into(), components.into());
+        pools.push(Value::Object(pool));
+    }
+    if pools.is_empty() {
+        if let Some(Value::Object(stacking)) = document.get_mut("stacking") {
+            stacking.remove("pools");
+        }
+    } else {
+        set(document, "stacking.pools", Some(Value::Array(pools)));
+    }
+}
+
+/// A pool of the stacked rule as the editor shows it.
+pub struct PoolSlot {
+    /// Its place: its inputs are `stacking.pools[index].…`.
+    pub index: usize,
+    /// The specifications chosen as its components.
+    pub chosen: Vec<String>,
+    /// Its external components: their place in the pool, and how they read.
+    pub externals: Vec<(usize, String)>,
+}
+
+/// The editor's pool slots: each pool of the rule, and one empty one to add a pool.
+pub fn pool_slots(document: &Value) -> Vec<PoolSlot> {
+    let pools: Vec<Value> = match lookup(document, "stacking.pools") {
+        Some(Value::Array(pools)) => pools.clone(),
+        _ => Vec::new(),
+    };
+    let mut slots: Vec<PoolSlot> = pools
+        .iter()
+        .enumerate()
+        .map(|(index, pool)| {
+            let components: Vec<Value> = match pool.get("components") {
+                Some(Value::Array(items)) => items.clone(),
+                _ => Vec::new(),
+            };
+            PoolSlot {
+                index,
+                chosen: components
+                    .iter()
+                    .filter_map(|c| c.get("specification").and_then(Value::as_str))
+                    .map(str::to_owned)
+                    .collect(),
+                externals: components
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(k, c)| {
+                        let e = c.get("external")?;
+                        let title = english(e.get("title")).unwrap_or_default();
+                        let issuer = e.get("issuer").and_then(Value::as_str).unwrap_or_default();
+                        Some((k, format!("{title} ({issuer})")))
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    if slots.len() < microcred_model::stacking::MAX_POOLS {
+        slots.push(PoolSlot {
+            index: slots.len(),
+            chosen: Vec::new(),
+            externals: Vec::new(),
+        });
+    }
+    slots
 }
 
 /// What the form shows in an input: the field's value as text (for choice groups, the
@@ -229,8 +453,16 @@ fn english(value: Option<&Value>) -> Option<&str> {
     }
 }
 
+/// The value at a field path; a segment may index a list (`pools[1]`).
 fn lookup<'a>(document: &'a Value, path: &str) -> Option<&'a Value> {
-    path.split('.').try_fold(document, |v, key| v.get(key))
+    path.split('.')
+        .try_fold(document, |v, key| match key.split_once('[') {
+            Some((name, index)) => {
+                let index: usize = index.strip_suffix(']')?.parse().ok()?;
+                v.get(name)?.get(index)
+            }
+            None => v.get(key),
+        })
 }
 
 fn set(document: &mut Value, path: &str, value: Option<Value>) {
@@ -317,25 +549,140 @@ mod tests {
 
     #[test]
     fn findings_find_their_input() {
-        assert_eq!(input_for("workload.ects"), Some("workload.ects"));
-        assert_eq!(input_for("awarding"), Some("awarding.rule"));
-        assert_eq!(input_for("elements[1].eqf"), Some("elements"));
+        let input = |field: &str| input_for(field);
+        assert_eq!(input("workload.ects").as_deref(), Some("workload.ects"));
+        assert_eq!(input("awarding").as_deref(), Some("awarding.rule"));
+        assert_eq!(input("elements[1].eqf").as_deref(), Some("elements"));
         assert_eq!(
-            input_for("learning_outcomes[0].text"),
+            input("learning_outcomes[0].text").as_deref(),
             Some("learning_outcomes")
         );
-        assert_eq!(input_for("catalogue"), None);
+        assert_eq!(input("catalogue"), None);
+        assert_eq!(
+            input("stacking.pools[1].components[5].external.status_lists[0]").as_deref(),
+            Some("stacking.pools[1].components")
+        );
+        assert_eq!(
+            input("stacking.pools[0].min_count").as_deref(),
+            Some("stacking.pools[0].min_count")
+        );
+        assert_eq!(
+            input("stacking.pools").as_deref(),
+            Some("stacking.pools[0].id")
+        );
+        assert_eq!(
+            input("stacking").as_deref(),
+            Some("stacking.min_total_ects")
+        );
     }
 
     #[test]
     fn every_input_has_a_label() {
-        for (path, _) in FIELDS {
+        let pool_inputs = POOL_FIELDS
+            .iter()
+            .map(|(name, _)| format!("stacking.pools.{name}"))
+            .chain(
+                EXTERNAL_FIELDS
+                    .iter()
+                    .map(|name| format!("stacking.external.{name}")),
+            );
+        for path in FIELDS
+            .iter()
+            .map(|(path, _)| (*path).to_owned())
+            .chain(pool_inputs)
+        {
             let key = format!("field.{path}");
             assert!(
                 super::super::MESSAGES.has(&key),
                 "no label `{key}` in messages/en.toml"
             );
         }
+    }
+
+    #[test]
+    fn a_stacked_rule_is_edited_pool_by_pool_and_keeps_its_external_components() {
+        let base: Specification = serde_json::from_value(serde_json::json!({
+            "id": "label",
+            "title": { "en": "Label" },
+            "stacking": { "pools": [
+                { "id": "core", "components": [{ "specification": "a" }] },
+                { "id": "electives", "min_count": 1, "components": [
+                    { "specification": "b" },
+                    { "external": { "issuer": "did:web:x.example", "achievement": "https://x.example/ai",
+                                    "title": { "en": "AI" }, "status_lists": ["https://x.example/status/"] } } ] }
+            ] }
+        }))
+        .unwrap();
+        let (_, spec) = specification_from_form(
+            Some(&base),
+            &form(&[
+                ("stacking.min_total_ects", "12"),
+                ("stacking.valid_for", "P5Y"),
+                ("stacking.min_grade.grade", "3.7"),
+                ("stacking.min_grade.policy", "lowest"),
+                ("stacking.pools[0].id", "core"),
+                ("stacking.pools[0].title", "Core"),
+                ("stacking.pools[0].components", "a"),
+                ("stacking.pools[0].components", "c"),
+                ("stacking.pools[1].id", "electives"),
+                ("stacking.pools[1].min_count", "1"),
+                ("stacking.pools[1].max_ects", "6,5"),
+                ("stacking.pools[1].externals", "1"),
+                ("stacking.pools[1].external.issuer", "did:web:y.example"),
+                (
+                    "stacking.pools[1].external.achievement",
+                    "https://y.example/stats",
+                ),
+                ("stacking.pools[1].external.title", "Statistics"),
+                ("stacking.pools[1].external.ects", "3"),
+                ("stacking.pools[2].id", ""),
+            ]),
+        );
+        let json = serde_json::to_value(spec.unwrap()).unwrap();
+        let stacking = &json["stacking"];
+        assert_eq!(stacking["valid_for"], "P5Y");
+        assert_eq!(stacking["min_grade"]["grade"], "3.7");
+        assert_eq!(
+            stacking["pools"].as_array().unwrap().len(),
+            2,
+            "{stacking:#}"
+        );
+        assert_eq!(
+            stacking["pools"][0]["components"],
+            serde_json::json!([{ "specification": "a" }, { "specification": "c" }])
+        );
+        let electives = &stacking["pools"][1];
+        assert_eq!(electives["max_ects"], 6.5);
+        // `b` was unticked; the stored external component is kept whole, the new one added.
+        let components = electives["components"].as_array().unwrap();
+        assert_eq!(components.len(), 2, "{electives:#}");
+        assert_eq!(
+            components[0]["external"]["status_lists"][0],
+            "https://x.example/status/"
+        );
+        assert_eq!(components[1]["external"]["issuer"], "did:web:y.example");
+        // A policy without a grade is no minimum; an untouched form keeps the rule as it was.
+        let (_, spec) = specification_from_form(
+            Some(&base),
+            &form(&[("stacking.min_grade.policy", "highest")]),
+        );
+        let json = serde_json::to_value(spec.unwrap()).unwrap();
+        assert!(json["stacking"].get("min_grade").is_none());
+        assert_eq!(
+            json["stacking"]["pools"][1]["components"]
+                .as_array()
+                .unwrap()
+                .len(),
+            2
+        );
+        let (_, spec) = specification_from_form(
+            Some(&base),
+            &form(&[
+                ("stacking.pools[0].id", "core"),
+                ("stacking.pools[0].min_count", "two"),
+            ]),
+        );
+        assert_eq!(spec.unwrap_err()[0].path, "stacking.pools[0].min_count");
     }
 
     #[test]

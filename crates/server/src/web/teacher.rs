@@ -22,7 +22,10 @@ use microcred_model::{CourseElement, Specification};
 use super::filters;
 use super::forms::FormData;
 use super::messages::{msg, optional_msg, prefixed_msg};
-use super::spec_form::{form_value, input_for, specification_from_form};
+use super::spec_form::{
+    EXTERNAL_FIELDS, POOL_FIELDS, PoolSlot, form_value, input_for, pool_slots,
+    specification_from_form,
+};
 use super::{Chrome, PageResult, Viewer, page, see_other};
 use crate::AppState;
 
@@ -94,7 +97,7 @@ impl Findings {
                 message: p.message.clone(),
                 source: String::new(),
                 field: p.path.clone(),
-                input: input_for(&p.path).unwrap_or_default().to_owned(),
+                input: input_for(&p.path).unwrap_or_default(),
                 element: String::new(),
             })
             .collect();
@@ -105,7 +108,7 @@ impl Findings {
                 message: f.message.clone(),
                 source: f.source.clone(),
                 field: f.field.clone(),
-                input: input_for(&f.field).unwrap_or_default().to_owned(),
+                input: input_for(&f.field).unwrap_or_default(),
                 element: format!("{} · {}", f.element.number(), f.element.name()),
             }));
         }
@@ -171,9 +174,38 @@ struct EditorPage {
     catalogue: Vec<(String, Vec<CourseElement>)>,
     profiles: Vec<(String, String)>,
     universities: Vec<(String, String)>,
+    /// The stacked rule's pools, and one empty slot.
+    pools: Vec<PoolSlot>,
+    /// The published specifications a pool may count (id, title).
+    components: Vec<(String, String)>,
 }
 
 impl EditorPage {
+    /// A pool input's path.
+    fn pool_path(&self, index: &usize, name: &str) -> String {
+        format!("stacking.pools[{index}].{name}")
+    }
+
+    /// The pool inputs and how each is shown: (name, whether a number).
+    fn pool_fields(&self) -> Vec<(&'static str, bool)> {
+        POOL_FIELDS
+            .iter()
+            .map(|(name, kind)| {
+                (
+                    *name,
+                    !matches!(
+                        kind,
+                        super::spec_form::Kind::Text | super::spec_form::Kind::English
+                    ),
+                )
+            })
+            .collect()
+    }
+
+    fn external_fields(&self) -> &'static [&'static str] {
+        EXTERNAL_FIELDS
+    }
+
     fn value(&self, path: &str) -> String {
         form_value(&self.document, path)
     }
@@ -195,6 +227,7 @@ impl EditorPage {
             "stackability" => StackabilityOption::names(),
             "awarding" => AwardingRule::names(),
             "dimension" => LearningDimension::names(),
+            "policy" => &["lowest", "highest", "largest-overlap"],
             _ => &[],
         }
     }
@@ -245,6 +278,22 @@ async fn editor(
         }
         None => msg("editor.title_new").to_owned(),
     };
+    let pools = pool_slots(&document);
+    let components = state
+        .platform
+        .catalogue(&Default::default())
+        .await?
+        .into_iter()
+        .filter(|v| Some(&v.specification_id) != id.as_ref())
+        .map(|v| {
+            let title = v
+                .specification
+                .title
+                .as_ref()
+                .map_or_else(|| v.specification_id.clone(), |t| t.en().to_owned());
+            (v.specification_id, title)
+        })
+        .collect();
     Ok(EditorPage {
         chrome: Chrome::new(Some(account), title),
         id,
@@ -267,6 +316,8 @@ async fn editor(
                 )
             })
             .collect(),
+        pools,
+        components,
     })
 }
 
