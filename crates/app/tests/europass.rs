@@ -183,6 +183,39 @@ async fn the_demo_issues_edcs_that_verify_and_revoke(store: Store, backend: &str
     let (report, _) = platform.verify(&label).await.unwrap();
     assert_eq!(report.verdict, Verdict::Valid, "{report:#?}");
 
+    // A Europass credential is read as a component like an Open Badge: recorded for Zoë (as
+    // another institution's would be), its issuer is named by its id and the eIDAS identifier
+    // its seal was checked against, the qualification it awards, the day, the credits.
+    let zoe_learner = zoe.learner_id.clone().expect("Zoë is a learner");
+    let recorded = platform
+        .record_external_credential(&zoe, &zoe_learner, &edc.to_string())
+        .await
+        .unwrap();
+    assert_eq!(recorded.verdict, "valid", "{:#}", recorded.report);
+    assert!(
+        recorded.format.contains("edc")
+            || recorded.format.contains("EDC")
+            || recorded.format.contains("europass"),
+        "{}",
+        recorded.format
+    );
+    assert!(
+        recorded.issuer_names.len() >= 2,
+        "{:?}",
+        recorded.issuer_names
+    );
+    assert_eq!(
+        recorded.achievement,
+        view.document["credentialSubject"]["achievement"]["id"]
+    );
+    assert_eq!(recorded.awarded_on, view.date_of_issuing);
+    assert_eq!(recorded.ects, Some(6.0));
+    assert!(
+        recorded.title.contains("Sustainable Entrepreneurship"),
+        "{}",
+        recorded.title
+    );
+
     // Revoking the credential revokes its EDC: the same status entry.
     platform
         .revoke(&registrar, &id, "issued in error")

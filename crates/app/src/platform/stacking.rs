@@ -200,6 +200,16 @@ struct ExternalFacts {
 }
 
 fn external_facts(vc: &Value) -> std::result::Result<ExternalFacts, String> {
+    if vc
+        .get("credentialSubject")
+        .and_then(|s| s.get("hasClaim"))
+        .is_some()
+        || vc["type"]
+            .as_array()
+            .is_some_and(|t| t.iter().any(|t| t == "EuropeanDigitalCredential"))
+    {
+        return edc_facts(vc);
+    }
     let text = |v: &Value| v.as_str().map(str::to_owned);
     let issuer = &vc["issuer"];
     let issuer_id = text(issuer)
@@ -423,6 +433,70 @@ fn stated_grade(document: &Value) -> Option<String> {
 /// An external credential's document as recorded: JSON, or a VC-JWT's compact text.
 fn external_document(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.trim().to_owned()))
+}
+
+/// What a Europass credential (the EDC its seal covers) says of itself: its issuer by id and
+/// by the eIDAS identifier its seal was checked against, the qualification its first claim is
+/// specified by, the day it was awarded, its expiry and credit points (ELM 3.2).
+fn edc_facts(edc: &Value) -> std::result::Result<ExternalFacts, String> {
+    // A language map's English text, else its first; a plain string as it is.
+    fn words(value: &Value) -> Option<String> {
+        match value {
+            Value::String(s) => Some(s.clone()),
+            Value::Object(map) => map
+                .get("en")
+                .or_else(|| map.values().next())
+                .and_then(words),
+            Value::Array(items) => items.first().and_then(words),
+            _ => None,
+        }
+    }
+    let first = |v: &Value| match v {
+        Value::Array(items) => items.first().cloned().unwrap_or(Value::Null),
+        other => other.clone(),
+    };
+    let day = |v: &Value| {
+        v.as_str()
+            .and_then(|t| t.get(..10))
+            .filter(|d| d.parse::<Date>().is_ok())
+            .map(str::to_owned)
+    };
+    let issuer = &edc["issuer"];
+    let issuer_id = issuer["id"]
+        .as_str()
+        .ok_or("it names no issuer (`issuer.id`)")?
+        .to_owned();
+    let claim = first(&edc["credentialSubject"]["hasClaim"]);
+    let specified = first(&claim["specifiedBy"]);
+    let achievement = specified["id"]
+        .as_str()
+        .ok_or("its claim names no qualification (`hasClaim.specifiedBy.id`)")?
+        .to_owned();
+    let awarded_on = day(&first(&claim["awardedBy"])["awardingDate"])
+        .or_else(|| day(&edc["issued"]))
+        .or_else(|| day(&edc["validFrom"]))
+        .ok_or("it has no date of award (`awardedBy.awardingDate`, `issued` or `validFrom`)")?;
+    let mut issuer_names = vec![issuer_id.clone()];
+    if let Some(eidas) = issuer["eIDASIdentifier"]["notation"].as_str() {
+        issuer_names.push(eidas.to_owned());
+    }
+    let ects_hundredths = first(&specified["creditPoint"])["point"]
+        .as_str()
+        .and_then(|p| p.parse::<f64>().ok())
+        .map(|c| (c * 100.0).round())
+        .filter(|h| *h > 0.0 && *h <= f64::from(EctsCredits::MAX * 100))
+        .map(|h| h as i64);
+    Ok(ExternalFacts {
+        issuer_label: words(&issuer["legalName"]).unwrap_or_else(|| issuer_id.clone()),
+        issuer_names,
+        title: words(&claim["title"])
+            .or_else(|| words(&specified["title"]))
+            .unwrap_or_default(),
+        achievement,
+        awarded_on,
+        valid_until: day(&edc["expirationDate"]).or_else(|| day(&edc["validUntil"])),
+        ects_hundredths,
+    })
 }
 
 /// What `learners` hold towards `stacked`'s rule: the alliance's credentials of its
@@ -1177,6 +1251,7 @@ fn parse_external(text: &str) -> Result<Value> {
 fn format_name(document: &Value) -> String {
     match document {
         Value::String(_) => "VC-JWT".into(),
+        other if microcred_edc::verify::is_edc(other) => "Europass EDC (sealed)".into(),
         other if microcred_credentials::open_badges::is_open_badge(other) => {
             "Open Badges 3.0".into()
         }
