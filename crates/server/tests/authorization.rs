@@ -509,6 +509,15 @@ fn body(world: &World, name: &str, ids: &BTreeMap<String, String>) -> (String, V
         "signatory_form" => form(&[("name", "Dr. Form"), ("role", "Dean")]),
         "logo_upload" => multipart("logo", "logo.png", "image/png", LOGO),
         "grading_scheme_form" => form(&[("preset", "pl")]),
+        "external_registrar_upload" => multipart_fields(&[
+            ("learner", "", "text/plain", b"zoe@learner.example"),
+            (
+                "file",
+                "credential.json",
+                "application/json",
+                &serde_json::to_vec(&world.documents["credential"]).unwrap(),
+            ),
+        ]),
         "grade_tables_upload" => multipart_fields(&[
             ("scheme", "", "text/plain", b"wut-grades"),
             (

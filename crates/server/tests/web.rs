@@ -1138,6 +1138,43 @@ async fn learner_stacks(b: &Browser) {
     b.find("#review").await;
     assert!(b.client.find(Locator::Css("#in-review")).await.is_err());
     b.sign_out().await;
+
+    // WUT's registrar records Jan's "Elements of AI" for him: verified, recognised for the label.
+    b.sign_in("registrar@wut.example").await;
+    b.go("/registrar/stacking").await;
+    b.fill("#external-learner", "nobody@learner.example").await;
+    b.fill(
+        "#external-paste",
+        &serde_json::to_string(&external).unwrap(),
+    )
+    .await;
+    b.click_and_load("form[action='/registrar/stacking/external'] button")
+        .await;
+    assert!(
+        b.text("#external-problem").await.contains("No learner"),
+        "{}",
+        b.body().await
+    );
+    let jans = microcred_app::platform::demo::external_credential(
+        "Jan Kowalski",
+        "jan@learner.example",
+        "2026-05-04",
+    )
+    .unwrap();
+    b.fill("#external-learner", "jan@learner.example").await;
+    b.fill("#external-paste", &serde_json::to_string(&jans).unwrap())
+        .await;
+    b.click_and_load("form[action='/registrar/stacking/external'] button")
+        .await;
+    let recorded = b.text("#external-recorded").await;
+    assert!(
+        recorded.contains("Recorded for Jan Kowalski")
+            && recorded.contains("verdict valid")
+            && recorded.contains("enhance-label-data-literacy"),
+        "{recorded}"
+    );
+    b.page("registrar-external-recorded").await;
+    b.sign_out().await;
 }
 
 /// Anyone converts a grade by two grade distribution tables typed in (the worked example of

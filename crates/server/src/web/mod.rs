@@ -131,6 +131,11 @@ pub fn pages() -> Vec<Page> {
         page_get("/registrar/runs/{run}", get(registrar::run)),
         page_get("/registrar/credentials", get(registrar::credentials)),
         page_get("/registrar/stacking", get(registrar::stacking)),
+        page_post(
+            "/registrar/stacking/external",
+            post(registrar::record_external),
+            VERIFY_UPLOAD_BYTES,
+        ),
         page_get("/registrar/grading", get(registrar::grading)),
         page_post(
             "/registrar/grading/{university}/scheme",

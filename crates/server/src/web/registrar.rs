@@ -306,6 +306,37 @@ struct StackingPage {
     chrome: Chrome,
     overviews: Vec<StackingOverview>,
     in_review: Vec<StackedAwardView>,
+    /// What recording a learner's external credential gave.
+    recorded: String,
+    problem: String,
+    /// The learner the form named, to show again.
+    learner: String,
+}
+
+async fn stacking_page(
+    state: &AppState,
+    account: microcred_app::platform::Account,
+    notice: Option<&str>,
+    outcome: (String, String, String),
+) -> PageResult {
+    let overviews = state.platform.stacking_overview(&account).await?;
+    let in_review = state.platform.stacked_in_review(&account).await?;
+    let (recorded, problem, learner) = outcome;
+    let status = if problem.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut response = page(&StackingPage {
+        chrome: Chrome::new(Some(account), msg("stacking.title")).notice(notice),
+        overviews,
+        in_review,
+        recorded,
+        problem,
+        learner,
+    })?;
+    *response.status_mut() = status;
+    Ok(response)
 }
 
 /// Stacked credentials a registrar issues: learners due one and learners one component short,
@@ -316,13 +347,116 @@ pub async fn stacking(
     RawQuery(raw): RawQuery,
 ) -> PageResult {
     let query = FormData::parse(raw.unwrap_or_default().as_bytes());
-    let overviews = state.platform.stacking_overview(&account).await?;
-    let in_review = state.platform.stacked_in_review(&account).await?;
-    page(&StackingPage {
-        chrome: Chrome::new(Some(account), msg("stacking.title")).notice(Some(query.text("done"))),
-        overviews,
-        in_review,
-    })
+    stacking_page(
+        &state,
+        account,
+        Some(query.text("done")),
+        Default::default(),
+    )
+    .await
+}
+
+/// Records a learner's credential from another institution (found by e-mail, or by student id
+/// at one of the registrar's universities), verified now; the page says the verdict, what it
+/// counts for and what it completed.
+pub async fn record_external(
+    State(state): State<AppState>,
+    Viewer(account): Viewer,
+    upload: Upload,
+) -> PageResult {
+    authz::may(&account, Action::FindLearners)?;
+    let key = upload
+        .field("learner")
+        .map(|f| String::from_utf8_lossy(&f.bytes).trim().to_owned())
+        .unwrap_or_default();
+    let refuse = |why: String| (String::new(), why, key.clone());
+    let (read, _) = upload.credential(msg("stacking.external_nothing"));
+    let credential = match read {
+        Ok(credential) => credential,
+        Err(why) => return stacking_page(&state, account, None, refuse(why)).await,
+    };
+    let mut found = if key.contains('@') {
+        state
+            .platform
+            .find_learners(&account, None, None, Some(&key))
+            .await?
+    } else {
+        let mut found = Vec::new();
+        for university in account
+            .grants
+            .iter()
+            .filter(|g| g.role == microcred_model::Role::Registrar)
+            .filter_map(|g| g.university.as_ref())
+        {
+            found.extend(
+                state
+                    .platform
+                    .find_learners(&account, Some(university.as_str()), Some(&key), None)
+                    .await?,
+            );
+        }
+        found
+    };
+    let learner = match found.len() {
+        0 => {
+            let why = msg("stacking.external_no_learner").to_owned();
+            return stacking_page(&state, account, None, refuse(why)).await;
+        }
+        1 => found.remove(0),
+        _ => {
+            let why = msg("stacking.external_many").to_owned();
+            return stacking_page(&state, account, None, refuse(why)).await;
+        }
+    };
+    let text = match credential {
+        serde_json::Value::String(jwt) => jwt,
+        other => other.to_string(),
+    };
+    match state
+        .platform
+        .record_external_credential(&account, &learner.id, &text)
+        .await
+    {
+        Ok(view) => {
+            let name = format!(
+                "{} {}",
+                learner.learner.given_names, learner.learner.family_names
+            );
+            let mut said = msg("stacking.external_recorded")
+                .replace("{name}", &name)
+                .replace("{title}", &view.title)
+                .replace("{issuer}", &view.issuer)
+                .replace("{verdict}", &view.verdict.replace('-', " "));
+            if !view.recognised_for.is_empty() {
+                said.push(' ');
+                said.push_str(
+                    &msg("stacking.external_counts")
+                        .replace("{list}", &view.recognised_for.join(", ")),
+                );
+            }
+            if !view.awarded.is_empty() {
+                let list: Vec<String> = view
+                    .awarded
+                    .iter()
+                    .map(|a| a.specification.clone())
+                    .collect();
+                said.push(' ');
+                said.push_str(
+                    &msg("stacking.external_awarded").replace("{list}", &list.join(", ")),
+                );
+            }
+            stacking_page(&state, account, None, (said, String::new(), String::new())).await
+        }
+        Err(PlatformError::Invalid { title, problems }) => {
+            let why = problems
+                .iter()
+                .map(|p| p.message.clone())
+                .collect::<Vec<_>>()
+                .join("; ");
+            stacking_page(&state, account, None, refuse(format!("{title}: {why}"))).await
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// Keeps a stacked credential up for review, with the reason.
