@@ -1,7 +1,8 @@
 //! Stacking at scale: N learners holding components of a stacked credential of 7 components
-//! (3 mandatory, at least 2 of 4 electives), evaluated by the registrar's overview — every
-//! holder of a component, 500 at a time: what they hold is read, the model's rule evaluates
-//! it — and one learner's progress (what a learner's page and an award read).
+//! (3 mandatory, at least 2 of 4 electives, a minimum grade), evaluated by the registrar's
+//! overview — every holder of a component, 500 at a time: what they hold is read, each grade
+//! converted from WUT's scale to RWTH's by the two universities' tables, the model's rule
+//! evaluates it — and one learner's progress (what a learner's page and an award read).
 //!
 //!     cargo bench -p microcred-app --bench stacking -- LEARNERS [DATABASE_URL]
 //!
@@ -59,6 +60,8 @@ fn stacked() -> microcred_model::Specification {
     spec.id = "bench-stacked".parse().expect("an id");
     spec.stacking = serde_json::from_value(serde_json::json!({
         "valid_for": "P5Y",
+        // Each component's grade (WUT's scale) converted to RWTH's by the demo's tables.
+        "min_grade": { "grade": "3.7" },
         "pools": [
             { "id": "core", "components": (0..3).map(|i| serde_json::json!({ "specification": component(i) })).collect::<Vec<_>>() },
             { "id": "electives", "min_count": 2, "components": (3..COMPONENTS).map(|i| serde_json::json!({ "specification": component(i) })).collect::<Vec<_>>() }
@@ -143,6 +146,7 @@ fn main() {
                     replaces: None,
                     reason: String::new(),
                     changed_at: 0,
+                    grade: Some(["4.0", "4.5", "3.5", "5.0"][(i + c) % 4].into()),
                 });
             }
             if batch.len() >= 5_000 {

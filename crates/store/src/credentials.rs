@@ -43,6 +43,10 @@ pub struct CredentialRecord {
     pub reason: String,
     /// When its state last changed.
     pub changed_at: i64,
+    /// The grade it states, as its grading university's scheme writes it (none for one
+    /// awarded without a grade, and for credentials issued before grades were kept here: read
+    /// their document).
+    pub grade: Option<String>,
 }
 
 /// One signed document of a credential, in one format.
@@ -54,9 +58,9 @@ pub struct CredentialDocument {
     pub document: serde_json::Value,
 }
 
-const COLUMNS: &str = "id, specification_id, version, learner_id, issuer, state, is_current, format, document, date_of_issuing, issued_at, replaces, reason, changed_at";
+const COLUMNS: &str = "id, specification_id, version, learner_id, issuer, state, is_current, format, document, date_of_issuing, issued_at, replaces, reason, changed_at, grade";
 /// Columns per credential row.
-const WIDTH: usize = 14;
+const WIDTH: usize = 15;
 
 fn read(row: &sqlx::any::AnyRow) -> Result<CredentialRecord, StoreError> {
     let state: String = row.try_get("state")?;
@@ -77,6 +81,7 @@ fn read(row: &sqlx::any::AnyRow) -> Result<CredentialRecord, StoreError> {
         replaces: row.try_get("replaces")?,
         reason: row.try_get("reason")?,
         changed_at: row.try_get("changed_at")?,
+        grade: row.try_get("grade")?,
     })
 }
 
@@ -84,7 +89,7 @@ fn read(row: &sqlx::any::AnyRow) -> Result<CredentialRecord, StoreError> {
 /// for this specification.
 pub async fn insert(c: &mut AnyConnection, record: &CredentialRecord) -> Result<(), StoreError> {
     let inserted = sqlx::query(composed(format!(
-        "INSERT INTO credentials ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+        "INSERT INTO credentials ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
     )))
     .bind(&record.id)
     .bind(&record.specification_id)
@@ -100,6 +105,7 @@ pub async fn insert(c: &mut AnyConnection, record: &CredentialRecord) -> Result<
     .bind(&record.replaces)
     .bind(&record.reason)
     .bind(record.changed_at)
+    .bind(&record.grade)
     .execute(&mut *c)
     .await;
     match inserted {
@@ -145,7 +151,8 @@ pub async fn insert_many(
                 .bind(record.issued_at)
                 .bind(&record.replaces)
                 .bind(&record.reason)
-                .bind(record.changed_at);
+                .bind(record.changed_at)
+                .bind(&record.grade);
         }
         query.execute(&mut *c).await.map_err(|e| {
             let error = StoreError::from(e);

@@ -356,6 +356,11 @@ CREATE TABLE grade_tables (
 );
 "#,
     ),
+    (
+        10,
+        "credentials keep the grade they state (a stacked rule's minimum grade reads it without the document)",
+        "ALTER TABLE credentials ADD COLUMN grade TEXT;",
+    ),
 ];
 
 /// Applies the migrations not yet applied, up to `up_to` (every one when `None`).

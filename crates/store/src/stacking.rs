@@ -181,6 +181,8 @@ pub struct HeldCredential {
     pub date_of_issuing: String,
     /// The issuing university's id, or `alliance`.
     pub issuer: String,
+    /// The grade it states, where it was kept (see [`crate::credentials::CredentialRecord`]).
+    pub grade: Option<String>,
 }
 
 /// The current credentials `learners` hold of `specifications`.
@@ -198,7 +200,7 @@ pub async fn held_credentials(
         .max(1);
     for chunk in learners.chunks(per_statement) {
         let sql = format!(
-            "SELECT id, learner_id, specification_id, version, state, date_of_issuing, issuer FROM credentials WHERE is_current = 1 AND specification_id IN ({}) AND learner_id IN ({}) ORDER BY learner_id, date_of_issuing, id",
+            "SELECT id, learner_id, specification_id, version, state, date_of_issuing, issuer, grade FROM credentials WHERE is_current = 1 AND specification_id IN ({}) AND learner_id IN ({}) ORDER BY learner_id, date_of_issuing, id",
             placeholders(1, specifications.len()),
             placeholders(1 + specifications.len(), chunk.len())
         );
@@ -218,6 +220,7 @@ pub async fn held_credentials(
                 state: row.try_get("state")?,
                 date_of_issuing: row.try_get("date_of_issuing")?,
                 issuer: row.try_get("issuer")?,
+                grade: row.try_get("grade")?,
             });
         }
     }

@@ -55,6 +55,7 @@ fn credential(id: &str, learner: &str) -> CredentialRecord {
         replaces: None,
         reason: String::new(),
         changed_at: 1,
+        grade: None,
     }
 }
 

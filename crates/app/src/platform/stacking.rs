@@ -278,10 +278,14 @@ fn external_standing(r: &ExternalCredentialRecord) -> Standing {
     }
 }
 
-/// What evaluating components needs of the specification versions their credentials were
-/// issued for, read once each: the ECTS, and for a minimum grade the field, cycle and grading.
+/// What an evaluation reads once, however many learners it pages through: the facts of the
+/// specification versions the components' credentials were issued for (the ECTS, and for a
+/// minimum grade the field, cycle and grading), and each stacked rule's grade check.
 #[derive(Default)]
-pub(super) struct VersionCredits(HashMap<(String, i64), Option<VersionFacts>>);
+pub(super) struct VersionCredits {
+    versions: HashMap<(String, i64), Option<VersionFacts>>,
+    grade_checks: HashMap<String, Option<GradeCheck>>,
+}
 
 #[derive(Clone)]
 struct VersionFacts {
@@ -301,7 +305,7 @@ impl VersionCredits {
         id: &str,
         version: i64,
     ) -> Result<Option<VersionFacts>> {
-        if let Some(facts) = self.0.get(&(id.to_owned(), version)) {
+        if let Some(facts) = self.versions.get(&(id.to_owned(), version)) {
             return Ok(facts.clone());
         }
         let facts = specifications::version(c, id, version).await?.map(|v| {
@@ -314,7 +318,7 @@ impl VersionCredits {
                 lead: spec.awarding.and_then(|a| a.lead).map(|l| l.to_string()),
             }
         });
-        self.0.insert((id.to_owned(), version), facts.clone());
+        self.versions.insert((id.to_owned(), version), facts.clone());
         Ok(facts)
     }
 }
@@ -337,7 +341,20 @@ struct GradeCheck {
     target: std::result::Result<(UniversityGrading, Option<IscedF>, Option<QfEheaCycle>), String>,
     /// Each component university's grading, by (university, scheme named).
     sources: HashMap<(String, Option<String>), Option<UniversityGrading>>,
+    /// Standings worked out: the same grade of the same university, field and cycle stands
+    /// the same way (a page of learners repeats a few grades many times).
+    known: HashMap<GradeKey, GradeStanding>,
 }
+
+/// What a grade's standing depends on besides the rule: the source university, the scheme
+/// named, the field, the cycle, the grade.
+type GradeKey = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<QfEheaCycle>,
+    String,
+);
 
 impl GradeCheck {
     async fn new(c: &mut Connection, stacked: &Specification) -> Result<Option<GradeCheck>> {
@@ -368,6 +385,7 @@ impl GradeCheck {
             min,
             target,
             sources: HashMap::new(),
+            known: HashMap::new(),
         }))
     }
 
@@ -404,6 +422,18 @@ impl GradeCheck {
                 ),
             });
         };
+        let known_key: Option<GradeKey> = grade.as_ref().map(|g| {
+            (
+                university.clone(),
+                named.clone(),
+                source_field.as_ref().map(|f| f.as_str().to_owned()),
+                source_cycle,
+                g.clone(),
+            )
+        });
+        if let Some(standing) = known_key.as_ref().and_then(|k| self.known.get(k)) {
+            return Ok(standing.clone());
+        }
         let key = (university.clone(), named.clone());
         if !self.sources.contains_key(&key) {
             let grading = university_grading(c, &university, named.as_deref()).await?;
@@ -420,7 +450,11 @@ impl GradeCheck {
                 field: source_field.as_ref(),
                 cycle: source_cycle,
             });
-        Ok(self.min.standing(grade.as_deref(), from, to))
+        let standing = self.min.standing(grade.as_deref(), from, to);
+        if let Some(k) = known_key {
+            self.known.insert(k, standing.clone());
+        }
+        Ok(standing)
     }
 }
 
@@ -512,7 +546,13 @@ pub(super) async fn held_components(
     let Some(stacking) = &stacked.stacking else {
         return Ok(held);
     };
-    let mut grades = GradeCheck::new(c, stacked).await?;
+    let rule = stacked.id.to_string();
+    if !credits.grade_checks.contains_key(&rule) {
+        let check = GradeCheck::new(c, stacked).await?;
+        credits.grade_checks.insert(rule.clone(), check);
+    }
+    // Taken out while the page is read (it needs `credits` too), put back after.
+    let mut grades = credits.grade_checks.remove(&rule).flatten();
     let specs: Vec<String> = stacking.specifications().map(ToString::to_string).collect();
     for r in store::held_credentials(c, learners, &specs).await? {
         let (Ok(kind), Ok(awarded_on)) = (r.specification_id.parse(), r.date_of_issuing.parse())
@@ -522,7 +562,14 @@ pub(super) async fn held_components(
         let facts = credits.facts(c, &r.specification_id, r.version).await?;
         let grade = match &mut grades {
             Some(check) => {
-                let document = credentials::get(c, &r.id).await?.map(|d| d.document);
+                // The grade kept with the credential; a credential issued before grades were
+                // kept says it in its document only.
+                let grade = match &r.grade {
+                    Some(grade) => Some(grade.clone()),
+                    None => credentials::get(c, &r.id)
+                        .await?
+                        .and_then(|d| stated_grade(&d.document)),
+                };
                 let grader = match (r.issuer.as_str(), facts.as_ref()) {
                     (ALLIANCE, Some(f)) => f.lead.clone(),
                     (ALLIANCE, None) => None,
@@ -534,11 +581,7 @@ pub(super) async fn held_components(
                     field: facts.as_ref().and_then(|f| f.field.clone()),
                     cycle: facts.as_ref().and_then(|f| f.cycle),
                 });
-                Some(
-                    check
-                        .standing(c, document.as_ref().and_then(stated_grade), source)
-                        .await?,
-                )
+                Some(check.standing(c, grade, source).await?)
             }
             None => None,
         };
@@ -587,6 +630,7 @@ pub(super) async fn held_components(
                 });
         }
     }
+    credits.grade_checks.insert(rule, grades);
     Ok(held)
 }
 

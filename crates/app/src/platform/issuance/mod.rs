@@ -758,6 +758,7 @@ impl Platform {
                 replaces: replaces.map(str::to_owned),
                 reason: String::new(),
                 changed_at: at,
+                grade: award.grade.clone(),
             });
         }
         credentials::insert_many(tx, &records).await?;
