@@ -318,7 +318,8 @@ impl VersionCredits {
                 lead: spec.awarding.and_then(|a| a.lead).map(|l| l.to_string()),
             }
         });
-        self.versions.insert((id.to_owned(), version), facts.clone());
+        self.versions
+            .insert((id.to_owned(), version), facts.clone());
         Ok(facts)
     }
 }
