@@ -40,22 +40,28 @@ pub fn seal_anchors(trust: &TrustList) -> Result<Vec<SealCertificate>, VerifierE
         .seal_authorities
         .iter()
         .map(|authority| {
-            let text = authority.certificate.trim();
-            let read = if text.starts_with("-----BEGIN") {
-                SealCertificate::all_from_pem(text).and_then(|mut all| {
-                    all.drain(..)
-                        .next()
-                        .ok_or(microcred_edc::x509::CertificateError::NoCertificate)
-                })
-            } else {
-                SealCertificate::from_base64(text)
-            };
-            read.map_err(|e| VerifierError::SealAuthority {
+            seal_certificate(&authority.certificate).map_err(|error| VerifierError::SealAuthority {
                 name: authority.name.clone(),
-                error: e.to_string(),
+                error,
             })
         })
         .collect()
+}
+
+/// A seal authority's certificate as a trust list (or a stacked rule) gives it: PEM (its first
+/// certificate), or base64 DER.
+pub fn seal_certificate(text: &str) -> Result<SealCertificate, String> {
+    let text = text.trim();
+    let read = if text.starts_with("-----BEGIN") {
+        SealCertificate::all_from_pem(text).and_then(|mut all| {
+            all.drain(..)
+                .next()
+                .ok_or(microcred_edc::x509::CertificateError::NoCertificate)
+        })
+    } else {
+        SealCertificate::from_base64(text)
+    };
+    read.map_err(|e| e.to_string())
 }
 
 /// Verifies any credential microcred reads — Open Badges and other Data Integrity credentials,

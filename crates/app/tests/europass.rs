@@ -263,3 +263,121 @@ async fn an_alliance_without_europass_issues_open_badges_only() {
         .unwrap_err();
     assert!(matches!(missing, PlatformError::NotFound(_)), "{missing:?}");
 }
+
+/// A Europass credential from outside the alliance: another alliance's platform (its own
+/// self-signed seals) issued Zoë's credential. Recorded here it is not trusted (its seal leads
+/// to no authority this alliance names); once a published stacked rule recognises its issuer
+/// and names the authority its seals lead to, recording it again verifies it and it counts.
+#[tokio::test]
+async fn an_outside_europass_issuer_is_trusted_by_the_seal_authority_its_rule_names() {
+    use microcred_app::platform::catalogue::Decision;
+
+    let other = Platform::new(
+        testing::sqlite().await,
+        Config {
+            public_url: "http://other-alliance.example".into(),
+            key_encryption_key: [7; 32],
+            suspension: true,
+            sign_in: Default::default(),
+        },
+        Checker::new(None).unwrap(),
+    )
+    .with_formats(issuing_formats(
+        true,
+        Some("http://other-alliance.example/verify".into()),
+    ));
+    let credential = other.demo().await.unwrap().example_credential.unwrap();
+    let registrar = other
+        .account_by_email("registrar@wut.example")
+        .await
+        .unwrap();
+    let edc = other
+        .credential_document(&registrar, &credential, EDC_FORMAT)
+        .await
+        .unwrap();
+    let authority = other
+        .trust_list()
+        .await
+        .unwrap()
+        .seal_authorities
+        .into_iter()
+        .find(|a| a.name.starts_with("wut "))
+        .expect("the other WUT's e-seal")
+        .certificate;
+
+    let platform = platform(testing::sqlite().await, true);
+    platform.demo().await.unwrap();
+    let zoe = platform
+        .account_by_email("zoe@learner.example")
+        .await
+        .unwrap();
+    let learner = zoe.learner_id.clone().unwrap();
+    let untrusted = platform
+        .record_external_credential(&zoe, &learner, &edc.to_string())
+        .await
+        .unwrap();
+    assert_eq!(
+        untrusted.verdict, "unknown-issuer",
+        "{:#}",
+        untrusted.report
+    );
+
+    let vc = microcred_app::verify::credential_inside(&edc);
+    let issuer = vc["issuer"]["id"].as_str().unwrap().to_owned();
+    let achievement = vc["credentialSubject"]["hasClaim"][0]["specifiedBy"]["id"]
+        .as_str()
+        .or_else(|| vc["credentialSubject"]["hasClaim"]["specifiedBy"]["id"].as_str())
+        .unwrap()
+        .to_owned();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut spec = Checker::new(None)
+        .unwrap()
+        .load(&root.join("examples/enhance-label-data-literacy.toml"))
+        .unwrap()
+        .specification;
+    spec.id = "enhance-label-recognised".parse().unwrap();
+    let rule = |authority: &str| {
+        serde_json::from_value(serde_json::json!({
+            "pools": [{ "id": "recognised", "components": [{ "external": {
+                "issuer": issuer, "achievement": achievement,
+                "title": { "en": "Sustainable entrepreneurship (another alliance)" },
+                "country": "PL", "seal_authority": authority } }] }]
+        }))
+        .unwrap()
+    };
+    let teacher = platform
+        .account_by_email("teacher@wut.example")
+        .await
+        .unwrap();
+    let board = platform
+        .account_by_email("board@enhance.example")
+        .await
+        .unwrap();
+    // A seal authority that is no certificate is an error of the draft, found before review.
+    spec.stacking = Some(rule("not a certificate"));
+    let check = platform.check_draft(&spec).await.unwrap();
+    assert!(
+        check
+            .findings
+            .iter()
+            .any(|f| f.field == "stacking.pools[0].components[0].external.seal_authority"),
+        "{:?}",
+        check.findings
+    );
+    spec.stacking = Some(rule(&authority));
+    platform.create_specification(&teacher, spec).await.unwrap();
+    platform
+        .submit(&teacher, "enhance-label-recognised", "")
+        .await
+        .unwrap();
+    platform
+        .decide(&board, "enhance-label-recognised", Decision::Approve, "")
+        .await
+        .unwrap();
+    let trusted = platform
+        .record_external_credential(&zoe, &learner, &edc.to_string())
+        .await
+        .unwrap();
+    assert_eq!(trusted.verdict, "valid", "{:#}", trusted.report);
+    assert_eq!(trusted.recognised_for, ["enhance-label-recognised"]);
+}

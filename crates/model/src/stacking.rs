@@ -221,6 +221,11 @@ pub struct ExternalComponent {
     /// from these only; elsewhere its status cannot be checked, and the report says so.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub status_lists: Vec<String>,
+    /// For a Europass issuer whose e-seal leads to a certification authority the alliance's
+    /// trust list does not name: that authority's X.509 certificate (PEM, or base64 DER),
+    /// trusted for this issuer's credentials only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seal_authority: Option<String>,
 }
 
 impl Component {

@@ -863,6 +863,22 @@ fn stacking_findings(specification: &Specification) -> Vec<microcred_rules::Find
         .into_iter()
         .map(|p| finding(p.field, p.message))
         .collect();
+    for (p, pool) in stacking.pools.iter().enumerate() {
+        for (c, component) in pool.components.iter().enumerate() {
+            if let microcred_model::stacking::Component::External(e) = component
+                && let Some(certificate) = &e.seal_authority
+                && let Err(why) = crate::verify::seal_certificate(certificate)
+            {
+                findings.push(finding(
+                    format!("stacking.pools[{p}].components[{c}].external.seal_authority"),
+                    format!(
+                        "the seal authority of {} is no certificate: {why}",
+                        e.issuer
+                    ),
+                ));
+            }
+        }
+    }
     if !specification.elements.is_empty() {
         findings.push(finding(
             "elements".into(),

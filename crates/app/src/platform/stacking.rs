@@ -14,7 +14,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use microcred_credentials::open_badges::ComponentEvidence;
-use microcred_credentials::trust::{TrustList, TrustedIssuer};
+use microcred_credentials::trust::{SealAuthority, TrustList, TrustedIssuer};
 use microcred_credentials::vc::{ComponentDocument, component_digest};
 use microcred_credentials::verify::Verdict;
 use microcred_model::grade_conversion::GradingContext;
@@ -707,14 +707,29 @@ impl Platform {
                 .iter()
                 .flat_map(|s| s.components())
             {
-                if let Component::External(e) = component
-                    && trust.issuer(&e.issuer).is_none()
-                {
+                let Component::External(e) = component else {
+                    continue;
+                };
+                if trust.issuer(&e.issuer).is_none() {
                     trust.issuers.push(TrustedIssuer {
                         id: e.issuer.clone(),
                         name: format!("the issuer of “{}”", e.title.en()),
                         did_document: None,
                         status_lists: e.status_lists.clone(),
+                    });
+                }
+                // A seal authority named for a Europass issuer; one that is no certificate
+                // is left out (the draft check refuses it), so it cannot stop verification.
+                if let Some(certificate) = &e.seal_authority
+                    && crate::verify::seal_certificate(certificate).is_ok()
+                    && !trust
+                        .seal_authorities
+                        .iter()
+                        .any(|a| a.certificate == *certificate)
+                {
+                    trust.seal_authorities.push(SealAuthority {
+                        name: format!("the e-seal authority of {} (a stacked rule)", e.issuer),
+                        certificate: certificate.clone(),
                     });
                 }
             }

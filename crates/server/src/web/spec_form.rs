@@ -77,7 +77,14 @@ pub const POOL_FIELDS: &[(&str, Kind)] = &[
 ];
 
 /// The inputs of a new external component of a pool, under `stacking.pools[i].external`.
-pub const EXTERNAL_FIELDS: &[&str] = &["issuer", "achievement", "title", "ects", "country"];
+pub const EXTERNAL_FIELDS: &[&str] = &[
+    "issuer",
+    "achievement",
+    "title",
+    "ects",
+    "country",
+    "seal_authority",
+];
 
 /// The input a finding or a mistake at `field` is shown beside: the input of that path, else
 /// the first input inside it (`awarding` → `awarding.rule`), else the input it is part of
@@ -344,8 +351,10 @@ fn apply_pools(document: &mut Value, form: &FormData, problems: &mut Vec<Problem
                     )),
                 }
             }
-            if !new("country").is_empty() {
-                external.insert("country".into(), new("country").into());
+            for optional in ["country", "seal_authority"] {
+                if !new(optional).is_empty() {
+                    external.insert(optional.into(), new(optional).into());
+                }
             }
             components.push(serde_json::json!({ "external": external }));
         }
