@@ -96,6 +96,27 @@ pub struct Workload {
     pub hours: Option<u32>,
 }
 
+impl Specification {
+    /// A stacked specification's faults: its rule's ([`crate::stacking::Stacking::problems`])
+    /// and course elements beside a rule (a stacked credential is awarded for
+    /// micro-credentials). What a specification file is refused for and the platform's draft
+    /// check reports.
+    pub fn stacking_problems(&self) -> Vec<crate::stacking::RuleProblem> {
+        let Some(stacking) = &self.stacking else {
+            return Vec::new();
+        };
+        let mut problems = Vec::new();
+        if !self.elements.is_empty() {
+            problems.push(crate::stacking::RuleProblem {
+                field: "elements".into(),
+                message: "a stacked credential is awarded for micro-credentials (`[stacking]`), not for course elements: make the courses micro-credentials and stack them, or remove `stacking`".into(),
+            });
+        }
+        problems.extend(stacking.problems());
+        problems
+    }
+}
+
 impl Workload {
     /// Whether no workload is given.
     pub fn is_empty(&self) -> bool {

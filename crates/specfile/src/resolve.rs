@@ -167,19 +167,11 @@ pub fn resolve(
         }
     }
 
-    if let Some(stacking) = &specification.stacking {
-        if !specification.elements.is_empty() {
-            return Err(error(
-                &index.locate(source, "elements"),
-                "a stacked credential is awarded for micro-credentials (`[stacking]`), not for course elements: make the courses micro-credentials and stack them, or remove `stacking`".into(),
-            ));
-        }
-        if let Some(problem) = stacking.problems().into_iter().next() {
-            return Err(error(
-                &index.locate(source, &problem.field),
-                problem.message,
-            ));
-        }
+    if let Some(problem) = specification.stacking_problems().into_iter().next() {
+        return Err(error(
+            &index.locate(source, &problem.field),
+            problem.message,
+        ));
     }
 
     Ok(ResolvedSpecification {

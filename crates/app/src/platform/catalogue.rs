@@ -846,9 +846,6 @@ fn event(
 /// specification file is refused for (`microcred_specfile`), found while the editor is typed in
 /// and blocking submission.
 fn stacking_findings(specification: &Specification) -> Vec<microcred_rules::Finding> {
-    let Some(stacking) = &specification.stacking else {
-        return Vec::new();
-    };
     let finding = |field: String, message: String| microcred_rules::Finding {
         severity: Severity::Error,
         rule: "microcred/stacking-rule".into(),
@@ -858,11 +855,14 @@ fn stacking_findings(specification: &Specification) -> Vec<microcred_rules::Find
             .into(),
         field,
     };
-    let mut findings: Vec<_> = stacking
-        .problems()
+    let mut findings: Vec<_> = specification
+        .stacking_problems()
         .into_iter()
         .map(|p| finding(p.field, p.message))
         .collect();
+    let Some(stacking) = &specification.stacking else {
+        return findings;
+    };
     for (p, pool) in stacking.pools.iter().enumerate() {
         for (c, component) in pool.components.iter().enumerate() {
             if let microcred_model::stacking::Component::External(e) = component
@@ -878,12 +878,6 @@ fn stacking_findings(specification: &Specification) -> Vec<microcred_rules::Find
                 ));
             }
         }
-    }
-    if !specification.elements.is_empty() {
-        findings.push(finding(
-            "elements".into(),
-            "a stacked credential is awarded for micro-credentials (its rule), not for course elements: make the courses micro-credentials and stack them, or remove the rule".into(),
-        ));
     }
     findings
 }

@@ -128,32 +128,29 @@ fn may_record(
 /// grade are in that university's scheme: ENHANCE §7.14); a grade that is none of the scheme's,
 /// or a passed row's grade that does not pass, is refused at its column.
 fn in_scheme(mut row: ResultRow, scheme: &GradingScheme) -> Result<ResultRow, RowProblem> {
-    let problem = |column: &str, message: String| RowProblem {
-        row: row.row,
-        column: Some(column.into()),
-        message,
-    };
-    for (column, grade) in [("grade", &row.grade), ("overall_grade", &row.overall_grade)] {
-        let Some(given) = grade else { continue };
-        let written = scheme
-            .grade(given)
-            .map_err(|e| problem(column, e.to_string()))?;
-        if row.passed && !scheme.passes(&written) {
-            return Err(problem(
-                column,
-                format!(
-                    "the row says passed, but `{written}` does not pass in {} (its lowest pass is {})",
-                    scheme.name,
-                    scheme.lowest_pass()
-                ),
-            ));
+    let (number, passed) = (row.row, row.passed);
+    for (column, grade) in [
+        ("grade", &mut row.grade),
+        ("overall_grade", &mut row.overall_grade),
+    ] {
+        let Some(given) = grade.as_deref() else {
+            continue;
+        };
+        let problem = |message: String| RowProblem {
+            row: number,
+            column: Some(column.into()),
+            message,
+        };
+        let written = scheme.grade(given).map_err(|e| problem(e.to_string()))?;
+        if passed && !scheme.passes(&written) {
+            return Err(problem(format!(
+                "the row says passed, but `{written}` does not pass in {} (its lowest pass is {})",
+                scheme.name,
+                scheme.lowest_pass()
+            )));
         }
+        *grade = Some(written);
     }
-    row.grade = row.grade.as_deref().and_then(|g| scheme.grade(g).ok());
-    row.overall_grade = row
-        .overall_grade
-        .as_deref()
-        .and_then(|g| scheme.grade(g).ok());
     Ok(row)
 }
 

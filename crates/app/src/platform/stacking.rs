@@ -465,11 +465,6 @@ fn stated_grade(document: &Value) -> Option<String> {
     (!grade.is_empty()).then_some(grade)
 }
 
-/// An external credential's document as recorded: JSON, or a VC-JWT's compact text.
-fn external_document(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.trim().to_owned()))
-}
-
 /// What a Europass credential (the EDC its seal covers) says of itself: its issuer by id and
 /// by the eIDAS identifier its seal was checked against, the qualification its first claim is
 /// specified by, the day it was awarded, its expiry and credit points (ELM 3.2).
@@ -607,11 +602,12 @@ pub(super) async fn held_components(
             };
             let standing = external_standing(&r);
             let grade = match &mut grades {
-                Some(check) => Some(
-                    check
-                        .standing(c, stated_grade(&external_document(&r.document)), None)
-                        .await?,
-                ),
+                Some(check) => {
+                    // As it was read when recorded.
+                    let document = parse_external(&r.document).ok();
+                    let grade = document.as_ref().and_then(stated_grade);
+                    Some(check.standing(c, grade, None).await?)
+                }
                 None => None,
             };
             held.entry(r.learner_id.clone())

@@ -17,7 +17,7 @@ use microcred_model::stacking::ComponentStatus;
 
 use super::forms::Upload;
 use super::messages::msg;
-use super::{Chrome, PageError, PageResult, Viewer, page, see_other};
+use super::{Chrome, PageError, PageResult, Viewer, form_page, page, refusal, see_other};
 use crate::AppState;
 
 #[derive(Template)]
@@ -315,19 +315,16 @@ async fn progress_page(
         .platform
         .external_credentials(&account, &learner)
         .await?;
-    let status = if problem.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let mut response = page(&MyProgressPage {
-        chrome: Chrome::new(Some(account), msg("progress.title")).notice(notice),
-        stacks,
-        externals,
-        problem,
-    })?;
-    *response.status_mut() = status;
-    Ok(response)
+    let usable = problem.is_empty();
+    form_page(
+        &MyProgressPage {
+            chrome: Chrome::new(Some(account), msg("progress.title")).notice(notice),
+            stacks,
+            externals,
+            problem,
+        },
+        usable,
+    )
 }
 
 /// The learner's progress towards each larger (stacked) credential, and their credentials of
@@ -374,12 +371,7 @@ pub async fn add_external(
     {
         Ok(_) => see_other("/my/progress", "external_added"),
         Err(PlatformError::Invalid { title, problems }) => {
-            let why = problems
-                .iter()
-                .map(|p| p.message.clone())
-                .collect::<Vec<_>>()
-                .join("; ");
-            progress_page(&state, account, None, format!("{title}: {why}")).await
+            progress_page(&state, account, None, refusal(&title, &problems)).await
         }
         Err(other) => Err(other.into()),
     }

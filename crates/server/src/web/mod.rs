@@ -371,6 +371,22 @@ pub fn page(template: &impl askama::Template) -> PageResult {
     Ok((html_headers(), Html(html)).into_response())
 }
 
+/// Renders a page that answers a form: 200 when what was sent could be used, else 422 (the
+/// page says why).
+pub fn form_page(template: &impl askama::Template, usable: bool) -> PageResult {
+    let mut response = page(template)?;
+    if !usable {
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
+}
+
+/// What a page says when the platform refused what was sent: the title and each problem.
+pub fn refusal(title: &str, problems: &[microcred_app::platform::Problem]) -> String {
+    let why: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+    format!("{title}: {}", why.join("; "))
+}
+
 /// After a change: back to a page, with a notice key (`?done=saved`).
 pub fn see_other(to: &str, done: &str) -> PageResult {
     let separator = if to.contains('?') { '&' } else { '?' };

@@ -18,13 +18,14 @@ use microcred_app::platform::views::UniversityView;
 use microcred_app::platform::{PlatformError, Problem};
 use microcred_credentials::statement::MicroCredentialStatement;
 use microcred_credentials::verify::{Report, Status};
+use microcred_model::grade_conversion::Conversion;
 use microcred_model::vocabulary::{Mode, QfEheaCycle, Typology};
 use microcred_model::{CourseElement, StandardElement};
 
 use super::filters;
 use super::forms::{FormData, Upload, same_origin};
 use super::messages::msg;
-use super::{Chrome, PageError, PageResult, page, see_other};
+use super::{Chrome, PageError, PageResult, form_page, page, see_other};
 use crate::AppState;
 use crate::auth::{MaybeActor, SourceAddress, session_cookie};
 
@@ -242,19 +243,16 @@ pub async fn verify_upload(
         }
         Err(why) => (None, why),
     };
-    let status = if result.is_some() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let mut response = page(&VerifyPage {
-        chrome: Chrome::new(account, msg("verify.title")),
-        pasted,
-        result,
-        problem,
-    })?;
-    *response.status_mut() = status;
-    Ok(response)
+    let usable = result.is_some();
+    form_page(
+        &VerifyPage {
+            chrome: Chrome::new(account, msg("verify.title")),
+            pasted,
+            result,
+            problem,
+        },
+        usable,
+    )
 }
 
 #[derive(Template)]
@@ -514,6 +512,22 @@ async fn member_names(state: &AppState) -> Result<Vec<(String, String)>, PageErr
         .collect())
 }
 
+/// A conversion's overlapping grades as the page's table shows them: grade, band, shared
+/// points, whether suggested.
+fn candidate_rows(c: &Conversion) -> Vec<(String, String, String, bool)> {
+    c.candidates
+        .iter()
+        .map(|candidate| {
+            (
+                candidate.grade.clone(),
+                band_text(candidate.band),
+                format!("{:.2}", candidate.overlap),
+                candidate.grade == c.grade,
+            )
+        })
+        .collect()
+}
+
 /// A grade converted between two member universities by their published tables.
 pub async fn grades_between(
     State(state): State<AppState>,
@@ -556,19 +570,7 @@ pub async fn grades_between(
             let candidates = converted
                 .conversion
                 .as_ref()
-                .map(|c| {
-                    c.candidates
-                        .iter()
-                        .map(|candidate| {
-                            (
-                                candidate.grade.clone(),
-                                band_text(candidate.band),
-                                format!("{:.2}", candidate.overlap),
-                                candidate.grade == c.grade,
-                            )
-                        })
-                        .collect()
-                })
+                .map(candidate_rows)
                 .unwrap_or_default();
             view.between_result = Some(BetweenResult {
                 original: converted.original,
@@ -581,14 +583,7 @@ pub async fn grades_between(
         }
         Err(problem) => view.between_problem = problem,
     }
-    let status = if view.between_result.is_some() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let mut response = page(&view)?;
-    *response.status_mut() = status;
-    Ok(response)
+    form_page(&view, view.between_result.is_some())
 }
 
 /// A grade converted by the two tables typed or pasted, or what is wrong with them.
@@ -616,18 +611,7 @@ pub async fn grades_convert(
                     grade: c.grade.clone(),
                     policy: c.policy.name().to_owned(),
                     source_band: band_text(c.source_band),
-                    candidates: c
-                        .candidates
-                        .iter()
-                        .map(|candidate| {
-                            (
-                                candidate.grade.clone(),
-                                band_text(candidate.band),
-                                format!("{:.2}", candidate.overlap),
-                                candidate.grade == c.grade,
-                            )
-                        })
-                        .collect(),
+                    candidates: candidate_rows(c),
                 });
             }
             Err(GradeError::Table(t)) if t.line > 0 => {
@@ -636,12 +620,5 @@ pub async fn grades_convert(
             Err(e) => view.problem = e.to_string(),
         }
     }
-    let status = if view.result.is_some() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let mut response = page(&view)?;
-    *response.status_mut() = status;
-    Ok(response)
+    form_page(&view, view.result.is_some())
 }

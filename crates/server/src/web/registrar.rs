@@ -19,7 +19,7 @@ use microcred_model::grading::GradingScheme;
 
 use super::forms::{FormData, Upload};
 use super::messages::msg;
-use super::{Chrome, PageError, PageResult, Viewer, page, see_other};
+use super::{Chrome, PageError, PageResult, Viewer, form_page, page, refusal, see_other};
 use crate::AppState;
 
 /// Rows the preview shows.
@@ -102,9 +102,7 @@ pub async fn preview(
 }
 
 fn unprocessable(shown: &ImportPage) -> PageResult {
-    let mut response = page(shown)?;
-    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(response)
+    form_page(shown, false)
 }
 
 /// The previewed file, stored.
@@ -322,21 +320,18 @@ async fn stacking_page(
     let overviews = state.platform.stacking_overview(&account).await?;
     let in_review = state.platform.stacked_in_review(&account).await?;
     let (recorded, problem, learner) = outcome;
-    let status = if problem.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let mut response = page(&StackingPage {
-        chrome: Chrome::new(Some(account), msg("stacking.title")).notice(notice),
-        overviews,
-        in_review,
-        recorded,
-        problem,
-        learner,
-    })?;
-    *response.status_mut() = status;
-    Ok(response)
+    let usable = problem.is_empty();
+    form_page(
+        &StackingPage {
+            chrome: Chrome::new(Some(account), msg("stacking.title")).notice(notice),
+            overviews,
+            in_review,
+            recorded,
+            problem,
+            learner,
+        },
+        usable,
+    )
 }
 
 /// Stacked credentials a registrar issues: learners due one and learners one component short,
@@ -448,12 +443,7 @@ pub async fn record_external(
             stacking_page(&state, account, None, (said, String::new(), String::new())).await
         }
         Err(PlatformError::Invalid { title, problems }) => {
-            let why = problems
-                .iter()
-                .map(|p| p.message.clone())
-                .collect::<Vec<_>>()
-                .join("; ");
-            stacking_page(&state, account, None, refuse(format!("{title}: {why}"))).await
+            stacking_page(&state, account, None, refuse(refusal(&title, &problems))).await
         }
         Err(other) => Err(other.into()),
     }
@@ -546,22 +536,19 @@ async fn grading_page(
     problem: String,
 ) -> PageResult {
     let universities = graded_universities(state, &account).await?;
-    let status = if problem.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let mut response = page(&GradingPage {
-        chrome: Chrome::new(Some(account), msg("grading.title")).notice(notice),
-        universities,
-        presets: GradingScheme::presets()
-            .into_iter()
-            .map(|(id, scheme)| (id, scheme.name))
-            .collect(),
-        problem,
-    })?;
-    *response.status_mut() = status;
-    Ok(response)
+    let usable = problem.is_empty();
+    form_page(
+        &GradingPage {
+            chrome: Chrome::new(Some(account), msg("grading.title")).notice(notice),
+            universities,
+            presets: GradingScheme::presets()
+                .into_iter()
+                .map(|(id, scheme)| (id, scheme.name))
+                .collect(),
+            problem,
+        },
+        usable,
+    )
 }
 
 /// Registrars' grading page: their university's scheme (a common one chosen) and its grade
